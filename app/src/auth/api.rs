@@ -1,0 +1,83 @@
+//! Server functions for signing in and out and for reading who is signed in.
+
+use super::types::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A redirect target from the login form, accepted only when it stays on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.starts_with("/login") => path.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn session_cookie(parts: &http::request::Parts, value: &str, max_age: i64) -> String {
+    // Secure when the request reached us (or the proxy in front) over https.
+    let https = parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+        || parts.uri.scheme_str() == Some("https");
+    let secure = if https { "; Secure" } else { "" };
+    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", super::SESSION_COOKIE)
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(cookie: String) {
+    if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
+        options.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Signs in and redirects to `next`. Works as a plain form post before hydration.
+#[server]
+pub async fn login(email: String, password: String, workspace: Option<String>, next: Option<String>) -> Result<(), AppError> {
+    use super::context::{db, request_meta, session_token};
+    use super::service::{self, LoginRequest, SESSION_TTL_HOURS};
+    let db = db()?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let meta = request_meta(&parts);
+    // Rotation: whatever session came with this request ends; a new id is issued below.
+    if let Some(old) = session_token(&parts.headers) {
+        service::logout(&db, &old).await?;
+    }
+    let request = LoginRequest { email, password, workspace, ip: meta.ip, user_agent: meta.user_agent };
+    let token = service::login(&db, request).await?;
+    set_cookie(session_cookie(&parts, &token, SESSION_TTL_HOURS * 3600));
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Ends this session and returns to the sign-in page.
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    use super::context::{db, session_token};
+    let db = db()?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    if let Some(token) = session_token(&parts.headers) {
+        super::service::logout(&db, &token).await?;
+    }
+    set_cookie(session_cookie(&parts, "", 0));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Who is signed in (for the shell and for hiding what the user cannot do).
+#[server]
+pub async fn get_current_user() -> Result<CurrentUser, AppError> {
+    let context = super::context::authenticated().await?;
+    Ok(context.principal.to_current_user())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next(Some("/tenants?q=a")), "/tenants?q=a");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "/login", "tenants"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

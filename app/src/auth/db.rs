@@ -1,0 +1,231 @@
+//! Queries for sign-in and sessions.
+
+use crate::auth::types::Principal;
+use crate::db::{AuthTx, TenantTx};
+use crate::ids::{PlatformUserId, TenantId, UserId};
+use crate::permissions::types::Role;
+use crate::tenants::types::TenantStatus;
+use crate::users::types::UserStatus;
+use chrono::{DateTime, Utc};
+
+/// One account an email address could sign in to.
+#[derive(Debug, Clone)]
+pub struct LoginCandidate {
+    pub account: Account,
+    pub password_hash: String,
+    pub active: bool,
+    pub tenant_active: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    Platform(PlatformUserId),
+    Tenant(TenantId, UserId),
+}
+
+/// Accounts with this email: platform users (unless a workspace is named) and tenant users.
+pub async fn select_login_candidates(
+    tx: &mut AuthTx,
+    email: &str,
+    workspace: Option<&str>,
+) -> Result<Vec<LoginCandidate>, sqlx::Error> {
+    let mut candidates = Vec::new();
+    if workspace.is_none() {
+        let rows = sqlx::query!(
+            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus", locked_until
+               FROM platform_users WHERE email = $1"#,
+            email
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        candidates.extend(rows.into_iter().map(|row| LoginCandidate {
+            account: Account::Platform(PlatformUserId(row.platform_user_id)),
+            password_hash: row.password_hash,
+            active: row.status == UserStatus::Active,
+            tenant_active: true,
+            locked_until: row.locked_until,
+        }));
+    }
+    let rows = sqlx::query!(
+        r#"SELECT u.tenant_id, u.user_id, u.password_hash, u.status AS "status: UserStatus",
+                  u.locked_until, t.status AS "tenant_status: TenantStatus"
+           FROM users u JOIN tenants t USING (tenant_id)
+           WHERE u.email = $1 AND ($2::text IS NULL OR t.slug = $2)
+           ORDER BY t.slug"#,
+        email,
+        workspace
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    candidates.extend(rows.into_iter().map(|row| LoginCandidate {
+        account: Account::Tenant(TenantId(row.tenant_id), UserId(row.user_id)),
+        password_hash: row.password_hash,
+        active: row.status == UserStatus::Active,
+        tenant_active: row.tenant_status == TenantStatus::Active,
+        locked_until: row.locked_until,
+    }));
+    Ok(candidates)
+}
+
+/// Counts a failed attempt inside the 15-minute window; locks for 15 minutes at the fifth.
+/// Returns whether the account is now locked.
+pub async fn update_tenant_user_failure(tx: &mut TenantTx, user_id: UserId) -> Result<bool, sqlx::Error> {
+    let locked = sqlx::query_scalar!(
+        r#"UPDATE users SET
+             failed_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                  THEN failed_logins + 1 ELSE 1 END,
+             failed_window_start = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                  THEN failed_window_start ELSE now() END,
+             locked_until = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                       AND failed_logins + 1 >= 5
+                                  THEN now() + interval '15 minutes' ELSE locked_until END
+           WHERE user_id = $1
+           RETURNING locked_until > now() AS "locked!""#,
+        user_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(locked.unwrap_or(false))
+}
+
+/// The platform-user twin of `update_tenant_user_failure`.
+pub async fn update_platform_user_failure(tx: &mut AuthTx, id: PlatformUserId) -> Result<bool, sqlx::Error> {
+    let locked = sqlx::query_scalar!(
+        r#"UPDATE platform_users SET
+             failed_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                  THEN failed_logins + 1 ELSE 1 END,
+             failed_window_start = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                  THEN failed_window_start ELSE now() END,
+             locked_until = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                       AND failed_logins + 1 >= 5
+                                  THEN now() + interval '15 minutes' ELSE locked_until END
+           WHERE platform_user_id = $1
+           RETURNING locked_until > now() AS "locked!""#,
+        id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(locked.unwrap_or(false))
+}
+
+pub async fn update_tenant_user_success(tx: &mut TenantTx, user_id: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE users SET failed_logins = 0, failed_window_start = NULL, locked_until = NULL,
+                last_login_at = now() WHERE user_id = $1",
+        user_id.0
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_platform_user_success(tx: &mut AuthTx, id: PlatformUserId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE platform_users SET failed_logins = 0, failed_window_start = NULL, locked_until = NULL,
+                last_login_at = now() WHERE platform_user_id = $1",
+        id.0
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a [u8],
+    pub account: Account,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+/// Takes a bare connection because a tenant sign-in writes it inside that tenant's transaction.
+pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'_>) -> Result<(), sqlx::Error> {
+    let (platform_user_id, tenant_id, user_id) = match session.account {
+        Account::Platform(id) => (Some(id.0), None, None),
+        Account::Tenant(tenant, user) => (None, Some(tenant.0), Some(user.0)),
+    };
+    sqlx::query!(
+        "INSERT INTO sessions (token_hash, platform_user_id, tenant_id, user_id, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        session.token_hash,
+        platform_user_id,
+        tenant_id,
+        user_id,
+        session.expires_at,
+        session.ip,
+        session.user_agent,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_session(tx: &mut AuthTx, token_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Signs a tenant user out everywhere (disable, delete, password reset).
+pub async fn delete_user_sessions(tx: &mut TenantTx, user_id: UserId) -> Result<(), sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query!("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2", tenant_id.0, user_id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The principal behind a live session: unexpired, account active, tenant not suspended.
+pub async fn select_session_principal(tx: &mut AuthTx, token_hash: &[u8]) -> Result<Option<Principal>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT s.platform_user_id, p.email AS "p_email?", p.name AS "p_name?",
+                  s.tenant_id, s.user_id, u.email AS "u_email?", u.name AS "u_name?",
+                  u.role AS "role?: Role", t.name AS "tenant_name?"
+           FROM sessions s
+           LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
+           LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
+           LEFT JOIN tenants t ON t.tenant_id = s.tenant_id AND t.status = 'active'
+           WHERE s.token_hash = $1 AND s.expires_at > now()"#,
+        token_hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let principal = match (row.platform_user_id, row.p_email, row.p_name) {
+        (Some(id), Some(email), Some(name)) => Some(Principal::Platform { platform_user_id: PlatformUserId(id), email, name }),
+        _ => match (row.tenant_id, row.user_id, row.u_email, row.u_name, row.role, row.tenant_name) {
+            (Some(tenant_id), Some(user_id), Some(email), Some(name), Some(role), Some(tenant_name)) => Some(Principal::Tenant {
+                tenant_id: TenantId(tenant_id),
+                tenant_name,
+                user_id: UserId(user_id),
+                email,
+                name,
+                role,
+            }),
+            _ => None,
+        },
+    };
+    Ok(principal)
+}
+
+/// Expired sessions are useless; removing them keeps the table small.
+pub async fn delete_expired_sessions(tx: &mut AuthTx) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()").execute(&mut **tx).await?.rows_affected())
+}
+
+/// Creates a platform administrator (seeding and, later, platform user management).
+pub async fn insert_platform_user(tx: &mut crate::db::PlatformTx, email: &str, name: &str, password_hash: &str) -> Result<PlatformUserId, sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO platform_users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING platform_user_id",
+        email,
+        name,
+        password_hash
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(PlatformUserId(id))
+}
+
+pub async fn select_platform_user_count(tx: &mut crate::db::PlatformTx) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM platform_users"#).fetch_one(&mut **tx).await
+}

@@ -1,0 +1,40 @@
+//! A destructive-action confirmation that asks the user to type a word (a slug, an email) first.
+
+use leptos::prelude::*;
+
+/// Renders a disclosure with a warning, a text box and a button enabled only once `expected` is
+/// typed exactly; `on_confirm` receives the typed text (the server checks it again).
+#[component]
+pub fn TypedConfirm(
+    title: String,
+    warning: String,
+    prompt: String,
+    button_label: String,
+    expected: String,
+    #[prop(into)] pending: Signal<bool>,
+    on_confirm: Callback<String>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let matches = {
+        let expected = expected.clone();
+        move || typed.get() == expected
+    };
+    view! {
+        <details class="danger-zone">
+            <summary>{title}</summary>
+            <p>{warning}</p>
+            <div class="field">
+                <label for="confirm-typed">{prompt}</label>
+                <input id="confirm-typed" type="text" autocomplete="off" bind:value=typed />
+            </div>
+            <button
+                type="button"
+                class="button danger"
+                disabled=move || !matches() || pending.get()
+                on:click=move |_| on_confirm.run(typed.get_untracked())
+            >
+                {button_label}
+            </button>
+        </details>
+    }
+}

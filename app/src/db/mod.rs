@@ -1,0 +1,11 @@
+//! Database access: the pool, the only ways to open a transaction, and the migrator.
+
+#[cfg(feature = "ssr")]
+mod pool;
+#[cfg(feature = "ssr")]
+mod tx;
+
+#[cfg(feature = "ssr")]
+pub use pool::{Db, MIGRATOR};
+#[cfg(feature = "ssr")]
+pub use tx::{unscoped_connection, AuthTx, PlatformGuard, PlatformTx, TenantTx};

@@ -1,0 +1,110 @@
+//! The three transaction scopes. Row-level security policies read `app.tenant_id` and
+//! `app.scope`, which only these constructors set (transaction-locally), so data is reachable only
+//! through one of them.
+//!
+//! - `TenantTx`: one tenant's rows, read and write.
+//! - `PlatformTx`: cross-tenant work for platform administrators; needs a `PlatformGuard`, which
+//!   only the request context hands out after a platform permission check.
+//! - `AuthTx`: read-only lookups needed before anyone is authenticated (sign-in, sessions).
+
+use crate::ids::TenantId;
+use sqlx::{PgConnection, Postgres, Transaction};
+use std::ops::{Deref, DerefMut};
+
+use super::Db;
+
+/// Proof that the current principal passed a platform permission check.
+#[derive(Debug, Clone, Copy)]
+pub struct PlatformGuard(());
+
+impl PlatformGuard {
+    /// Only `auth::context` (after checking a platform permission) and startup/seed code create one.
+    pub(crate) fn new_checked() -> Self {
+        Self(())
+    }
+    /// For the server's own startup work (seeding, migrations checks) and tests.
+    pub fn for_system_task() -> Self {
+        Self(())
+    }
+}
+
+macro_rules! scoped_tx {
+    ($name:ident) => {
+        impl $name {
+            /// Commits the transaction (and with it the audit rows written in it).
+            pub async fn commit(self) -> Result<(), sqlx::Error> {
+                self.tx.commit().await
+            }
+        }
+        impl Deref for $name {
+            type Target = PgConnection;
+            fn deref(&self) -> &PgConnection {
+                &self.tx
+            }
+        }
+        impl DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut PgConnection {
+                &mut self.tx
+            }
+        }
+    };
+}
+
+/// A transaction that sees exactly one tenant's rows.
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+}
+scoped_tx!(TenantTx);
+
+impl TenantTx {
+    pub async fn begin(db: &Db, tenant_id: TenantId) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin().await?;
+        sqlx::query!("SELECT set_config('app.tenant_id', $1, true)", tenant_id.0.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx, tenant_id })
+    }
+
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+}
+
+/// A transaction in the platform scope: all tenants, per the platform policies.
+pub struct PlatformTx {
+    tx: Transaction<'static, Postgres>,
+}
+scoped_tx!(PlatformTx);
+
+impl PlatformTx {
+    pub async fn begin(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin().await?;
+        sqlx::query!("SELECT set_config('app.scope', 'platform', true)")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx })
+    }
+}
+
+/// A transaction in the authentication scope: may read tenants and users to sign someone in.
+pub struct AuthTx {
+    tx: Transaction<'static, Postgres>,
+}
+scoped_tx!(AuthTx);
+
+impl AuthTx {
+    pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin().await?;
+        sqlx::query!("SELECT set_config('app.scope', 'auth', true)")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx })
+    }
+}
+
+/// A plain connection with no scope at all: sees no tenant data. Exists so tests can prove that.
+#[cfg(feature = "ssr")]
+pub async fn unscoped_connection(db: &Db) -> Result<sqlx::pool::PoolConnection<Postgres>, sqlx::Error> {
+    db.pool().acquire().await
+}

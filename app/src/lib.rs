@@ -1,0 +1,28 @@
+//! Atrium's app: pages, components and server functions shared by the server (`ssr`) and the
+//! browser (`hydrate`).
+
+pub mod audit;
+pub mod auth;
+pub mod components;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod paging;
+pub mod permissions;
+pub mod shell;
+pub mod tenants;
+pub mod users;
+pub mod validation;
+
+pub use shell::{shell, App};
+
+/// Runs in the browser: attaches to the server-rendered DOM, then marks the body so tests (and
+/// scripts) know the page is interactive.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

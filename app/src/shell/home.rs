@@ -1,0 +1,61 @@
+//! The overview page: a greeting and the figures the signed-in user may see.
+
+use crate::error::AppError;
+use crate::i18n::{t, t_args};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub name: String,
+    pub figures: Vec<(String, i64)>,
+}
+
+/// Figures for the overview: platform-wide for platform administrators, one tenant otherwise.
+#[server]
+pub async fn get_overview() -> Result<Overview, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::UsersRead).await?;
+    let name = context.principal.name().to_owned();
+    let figures = match context.principal.tenant_id() {
+        None => {
+            let mut tx = context.platform_tx(Permission::TenantsRead).await?;
+            let (tenants, active, users) = crate::tenants::db::select_platform_counts(&mut tx).await?;
+            tx.commit().await?;
+            vec![(t("home-tenants"), tenants), (t("home-active-tenants"), active), (t("home-users"), users)]
+        }
+        Some(tenant_id) => {
+            let mut tx = context.tenant_tx(tenant_id).await?;
+            let tenant = crate::tenants::db::select_own_tenant(&mut tx).await?.ok_or(AppError::NotFound)?;
+            let active = crate::tenants::db::select_active_user_count(&mut tx).await?;
+            tx.commit().await?;
+            vec![(t("home-users"), tenant.user_count), (t("tenants-active-users"), active)]
+        }
+    };
+    Ok(Overview { name, figures })
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_overview());
+    view! {
+        <Title text=t("home-title") />
+        <header class="page-header"><h1>{t("home-title")}</h1></header>
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(error) => view! { <super::ErrorView error /> }.into_any(),
+                    Ok(overview) => view! {
+                        <p>{t_args("home-welcome", &[("name", &overview.name)])}</p>
+                        <ul class="figures">
+                            {overview.figures.into_iter().map(|(label, value)| view! {
+                                <li class="figure"><span class="value">{value}</span><span class="label">{label}</span></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,162 @@
+//! The document shell, the router, the signed-in layout (sidebar, user, toasts) and small hooks
+//! every page uses.
+
+mod home;
+
+use crate::auth::api::{get_current_user, Logout};
+use crate::auth::types::CurrentUser;
+use crate::auth::views::LoginPage;
+use crate::components::toast::{ToastArea, Toaster};
+use crate::error::AppError;
+use crate::i18n::t;
+use crate::paging::ListQuery;
+use crate::permissions::types::Permission;
+use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
+use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
+use chrono::{DateTime, Utc};
+use home::HomePage;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" dir="ltr">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    Toaster::provide();
+    view! {
+        <Stylesheet id="atrium" href="/pkg/atrium.css" />
+        <Title formatter=|page: String| if page.is_empty() { t("app-name") } else { format!("{page} · {}", t("app-name")) } />
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("tenants") view=TenantsPage />
+                    <Route path=path!("tenants/new") view=TenantNewPage />
+                    <Route path=path!("tenants/:tenant_id") view=TenantDetailPage />
+                    <Route path=path!("tenants/:tenant_id/edit") view=TenantEditPage />
+                    <Route path=path!("users") view=UsersPage />
+                    <Route path=path!("users/new") view=UserNewPage />
+                    <Route path=path!("users/:user_id") view=UserDetailPage />
+                    <Route path=path!("users/:user_id/edit") view=UserEditPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+        <ToastArea />
+    }
+}
+
+/// The signed-in user, loaded once per page load by the shell.
+#[derive(Clone, Copy)]
+struct CurrentUserContext(Signal<Option<CurrentUser>>);
+
+pub fn use_current_user() -> Signal<Option<CurrentUser>> {
+    use_context::<CurrentUserContext>().map(|c| c.0).unwrap_or_else(|| Signal::derive(|| None))
+}
+
+/// Whether the signed-in user holds `permission` (for hiding controls; the server still checks).
+pub fn use_can(permission: Permission) -> Signal<bool> {
+    let user = use_current_user();
+    Signal::derive(move || user.get().is_some_and(|u| u.can(permission)))
+}
+
+/// The list state (search, sort, page) read from the current URL.
+pub fn use_list_query() -> Memo<ListQuery> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        let p = params.read();
+        ListQuery::from_params(p.get("q"), p.get("sort"), p.get("dir"), p.get("page"), p.get("per_page"))
+    })
+}
+
+/// Times render in UTC the same on server and browser, so hydration never mismatches.
+pub fn format_time(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// An error in place of page content; a lost session sends the user to sign in.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    if error == AppError::Unauthorized {
+        Effect::new(move |_| use_navigate()("/login", Default::default()));
+    }
+    view! { <p class="form-alert" role="alert">{error.to_string()}</p> }
+}
+
+#[component]
+fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=t("error-not-found") />
+        <main class="login-page"><p role="alert">{t("error-not-found")}</p><a href="/">{t("nav-home")}</a></main>
+    }
+}
+
+#[component]
+fn AppShell() -> impl IntoView {
+    let user = Resource::new(|| (), |_| get_current_user());
+    let current = Signal::derive(move || user.get().and_then(Result::ok));
+    provide_context(CurrentUserContext(current));
+    let logout = ServerAction::<Logout>::new();
+    let is_platform = move || current.get().is_some_and(|u| u.is_platform);
+    let can_users = move || current.get().is_some_and(|u| u.can(Permission::UsersRead));
+    view! {
+        <div class="layout">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <aside class="sidebar">
+                <div class="brand">{t("app-name")}</div>
+                <nav aria-label=t("nav-main")>
+                    <ul>
+                        <li><A href="/" exact=true>{t("nav-home")}</A></li>
+                        <Show when=is_platform><li><A href="/tenants">{t("nav-tenants")}</A></li></Show>
+                        <Show when=can_users><li><A href="/users">{t("nav-users")}</A></li></Show>
+                    </ul>
+                </nav>
+                <div class="whoami">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match user.await {
+                                Ok(me) => view! {
+                                    <p class="muted">{t("shell-signed-in-as")}</p>
+                                    <p class="who" data-testid="current-user">{me.name.clone()}</p>
+                                    <p class="muted">{me.role_label.clone()} " · " {me.tenant_name.clone().unwrap_or_else(|| t("shell-platform"))}</p>
+                                }.into_any(),
+                                Err(error) => view! { <ErrorView error /> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                    <ActionForm action=logout>
+                        <button type="submit" class="button">{t("shell-sign-out")}</button>
+                    </ActionForm>
+                </div>
+            </aside>
+            <main id="main" class="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}

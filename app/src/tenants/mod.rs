@@ -1,0 +1,6 @@
+//! Tenants: the organisations on the platform, managed by platform administrators.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod types;
+pub mod views;

@@ -1,0 +1,6 @@
+//! Users: people who sign in to one tenant, managed by platform and tenant administrators.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod types;
+pub mod views;

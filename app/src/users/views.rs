@@ -1,0 +1,293 @@
+//! User pages: lists (platform-wide and per tenant), creation, detail and editing.
+
+use super::api::{get_user, list_users, CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, UpdateUser};
+use super::types::{role_options, UserStatus};
+use crate::components::confirm::TypedConfirm;
+use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::table::{ListControls, Pager, SortHeader};
+use crate::components::toast::use_toaster;
+use crate::error::AppError;
+use crate::i18n::{t, t_args};
+use crate::ids::{TenantId, UserId};
+use crate::permissions::types::Permission;
+use crate::shell::{format_time, use_can, use_current_user, use_list_query, ErrorView};
+use crate::tenants::api::list_tenant_options;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn user_id_param() -> Memo<Option<UserId>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("user_id").and_then(|id| id.parse().ok()))
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let can_create = use_can(Permission::UsersCreate);
+    view! {
+        <Title text=t("users-title") />
+        <header class="page-header">
+            <h1>{t("users-title")}</h1>
+            <Show when=move || can_create.get()>
+                <a class="button primary" href="/users/new">{t("users-new")}</a>
+            </Show>
+        </header>
+        <UserTable tenant_id=None base_path="/users".to_owned() />
+    }
+}
+
+/// A searchable, sortable, paginated user table whose state lives in `base_path`'s URL.
+#[component]
+pub fn UserTable(tenant_id: Option<TenantId>, base_path: String) -> impl IntoView {
+    let query = use_list_query();
+    let users = Resource::new(move || query.get(), move |q| {
+        list_users(tenant_id, Some(q.q), Some(q.sort), Some(q.dir.as_str().to_owned()), Some(q.page.to_string()), Some(q.per_page.to_string()))
+    });
+    let show_tenant = tenant_id.is_none() && use_current_user().get_untracked().is_some_and(|u| u.is_platform);
+    let path = base_path;
+    let query_signal: Signal<_> = query.into();
+    view! {
+        <ListControls query=query_signal path=path.clone() placeholder=t("users-search-placeholder") />
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || {
+                let path = path.clone();
+                Suspend::new(async move {
+                match users.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => {
+                        let pages = page.pages();
+                        let total = page.total;
+                        let empty = page.items.is_empty();
+                        view! {
+                            <table class="data">
+                                <thead>
+                                    <tr>
+                                        <SortHeader column="name" label=t("field-name") query=query_signal path=path.clone() />
+                                        <SortHeader column="email" label=t("field-email") query=query_signal path=path.clone() />
+                                        {show_tenant.then(|| view! { <SortHeader column="tenant" label=t("field-tenant") query=query_signal path=path.clone() /> })}
+                                        <SortHeader column="role" label=t("field-role") query=query_signal path=path.clone() />
+                                        <SortHeader column="status" label=t("field-status") query=query_signal path=path.clone() />
+                                        <SortHeader column="last_login" label=t("field-last-login") query=query_signal path=path.clone() />
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|user| view! {
+                                        <tr>
+                                            <td><a href=format!("/users/{}", user.user_id)>{user.name}</a></td>
+                                            <td>{user.email}</td>
+                                            {show_tenant.then(|| view! { <td><a href=format!("/tenants/{}", user.tenant_id)>{user.tenant_name}</a></td> })}
+                                            <td>{t(user.role.label_key())}</td>
+                                            <td><span class=format!("badge {}", user.status.as_str())>{user.status.label()}</span></td>
+                                            <td>{user.last_login_at.map(format_time).unwrap_or_else(|| t("never"))}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Show when=move || empty><p class="muted">{t("table-empty")}</p></Show>
+                            <Pager query=query_signal total pages path=path.clone() />
+                        }.into_any()
+                    }
+                }
+            })}}
+        </Transition>
+    }
+}
+
+/// Shows a generated password once, with the address it belongs to.
+#[component]
+fn IssuedPasswordNotice(email: String, password: String, user_id: UserId) -> impl IntoView {
+    view! {
+        <div class="notice" role="status">
+            <p>{t_args("users-generated-password", &[("email", &email)])}</p>
+            <p><code class="secret" data-testid="issued-password">{password}</code></p>
+            <a href=format!("/users/{user_id}")>{t("users-open")}</a>
+        </div>
+    }
+}
+
+#[component]
+pub fn UserNewPage() -> impl IntoView {
+    let action = ServerAction::<CreateUser>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let current = use_current_user();
+    let is_platform = move || current.get().is_some_and(|u| u.is_platform);
+    let query = use_query_map();
+    let preselected = move || query.read().get("tenant_id").unwrap_or_default();
+    let tenants = Resource::new(move || is_platform(), |platform| async move {
+        if platform { list_tenant_options().await } else { Ok(Vec::new()) }
+    });
+    let toaster = use_toaster();
+    Effect::new(move |_| {
+        if let Some(Ok(issued)) = action.value().get()
+            && issued.password.is_none()
+        {
+            toaster.success(t("users-created"));
+            leptos_router::hooks::use_navigate()(&format!("/users/{}", issued.user_id), Default::default());
+        }
+    });
+    view! {
+        <Title text=t("users-new") />
+        <header class="page-header"><h1>{t("users-new")}</h1></header>
+        {move || action.value().get().and_then(Result::ok).and_then(|issued| {
+            let user_id = issued.user_id;
+            issued.password.map(|password| view! { <IssuedPasswordNotice email=issued.email password user_id /> })
+        })}
+        <ActionForm action=action attr:class="card form">
+            <FormAlert error />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let options = tenants.await.unwrap_or_default();
+                    if options.is_empty() {
+                        view! { <input type="hidden" name="tenant_id" value="" /> }.into_any()
+                    } else {
+                        let mut choices = vec![(String::new(), t("valid-tenant"))];
+                        choices.extend(options.into_iter().map(|o| (o.tenant_id.to_string(), o.name)));
+                        view! { <SelectField name="tenant_id" label=t("field-tenant") error options=choices selected=preselected() /> }.into_any()
+                    }
+                })}
+            </Transition>
+            <TextField name="email" label=t("field-email") input_type="email" autocomplete="off" error required=true />
+            <TextField name="name" label=t("field-name") error required=true />
+            <SelectField name="role" label=t("field-role") error options=role_options() selected="viewer" />
+            <TextField name="password" label=t("users-password") input_type="password" autocomplete="new-password" hint=t("users-password-hint") error />
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("users-create")}</button>
+                <a class="button" href="/users">{t("action-cancel")}</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn UserDetailPage() -> impl IntoView {
+    let user_id = user_id_param();
+    let status_action = ServerAction::<SetUserStatus>::new();
+    let reset_action = ServerAction::<ResetUserPassword>::new();
+    let delete_action = ServerAction::<DeleteUser>::new();
+    let user = Resource::new(move || (user_id.get(), status_action.version().get()), |(id, _)| async move {
+        match id {
+            Some(id) => get_user(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let toaster = use_toaster();
+    Effect::new(move |_| match status_action.value().get() {
+        Some(Ok(user)) => toaster.success(t(if user.status == UserStatus::Disabled { "users-disabled" } else { "users-enabled" })),
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    Effect::new(move |_| match reset_action.value().get() {
+        Some(Ok(_)) => toaster.success(t("users-password-reset")),
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    Effect::new(move |_| match delete_action.value().get() {
+        Some(Ok(())) => toaster.success(t("users-deleted")),
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    let can_update = use_can(Permission::UsersUpdate);
+    let can_reset = use_can(Permission::UsersResetPassword);
+    let can_delete = use_can(Permission::UsersDelete);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(user) => {
+                        let id = user.user_id;
+                        let disabled = user.status == UserStatus::Disabled;
+                        let email = user.email.clone();
+                        view! {
+                            <Title text=user.name.clone() />
+                            <header class="page-header">
+                                <h1>{user.name.clone()}</h1>
+                                <span class=format!("badge {}", user.status.as_str())>{user.status.label()}</span>
+                                <div class="actions">
+                                    <Show when=move || can_update.get()>
+                                        <a class="button" href=format!("/users/{id}/edit")>{t("action-edit")}</a>
+                                        <button type="button" class="button" disabled=move || status_action.pending().get()
+                                            on:click=move |_| { status_action.dispatch(SetUserStatus { user_id: id, status: if disabled { "active" } else { "disabled" }.to_owned() }); }>
+                                            {t(if disabled { "users-enable" } else { "users-disable" })}
+                                        </button>
+                                    </Show>
+                                    <Show when=move || can_reset.get()>
+                                        <button type="button" class="button" disabled=move || reset_action.pending().get()
+                                            on:click=move |_| { reset_action.dispatch(ResetUserPassword { user_id: id }); }>
+                                            {t("users-reset-password")}
+                                        </button>
+                                    </Show>
+                                </div>
+                            </header>
+                            {move || reset_action.value().get().and_then(Result::ok).and_then(|issued| {
+                                let user_id = issued.user_id;
+                                issued.password.map(|password| view! { <IssuedPasswordNotice email=issued.email password user_id /> })
+                            })}
+                            <dl class="facts">
+                                <div><dt>{t("field-email")}</dt><dd>{user.email.clone()}</dd></div>
+                                <div><dt>{t("field-tenant")}</dt><dd>{user.tenant_name.clone()}</dd></div>
+                                <div><dt>{t("field-role")}</dt><dd>{t(user.role.label_key())}</dd></div>
+                                <div><dt>{t("field-last-login")}</dt><dd>{user.last_login_at.map(format_time).unwrap_or_else(|| t("never"))}</dd></div>
+                                <div><dt>{t("field-created")}</dt><dd>{format_time(user.created_at)}</dd></div>
+                            </dl>
+                            <Show when=move || can_delete.get()>
+                                <TypedConfirm
+                                    title=t("users-delete-title")
+                                    warning=t("users-delete-warning")
+                                    prompt=t_args("users-delete-confirm", &[("email", &email)])
+                                    button_label=t("users-delete-button")
+                                    expected=email.clone()
+                                    pending=delete_action.pending()
+                                    on_confirm=Callback::new(move |confirm| { delete_action.dispatch(DeleteUser { user_id: id, confirm }); })
+                                />
+                            </Show>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn UserEditPage() -> impl IntoView {
+    let user_id = user_id_param();
+    let user = Resource::new(move || user_id.get(), |id| async move {
+        match id {
+            Some(id) => get_user(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let action = ServerAction::<UpdateUser>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let toaster = use_toaster();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            toaster.success(t("users-updated"));
+        }
+    });
+    view! {
+        <Title text=t("users-edit-title") />
+        <header class="page-header"><h1>{t("users-edit-title")}</h1></header>
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(user) => view! {
+                        <ActionForm action=action attr:class="card form">
+                            <FormAlert error />
+                            <input type="hidden" name="user_id" value=user.user_id.to_string() />
+                            <TextField name="email" label=t("field-email") input_type="email" error value=user.email required=true />
+                            <TextField name="name" label=t("field-name") error value=user.name required=true />
+                            <SelectField name="role" label=t("field-role") error options=role_options() selected=user.role.as_str() />
+                            <div class="actions">
+                                <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("action-save")}</button>
+                                <a class="button" href=format!("/users/{}", user.user_id)>{t("action-cancel")}</a>
+                            </div>
+                        </ActionForm>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,123 @@
+//! Parse, don't validate: input newtypes that can only hold acceptable values. Each parser returns
+//! the catalogue message to show next to the field.
+
+use crate::i18n::{t, t_args};
+use serde::{Deserialize, Serialize};
+
+pub const NAME_MAX: usize = 120;
+pub const EMAIL_MAX: usize = 254;
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 256;
+
+/// A person's or organisation's display name: trimmed, 1–120 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(t("valid-required"));
+        }
+        if value.chars().count() > NAME_MAX {
+            return Err(t_args("valid-too-long", &[("max", &NAME_MAX.to_string())]));
+        }
+        // Control characters break layouts and logs; names never need them.
+        Ok(Self(value.chars().filter(|c| !c.is_control()).collect()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// An email address, lowercased. Deliberately simple: one `@`, a non-empty local part, a dotted
+/// domain, no spaces. Deliverability is proven by sending, not by regex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim().to_lowercase();
+        if value.is_empty() {
+            return Err(t("valid-required"));
+        }
+        if value.chars().count() > EMAIL_MAX {
+            return Err(t_args("valid-too-long", &[("max", &EMAIL_MAX.to_string())]));
+        }
+        let valid = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+                    && !value.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:".contains(c))
+            }
+            None => false,
+        };
+        if valid { Ok(Self(value)) } else { Err(t("valid-email")) }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: length limits only (NIST 800-63B), no composition rules.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(..)")
+    }
+}
+
+impl NewPassword {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let count = raw.chars().count();
+        if count < PASSWORD_MIN {
+            return Err(t_args("valid-password", &[("min", &PASSWORD_MIN.to_string())]));
+        }
+        if count > PASSWORD_MAX {
+            return Err(t_args("valid-too-long", &[("max", &PASSWORD_MAX.to_string())]));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Acme  ").map(DisplayName::into_inner), Ok("Acme".into()));
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse(&"x".repeat(121)).is_err());
+        assert!(DisplayName::parse(&"é".repeat(120)).is_ok());
+        assert_eq!(DisplayName::parse("a\u{7}b").map(DisplayName::into_inner), Ok("ab".into()));
+    }
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(Email::parse(" Ada@Example.COM ").map(|e| e.0), Ok("ada@example.com".into()));
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "a@.com", "a@x..com", "<a>@x.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_have_length_limits_only() {
+        assert!(NewPassword::parse("short").is_err());
+        assert!(NewPassword::parse("long enough pass").is_ok());
+        assert!(NewPassword::parse(&"x".repeat(257)).is_err());
+        assert_eq!(format!("{:?}", NewPassword::parse("long enough pass")), "Ok(NewPassword(..))");
+    }
+}

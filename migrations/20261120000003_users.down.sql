@@ -1,0 +1,4 @@
+-- Drops tenant users and their types.
+DROP TABLE users;
+DROP TYPE user_status;
+DROP TYPE user_role;

@@ -1,0 +1,2 @@
+-- Drops platform administrators.
+DROP TABLE platform_users;

@@ -1,0 +1,2 @@
+-- Drops sessions (everyone is signed out).
+DROP TABLE sessions;

@@ -1,0 +1,2 @@
+-- Drops the audit trail.
+DROP TABLE audit_events;

@@ -1,0 +1,43 @@
+//! Settings from the environment (each one is documented in `.env.example`).
+
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`; `None` starts a private PostgreSQL under `data_dir`.
+    pub database_url: Option<String>,
+    pub addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub data_dir: PathBuf,
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    /// `None`: seed only the private database.
+    pub seed_demo: Option<bool>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let addr = var("ATRIUM_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let seed_demo = match var("ATRIUM_SEED_DEMO").as_deref() {
+            None => None,
+            Some("true" | "1" | "yes") => Some(true),
+            Some("false" | "0" | "no") => Some(false),
+            Some(other) => anyhow::bail!("ATRIUM_SEED_DEMO must be true or false, not {other:?}"),
+        };
+        Ok(Self {
+            database_url: var("DATABASE_URL"),
+            addr: addr.parse().with_context(|| format!("ATRIUM_ADDR {addr:?} is not host:port"))?,
+            site_root: var("ATRIUM_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()).into(),
+            data_dir: var("ATRIUM_DATA_DIR").unwrap_or_else(|| ".data".to_owned()).into(),
+            admin_email: var("ATRIUM_ADMIN_EMAIL").unwrap_or_else(|| "admin@atrium.local".to_owned()),
+            admin_password: var("ATRIUM_ADMIN_PASSWORD"),
+            seed_demo,
+        })
+    }
+}

@@ -1,0 +1,65 @@
+//! The Atrium server: configuration, database start-up, the axum router around the Leptos app,
+//! and the process lifecycle.
+
+pub mod config;
+pub mod database;
+pub mod health;
+pub mod middleware;
+pub mod routes;
+pub mod seed;
+pub mod telemetry;
+
+use anyhow::Context;
+use config::Config;
+
+/// Runs the dashboard until SIGINT/SIGTERM, then stops the private database if it started one.
+pub async fn run() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let database = database::prepare(&config).await?;
+    atrium_app::auth::password::warm_up();
+    if config.seed_demo.unwrap_or(database.is_private()) {
+        seed::seed_demo(&database.db, &config).await.context("seeding the demo data")?;
+    }
+    let options = routes::leptos_options(&config);
+    let app = routes::router(routes::AppState { leptos_options: options, db: database.db.clone() });
+    let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    println!("\n  Atrium is running at http://{addr}\n");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")?;
+    tracing::info!("shutting down");
+    database.shutdown().await;
+    Ok(())
+}
+
+/// Applies migrations to `DATABASE_URL` (or the private database) and exits.
+pub async fn migrate_only() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let database = database::prepare(&config).await?;
+    database.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

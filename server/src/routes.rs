@@ -1,0 +1,70 @@
+//! The axum router: probes, server functions, server-rendered pages and static files.
+
+use crate::config::Config;
+use crate::{health, middleware};
+use atrium_app::db::Db;
+use atrium_app::{shell, App};
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
+use tracing::Level;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+/// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("atrium")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
+    let db = state.db.clone();
+    handle_server_fns_with_context(move || provide_context(db.clone()), request).await
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let db = state.db.clone();
+                move || provide_context(db.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .layer(axum::middleware::from_fn_with_state(state.db.clone(), middleware::page_guard));
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .merge(pages)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn(middleware::client_ip))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| tracing::info_span!("request", method = %request.method(), path = %request.uri().path()))
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
+        )
+        .with_state(state)
+}
