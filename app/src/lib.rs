@@ -1,5 +1,6 @@
 //! Atrium's app: pages, components and server functions shared by the server (`ssr`) and the
 //! browser (`hydrate`).
+#![recursion_limit = "256"]
 
 pub mod audit;
 pub mod auth;

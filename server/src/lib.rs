@@ -1,5 +1,6 @@
 //! The Atrium server: configuration, database start-up, the axum router around the Leptos app,
 //! and the process lifecycle.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod database;

@@ -4,13 +4,12 @@ use crate::config::Config;
 use crate::{health, middleware};
 use atrium_app::db::Db;
 use atrium_app::{shell, App};
-use axum::extract::{FromRef, Request, State};
-use axum::response::IntoResponse;
+use axum::extract::{FromRef, Request};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tracing::Level;
@@ -29,11 +28,6 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build()
-}
-
-async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
-    let db = state.db.clone();
-    handle_server_fns_with_context(move || provide_context(db.clone()), request).await
 }
 
 pub fn router(state: AppState) -> Router {
@@ -55,7 +49,6 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::same_origin))

@@ -81,7 +81,7 @@ pub async fn update_tenant_user_failure(tx: &mut TenantTx, user_id: UserId) -> R
                                        AND failed_logins + 1 >= 5
                                   THEN now() + interval '15 minutes' ELSE locked_until END
            WHERE user_id = $1
-           RETURNING locked_until > now() AS "locked!""#,
+           RETURNING coalesce(locked_until > now(), false) AS "locked!""#,
         user_id.0
     )
     .fetch_optional(&mut **tx)
@@ -101,7 +101,7 @@ pub async fn update_platform_user_failure(tx: &mut AuthTx, id: PlatformUserId) -
                                        AND failed_logins + 1 >= 5
                                   THEN now() + interval '15 minutes' ELSE locked_until END
            WHERE platform_user_id = $1
-           RETURNING locked_until > now() AS "locked!""#,
+           RETURNING coalesce(locked_until > now(), false) AS "locked!""#,
         id.0
     )
     .fetch_optional(&mut **tx)

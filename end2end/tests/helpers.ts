@@ -1,0 +1,35 @@
+// Shared steps for Atrium's specs: waiting for hydration and signing in/out as a person would.
+import { expect, type Page } from '@playwright/test';
+
+export const ADMIN_EMAIL = process.env.ATRIUM_ADMIN_EMAIL ?? 'admin@atrium.local';
+export const PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
+
+/** The shell marks <body data-hydrated="true"> once the wasm has attached. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+export async function signIn(page: Page, email: string, password: string, workspace?: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  if (workspace) await page.getByLabel('Workspace (optional)').fill(workspace);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signInAsAdmin(page: Page) {
+  await signIn(page, ADMIN_EMAIL, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await hydrated(page);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/** A suffix that keeps names unique across runs against the same database. */
+export function unique(): string {
+  return Date.now().toString(36) + Math.floor(Math.random() * 1000).toString(36);
+}
