@@ -1,7 +1,6 @@
 // Sign-in journey: the signed-out redirect, a refused sign-in, a successful one that returns to
 // the page first asked for, and signing out.
-import { expect, test } from '@playwright/test';
-import { ADMIN_EMAIL, PASSWORD, hydrated, signIn, signOut } from './helpers';
+import { test, expect, ADMIN_EMAIL, PASSWORD, hydrated, signIn, signOut } from './helpers';
 
 test('signed-out visitors are sent to sign in and come back afterwards', async ({ page }) => {
   await page.goto('/tenants?q=acme');

@@ -1,5 +1,25 @@
 // Shared steps for Atrium's specs: waiting for hydration and signing in/out as a person would.
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export { expect };
+
+/** Playwright's test, plus the browser console printed when a test fails (hydration panics
+ * and failed requests show up there first). */
+export const test = base.extend<{ browserConsole: void }>({
+  browserConsole: [
+    async ({ page }, use, testInfo) => {
+      const lines: string[] = [];
+      page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));
+      page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
+      page.on('requestfailed', (request) => lines.push(`requestfailed: ${request.url()} ${request.failure()?.errorText}`));
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        console.log(`--- browser console for "${testInfo.title}" ---\n${lines.join('\n')}`);
+      }
+    },
+    { auto: true },
+  ],
+});
 
 export const ADMIN_EMAIL = process.env.ATRIUM_ADMIN_EMAIL ?? 'admin@atrium.local';
 export const PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
