@@ -34,7 +34,11 @@ impl FieldErrors {
     }
     /// `Ok(())` when nothing was added, otherwise the collected errors as `AppError::Validation`.
     pub fn into_result(self) -> Result<(), AppError> {
-        if self.is_empty() { Ok(()) } else { Err(AppError::Validation(self)) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
     }
     pub fn single(field: &str, message: impl Into<String>) -> Self {
         let mut errors = Self::new();
@@ -69,7 +73,9 @@ pub enum AppError {
 
 impl AppError {
     pub fn forbidden(needed: impl std::fmt::Display) -> Self {
-        Self::Forbidden { needed: needed.to_string() }
+        Self::Forbidden {
+            needed: needed.to_string(),
+        }
     }
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         Self::Validation(FieldErrors::single(field, message))

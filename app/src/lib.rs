@@ -16,7 +16,7 @@ pub mod tenants;
 pub mod users;
 pub mod validation;
 
-pub use shell::{shell, App};
+pub use shell::{App, shell};
 
 /// Runs in the browser: attaches to the server-rendered DOM, then marks the body so tests (and
 /// scripts) know the page is interactive.

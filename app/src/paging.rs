@@ -45,7 +45,13 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// Builds a query from raw URL parameters, falling back to defaults for anything invalid.
-    pub fn from_params(q: Option<String>, sort: Option<String>, dir: Option<String>, page: Option<String>, per_page: Option<String>) -> Self {
+    pub fn from_params(
+        q: Option<String>,
+        sort: Option<String>,
+        dir: Option<String>,
+        page: Option<String>,
+        per_page: Option<String>,
+    ) -> Self {
         let per_page = per_page
             .and_then(|v| v.parse().ok())
             .filter(|v| PAGE_SIZES.contains(v))
@@ -54,7 +60,11 @@ impl ListQuery {
             q: q.unwrap_or_default().trim().chars().take(200).collect(),
             sort: sort.unwrap_or_default(),
             dir: SortDir::parse(dir.as_deref().unwrap_or("asc")),
-            page: page.and_then(|v| v.parse().ok()).filter(|v| *v >= 1).unwrap_or(1).min(1_000_000),
+            page: page
+                .and_then(|v| v.parse().ok())
+                .filter(|v| *v >= 1)
+                .unwrap_or(1)
+                .min(1_000_000),
             per_page,
         }
     }
@@ -85,7 +95,11 @@ impl ListQuery {
         if self.per_page != DEFAULT_PAGE_SIZE {
             parts.push(format!("per_page={}", self.per_page));
         }
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 
@@ -101,7 +115,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn pages(&self) -> u32 {
         let per_page = i64::from(self.per_page.max(1));
-        u32::try_from((self.total + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1)
+        u32::try_from((self.total + per_page - 1) / per_page)
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 
@@ -124,7 +140,10 @@ mod tests {
     #[test]
     fn invalid_params_fall_back_to_defaults() {
         let query = ListQuery::from_params(None, None, Some("sideways".into()), Some("-3".into()), Some("7".into()));
-        assert_eq!((query.page, query.per_page, query.dir), (1, DEFAULT_PAGE_SIZE, SortDir::Asc));
+        assert_eq!(
+            (query.page, query.per_page, query.dir),
+            (1, DEFAULT_PAGE_SIZE, SortDir::Asc)
+        );
         assert_eq!(query.offset(), 0);
     }
 
@@ -136,9 +155,23 @@ mod tests {
 
     #[test]
     fn query_string_round_trips_state() {
-        let query = ListQuery::from_params(Some("a b".into()), Some("name".into()), Some("desc".into()), Some("2".into()), Some("50".into()));
-        assert_eq!(query.to_query_string(), "?q=a%20b&sort=name&dir=desc&page=2&per_page=50");
-        let page = Page::<()> { items: vec![], total: 101, page: 1, per_page: 50 };
+        let query = ListQuery::from_params(
+            Some("a b".into()),
+            Some("name".into()),
+            Some("desc".into()),
+            Some("2".into()),
+            Some("50".into()),
+        );
+        assert_eq!(
+            query.to_query_string(),
+            "?q=a%20b&sort=name&dir=desc&page=2&per_page=50"
+        );
+        let page = Page::<()> {
+            items: vec![],
+            total: 101,
+            page: 1,
+            per_page: 50,
+        };
         assert_eq!(page.pages(), 3);
     }
 }

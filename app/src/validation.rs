@@ -55,7 +55,9 @@ impl Email {
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
                     && !domain.contains("..")
-                    && !value.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:".contains(c))
+                    && !value
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:".contains(c))
             }
             None => false,
         };
@@ -98,17 +100,37 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Acme  ").map(DisplayName::into_inner), Ok("Acme".into()));
+        assert_eq!(
+            DisplayName::parse("  Acme  ").map(DisplayName::into_inner),
+            Ok("Acme".into())
+        );
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse(&"x".repeat(121)).is_err());
         assert!(DisplayName::parse(&"é".repeat(120)).is_ok());
-        assert_eq!(DisplayName::parse("a\u{7}b").map(DisplayName::into_inner), Ok("ab".into()));
+        assert_eq!(
+            DisplayName::parse("a\u{7}b").map(DisplayName::into_inner),
+            Ok("ab".into())
+        );
     }
 
     #[test]
     fn emails_are_lowercased_and_checked() {
-        assert_eq!(Email::parse(" Ada@Example.COM ").map(|e| e.0), Ok("ada@example.com".into()));
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "a@.com", "a@x..com", "<a>@x.com"] {
+        assert_eq!(
+            Email::parse(" Ada@Example.COM ").map(|e| e.0),
+            Ok("ada@example.com".into())
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@x..com",
+            "<a>@x.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
     }
@@ -118,6 +140,9 @@ mod tests {
         assert!(NewPassword::parse("short").is_err());
         assert!(NewPassword::parse("long enough pass").is_ok());
         assert!(NewPassword::parse(&"x".repeat(257)).is_err());
-        assert_eq!(format!("{:?}", NewPassword::parse("long enough pass")), "Ok(NewPassword(..))");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("long enough pass")),
+            "Ok(NewPassword(..))"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Sign-in on a real PostgreSQL: success, failure, lockout, suspended tenants, disabled users,
 //! emails shared by several workspaces, and sign-out.
 
-use atrium_app::auth::service::{login, logout, principal_for_token, LoginRequest};
+use atrium_app::auth::service::{LoginRequest, login, logout, principal_for_token};
 use atrium_app::auth::types::Principal;
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use atrium_app::error::AppError;
@@ -19,7 +19,9 @@ struct Fixture {
 async fn fixture(options: PgConnectOptions) -> Fixture {
     let db = Db::connect(options, 4).await.expect("connect");
     let hash = atrium_app::auth::password::hash(PASSWORD.into()).await.expect("hash");
-    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task()).await.expect("tx");
+    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
     let mut ids = Vec::new();
     for slug in ["acme", "globex"] {
         let id: uuid::Uuid = sqlx::query_scalar("INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING tenant_id")
@@ -29,26 +31,43 @@ async fn fixture(options: PgConnectOptions) -> Fixture {
             .expect("tenant");
         ids.push(TenantId(id));
     }
-    atrium_app::auth::db::insert_platform_user(&mut tx, "root@atrium.test", "Root", &hash).await.expect("platform user");
+    atrium_app::auth::db::insert_platform_user(&mut tx, "root@atrium.test", "Root", &hash)
+        .await
+        .expect("platform user");
     tx.commit().await.expect("commit");
-    for (tenant, emails) in [(ids[0], vec!["ann@acme.test", "shared@both.test"]), (ids[1], vec!["gus@globex.test", "shared@both.test"])] {
+    for (tenant, emails) in [
+        (ids[0], vec!["ann@acme.test", "shared@both.test"]),
+        (ids[1], vec!["gus@globex.test", "shared@both.test"]),
+    ] {
         let mut tx = TenantTx::begin(&db, tenant).await.expect("tx");
         for email in emails {
-            sqlx::query("INSERT INTO users (tenant_id, email, name, password_hash, role) VALUES ($1, $2, $2, $3, 'admin')")
-                .bind(tenant.0)
-                .bind(email)
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await
-                .expect("user");
+            sqlx::query(
+                "INSERT INTO users (tenant_id, email, name, password_hash, role) VALUES ($1, $2, $2, $3, 'admin')",
+            )
+            .bind(tenant.0)
+            .bind(email)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await
+            .expect("user");
         }
         tx.commit().await.expect("commit");
     }
-    Fixture { db, acme: ids[0], globex: ids[1] }
+    Fixture {
+        db,
+        acme: ids[0],
+        globex: ids[1],
+    }
 }
 
 fn request(email: &str, password: &str) -> LoginRequest {
-    LoginRequest { email: email.into(), password: password.into(), workspace: None, ip: Some("127.0.0.1".into()), user_agent: Some("test".into()) }
+    LoginRequest {
+        email: email.into(),
+        password: password.into(),
+        workspace: None,
+        ip: Some("127.0.0.1".into()),
+        user_agent: Some("test".into()),
+    }
 }
 
 fn message(result: Result<String, AppError>) -> String {
@@ -76,8 +95,13 @@ async fn a_tenant_user_signs_in_and_out(_: PgPoolOptions, options: PgConnectOpti
 #[sqlx::test(migrations = "../migrations")]
 async fn a_platform_admin_signs_in(_: PgPoolOptions, options: PgConnectOptions) {
     let f = fixture(options).await;
-    let token = login(&f.db, request("root@atrium.test", PASSWORD)).await.expect("login");
-    assert!(matches!(principal_for_token(&f.db, &token).await.expect("lookup"), Some(Principal::Platform { .. })));
+    let token = login(&f.db, request("root@atrium.test", PASSWORD))
+        .await
+        .expect("login");
+    assert!(matches!(
+        principal_for_token(&f.db, &token).await.expect("lookup"),
+        Some(Principal::Platform { .. })
+    ));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -95,23 +119,39 @@ async fn wrong_passwords_and_unknown_emails_get_the_same_answer(_: PgPoolOptions
 async fn five_failures_lock_the_account_for_fifteen_minutes(_: PgPoolOptions, options: PgConnectOptions) {
     let f = fixture(options).await;
     for attempt in 1..=4 {
-        assert_eq!(message(login(&f.db, request("ann@acme.test", "bad")).await), "Incorrect email or password.", "attempt {attempt}");
+        assert_eq!(
+            message(login(&f.db, request("ann@acme.test", "bad")).await),
+            "Incorrect email or password.",
+            "attempt {attempt}"
+        );
     }
     assert!(message(login(&f.db, request("ann@acme.test", "bad")).await).contains("locked for 15 minutes"));
     // Now even the right password is refused, with the same message.
     assert!(message(login(&f.db, request("ann@acme.test", PASSWORD)).await).contains("locked"));
     // The lock is per account: another user of the tenant is unaffected.
     let mut tx = TenantTx::begin(&f.db, f.acme).await.expect("tx");
-    let until: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar("SELECT locked_until FROM users WHERE email = 'ann@acme.test'").fetch_one(&mut *tx).await.expect("lock");
+    let until: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT locked_until FROM users WHERE email = 'ann@acme.test'")
+            .fetch_one(&mut *tx)
+            .await
+            .expect("lock");
     let minutes = (until.expect("locked") - chrono::Utc::now()).num_minutes();
     assert!((14..=15).contains(&minutes), "locked for {minutes} minutes");
     // When the lock has expired, the right password works again and the counter resets.
-    sqlx::query("UPDATE users SET locked_until = now() - interval '1 second' WHERE email = 'ann@acme.test'").execute(&mut *tx).await.expect("expire");
+    sqlx::query("UPDATE users SET locked_until = now() - interval '1 second' WHERE email = 'ann@acme.test'")
+        .execute(&mut *tx)
+        .await
+        .expect("expire");
     tx.commit().await.expect("commit");
-    login(&f.db, request("ann@acme.test", PASSWORD)).await.expect("login after lock expiry");
+    login(&f.db, request("ann@acme.test", PASSWORD))
+        .await
+        .expect("login after lock expiry");
     let failures: Vec<String> = {
         let mut tx = TenantTx::begin(&f.db, f.acme).await.expect("tx");
-        sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'auth.%' ORDER BY audit_id").fetch_all(&mut *tx).await.expect("audit")
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'auth.%' ORDER BY audit_id")
+            .fetch_all(&mut *tx)
+            .await
+            .expect("audit")
     };
     assert_eq!(failures.iter().filter(|a| *a == "auth.login_failed").count(), 4);
     assert_eq!(failures.iter().filter(|a| *a == "auth.locked").count(), 1);
@@ -122,8 +162,14 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(_: PgPoolOptions, op
 async fn users_of_a_suspended_tenant_cannot_sign_in(_: PgPoolOptions, options: PgConnectOptions) {
     let f = fixture(options).await;
     let token = login(&f.db, request("gus@globex.test", PASSWORD)).await.expect("login");
-    let mut tx = PlatformTx::begin(&f.db, PlatformGuard::for_system_task()).await.expect("tx");
-    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE tenant_id = $1").bind(f.globex.0).execute(&mut *tx).await.expect("suspend");
+    let mut tx = PlatformTx::begin(&f.db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE tenant_id = $1")
+        .bind(f.globex.0)
+        .execute(&mut *tx)
+        .await
+        .expect("suspend");
     tx.commit().await.expect("commit");
     assert!(message(login(&f.db, request("gus@globex.test", PASSWORD)).await).contains("suspended"));
     // Existing sessions stop working at once.
@@ -134,7 +180,10 @@ async fn users_of_a_suspended_tenant_cannot_sign_in(_: PgPoolOptions, options: P
 async fn disabled_users_cannot_sign_in(_: PgPoolOptions, options: PgConnectOptions) {
     let f = fixture(options).await;
     let mut tx = TenantTx::begin(&f.db, f.acme).await.expect("tx");
-    sqlx::query("UPDATE users SET status = 'disabled' WHERE email = 'ann@acme.test'").execute(&mut *tx).await.expect("disable");
+    sqlx::query("UPDATE users SET status = 'disabled' WHERE email = 'ann@acme.test'")
+        .execute(&mut *tx)
+        .await
+        .expect("disable");
     tx.commit().await.expect("commit");
     assert!(message(login(&f.db, request("ann@acme.test", PASSWORD)).await).contains("disabled"));
 }

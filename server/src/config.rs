@@ -18,7 +18,10 @@ pub struct Config {
 }
 
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 impl Config {
@@ -32,8 +35,12 @@ impl Config {
         };
         Ok(Self {
             database_url: var("DATABASE_URL"),
-            addr: addr.parse().with_context(|| format!("ATRIUM_ADDR {addr:?} is not host:port"))?,
-            site_root: var("ATRIUM_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()).into(),
+            addr: addr
+                .parse()
+                .with_context(|| format!("ATRIUM_ADDR {addr:?} is not host:port"))?,
+            site_root: var("ATRIUM_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".to_owned())
+                .into(),
             data_dir: var("ATRIUM_DATA_DIR").unwrap_or_else(|| ".data".to_owned()).into(),
             admin_email: var("ATRIUM_ADMIN_EMAIL").unwrap_or_else(|| "admin@atrium.local".to_owned()),
             admin_password: var("ATRIUM_ADMIN_PASSWORD"),

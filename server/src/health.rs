@@ -11,5 +11,9 @@ pub async fn health() -> &'static str {
 
 /// 200 when the database answers, 503 otherwise.
 pub async fn ready(State(db): State<Db>) -> (StatusCode, &'static str) {
-    if db.ping().await { (StatusCode::OK, "ready") } else { (StatusCode::SERVICE_UNAVAILABLE, "database unavailable") }
+    if db.ping().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
 }

@@ -19,18 +19,28 @@ pub async fn run() -> anyhow::Result<()> {
     let database = database::prepare(&config).await?;
     atrium_app::auth::password::warm_up();
     if config.seed_demo.unwrap_or(database.is_private()) {
-        seed::seed_demo(&database.db, &config).await.context("seeding the demo data")?;
+        seed::seed_demo(&database.db, &config)
+            .await
+            .context("seeding the demo data")?;
     }
     let options = routes::leptos_options(&config);
-    let app = routes::router(routes::AppState { leptos_options: options, db: database.db.clone() });
-    let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+    let app = routes::router(routes::AppState {
+        leptos_options: options,
+        db: database.db.clone(),
+    });
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
     println!("\n  Atrium is running at http://{addr}\n");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
     tracing::info!("shutting down");
     database.shutdown().await;
     Ok(())

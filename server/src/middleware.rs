@@ -1,11 +1,11 @@
 //! Request middleware: the signed-out redirect for pages, cross-site request refusal, client
 //! address capture and security headers.
 
-use atrium_app::auth::context::{session_token, ClientIp};
+use atrium_app::auth::context::{ClientIp, session_token};
 use atrium_app::auth::service::principal_for_token;
 use atrium_app::db::Db;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -36,7 +36,11 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
         }
         (false, None) => {
             let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-            let location = if target == "/" { "/login".to_owned() } else { format!("/login?next={}", atrium_app::paging::encode(target)) };
+            let location = if target == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", atrium_app::paging::encode(target))
+            };
             Redirect::to(&location).into_response()
         }
     }
@@ -56,7 +60,10 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
             let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
             Some(origin_host) == host
         }
-        None => headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|site| site != "cross-site"),
+        None => headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|site| site != "cross-site"),
     };
     if origin_ok {
         next.run(request).await
@@ -84,7 +91,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         (header::REFERRER_POLICY, "same-origin"),
         // Scripts are the app's own (including Leptos' inline hydration bootstrap); framing,
         // plugins and foreign base URLs are never needed.
-        (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+        ),
     ];
     for (name, value) in set {
         headers.entry(name).or_insert(HeaderValue::from_static(value));

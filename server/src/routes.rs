@@ -3,15 +3,15 @@
 use crate::config::Config;
 use crate::{health, middleware};
 use atrium_app::db::Db;
-use atrium_app::{shell, App};
+use atrium_app::{App, shell};
+use axum::Router;
 use axum::extract::{FromRef, Request};
 use axum::routing::get;
-use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 #[derive(Clone, FromRef)]
@@ -45,7 +45,10 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .layer(axum::middleware::from_fn_with_state(state.db.clone(), middleware::page_guard));
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            middleware::page_guard,
+        ));
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))

@@ -6,9 +6,9 @@ use anyhow::Context;
 use atrium_app::auth::{db as auth_db, password};
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use atrium_app::permissions::types::Role;
-use atrium_app::tenants::db::{insert_tenant, TenantFields};
+use atrium_app::tenants::db::{TenantFields, insert_tenant};
 use atrium_app::tenants::types::{Plan, TenantStatus};
-use atrium_app::users::db::{insert_user, UserFields};
+use atrium_app::users::db::{UserFields, insert_user};
 
 struct DemoTenant {
     name: &'static str,
@@ -33,7 +33,10 @@ const TENANTS: &[DemoTenant] = &[
         name: "Globex",
         slug: "globex",
         plan: Plan::Free,
-        users: &[("gina@globex.test", "Gina Admin", Role::Admin), ("hank@globex.test", "Hank Viewer", Role::Viewer)],
+        users: &[
+            ("gina@globex.test", "Gina Admin", Role::Admin),
+            ("hank@globex.test", "Hank Viewer", Role::Viewer),
+        ],
     },
 ];
 
@@ -43,25 +46,52 @@ pub async fn seed_demo(db: &Db, config: &Config) -> anyhow::Result<()> {
     let mut tx = PlatformTx::begin(db, guard).await?;
     if auth_db::select_platform_user_count(&mut tx).await? > 0 {
         tx.commit().await?;
-        println!("  Sign in as {} (demo already seeded; password as printed on first start).", config.admin_email);
+        println!(
+            "  Sign in as {} (demo already seeded; password as printed on first start).",
+            config.admin_email
+        );
         return Ok(());
     }
     let (demo_password, generated) = match &config.admin_password {
         Some(password) => (password.clone(), false),
         None => (password::generate_password(), true),
     };
-    let hash = password::hash(demo_password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    auth_db::insert_platform_user(&mut tx, &config.admin_email.to_lowercase(), "Platform Admin", &hash).await.context("creating the platform admin")?;
+    let hash = password::hash(demo_password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    auth_db::insert_platform_user(&mut tx, &config.admin_email.to_lowercase(), "Platform Admin", &hash)
+        .await
+        .context("creating the platform admin")?;
     let mut created = Vec::new();
     for demo in TENANTS {
-        let fields = TenantFields { name: demo.name, slug: demo.slug, plan: demo.plan, status: TenantStatus::Active };
-        created.push((insert_tenant(&mut tx, &fields).await.with_context(|| format!("creating tenant {}", demo.slug))?, demo));
+        let fields = TenantFields {
+            name: demo.name,
+            slug: demo.slug,
+            plan: demo.plan,
+            status: TenantStatus::Active,
+        };
+        created.push((
+            insert_tenant(&mut tx, &fields)
+                .await
+                .with_context(|| format!("creating tenant {}", demo.slug))?,
+            demo,
+        ));
     }
     tx.commit().await?;
     for (tenant, demo) in created {
         let mut tx = TenantTx::begin(db, tenant.tenant_id).await?;
         for (email, name, role) in demo.users {
-            insert_user(&mut tx, &UserFields { email, name, role: *role }, &hash).await.with_context(|| format!("creating user {email}"))?;
+            insert_user(
+                &mut tx,
+                &UserFields {
+                    email,
+                    name,
+                    role: *role,
+                },
+                &hash,
+            )
+            .await
+            .with_context(|| format!("creating user {email}"))?;
         }
         tx.commit().await?;
     }

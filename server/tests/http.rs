@@ -5,10 +5,10 @@
 use atrium_app::db::{Db, PlatformGuard, PlatformTx};
 use atrium_app::error::AppError;
 use atrium_server::config::Config;
-use atrium_server::routes::{leptos_options, router, AppState};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use atrium_server::routes::{AppState, leptos_options, router};
 use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
@@ -36,7 +36,13 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
     }
     fn cookie(&self) -> Option<String> {
-        self.headers.get(header::SET_COOKIE)?.to_str().ok()?.split(';').next().map(str::to_owned)
+        self.headers
+            .get(header::SET_COOKIE)?
+            .to_str()
+            .ok()?
+            .split(';')
+            .next()
+            .map(str::to_owned)
     }
 }
 
@@ -52,7 +58,10 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         seed_demo: Some(true),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
-    let router = router(AppState { leptos_options: leptos_options(&config), db: db.clone() });
+    let router = router(AppState {
+        leptos_options: leptos_options(&config),
+        db: db.clone(),
+    });
     TestApp { router, db }
 }
 
@@ -62,7 +71,11 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -75,7 +88,11 @@ impl TestApp {
 
     /// Calls a server function the way the hydrated app does: a same-origin form post.
     async fn call(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
-        let body = form.iter().map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v))).collect::<Vec<_>>().join("&");
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "atrium.test")
@@ -87,25 +104,53 @@ impl TestApp {
     }
 
     async fn sign_in(&self, email: &str) -> String {
-        let reply = self.call(atrium_app::auth::api::Login::PATH, None, &[("email", email), ("password", PASSWORD)]).await;
-        assert!(reply.status.is_success() || reply.status.is_redirection(), "sign-in failed: {} {}", reply.status, reply.body);
+        let reply = self
+            .call(
+                atrium_app::auth::api::Login::PATH,
+                None,
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "sign-in failed: {} {}",
+            reply.status,
+            reply.body
+        );
         reply.cookie().expect("session cookie")
     }
 
     async fn audit_actions(&self) -> Vec<String> {
-        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task()).await.expect("tx");
-        sqlx::query_scalar("SELECT action FROM audit_events ORDER BY audit_id").fetch_all(&mut *tx).await.expect("audit")
+        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task())
+            .await
+            .expect("tx");
+        sqlx::query_scalar("SELECT action FROM audit_events ORDER BY audit_id")
+            .fetch_all(&mut *tx)
+            .await
+            .expect("audit")
     }
 
     async fn tenant_id(&self, slug: &str) -> Option<String> {
-        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task()).await.expect("tx");
-        let id: Option<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE slug = $1").bind(slug).fetch_optional(&mut *tx).await.expect("tenant");
+        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task())
+            .await
+            .expect("tx");
+        let id: Option<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .expect("tenant");
         id.map(|id| id.to_string())
     }
 
     async fn user_id(&self, email: &str) -> String {
-        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task()).await.expect("tx");
-        let id: uuid::Uuid = sqlx::query_scalar("SELECT user_id FROM users WHERE email = $1").bind(email).fetch_one(&mut *tx).await.expect("user");
+        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task())
+            .await
+            .expect("tx");
+        let id: uuid::Uuid = sqlx::query_scalar("SELECT user_id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("user");
         id.to_string()
     }
 }
@@ -135,7 +180,10 @@ async fn pages_redirect_signed_out_visitors_and_render_for_signed_in_ones(_: PgP
     let cookie = app.sign_in("admin@atrium.test").await;
     let page = app.get("/tenants", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Acme Corp") && page.body.contains("Globex"), "server-rendered list");
+    assert!(
+        page.body.contains("Acme Corp") && page.body.contains("Globex"),
+        "server-rendered list"
+    );
     // Signed in, /login sends you home.
     assert_eq!(app.get("/login", Some(&cookie)).await.status, StatusCode::SEE_OTHER);
 }
@@ -143,16 +191,41 @@ async fn pages_redirect_signed_out_visitors_and_render_for_signed_in_ones(_: PgP
 #[sqlx::test(migrations = "../migrations")]
 async fn session_cookies_are_httponly_samesite_and_rotated(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    let reply = app.call(atrium_app::auth::api::Login::PATH, None, &[("email", "admin@atrium.test"), ("password", PASSWORD)]).await;
+    let reply = app
+        .call(
+            atrium_app::auth::api::Login::PATH,
+            None,
+            &[("email", "admin@atrium.test"), ("password", PASSWORD)],
+        )
+        .await;
     let set_cookie = reply.headers[header::SET_COOKIE].to_str().expect("cookie").to_owned();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Path=/"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
     let first = reply.cookie().expect("cookie");
-    let second = app.call(atrium_app::auth::api::Login::PATH, Some(&first), &[("email", "admin@atrium.test"), ("password", PASSWORD)]).await.cookie().expect("cookie");
+    let second = app
+        .call(
+            atrium_app::auth::api::Login::PATH,
+            Some(&first),
+            &[("email", "admin@atrium.test"), ("password", PASSWORD)],
+        )
+        .await
+        .cookie()
+        .expect("cookie");
     assert_ne!(first, second, "signing in issues a new session id");
-    assert_eq!(app.get("/", Some(&first)).await.status, StatusCode::SEE_OTHER, "the old session ended");
+    assert_eq!(
+        app.get("/", Some(&first)).await.status,
+        StatusCode::SEE_OTHER,
+        "the old session ended"
+    );
     assert_eq!(app.get("/", Some(&second)).await.status, StatusCode::OK);
     app.call(atrium_app::auth::api::Logout::PATH, Some(&second), &[]).await;
-    assert_eq!(app.get("/", Some(&second)).await.status, StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(
+        app.get("/", Some(&second)).await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -183,45 +256,111 @@ async fn server_functions_require_a_session(_: PgPoolOptions, options: PgConnect
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn tenants_are_created_validated_updated_and_deleted_with_audit_rows(_: PgPoolOptions, options: PgConnectOptions) {
+async fn tenants_are_created_validated_updated_and_deleted_with_audit_rows(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
     let app = spawn_app(options).await;
     let admin = app.sign_in("admin@atrium.test").await;
 
-    let bad = app.call(CreateTenant::PATH, Some(&admin), &[("name", " "), ("slug", "Bad Slug"), ("plan", "platinum")]).await;
+    let bad = app
+        .call(
+            CreateTenant::PATH,
+            Some(&admin),
+            &[("name", " "), ("slug", "Bad Slug"), ("plan", "platinum")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = bad.error();
     assert_eq!(error.field_error("name").as_deref(), Some("This field is required."));
     assert!(error.field_error("slug").is_some_and(|m| m.contains("lowercase")));
-    assert_eq!(error.field_error("plan").as_deref(), Some("Choose one of the listed plans."));
+    assert_eq!(
+        error.field_error("plan").as_deref(),
+        Some("Choose one of the listed plans.")
+    );
 
     let long = "x".repeat(121);
-    let too_long = app.call(CreateTenant::PATH, Some(&admin), &[("name", &long), ("slug", "initech"), ("plan", "free")]).await;
+    let too_long = app
+        .call(
+            CreateTenant::PATH,
+            Some(&admin),
+            &[("name", &long), ("slug", "initech"), ("plan", "free")],
+        )
+        .await;
     assert!(too_long.error().field_error("name").is_some_and(|m| m.contains("120")));
     assert_eq!(app.tenant_id("initech").await, None, "nothing written on bad input");
 
-    let taken = app.call(CreateTenant::PATH, Some(&admin), &[("name", "Acme Again"), ("slug", "acme"), ("plan", "free")]).await;
+    let taken = app
+        .call(
+            CreateTenant::PATH,
+            Some(&admin),
+            &[("name", "Acme Again"), ("slug", "acme"), ("plan", "free")],
+        )
+        .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(taken.error().field_error("slug").as_deref(), Some("Another tenant already uses this slug."));
+    assert_eq!(
+        taken.error().field_error("slug").as_deref(),
+        Some("Another tenant already uses this slug.")
+    );
 
-    let created = app.call(CreateTenant::PATH, Some(&admin), &[("name", "Initech"), ("slug", "initech"), ("plan", "starter")]).await;
+    let created = app
+        .call(
+            CreateTenant::PATH,
+            Some(&admin),
+            &[("name", "Initech"), ("slug", "initech"), ("plan", "starter")],
+        )
+        .await;
     assert!(created.status.is_success(), "{} {}", created.status, created.body);
     let id = app.tenant_id("initech").await.expect("created");
     assert_eq!(created.json(), Value::String(id.clone()));
 
-    let detail = app.call(GetTenant::PATH, Some(&admin), &[("tenant_id", &id)]).await.json();
+    let detail = app
+        .call(GetTenant::PATH, Some(&admin), &[("tenant_id", &id)])
+        .await
+        .json();
     assert_eq!(detail["tenant"]["plan"], "Starter");
 
-    let renamed = app.call(UpdateTenant::PATH, Some(&admin), &[("tenant_id", &id), ("name", "Initech Global"), ("slug", "initech-global"), ("plan", "enterprise"), ("status", "active")]).await;
+    let renamed = app
+        .call(
+            UpdateTenant::PATH,
+            Some(&admin),
+            &[
+                ("tenant_id", &id),
+                ("name", "Initech Global"),
+                ("slug", "initech-global"),
+                ("plan", "enterprise"),
+                ("status", "active"),
+            ],
+        )
+        .await;
     assert!(renamed.status.is_success(), "{}", renamed.body);
     assert_eq!(renamed.json()["name"], "Initech Global");
 
-    let suspended = app.call(SetTenantStatus::PATH, Some(&admin), &[("tenant_id", &id), ("status", "suspended")]).await;
+    let suspended = app
+        .call(
+            SetTenantStatus::PATH,
+            Some(&admin),
+            &[("tenant_id", &id), ("status", "suspended")],
+        )
+        .await;
     assert_eq!(suspended.json()["status"], "Suspended");
 
-    let wrong = app.call(DeleteTenant::PATH, Some(&admin), &[("tenant_id", &id), ("confirm", "initech")]).await;
+    let wrong = app
+        .call(
+            DeleteTenant::PATH,
+            Some(&admin),
+            &[("tenant_id", &id), ("confirm", "initech")],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(app.tenant_id("initech-global").await.is_some());
-    let deleted = app.call(DeleteTenant::PATH, Some(&admin), &[("tenant_id", &id), ("confirm", "initech-global")]).await;
+    let deleted = app
+        .call(
+            DeleteTenant::PATH,
+            Some(&admin),
+            &[("tenant_id", &id), ("confirm", "initech-global")],
+        )
+        .await;
     assert!(deleted.status.is_success(), "{}", deleted.body);
     assert_eq!(app.tenant_id("initech-global").await, None);
     let missing = app.call(GetTenant::PATH, Some(&admin), &[("tenant_id", &id)]).await;
@@ -229,7 +368,10 @@ async fn tenants_are_created_validated_updated_and_deleted_with_audit_rows(_: Pg
 
     let actions = app.audit_actions().await;
     for action in ["tenant.create", "tenant.update", "tenant.suspend", "tenant.delete"] {
-        assert!(actions.iter().any(|a| a == action), "missing audit row {action}: {actions:?}");
+        assert!(
+            actions.iter().any(|a| a == action),
+            "missing audit row {action}: {actions:?}"
+        );
     }
 }
 
@@ -239,11 +381,34 @@ async fn tenant_listing_searches_sorts_and_paginates_on_the_server(_: PgPoolOpti
     let admin = app.sign_in("admin@atrium.test").await;
     for n in 0..12 {
         let (name, slug) = (format!("Bulk {n:02}"), format!("bulk-{n:02}"));
-        app.call(CreateTenant::PATH, Some(&admin), &[("name", &name), ("slug", &slug), ("plan", "free")]).await;
+        app.call(
+            CreateTenant::PATH,
+            Some(&admin),
+            &[("name", &name), ("slug", &slug), ("plan", "free")],
+        )
+        .await;
     }
-    let page = app.call(ListTenants::PATH, Some(&admin), &[("q", "bulk"), ("sort", "name"), ("dir", "desc"), ("page", "2"), ("per_page", "10")]).await.json();
+    let page = app
+        .call(
+            ListTenants::PATH,
+            Some(&admin),
+            &[
+                ("q", "bulk"),
+                ("sort", "name"),
+                ("dir", "desc"),
+                ("page", "2"),
+                ("per_page", "10"),
+            ],
+        )
+        .await
+        .json();
     assert_eq!(page["total"], 12);
-    let names: Vec<&str> = page["items"].as_array().expect("items").iter().filter_map(|t| t["name"].as_str()).collect();
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
     assert_eq!(names, ["Bulk 01", "Bulk 00"]);
     // LIKE wildcards typed by the user are literal.
     let none = app.call(ListTenants::PATH, Some(&admin), &[("q", "%")]).await.json();
@@ -256,23 +421,66 @@ async fn tenant_users_cannot_touch_tenants_or_other_tenants(_: PgPoolOptions, op
     let alice = app.sign_in("alice@acme.test").await;
     let globex = app.tenant_id("globex").await.expect("globex");
 
-    let create = app.call(CreateTenant::PATH, Some(&alice), &[("name", "Mine"), ("slug", "mine"), ("plan", "free")]).await;
+    let create = app
+        .call(
+            CreateTenant::PATH,
+            Some(&alice),
+            &[("name", "Mine"), ("slug", "mine"), ("plan", "free")],
+        )
+        .await;
     assert_eq!(create.status, StatusCode::FORBIDDEN);
     assert_eq!(create.error(), AppError::forbidden("tenants:create"));
-    assert_eq!(app.call(ListTenants::PATH, Some(&alice), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(ListTenants::PATH, Some(&alice), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
     let other = app.call(ListUsers::PATH, Some(&alice), &[("tenant_id", &globex)]).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-    let into_other = app.call(CreateUser::PATH, Some(&alice), &[("tenant_id", &globex), ("email", "spy@globex.test"), ("name", "Spy"), ("role", "admin"), ("password", "long-enough-pass")]).await;
+    let into_other = app
+        .call(
+            CreateUser::PATH,
+            Some(&alice),
+            &[
+                ("tenant_id", &globex),
+                ("email", "spy@globex.test"),
+                ("name", "Spy"),
+                ("role", "admin"),
+                ("password", "long-enough-pass"),
+            ],
+        )
+        .await;
     assert_eq!(into_other.status, StatusCode::NOT_FOUND);
     let gina = app.user_id("gina@globex.test").await;
-    let edit_other = app.call(UpdateUser::PATH, Some(&alice), &[("user_id", &gina), ("email", "gina@globex.test"), ("name", "Pwned"), ("role", "viewer")]).await;
+    let edit_other = app
+        .call(
+            UpdateUser::PATH,
+            Some(&alice),
+            &[
+                ("user_id", &gina),
+                ("email", "gina@globex.test"),
+                ("name", "Pwned"),
+                ("role", "viewer"),
+            ],
+        )
+        .await;
     assert_eq!(edit_other.status, StatusCode::NOT_FOUND);
-    let delete_other = app.call(DeleteUser::PATH, Some(&alice), &[("user_id", &gina), ("confirm", "gina@globex.test")]).await;
+    let delete_other = app
+        .call(
+            DeleteUser::PATH,
+            Some(&alice),
+            &[("user_id", &gina), ("confirm", "gina@globex.test")],
+        )
+        .await;
     assert_eq!(delete_other.status, StatusCode::NOT_FOUND);
 
     // Alice's own listing holds only Acme's users.
     let own = app.call(ListUsers::PATH, Some(&alice), &[]).await.json();
-    let emails: Vec<&str> = own["items"].as_array().expect("items").iter().filter_map(|u| u["email"].as_str()).collect();
+    let emails: Vec<&str> = own["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|u| u["email"].as_str())
+        .collect();
     assert_eq!(emails.len(), 4);
     assert!(emails.iter().all(|e| e.ends_with("@acme.test")), "{emails:?}");
 }
@@ -284,13 +492,50 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
     let mark = app.sign_in("mark@acme.test").await; // Manager
     let victor = app.sign_in("victor@acme.test").await; // Viewer
 
-    let viewer_create = app.call(CreateUser::PATH, Some(&victor), &[("email", "v2@acme.test"), ("name", "V2"), ("role", "viewer"), ("password", "")]).await;
+    let viewer_create = app
+        .call(
+            CreateUser::PATH,
+            Some(&victor),
+            &[
+                ("email", "v2@acme.test"),
+                ("name", "V2"),
+                ("role", "viewer"),
+                ("password", ""),
+            ],
+        )
+        .await;
     assert_eq!(viewer_create.status, StatusCode::FORBIDDEN);
 
-    let escalate = app.call(CreateUser::PATH, Some(&mark), &[("email", "boss@acme.test"), ("name", "Boss"), ("role", "admin"), ("password", "")]).await;
-    assert_eq!(escalate.status, StatusCode::UNPROCESSABLE_ENTITY, "a manager cannot create an admin");
+    let escalate = app
+        .call(
+            CreateUser::PATH,
+            Some(&mark),
+            &[
+                ("email", "boss@acme.test"),
+                ("name", "Boss"),
+                ("role", "admin"),
+                ("password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        escalate.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a manager cannot create an admin"
+    );
 
-    let created = app.call(CreateUser::PATH, Some(&mark), &[("email", "New@Acme.test"), ("name", "Newbie"), ("role", "analyst"), ("password", "")]).await;
+    let created = app
+        .call(
+            CreateUser::PATH,
+            Some(&mark),
+            &[
+                ("email", "New@Acme.test"),
+                ("name", "Newbie"),
+                ("role", "analyst"),
+                ("password", ""),
+            ],
+        )
+        .await;
     assert!(created.status.is_success(), "{}", created.body);
     let issued = created.json();
     assert_eq!(issued["email"], "new@acme.test");
@@ -298,40 +543,127 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
     assert_eq!(generated.len(), 20);
     let newbie = issued["user_id"].as_str().expect("id").to_owned();
 
-    let duplicate = app.call(CreateUser::PATH, Some(&alice), &[("email", "new@acme.test"), ("name", "Again"), ("role", "viewer"), ("password", "long-enough-pass")]).await;
-    assert_eq!(duplicate.error().field_error("email").as_deref(), Some("A user with this email already exists in this tenant."));
-    let bad = app.call(CreateUser::PATH, Some(&alice), &[("email", "nope"), ("name", ""), ("role", "root"), ("password", "short")]).await;
+    let duplicate = app
+        .call(
+            CreateUser::PATH,
+            Some(&alice),
+            &[
+                ("email", "new@acme.test"),
+                ("name", "Again"),
+                ("role", "viewer"),
+                ("password", "long-enough-pass"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        duplicate.error().field_error("email").as_deref(),
+        Some("A user with this email already exists in this tenant.")
+    );
+    let bad = app
+        .call(
+            CreateUser::PATH,
+            Some(&alice),
+            &[("email", "nope"), ("name", ""), ("role", "root"), ("password", "short")],
+        )
+        .await;
     let error = bad.error();
     for field in ["email", "name", "role", "password"] {
         assert!(error.field_error(field).is_some(), "no message for {field}: {error:?}");
     }
 
     // The generated password signs the new user in.
-    let login = app.call(atrium_app::auth::api::Login::PATH, None, &[("email", "new@acme.test"), ("password", &generated)]).await;
+    let login = app
+        .call(
+            atrium_app::auth::api::Login::PATH,
+            None,
+            &[("email", "new@acme.test"), ("password", &generated)],
+        )
+        .await;
     let newbie_cookie = login.cookie().expect("new user's session");
 
-    let disabled = app.call(SetUserStatus::PATH, Some(&alice), &[("user_id", &newbie), ("status", "disabled")]).await;
+    let disabled = app
+        .call(
+            SetUserStatus::PATH,
+            Some(&alice),
+            &[("user_id", &newbie), ("status", "disabled")],
+        )
+        .await;
     assert_eq!(disabled.json()["status"], "Disabled");
-    assert_eq!(app.get("/", Some(&newbie_cookie)).await.status, StatusCode::SEE_OTHER, "disabling signs the user out");
-    app.call(SetUserStatus::PATH, Some(&alice), &[("user_id", &newbie), ("status", "active")]).await;
+    assert_eq!(
+        app.get("/", Some(&newbie_cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "disabling signs the user out"
+    );
+    app.call(
+        SetUserStatus::PATH,
+        Some(&alice),
+        &[("user_id", &newbie), ("status", "active")],
+    )
+    .await;
 
-    let reset = app.call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &newbie)]).await;
+    let reset = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &newbie)])
+        .await;
     assert_eq!(reset.status, StatusCode::FORBIDDEN, "managers cannot reset passwords");
-    let reset = app.call(ResetUserPassword::PATH, Some(&alice), &[("user_id", &newbie)]).await.json();
+    let reset = app
+        .call(ResetUserPassword::PATH, Some(&alice), &[("user_id", &newbie)])
+        .await
+        .json();
     let fresh = reset["password"].as_str().expect("new password");
     assert_ne!(fresh, generated);
 
-    let renamed = app.call(UpdateUser::PATH, Some(&alice), &[("user_id", &newbie), ("email", "newbie@acme.test"), ("name", "Newbie Two"), ("role", "manager")]).await;
-    assert!(renamed.status.is_success() || renamed.status.is_redirection(), "{}", renamed.body);
+    let renamed = app
+        .call(
+            UpdateUser::PATH,
+            Some(&alice),
+            &[
+                ("user_id", &newbie),
+                ("email", "newbie@acme.test"),
+                ("name", "Newbie Two"),
+                ("role", "manager"),
+            ],
+        )
+        .await;
+    assert!(
+        renamed.status.is_success() || renamed.status.is_redirection(),
+        "{}",
+        renamed.body
+    );
 
     let alice_id = app.user_id("alice@acme.test").await;
-    let self_delete = app.call(DeleteUser::PATH, Some(&alice), &[("user_id", &alice_id), ("confirm", "alice@acme.test")]).await;
+    let self_delete = app
+        .call(
+            DeleteUser::PATH,
+            Some(&alice),
+            &[("user_id", &alice_id), ("confirm", "alice@acme.test")],
+        )
+        .await;
     assert_eq!(self_delete.status, StatusCode::CONFLICT);
-    let deleted = app.call(DeleteUser::PATH, Some(&alice), &[("user_id", &newbie), ("confirm", "newbie@acme.test")]).await;
-    assert!(deleted.status.is_success() || deleted.status.is_redirection(), "{}", deleted.body);
+    let deleted = app
+        .call(
+            DeleteUser::PATH,
+            Some(&alice),
+            &[("user_id", &newbie), ("confirm", "newbie@acme.test")],
+        )
+        .await;
+    assert!(
+        deleted.status.is_success() || deleted.status.is_redirection(),
+        "{}",
+        deleted.body
+    );
 
     let actions = app.audit_actions().await;
-    for action in ["user.create", "user.disable", "user.enable", "user.reset_password", "user.update", "user.delete"] {
-        assert!(actions.iter().any(|a| a == action), "missing audit row {action}: {actions:?}");
+    for action in [
+        "user.create",
+        "user.disable",
+        "user.enable",
+        "user.reset_password",
+        "user.update",
+        "user.delete",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "missing audit row {action}: {actions:?}"
+        );
     }
 }

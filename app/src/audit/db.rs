@@ -21,13 +21,28 @@ impl Actor {
             Principal::Platform { platform_user_id, .. } => ("platform_user", platform_user_id.0),
             Principal::Tenant { user_id, .. } => ("user", user_id.0),
         };
-        Self { kind, id: Some(id), email: Some(principal.email().to_owned()), ip, user_agent }
+        Self {
+            kind,
+            id: Some(id),
+            email: Some(principal.email().to_owned()),
+            ip,
+            user_agent,
+        }
     }
     pub fn anonymous(ip: Option<String>, user_agent: Option<String>) -> Self {
-        Self { kind: "anonymous", id: None, email: None, ip, user_agent }
+        Self {
+            kind: "anonymous",
+            id: None,
+            email: None,
+            ip,
+            user_agent,
+        }
     }
     pub fn system() -> Self {
-        Self { kind: "system", ..Self::default() }
+        Self {
+            kind: "system",
+            ..Self::default()
+        }
     }
 }
 
@@ -41,7 +56,11 @@ pub struct AuditEvent<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-pub async fn insert_audit_event(conn: &mut PgConnection, actor: &Actor, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert_audit_event(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    event: AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO audit_events (tenant_id, actor_kind, actor_id, actor_email, action, entity_type,
                                    entity_id, before, after, ip, user_agent)

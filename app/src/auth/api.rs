@@ -7,7 +7,14 @@ use leptos::prelude::*;
 /// A redirect target from the login form, accepted only when it stays on this site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.starts_with("/login") => path.to_owned(),
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -18,19 +25,30 @@ fn session_cookie(parts: &http::request::Parts, value: &str, max_age: i64) -> St
     let https = parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
         || parts.uri.scheme_str() == Some("https");
     let secure = if https { "; Secure" } else { "" };
-    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", super::SESSION_COOKIE)
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        super::SESSION_COOKIE
+    )
 }
 
 #[cfg(feature = "ssr")]
 fn set_cookie(cookie: String) {
-    if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
         options.append_header(http::header::SET_COOKIE, value);
     }
 }
 
 /// Signs in and redirects to `next`. Works as a plain form post before hydration.
 #[server]
-pub async fn login(email: String, password: String, workspace: Option<String>, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    workspace: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use super::context::{db, request_meta, session_token};
     use super::service::{self, LoginRequest, SESSION_TTL_HOURS};
     let db = db()?;
@@ -40,7 +58,13 @@ pub async fn login(email: String, password: String, workspace: Option<String>, n
     if let Some(old) = session_token(&parts.headers) {
         service::logout(&db, &old).await?;
     }
-    let request = LoginRequest { email, password, workspace, ip: meta.ip, user_agent: meta.user_agent };
+    let request = LoginRequest {
+        email,
+        password,
+        workspace,
+        ip: meta.ip,
+        user_agent: meta.user_agent,
+    };
     let token = service::login(&db, request).await?;
     set_cookie(session_cookie(&parts, &token, SESSION_TTL_HOURS * 3600));
     leptos_axum::redirect(&safe_next(next.as_deref()));

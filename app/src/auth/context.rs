@@ -2,9 +2,9 @@
 //! session cookie, checks the permission the function declares, and hands out the only ways to
 //! reach data on behalf of this principal.
 
+use super::SESSION_COOKIE;
 use super::service::principal_for_token;
 use super::types::Principal;
-use super::SESSION_COOKIE;
 use crate::audit::db::Actor;
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::error::AppError;
@@ -69,7 +69,11 @@ pub async fn authenticated() -> Result<RequestContext, AppError> {
     let meta = request_meta(&parts);
     // The page middleware already resolved the session for this request.
     if let Some(principal) = parts.extensions.get::<Principal>() {
-        return Ok(RequestContext { principal: principal.clone(), db, meta });
+        return Ok(RequestContext {
+            principal: principal.clone(),
+            db,
+            meta,
+        });
     }
     let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
     let principal = principal_for_token(&db, &token).await?.ok_or(AppError::Unauthorized)?;

@@ -162,16 +162,22 @@ pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'
 }
 
 pub async fn delete_session(tx: &mut AuthTx, token_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash).execute(&mut **tx).await?;
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 /// Signs a tenant user out everywhere (disable, delete, password reset).
 pub async fn delete_user_sessions(tx: &mut TenantTx, user_id: UserId) -> Result<(), sqlx::Error> {
     let tenant_id = tx.tenant_id();
-    sqlx::query!("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2", tenant_id.0, user_id.0)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2",
+        tenant_id.0,
+        user_id.0
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -192,16 +198,29 @@ pub async fn select_session_principal(tx: &mut AuthTx, token_hash: &[u8]) -> Res
     .await?;
     let Some(row) = row else { return Ok(None) };
     let principal = match (row.platform_user_id, row.p_email, row.p_name) {
-        (Some(id), Some(email), Some(name)) => Some(Principal::Platform { platform_user_id: PlatformUserId(id), email, name }),
-        _ => match (row.tenant_id, row.user_id, row.u_email, row.u_name, row.role, row.tenant_name) {
-            (Some(tenant_id), Some(user_id), Some(email), Some(name), Some(role), Some(tenant_name)) => Some(Principal::Tenant {
-                tenant_id: TenantId(tenant_id),
-                tenant_name,
-                user_id: UserId(user_id),
-                email,
-                name,
-                role,
-            }),
+        (Some(id), Some(email), Some(name)) => Some(Principal::Platform {
+            platform_user_id: PlatformUserId(id),
+            email,
+            name,
+        }),
+        _ => match (
+            row.tenant_id,
+            row.user_id,
+            row.u_email,
+            row.u_name,
+            row.role,
+            row.tenant_name,
+        ) {
+            (Some(tenant_id), Some(user_id), Some(email), Some(name), Some(role), Some(tenant_name)) => {
+                Some(Principal::Tenant {
+                    tenant_id: TenantId(tenant_id),
+                    tenant_name,
+                    user_id: UserId(user_id),
+                    email,
+                    name,
+                    role,
+                })
+            }
             _ => None,
         },
     };
@@ -210,11 +229,19 @@ pub async fn select_session_principal(tx: &mut AuthTx, token_hash: &[u8]) -> Res
 
 /// Expired sessions are useless; removing them keeps the table small.
 pub async fn delete_expired_sessions(tx: &mut AuthTx) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()").execute(&mut **tx).await?.rows_affected())
+    Ok(sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()")
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
 }
 
 /// Creates a platform administrator (seeding and, later, platform user management).
-pub async fn insert_platform_user(tx: &mut crate::db::PlatformTx, email: &str, name: &str, password_hash: &str) -> Result<PlatformUserId, sqlx::Error> {
+pub async fn insert_platform_user(
+    tx: &mut crate::db::PlatformTx,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+) -> Result<PlatformUserId, sqlx::Error> {
     let id = sqlx::query_scalar!(
         "INSERT INTO platform_users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING platform_user_id",
         email,
@@ -227,5 +254,7 @@ pub async fn insert_platform_user(tx: &mut crate::db::PlatformTx, email: &str, n
 }
 
 pub async fn select_platform_user_count(tx: &mut crate::db::PlatformTx) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM platform_users"#).fetch_one(&mut **tx).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM platform_users"#)
+        .fetch_one(&mut **tx)
+        .await
 }

@@ -1,8 +1,8 @@
 //! Password hashing with argon2id. Hashing is CPU-heavy, so it runs on the blocking pool.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use std::sync::LazyLock;
 
 /// A hash of a random password, verified against when no account matches, so a sign-in for an
@@ -53,7 +53,9 @@ pub fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..20).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// Hashing before the runtime serves requests makes the first failed sign-in as slow as the rest.

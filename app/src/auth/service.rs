@@ -2,7 +2,7 @@
 
 use super::db::{self as auth_db, Account, LoginCandidate, NewSession};
 use super::password;
-use crate::audit::db::{insert_audit_event, Actor, AuditEvent};
+use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{AuthTx, Db, TenantTx};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::t;
@@ -39,7 +39,12 @@ pub struct LoginRequest {
 /// success, so timing does not reveal whether an email exists.
 pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
     let failed = || AppError::SignIn(t("login-failed"));
-    let workspace = request.workspace.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_lowercase);
+    let workspace = request
+        .workspace
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
     let Ok(email) = Email::parse(&request.email) else {
         password::verify(None, request.password).await;
         return Err(failed());
@@ -70,10 +75,14 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
     let actor = Actor::anonymous(request.ip.clone(), request.user_agent.clone());
     match matched.as_slice() {
         [] => {
-            for candidate in candidates.iter().filter(|c| !c.locked_until.is_some_and(|u| u > now)) {
+            for candidate in candidates.iter().filter(|c| c.locked_until.is_none_or(|u| u <= now)) {
                 locked |= record_failure(db, candidate.account, &actor, email.as_str()).await?;
             }
-            if locked { Err(AppError::SignIn(t("login-locked"))) } else { Err(failed()) }
+            if locked {
+                Err(AppError::SignIn(t("login-locked")))
+            } else {
+                Err(failed())
+            }
         }
         [candidate] => {
             if !candidate.active {
@@ -84,7 +93,10 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
             }
             start_session(db, candidate.account, &request).await
         }
-        _ => Err(AppError::Validation(FieldErrors::single("workspace", t("login-ambiguous")))),
+        _ => Err(AppError::Validation(FieldErrors::single(
+            "workspace",
+            t("login-ambiguous"),
+        ))),
     }
 }
 
@@ -95,7 +107,14 @@ async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -
             let mut tx = AuthTx::begin(db).await?;
             let locked = auth_db::update_platform_user_failure(&mut tx, id).await?;
             let action = if locked { "auth.locked" } else { "auth.login_failed" };
-            let event = AuditEvent { tenant_id: None, action, entity_type: "platform_user", entity_id: Some(id.to_string()), before: None, after };
+            let event = AuditEvent {
+                tenant_id: None,
+                action,
+                entity_type: "platform_user",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after,
+            };
             insert_audit_event(&mut tx, actor, event).await?;
             tx.commit().await?;
             Ok(locked)
@@ -104,7 +123,14 @@ async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -
             let mut tx = TenantTx::begin(db, tenant_id).await?;
             let locked = auth_db::update_tenant_user_failure(&mut tx, user_id).await?;
             let action = if locked { "auth.locked" } else { "auth.login_failed" };
-            let event = AuditEvent { tenant_id: Some(tenant_id), action, entity_type: "user", entity_id: Some(user_id.to_string()), before: None, after };
+            let event = AuditEvent {
+                tenant_id: Some(tenant_id),
+                action,
+                entity_type: "user",
+                entity_id: Some(user_id.to_string()),
+                before: None,
+                after,
+            };
             insert_audit_event(&mut tx, actor, event).await?;
             tx.commit().await?;
             Ok(locked)
@@ -129,7 +155,14 @@ async fn start_session(db: &Db, account: Account, request: &LoginRequest) -> Res
             auth_db::insert_session(&mut tx, session).await?;
             actor.kind = "platform_user";
             actor.id = Some(id.0);
-            let event = AuditEvent { tenant_id: None, action: "auth.login", entity_type: "platform_user", entity_id: Some(id.to_string()), before: None, after: None };
+            let event = AuditEvent {
+                tenant_id: None,
+                action: "auth.login",
+                entity_type: "platform_user",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: None,
+            };
             insert_audit_event(&mut tx, &actor, event).await?;
             tx.commit().await?;
         }
@@ -138,7 +171,14 @@ async fn start_session(db: &Db, account: Account, request: &LoginRequest) -> Res
             auth_db::update_tenant_user_success(&mut tx, user_id).await?;
             actor.kind = "user";
             actor.id = Some(user_id.0);
-            let event = AuditEvent { tenant_id: Some(tenant_id), action: "auth.login", entity_type: "user", entity_id: Some(user_id.to_string()), before: None, after: None };
+            let event = AuditEvent {
+                tenant_id: Some(tenant_id),
+                action: "auth.login",
+                entity_type: "user",
+                entity_id: Some(user_id.to_string()),
+                before: None,
+                after: None,
+            };
             insert_audit_event(&mut tx, &actor, event).await?;
             // Sessions are not tenant rows; writing it in this transaction keeps it atomic with
             // the counter reset and the audit entry.

@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Principal {
     /// A platform administrator (Super Admin): every permission, on every tenant.
-    Platform { platform_user_id: PlatformUserId, email: String, name: String },
+    Platform {
+        platform_user_id: PlatformUserId,
+        email: String,
+        name: String,
+    },
     /// A user of one tenant, limited to that tenant and to what the role grants.
     Tenant {
         tenant_id: TenantId,

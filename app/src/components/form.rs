@@ -103,7 +103,10 @@ pub fn SelectField(
 pub fn FormAlert(error: ErrorSignal) -> impl IntoView {
     let text = move || match error.get() {
         None => None,
-        Some(AppError::Validation(fields)) => fields.get("form").map(str::to_owned).or_else(|| Some(crate::i18n::t("error-validation"))),
+        Some(AppError::Validation(fields)) => fields
+            .get("form")
+            .map(str::to_owned)
+            .or_else(|| Some(crate::i18n::t("error-validation"))),
         Some(other) => Some(other.to_string()),
     };
     view! {

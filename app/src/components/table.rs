@@ -8,11 +8,20 @@ use leptos_router::hooks::use_navigate;
 
 /// A column header that sorts by `column` and shows the current direction to assistive tech.
 #[component]
-pub fn SortHeader(column: &'static str, label: String, query: Signal<ListQuery>, #[prop(into)] path: String) -> impl IntoView {
+pub fn SortHeader(
+    column: &'static str,
+    label: String,
+    query: Signal<ListQuery>,
+    #[prop(into)] path: String,
+) -> impl IntoView {
     let label_for_aria = label.clone();
     let href = move || {
         let mut next = query.get();
-        next.dir = if next.sort == column { next.dir.flip() } else { crate::paging::SortDir::Asc };
+        next.dir = if next.sort == column {
+            next.dir.flip()
+        } else {
+            crate::paging::SortDir::Asc
+        };
         next.sort = column.to_owned();
         next.page = 1;
         format!("{path}{}", next.to_query_string())

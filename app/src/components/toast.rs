@@ -24,7 +24,10 @@ pub struct Toaster {
 
 impl Toaster {
     pub fn provide() -> Self {
-        let toaster = Self { toasts: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) };
+        let toaster = Self {
+            toasts: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+        };
         provide_context(toaster);
         toaster
     }
@@ -44,7 +47,10 @@ impl Toaster {
         let toasts = self.toasts;
         // Errors stay until dismissed; successes fade after a few seconds.
         if kind == ToastKind::Success {
-            set_timeout(move || toasts.update(|t| t.retain(|toast| toast.id != id)), std::time::Duration::from_secs(6));
+            set_timeout(
+                move || toasts.update(|t| t.retain(|toast| toast.id != id)),
+                std::time::Duration::from_secs(6),
+            );
         }
     }
 

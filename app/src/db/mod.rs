@@ -8,4 +8,4 @@ mod tx;
 #[cfg(feature = "ssr")]
 pub use pool::{Db, MIGRATOR};
 #[cfg(feature = "ssr")]
-pub use tx::{unscoped_connection, AuthTx, PlatformGuard, PlatformTx, TenantTx};
+pub use tx::{AuthTx, PlatformGuard, PlatformTx, TenantTx, unscoped_connection};

@@ -34,7 +34,10 @@ impl Db {
 
     /// Whether the database answers (for `/ready`).
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(&self.pool).await.is_ok()
+        sqlx::query_scalar!("SELECT 1 AS \"one!\"")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
     }
 
     pub(super) fn pool(&self) -> &PgPool {

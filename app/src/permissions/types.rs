@@ -58,9 +58,7 @@ impl Permission {
     /// Managing the set of tenants is platform work; everything else can happen inside a tenant.
     pub fn scope(self) -> Scope {
         match self {
-            Self::TenantsCreate | Self::TenantsUpdate | Self::TenantsDelete | Self::TenantsSuspend => {
-                Scope::Platform
-            }
+            Self::TenantsCreate | Self::TenantsUpdate | Self::TenantsDelete | Self::TenantsSuspend => Scope::Platform,
             _ => Scope::Tenant,
         }
     }
@@ -74,7 +72,11 @@ impl fmt::Display for Permission {
 
 /// A tenant user's built-in role. (Super Admin is not a tenant role: see `Principal::Platform`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "user_role", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "user_role", rename_all = "lowercase")
+)]
 pub enum Role {
     Viewer,
     Analyst,
@@ -115,7 +117,10 @@ impl Role {
             Self::Viewer | Self::Analyst => matches!(permission, UsersRead),
             Self::Manager => matches!(permission, UsersRead | UsersCreate | UsersUpdate),
             Self::Admin => {
-                matches!(permission, UsersRead | UsersCreate | UsersUpdate | UsersDelete | UsersResetPassword)
+                matches!(
+                    permission,
+                    UsersRead | UsersCreate | UsersUpdate | UsersDelete | UsersResetPassword
+                )
             }
         }
     }

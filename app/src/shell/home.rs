@@ -23,14 +23,23 @@ pub async fn get_overview() -> Result<Overview, AppError> {
             let mut tx = context.platform_tx(Permission::TenantsRead).await?;
             let (tenants, active, users) = crate::tenants::db::select_platform_counts(&mut tx).await?;
             tx.commit().await?;
-            vec![(t("home-tenants"), tenants), (t("home-active-tenants"), active), (t("home-users"), users)]
+            vec![
+                (t("home-tenants"), tenants),
+                (t("home-active-tenants"), active),
+                (t("home-users"), users),
+            ]
         }
         Some(tenant_id) => {
             let mut tx = context.tenant_tx(tenant_id).await?;
-            let tenant = crate::tenants::db::select_own_tenant(&mut tx).await?.ok_or(AppError::NotFound)?;
+            let tenant = crate::tenants::db::select_own_tenant(&mut tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let active = crate::tenants::db::select_active_user_count(&mut tx).await?;
             tx.commit().await?;
-            vec![(t("home-users"), tenant.user_count), (t("tenants-active-users"), active)]
+            vec![
+                (t("home-users"), tenant.user_count),
+                (t("tenants-active-users"), active),
+            ]
         }
     };
     Ok(Overview { name, figures })

@@ -3,7 +3,7 @@
 
 mod home;
 
-use crate::auth::api::{get_current_user, Logout};
+use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
 use crate::components::toast::{ToastArea, Toaster};
@@ -16,8 +16,8 @@ use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use chrono::{DateTime, Utc};
 use home::HomePage;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::path;
 
@@ -72,7 +72,9 @@ pub fn App() -> impl IntoView {
 struct CurrentUserContext(Signal<Option<CurrentUser>>);
 
 pub fn use_current_user() -> Signal<Option<CurrentUser>> {
-    use_context::<CurrentUserContext>().map(|c| c.0).unwrap_or_else(|| Signal::derive(|| None))
+    use_context::<CurrentUserContext>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| Signal::derive(|| None))
 }
 
 /// Whether the signed-in user holds `permission` (for hiding controls; the server still checks).
@@ -86,7 +88,13 @@ pub fn use_list_query() -> Memo<ListQuery> {
     let params = use_query_map();
     Memo::new(move |_| {
         let p = params.read();
-        ListQuery::from_params(p.get("q"), p.get("sort"), p.get("dir"), p.get("page"), p.get("per_page"))
+        ListQuery::from_params(
+            p.get("q"),
+            p.get("sort"),
+            p.get("dir"),
+            p.get("page"),
+            p.get("per_page"),
+        )
     })
 }
 

@@ -4,14 +4,14 @@
 use super::types::{Tenant, TenantDetail, TenantOption};
 use crate::error::AppError;
 use crate::ids::TenantId;
-use crate::paging::{ListQuery, Page};
+use crate::paging::Page;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod server {
     use super::super::db::TenantFields;
     use super::super::types::{Plan, Tenant, TenantSlug, TenantStatus};
-    use crate::error::{map_unique, AppError, FieldErrors};
+    use crate::error::{AppError, FieldErrors, map_unique};
     use crate::validation::DisplayName;
 
     pub const UNIQUE: &[(&str, &str, &str)] = &[("tenants_slug_key", "slug", "valid-slug-taken")];
@@ -25,7 +25,12 @@ mod server {
 
     impl ParsedTenant {
         pub fn fields(&self) -> TenantFields<'_> {
-            TenantFields { name: self.name.as_str(), slug: self.slug.as_str(), plan: self.plan, status: self.status }
+            TenantFields {
+                name: self.name.as_str(),
+                slug: self.slug.as_str(),
+                plan: self.plan,
+                status: self.status,
+            }
         }
     }
 
@@ -37,7 +42,12 @@ mod server {
         let plan = Plan::parse(plan).map_err(|e| errors.add("plan", e)).ok();
         let status = TenantStatus::parse(status).map_err(|e| errors.add("status", e)).ok();
         match (name, slug, plan, status) {
-            (Some(name), Some(slug), Some(plan), Some(status)) if errors.is_empty() => Ok(ParsedTenant { name, slug, plan, status }),
+            (Some(name), Some(slug), Some(plan), Some(status)) if errors.is_empty() => Ok(ParsedTenant {
+                name,
+                slug,
+                plan,
+                status,
+            }),
             _ => Err(AppError::Validation(errors)),
         }
     }
@@ -53,10 +63,16 @@ mod server {
 
 /// One page of tenants (platform administrators).
 #[server]
-pub async fn list_tenants(q: Option<String>, sort: Option<String>, dir: Option<String>, page: Option<String>, per_page: Option<String>) -> Result<Page<Tenant>, AppError> {
+pub async fn list_tenants(
+    q: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+) -> Result<Page<Tenant>, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsRead).await?;
-    let query = ListQuery::from_params(q, sort, dir, page, per_page);
+    let query = crate::paging::ListQuery::from_params(q, sort, dir, page, per_page);
     let mut tx = context.platform_tx(Permission::TenantsRead).await?;
     let page = super::db::select_tenants_page(&mut tx, &query).await?;
     tx.commit().await?;
@@ -72,7 +88,10 @@ pub async fn get_tenant(tenant_id: TenantId) -> Result<TenantDetail, AppError> {
     let tenant = super::db::select_own_tenant(&mut tx).await?.ok_or(AppError::NotFound)?;
     let active_user_count = super::db::select_active_user_count(&mut tx).await?;
     tx.commit().await?;
-    Ok(TenantDetail { tenant, active_user_count })
+    Ok(TenantDetail {
+        tenant,
+        active_user_count,
+    })
 }
 
 /// Tenants to choose from when creating a user (platform administrators).
@@ -89,13 +108,22 @@ pub async fn list_tenant_options() -> Result<Vec<TenantOption>, AppError> {
 /// Creates a tenant and opens its page.
 #[server]
 pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<TenantId, AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsCreate).await?;
     let parsed = server::parse(&name, &slug, &plan, "active")?;
     let mut tx = context.platform_tx(Permission::TenantsCreate).await?;
-    let tenant = super::db::insert_tenant(&mut tx, &parsed.fields()).await.map_err(server::unique)?;
-    let event = AuditEvent { tenant_id: Some(tenant.tenant_id), action: "tenant.create", entity_type: "tenant", entity_id: Some(tenant.tenant_id.to_string()), before: None, after: server::json(&tenant) };
+    let tenant = super::db::insert_tenant(&mut tx, &parsed.fields())
+        .await
+        .map_err(server::unique)?;
+    let event = AuditEvent {
+        tenant_id: Some(tenant.tenant_id),
+        action: "tenant.create",
+        entity_type: "tenant",
+        entity_id: Some(tenant.tenant_id.to_string()),
+        before: None,
+        after: server::json(&tenant),
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/tenants/{}", tenant.tenant_id));
@@ -104,18 +132,36 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
 
 /// Saves a tenant's name, slug, plan and status.
 #[server]
-pub async fn update_tenant(tenant_id: TenantId, name: String, slug: String, plan: String, status: String) -> Result<Tenant, AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+pub async fn update_tenant(
+    tenant_id: TenantId,
+    name: String,
+    slug: String,
+    plan: String,
+    status: String,
+) -> Result<Tenant, AppError> {
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsUpdate).await?;
     let parsed = server::parse(&name, &slug, &plan, &status)?;
     let mut tx = context.platform_tx(Permission::TenantsUpdate).await?;
-    let before = super::db::select_tenant_for_update(&mut tx, tenant_id).await?.ok_or(AppError::NotFound)?;
+    let before = super::db::select_tenant_for_update(&mut tx, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if before.status != parsed.status {
         context.check(Permission::TenantsSuspend)?;
     }
-    let after = super::db::update_tenant(&mut tx, tenant_id, &parsed.fields()).await.map_err(server::unique)?.ok_or(AppError::NotFound)?;
-    let event = AuditEvent { tenant_id: Some(tenant_id), action: "tenant.update", entity_type: "tenant", entity_id: Some(tenant_id.to_string()), before: server::json(&before), after: server::json(&after) };
+    let after = super::db::update_tenant(&mut tx, tenant_id, &parsed.fields())
+        .await
+        .map_err(server::unique)?
+        .ok_or(AppError::NotFound)?;
+    let event = AuditEvent {
+        tenant_id: Some(tenant_id),
+        action: "tenant.update",
+        entity_type: "tenant",
+        entity_id: Some(tenant_id.to_string()),
+        before: server::json(&before),
+        after: server::json(&after),
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/tenants/{tenant_id}"));
@@ -126,16 +172,36 @@ pub async fn update_tenant(tenant_id: TenantId, name: String, slug: String, plan
 #[server]
 pub async fn set_tenant_status(tenant_id: TenantId, status: String) -> Result<Tenant, AppError> {
     use super::types::TenantStatus;
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsSuspend).await?;
     let status = TenantStatus::parse(&status).map_err(|e| AppError::field("status", e))?;
     let mut tx = context.platform_tx(Permission::TenantsSuspend).await?;
-    let before = super::db::select_tenant_for_update(&mut tx, tenant_id).await?.ok_or(AppError::NotFound)?;
-    let fields = super::db::TenantFields { name: &before.name, slug: &before.slug, plan: before.plan, status };
-    let after = super::db::update_tenant(&mut tx, tenant_id, &fields).await?.ok_or(AppError::NotFound)?;
-    let action = if status == TenantStatus::Suspended { "tenant.suspend" } else { "tenant.reactivate" };
-    let event = AuditEvent { tenant_id: Some(tenant_id), action, entity_type: "tenant", entity_id: Some(tenant_id.to_string()), before: server::json(&before), after: server::json(&after) };
+    let before = super::db::select_tenant_for_update(&mut tx, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let fields = super::db::TenantFields {
+        name: &before.name,
+        slug: &before.slug,
+        plan: before.plan,
+        status,
+    };
+    let after = super::db::update_tenant(&mut tx, tenant_id, &fields)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let action = if status == TenantStatus::Suspended {
+        "tenant.suspend"
+    } else {
+        "tenant.reactivate"
+    };
+    let event = AuditEvent {
+        tenant_id: Some(tenant_id),
+        action,
+        entity_type: "tenant",
+        entity_id: Some(tenant_id.to_string()),
+        before: server::json(&before),
+        after: server::json(&after),
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     Ok(after)
@@ -144,16 +210,28 @@ pub async fn set_tenant_status(tenant_id: TenantId, status: String) -> Result<Te
 /// Deletes a tenant and everything in it; `confirm` must repeat the slug.
 #[server]
 pub async fn delete_tenant(tenant_id: TenantId, confirm: String) -> Result<(), AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsDelete).await?;
     let mut tx = context.platform_tx(Permission::TenantsDelete).await?;
-    let before = super::db::select_tenant_for_update(&mut tx, tenant_id).await?.ok_or(AppError::NotFound)?;
+    let before = super::db::select_tenant_for_update(&mut tx, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if confirm.trim() != before.slug {
-        return Err(AppError::field("confirm", crate::i18n::t_args("valid-confirm", &[("expected", &before.slug)])));
+        return Err(AppError::field(
+            "confirm",
+            crate::i18n::t_args("valid-confirm", &[("expected", &before.slug)]),
+        ));
     }
     // The audit row outlives the tenant: it is written in platform scope with no tenant id.
-    let event = AuditEvent { tenant_id: None, action: "tenant.delete", entity_type: "tenant", entity_id: Some(tenant_id.to_string()), before: server::json(&before), after: None };
+    let event = AuditEvent {
+        tenant_id: None,
+        action: "tenant.delete",
+        entity_type: "tenant",
+        entity_id: Some(tenant_id.to_string()),
+        before: server::json(&before),
+        after: None,
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     super::db::delete_tenant(&mut tx, tenant_id).await?;
     tx.commit().await?;

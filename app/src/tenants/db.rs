@@ -51,7 +51,12 @@ pub async fn select_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Resu
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(Page { items, total, page: query.page, per_page: query.per_page })
+    Ok(Page {
+        items,
+        total,
+        page: query.page,
+        per_page: query.per_page,
+    })
 }
 
 /// The tenant this transaction belongs to (RLS shows no other).
@@ -104,7 +109,11 @@ pub async fn insert_tenant(tx: &mut PlatformTx, fields: &TenantFields<'_>) -> Re
     .await
 }
 
-pub async fn update_tenant(tx: &mut PlatformTx, tenant_id: TenantId, fields: &TenantFields<'_>) -> Result<Option<Tenant>, sqlx::Error> {
+pub async fn update_tenant(
+    tx: &mut PlatformTx,
+    tenant_id: TenantId,
+    fields: &TenantFields<'_>,
+) -> Result<Option<Tenant>, sqlx::Error> {
     sqlx::query_as!(
         Tenant,
         r#"UPDATE tenants t SET name = $2, slug = $3, plan = $4, status = $5, updated_at = now()
@@ -123,7 +132,9 @@ pub async fn update_tenant(tx: &mut PlatformTx, tenant_id: TenantId, fields: &Te
 }
 
 pub async fn delete_tenant(tx: &mut PlatformTx, tenant_id: TenantId) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!("DELETE FROM tenants WHERE tenant_id = $1", tenant_id.0).execute(&mut **tx).await?;
+    let result = sqlx::query!("DELETE FROM tenants WHERE tenant_id = $1", tenant_id.0)
+        .execute(&mut **tx)
+        .await?;
     Ok(result.rows_affected() == 1)
 }
 

@@ -6,7 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "tenant_plan", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "tenant_plan", rename_all = "lowercase")
+)]
 pub enum Plan {
     Free,
     Starter,
@@ -25,18 +29,28 @@ impl Plan {
         }
     }
     pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|plan| plan.as_str() == value).ok_or_else(|| t("valid-plan"))
+        Self::ALL
+            .into_iter()
+            .find(|plan| plan.as_str() == value)
+            .ok_or_else(|| t("valid-plan"))
     }
     pub fn label(self) -> String {
         t(&format!("plan-{}", self.as_str()))
     }
     pub fn options() -> Vec<(String, String)> {
-        Self::ALL.into_iter().map(|plan| (plan.as_str().to_owned(), plan.label())).collect()
+        Self::ALL
+            .into_iter()
+            .map(|plan| (plan.as_str().to_owned(), plan.label()))
+            .collect()
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "tenant_status", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "tenant_status", rename_all = "lowercase")
+)]
 pub enum TenantStatus {
     Active,
     Suspended,
@@ -51,13 +65,19 @@ impl TenantStatus {
         }
     }
     pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|status| status.as_str() == value).ok_or_else(|| t("valid-status"))
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+            .ok_or_else(|| t("valid-status"))
     }
     pub fn label(self) -> String {
         t(&format!("tenant-status-{}", self.as_str()))
     }
     pub fn options() -> Vec<(String, String)> {
-        Self::ALL.into_iter().map(|status| (status.as_str().to_owned(), status.label())).collect()
+        Self::ALL
+            .into_iter()
+            .map(|status| (status.as_str().to_owned(), status.label()))
+            .collect()
     }
 }
 
@@ -72,7 +92,9 @@ impl TenantSlug {
             return Err(t("valid-required"));
         }
         let bytes = value.as_bytes();
-        let allowed = bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-');
+        let allowed = bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-');
         let edges = bytes.first().is_some_and(|b| *b != b'-') && bytes.last().is_some_and(|b| *b != b'-');
         if (2..=63).contains(&bytes.len()) && allowed && edges {
             Ok(Self(value.to_owned()))
@@ -124,7 +146,17 @@ mod tests {
         for good in ["acme", "acme-corp", "a1", "x".repeat(63).as_str()] {
             assert!(TenantSlug::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "a", "-acme", "acme-", "Acme", "ac me", "acmé", "a_b", "x".repeat(64).as_str()] {
+        for bad in [
+            "",
+            "a",
+            "-acme",
+            "acme-",
+            "Acme",
+            "ac me",
+            "acmé",
+            "a_b",
+            "x".repeat(64).as_str(),
+        ] {
             assert!(TenantSlug::parse(bad).is_err(), "{bad}");
         }
     }

@@ -1,6 +1,6 @@
 //! Tenant pages: the searchable list, creation, the detail page and editing.
 
-use super::api::{get_tenant, list_tenants, CreateTenant, DeleteTenant, SetTenantStatus, UpdateTenant};
+use super::api::{CreateTenant, DeleteTenant, SetTenantStatus, UpdateTenant, get_tenant, list_tenants};
 use super::types::{Plan, TenantStatus};
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
-use crate::shell::{format_time, use_can, use_list_query, ErrorView};
+use crate::shell::{ErrorView, format_time, use_can, use_list_query};
 use crate::users::views::UserTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,9 +26,18 @@ fn tenant_id_param() -> Memo<Option<TenantId>> {
 #[component]
 pub fn TenantsPage() -> impl IntoView {
     let query = use_list_query();
-    let tenants = Resource::new(move || query.get(), |q| {
-        list_tenants(Some(q.q), Some(q.sort), Some(q.dir.as_str().to_owned()), Some(q.page.to_string()), Some(q.per_page.to_string()))
-    });
+    let tenants = Resource::new(
+        move || query.get(),
+        |q| {
+            list_tenants(
+                Some(q.q),
+                Some(q.sort),
+                Some(q.dir.as_str().to_owned()),
+                Some(q.page.to_string()),
+                Some(q.per_page.to_string()),
+            )
+        },
+    );
     let can_create = use_can(Permission::TenantsCreate);
     let query_signal: Signal<_> = query.into();
     view! {
@@ -114,15 +123,22 @@ pub fn TenantDetailPage() -> impl IntoView {
     let tenant_id = tenant_id_param();
     let status_action = ServerAction::<SetTenantStatus>::new();
     let delete_action = ServerAction::<DeleteTenant>::new();
-    let tenant = Resource::new(move || (tenant_id.get(), status_action.version().get()), |(id, _)| async move {
-        match id {
-            Some(id) => get_tenant(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let tenant = Resource::new(
+        move || (tenant_id.get(), status_action.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_tenant(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let toaster = use_toaster();
     Effect::new(move |_| match status_action.value().get() {
-        Some(Ok(tenant)) => toaster.success(t(if tenant.status == TenantStatus::Suspended { "tenants-suspended" } else { "tenants-reactivated" })),
+        Some(Ok(tenant)) => toaster.success(t(if tenant.status == TenantStatus::Suspended {
+            "tenants-suspended"
+        } else {
+            "tenants-reactivated"
+        })),
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
@@ -200,12 +216,15 @@ pub fn TenantDetailPage() -> impl IntoView {
 #[component]
 pub fn TenantEditPage() -> impl IntoView {
     let tenant_id = tenant_id_param();
-    let tenant = Resource::new(move || tenant_id.get(), |id| async move {
-        match id {
-            Some(id) => get_tenant(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let tenant = Resource::new(
+        move || tenant_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_tenant(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let action = ServerAction::<UpdateTenant>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let toaster = use_toaster();

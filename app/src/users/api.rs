@@ -4,7 +4,7 @@
 use super::types::{IssuedPassword, User};
 use crate::error::AppError;
 use crate::ids::{TenantId, UserId};
-use crate::paging::{ListQuery, Page};
+use crate::paging::Page;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -12,10 +12,10 @@ mod server {
     use crate::auth::context::RequestContext;
     use crate::auth::types::Principal;
     use crate::db::TenantTx;
-    use crate::error::{map_unique, AppError, FieldErrors};
+    use crate::error::{AppError, FieldErrors, map_unique};
     use crate::ids::{TenantId, UserId};
     use crate::permissions::types::{Permission, Role};
-    use crate::users::types::{parse_role, User};
+    use crate::users::types::{User, parse_role};
     use crate::validation::{DisplayName, Email};
 
     pub const UNIQUE: &[(&str, &str, &str)] = &[("users_email_key", "email", "valid-email-taken")];
@@ -41,13 +41,19 @@ mod server {
     /// Nobody hands out a role above their own (platform administrators are above every role).
     pub fn check_role_assignable(context: &RequestContext, role: Role) -> Result<(), AppError> {
         match &context.principal {
-            Principal::Tenant { role: own, .. } if role > *own => Err(AppError::field("role", crate::i18n::t("valid-role"))),
+            Principal::Tenant { role: own, .. } if role > *own => {
+                Err(AppError::field("role", crate::i18n::t("valid-role")))
+            }
             _ => Ok(()),
         }
     }
 
     /// Opens the transaction of the tenant `user_id` belongs to, as far as the principal may see.
-    pub async fn user_tx(context: &RequestContext, user_id: UserId, permission: Permission) -> Result<TenantTx, AppError> {
+    pub async fn user_tx(
+        context: &RequestContext,
+        user_id: UserId,
+        permission: Permission,
+    ) -> Result<TenantTx, AppError> {
         let tenant_id = match context.principal.tenant_id() {
             Some(own) => own,
             None => {
@@ -95,7 +101,7 @@ pub async fn list_users(
 ) -> Result<Page<User>, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
-    let query = ListQuery::from_params(q, sort, dir, page, per_page);
+    let query = crate::paging::ListQuery::from_params(q, sort, dir, page, per_page);
     let page = match tenant_id.or(context.principal.tenant_id()) {
         Some(tenant_id) => {
             let mut tx = context.tenant_tx(tenant_id).await?;
@@ -118,21 +124,32 @@ pub async fn get_user(user_id: UserId) -> Result<User, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
     let mut tx = server::user_tx(&context, user_id, Permission::UsersRead).await?;
-    let user = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(user)
 }
 
 /// Creates a user; with an empty password one is generated and returned once.
 #[server]
-pub async fn create_user(tenant_id: Option<String>, email: String, name: String, role: String, password: String) -> Result<IssuedPassword, AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+pub async fn create_user(
+    tenant_id: Option<String>,
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+) -> Result<IssuedPassword, AppError> {
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::auth::password;
     use crate::permissions::types::Permission;
     use crate::validation::NewPassword;
     let context = crate::auth::context::require(Permission::UsersCreate).await?;
     let chosen = match tenant_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
-        Some(id) => Some(id.parse::<TenantId>().map_err(|_| AppError::field("tenant_id", crate::i18n::t("valid-tenant")))?),
+        Some(id) => Some(
+            id.parse::<TenantId>()
+                .map_err(|_| AppError::field("tenant_id", crate::i18n::t("valid-tenant")))?,
+        ),
         None => None,
     };
     let (mut errors, parsed) = server::parse(&email, &name, &role);
@@ -146,8 +163,14 @@ pub async fn create_user(tenant_id: Option<String>, email: String, name: String,
         other => other,
     })?;
     let generated = password.is_empty();
-    let password = if generated { password::generate_password() } else { password };
-    let new_password = NewPassword::parse(&password).map_err(|e| errors.add("password", e)).ok();
+    let password = if generated {
+        password::generate_password()
+    } else {
+        password
+    };
+    let new_password = NewPassword::parse(&password)
+        .map_err(|e| errors.add("password", e))
+        .ok();
     let (Some(parsed), Some(new_password)) = (parsed, new_password) else {
         return Err(AppError::Validation(errors));
     };
@@ -155,32 +178,70 @@ pub async fn create_user(tenant_id: Option<String>, email: String, name: String,
     server::check_role_assignable(&context, parsed.role)?;
     let hash = password::hash(new_password.as_str().to_owned()).await?;
     let mut tx = context.tenant_tx(tenant).await?;
-    let fields = super::db::UserFields { email: parsed.email.as_str(), name: parsed.name.as_str(), role: parsed.role };
-    let user_id = super::db::insert_user(&mut tx, &fields, &hash).await.map_err(server::unique)?;
-    let user = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::Internal)?;
-    let event = AuditEvent { tenant_id: Some(tenant), action: "user.create", entity_type: "user", entity_id: Some(user_id.to_string()), before: None, after: server::json(&user) };
+    let fields = super::db::UserFields {
+        email: parsed.email.as_str(),
+        name: parsed.name.as_str(),
+        role: parsed.role,
+    };
+    let user_id = super::db::insert_user(&mut tx, &fields, &hash)
+        .await
+        .map_err(server::unique)?;
+    let user = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let event = AuditEvent {
+        tenant_id: Some(tenant),
+        action: "user.create",
+        entity_type: "user",
+        entity_id: Some(user_id.to_string()),
+        before: None,
+        after: server::json(&user),
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
-    Ok(IssuedPassword { user_id, email: user.email, password: generated.then_some(password) })
+    Ok(IssuedPassword {
+        user_id,
+        email: user.email,
+        password: generated.then_some(password),
+    })
 }
 
 /// Saves a user's email, name and role.
 #[server]
 pub async fn update_user(user_id: UserId, email: String, name: String, role: String) -> Result<User, AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersUpdate).await?;
     let (errors, parsed) = server::parse(&email, &name, &role);
-    let Some(parsed) = parsed else { return Err(AppError::Validation(errors)) };
+    let Some(parsed) = parsed else {
+        return Err(AppError::Validation(errors));
+    };
     server::check_role_assignable(&context, parsed.role)?;
     let mut tx = server::user_tx(&context, user_id, Permission::UsersUpdate).await?;
-    let before = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let before = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // Changing someone who outranks you is as much an escalation as granting the rank.
     server::check_role_assignable(&context, before.role)?;
-    let fields = super::db::UserFields { email: parsed.email.as_str(), name: parsed.name.as_str(), role: parsed.role };
-    super::db::update_user(&mut tx, user_id, &fields).await.map_err(server::unique)?;
-    let after = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
-    let event = AuditEvent { tenant_id: Some(after.tenant_id), action: "user.update", entity_type: "user", entity_id: Some(user_id.to_string()), before: server::json(&before), after: server::json(&after) };
+    let fields = super::db::UserFields {
+        email: parsed.email.as_str(),
+        name: parsed.name.as_str(),
+        role: parsed.role,
+    };
+    super::db::update_user(&mut tx, user_id, &fields)
+        .await
+        .map_err(server::unique)?;
+    let after = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = AuditEvent {
+        tenant_id: Some(after.tenant_id),
+        action: "user.update",
+        entity_type: "user",
+        entity_id: Some(user_id.to_string()),
+        before: server::json(&before),
+        after: server::json(&after),
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/users/{user_id}"));
@@ -191,7 +252,7 @@ pub async fn update_user(user_id: UserId, email: String, name: String, role: Str
 #[server]
 pub async fn set_user_status(user_id: UserId, status: String) -> Result<User, AppError> {
     use super::types::UserStatus;
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersUpdate).await?;
     let status = UserStatus::parse(&status).map_err(|e| AppError::field("status", e))?;
@@ -199,15 +260,30 @@ pub async fn set_user_status(user_id: UserId, status: String) -> Result<User, Ap
         return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
     }
     let mut tx = server::user_tx(&context, user_id, Permission::UsersUpdate).await?;
-    let before = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let before = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     server::check_role_assignable(&context, before.role)?;
     super::db::update_user_status(&mut tx, user_id, status).await?;
     if status == UserStatus::Disabled {
         crate::auth::db::delete_user_sessions(&mut tx, user_id).await?;
     }
-    let after = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
-    let action = if status == UserStatus::Disabled { "user.disable" } else { "user.enable" };
-    let event = AuditEvent { tenant_id: Some(after.tenant_id), action, entity_type: "user", entity_id: Some(user_id.to_string()), before: server::json(&before), after: server::json(&after) };
+    let after = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let action = if status == UserStatus::Disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    let event = AuditEvent {
+        tenant_id: Some(after.tenant_id),
+        action,
+        entity_type: "user",
+        entity_id: Some(user_id.to_string()),
+        before: server::json(&before),
+        after: server::json(&after),
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     Ok(after)
@@ -216,39 +292,64 @@ pub async fn set_user_status(user_id: UserId, status: String) -> Result<User, Ap
 /// Replaces the password with a generated one (returned once) and signs the user out everywhere.
 #[server]
 pub async fn reset_user_password(user_id: UserId) -> Result<IssuedPassword, AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::auth::password;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersResetPassword).await?;
     let new_password = password::generate_password();
     let hash = password::hash(new_password.clone()).await?;
     let mut tx = server::user_tx(&context, user_id, Permission::UsersResetPassword).await?;
-    let user = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     server::check_role_assignable(&context, user.role)?;
     super::db::update_user_password(&mut tx, user_id, &hash).await?;
     crate::auth::db::delete_user_sessions(&mut tx, user_id).await?;
-    let event = AuditEvent { tenant_id: Some(user.tenant_id), action: "user.reset_password", entity_type: "user", entity_id: Some(user_id.to_string()), before: None, after: None };
+    let event = AuditEvent {
+        tenant_id: Some(user.tenant_id),
+        action: "user.reset_password",
+        entity_type: "user",
+        entity_id: Some(user_id.to_string()),
+        before: None,
+        after: None,
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
-    Ok(IssuedPassword { user_id, email: user.email, password: Some(new_password) })
+    Ok(IssuedPassword {
+        user_id,
+        email: user.email,
+        password: Some(new_password),
+    })
 }
 
 /// Deletes a user; `confirm` must repeat the email.
 #[server]
 pub async fn delete_user(user_id: UserId, confirm: String) -> Result<(), AppError> {
-    use crate::audit::db::{insert_audit_event, AuditEvent};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersDelete).await?;
     if server::is_self(&context, user_id) {
         return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
     }
     let mut tx = server::user_tx(&context, user_id, Permission::UsersDelete).await?;
-    let before = super::db::select_user(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let before = super::db::select_user(&mut tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     server::check_role_assignable(&context, before.role)?;
     if confirm.trim().to_lowercase() != before.email {
-        return Err(AppError::field("confirm", crate::i18n::t_args("valid-confirm", &[("expected", &before.email)])));
+        return Err(AppError::field(
+            "confirm",
+            crate::i18n::t_args("valid-confirm", &[("expected", &before.email)]),
+        ));
     }
-    let event = AuditEvent { tenant_id: Some(before.tenant_id), action: "user.delete", entity_type: "user", entity_id: Some(user_id.to_string()), before: server::json(&before), after: None };
+    let event = AuditEvent {
+        tenant_id: Some(before.tenant_id),
+        action: "user.delete",
+        entity_type: "user",
+        entity_id: Some(user_id.to_string()),
+        before: server::json(&before),
+        after: None,
+    };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     super::db::delete_user(&mut tx, user_id).await?;
     tx.commit().await?;

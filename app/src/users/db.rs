@@ -15,7 +15,11 @@ pub struct UserFields<'a> {
 }
 
 /// Shared by the tenant and platform listings; the caller's transaction decides what is visible.
-async fn select_users_page_in(conn: &mut PgConnection, query: &ListQuery, tenant: Option<TenantId>) -> Result<Page<User>, sqlx::Error> {
+async fn select_users_page_in(
+    conn: &mut PgConnection,
+    query: &ListQuery,
+    tenant: Option<TenantId>,
+) -> Result<Page<User>, sqlx::Error> {
     let pattern = query.like_pattern();
     let tenant = tenant.map(|id| id.0);
     let total = sqlx::query_scalar!(
@@ -58,7 +62,12 @@ async fn select_users_page_in(conn: &mut PgConnection, query: &ListQuery, tenant
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(Page { items, total, page: query.page, per_page: query.per_page })
+    Ok(Page {
+        items,
+        total,
+        page: query.page,
+        per_page: query.per_page,
+    })
 }
 
 /// Users of the transaction's tenant.
@@ -74,7 +83,9 @@ pub async fn select_all_users_page(tx: &mut PlatformTx, query: &ListQuery) -> Re
 
 /// Which tenant a user belongs to, so platform administrators can open that tenant's transaction.
 pub async fn select_user_tenant(tx: &mut PlatformTx, user_id: UserId) -> Result<Option<TenantId>, sqlx::Error> {
-    let tenant = sqlx::query_scalar!("SELECT tenant_id FROM users WHERE user_id = $1", user_id.0).fetch_optional(&mut **tx).await?;
+    let tenant = sqlx::query_scalar!("SELECT tenant_id FROM users WHERE user_id = $1", user_id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(tenant.map(TenantId))
 }
 
@@ -90,7 +101,11 @@ pub async fn select_user(tx: &mut TenantTx, user_id: UserId) -> Result<Option<Us
     .await
 }
 
-pub async fn insert_user(tx: &mut TenantTx, fields: &UserFields<'_>, password_hash: &str) -> Result<UserId, sqlx::Error> {
+pub async fn insert_user(
+    tx: &mut TenantTx,
+    fields: &UserFields<'_>,
+    password_hash: &str,
+) -> Result<UserId, sqlx::Error> {
     let tenant = tx.tenant_id();
     let id = sqlx::query_scalar!(
         "INSERT INTO users (tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING user_id",
@@ -130,7 +145,11 @@ pub async fn update_user_status(tx: &mut TenantTx, user_id: UserId, status: User
 }
 
 /// Sets a new password hash and clears any lockout.
-pub async fn update_user_password(tx: &mut TenantTx, user_id: UserId, password_hash: &str) -> Result<bool, sqlx::Error> {
+pub async fn update_user_password(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "UPDATE users SET password_hash = $2, failed_logins = 0, failed_window_start = NULL, locked_until = NULL,
                 updated_at = now() WHERE user_id = $1",
@@ -143,6 +162,8 @@ pub async fn update_user_password(tx: &mut TenantTx, user_id: UserId, password_h
 }
 
 pub async fn delete_user(tx: &mut TenantTx, user_id: UserId) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!("DELETE FROM users WHERE user_id = $1", user_id.0).execute(&mut **tx).await?;
+    let result = sqlx::query!("DELETE FROM users WHERE user_id = $1", user_id.0)
+        .execute(&mut **tx)
+        .await?;
     Ok(result.rows_affected() == 1)
 }

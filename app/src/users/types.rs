@@ -7,7 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "user_status", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "user_status", rename_all = "lowercase")
+)]
 pub enum UserStatus {
     Active,
     Disabled,
@@ -38,7 +42,10 @@ pub fn parse_role(value: &str) -> Result<Role, String> {
 }
 
 pub fn role_options() -> Vec<(String, String)> {
-    Role::ALL.into_iter().map(|role| (role.as_str().to_owned(), t(role.label_key()))).collect()
+    Role::ALL
+        .into_iter()
+        .map(|role| (role.as_str().to_owned(), t(role.label_key())))
+        .collect()
 }
 
 /// A user as listed and shown (never the password hash).

@@ -1,7 +1,7 @@
 //! User pages: lists (platform-wide and per tenant), creation, detail and editing.
 
-use super::api::{get_user, list_users, CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, UpdateUser};
-use super::types::{role_options, UserStatus};
+use super::api::{CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, UpdateUser, get_user, list_users};
+use super::types::{UserStatus, role_options};
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::table::{ListControls, Pager, SortHeader};
@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
 use crate::permissions::types::Permission;
-use crate::shell::{format_time, use_can, use_current_user, use_list_query, ErrorView};
+use crate::shell::{ErrorView, format_time, use_can, use_current_user, use_list_query};
 use crate::tenants::api::list_tenant_options;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,9 +40,19 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 pub fn UserTable(tenant_id: Option<TenantId>, base_path: String) -> impl IntoView {
     let query = use_list_query();
-    let users = Resource::new(move || query.get(), move |q| {
-        list_users(tenant_id, Some(q.q), Some(q.sort), Some(q.dir.as_str().to_owned()), Some(q.page.to_string()), Some(q.per_page.to_string()))
-    });
+    let users = Resource::new(
+        move || query.get(),
+        move |q| {
+            list_users(
+                tenant_id,
+                Some(q.q),
+                Some(q.sort),
+                Some(q.dir.as_str().to_owned()),
+                Some(q.page.to_string()),
+                Some(q.per_page.to_string()),
+            )
+        },
+    );
     let show_tenant = tenant_id.is_none() && use_current_user().get_untracked().is_some_and(|u| u.is_platform);
     let path = base_path;
     let query_signal: Signal<_> = query.into();
@@ -113,8 +123,12 @@ pub fn UserNewPage() -> impl IntoView {
     let is_platform = move || current.get().is_some_and(|u| u.is_platform);
     let query = use_query_map();
     let preselected = move || query.read().get("tenant_id").unwrap_or_default();
-    let tenants = Resource::new(move || is_platform(), |platform| async move {
-        if platform { list_tenant_options().await } else { Ok(Vec::new()) }
+    let tenants = Resource::new(is_platform, |platform| async move {
+        if platform {
+            list_tenant_options().await
+        } else {
+            Ok(Vec::new())
+        }
     });
     let toaster = use_toaster();
     Effect::new(move |_| {
@@ -164,15 +178,22 @@ pub fn UserDetailPage() -> impl IntoView {
     let status_action = ServerAction::<SetUserStatus>::new();
     let reset_action = ServerAction::<ResetUserPassword>::new();
     let delete_action = ServerAction::<DeleteUser>::new();
-    let user = Resource::new(move || (user_id.get(), status_action.version().get()), |(id, _)| async move {
-        match id {
-            Some(id) => get_user(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let user = Resource::new(
+        move || (user_id.get(), status_action.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_user(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let toaster = use_toaster();
     Effect::new(move |_| match status_action.value().get() {
-        Some(Ok(user)) => toaster.success(t(if user.status == UserStatus::Disabled { "users-disabled" } else { "users-enabled" })),
+        Some(Ok(user)) => toaster.success(t(if user.status == UserStatus::Disabled {
+            "users-disabled"
+        } else {
+            "users-enabled"
+        })),
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
@@ -252,12 +273,15 @@ pub fn UserDetailPage() -> impl IntoView {
 #[component]
 pub fn UserEditPage() -> impl IntoView {
     let user_id = user_id_param();
-    let user = Resource::new(move || user_id.get(), |id| async move {
-        match id {
-            Some(id) => get_user(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let user = Resource::new(
+        move || user_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_user(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let action = ServerAction::<UpdateUser>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let toaster = use_toaster();

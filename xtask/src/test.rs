@@ -1,0 +1,302 @@
+//! `cargo xtask test`: every check in one command — fmt, `.sqlx` freshness, Rust tests on a real
+//! PostgreSQL, clippy on both halves, the site build and the Playwright end-to-end tests — ending
+//! with a phase summary and the line `N passed, M failed`.
+//!
+//! A failing gate does not stop the run (the report is more useful whole); a phase that later
+//! phases cannot do without (tools, PostgreSQL, the site build for end-to-end) does. `M` counts
+//! failed tests plus one for each failed gate that has no test count of its own (fmt, clippy,
+//! `.sqlx`, a build, a test binary that died without reporting), so a red run never ends with
+//! "0 failed".
+
+use crate::process::{self, Server, check_interrupted, free_port, http_status, run, run_tee};
+use crate::sqlx_cache::{self, TEST_ARGS};
+use crate::tools::{self, WASM_TARGET, cargo};
+use crate::{Ctx, db, site};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    /// fmt, `.sqlx` freshness, cargo test, clippy.
+    pub rust: bool,
+    /// Site build and Playwright.
+    pub e2e: bool,
+}
+
+/// The administrator the end-to-end server seeds and the specs log in as.
+const ADMIN_EMAIL: &str = "admin@atrium.local";
+const E2E_DATABASE: &str = "atrium_e2e";
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+pub fn run_all(ctx: &mut Ctx, options: Options) -> Result<ExitCode> {
+    let mut tally = Tally::default();
+    if let Err(err) = run_phases(ctx, &options, &mut tally) {
+        println!("\nstopped: {err:#}");
+        tally.failed += 1;
+    }
+    ctx.print_phases();
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()> {
+    let chromium = ctx.phase("tools", |ctx| {
+        site::ensure_build_tools(ctx)?;
+        if options.rust {
+            tools::ensure_lint_tools()?;
+        }
+        if options.e2e {
+            let chromium = tools::ensure_chromium(ctx)?;
+            tools::ensure_e2e_packages(ctx)?;
+            return Ok(Some(chromium));
+        }
+        Ok(None)
+    })?;
+
+    if options.rust {
+        gate(ctx, tally, "fmt", |_| run(cargo().args(["fmt", "--all", "--check"])));
+    }
+
+    let admin = ctx.phase("postgres", db::admin)?;
+
+    if options.rust {
+        // Also the server's first build: it compiles online and the offline builds after it
+        // reuse the artifacts.
+        gate(ctx, tally, ".sqlx freshness", |ctx| {
+            sqlx_cache::check_committed(ctx, &admin)
+        });
+        cargo_test(ctx, tally, &admin.url);
+        gate(ctx, tally, "clippy (server)", |_| {
+            run(cargo()
+                .args(["clippy", "-p", "atrium-app", "-p", "atrium-server"])
+                .args(["-p", "xtask", "-p", "pgcluster", "--features", "atrium-app/ssr"])
+                .args(["--all-targets", "--", "-D", "warnings"])
+                .env("SQLX_OFFLINE", "true"))
+        });
+        gate(ctx, tally, "clippy (hydrate)", |_| {
+            run(cargo()
+                .args(["clippy", "-p", "atrium-hydrate", "--target", WASM_TARGET])
+                .args(["--target-dir", "target/front", "--", "-D", "warnings"]))
+        });
+    }
+
+    if let Some(chromium) = chromium {
+        let built = ctx
+            .phase(site::server_phase(false), |_| run(&mut site::server_build(false)))
+            // No size report here: brotli at quality 11 costs most of a minute in an unoptimised
+            // xtask, and `cargo xtask build` reports sizes when someone wants them.
+            .and_then(|()| site::build_site(ctx, false));
+        match built {
+            Ok(_) => end_to_end(ctx, tally, &admin, &chromium),
+            Err(_) => {
+                tally.failed += 1;
+                ctx.skip("end-to-end", "the site did not build");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs a gate phase; a failure is counted and the run goes on.
+fn gate(ctx: &mut Ctx, tally: &mut Tally, name: &str, body: impl FnOnce(&mut Ctx) -> Result<()>) {
+    if ctx.phase(name, body).is_err() {
+        tally.failed += 1;
+    }
+}
+
+/// `cargo test` with its output teed: shown live and summed from the harness's
+/// `test result: ok. X passed; Y failed; …` lines.
+fn cargo_test(ctx: &mut Ctx, tally: &mut Tally, admin_url: &str) {
+    let mut counted_failures = 0;
+    let result = ctx.phase("cargo test", |_| {
+        let mut cmd = cargo();
+        // --no-fail-fast: run every test binary so the counts cover everything.
+        cmd.args(["test", "--no-fail-fast"])
+            .args(TEST_ARGS)
+            // sqlx::test creates a database per test on this server.
+            .env("DATABASE_URL", admin_url)
+            .env("SQLX_OFFLINE", "true");
+        let status = run_tee(&mut cmd, |line| {
+            if let Some((passed, failed)) = parse_test_result(line) {
+                tally.passed += passed;
+                tally.failed += failed;
+                counted_failures += failed;
+            }
+        })?;
+        if !status.success() {
+            bail!("cargo test failed ({status})");
+        }
+        Ok(())
+    });
+    if result.is_err() && counted_failures == 0 {
+        tally.failed += 1;
+    }
+}
+
+/// `(passed, failed)` from a libtest summary line.
+fn parse_test_result(line: &str) -> Option<(u64, u64)> {
+    let (_, summary) = line.split_once("test result: ")?;
+    let mut passed = None;
+    let mut failed = None;
+    for part in summary.split(';') {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        if let [.., count, label] = words.as_slice() {
+            match *label {
+                "passed" => passed = count.parse().ok(),
+                "failed" => failed = count.parse().ok(),
+                _ => {}
+            }
+        }
+    }
+    Some((passed?, failed?))
+}
+
+/// The server on a fresh database, Playwright against it, and the cleanup whatever happens.
+fn end_to_end(ctx: &mut Ctx, tally: &mut Tally, admin: &db::Admin, chromium: &Path) {
+    let mut counted_failures = 0;
+    let result = ctx.phase("end-to-end", |ctx| {
+        let url = admin.recreate_database(E2E_DATABASE)?;
+        let outcome = playwright_against_server(ctx, &url, chromium);
+        let dropped = admin.drop_database(E2E_DATABASE);
+        let (passed, failed) = outcome?;
+        tally.passed += passed;
+        tally.failed += failed;
+        counted_failures += failed;
+        dropped?;
+        if failed > 0 {
+            bail!("{failed} end-to-end test(s) failed");
+        }
+        Ok(())
+    });
+    if result.is_err() && counted_failures == 0 {
+        tally.failed += 1;
+    }
+}
+
+/// Starts the server, waits for /ready, runs the specs, stops the server; returns Playwright's
+/// (passed, failed).
+fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Result<(u64, u64)> {
+    let port = free_port()?;
+    let password = process::random_alphanumeric(20)?;
+    let log_path = ctx.path("target/e2e-server.log");
+    let log = std::fs::File::create(&log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
+    let mut server_cmd = Command::new(ctx.path("target/debug/atrium"));
+    server_cmd
+        .current_dir(&ctx.root)
+        .env("DATABASE_URL", url)
+        .env("ATRIUM_ADDR", format!("127.0.0.1:{port}"))
+        .env("ATRIUM_SITE_ROOT", "target/site")
+        .env("ATRIUM_SEED_DEMO", "true")
+        .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("ATRIUM_ADMIN_PASSWORD", &password)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    let mut server = Server::spawn(&mut server_cmd, "the end-to-end server")?;
+    println!("server log: {}", log_path.display());
+
+    let failure_report = |what: &str| {
+        format!(
+            "{what}; last lines of {}:\n{}",
+            log_path.display(),
+            process::tail(&log_path, 40)
+        )
+    };
+    if let Err(err) = wait_ready(&mut server, port) {
+        server.stop();
+        bail!(failure_report(&format!("{err:#}")));
+    }
+
+    let json_path = ctx.path("target/playwright.json");
+    let _ = std::fs::remove_file(&json_path);
+    let mut playwright = Command::new("npx");
+    playwright
+        .args(["--no-install", "playwright", "test", "--reporter=list,json"])
+        .current_dir(ctx.path("end2end"))
+        .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("ATRIUM_ADMIN_PASSWORD", &password)
+        .env("DATABASE_URL", url)
+        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &json_path)
+        // Playwright's own browser download is skipped; playwright.config.ts launches this one.
+        .env("CHROMIUM_PATH", chromium)
+        .stdin(Stdio::null());
+    println!("$ {}", process::show(&playwright));
+    let status = playwright.status().context("cannot run npx playwright");
+    server.stop();
+    let status = status?;
+    check_interrupted()?;
+
+    let counts = read_playwright_report(&json_path);
+    let (passed, failed) = counts.unwrap_or((0, 0));
+    if !status.success() {
+        println!("{}", failure_report("Playwright failed"));
+        if failed == 0 {
+            // Failed without a failing test (config error, crash): still a failure.
+            bail!("Playwright failed ({status}) without reporting a failed test");
+        }
+    }
+    Ok((passed, failed))
+}
+
+fn wait_ready(server: &mut Server, port: u16) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = server.try_wait()? {
+            bail!("the server exited before it was ready ({status})");
+        }
+        if http_status(port, "/ready") == Some(200) {
+            println!(
+                "server ready on 127.0.0.1:{port} after {:.1}s",
+                start.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        check_interrupted()?;
+        if start.elapsed() > READY_TIMEOUT {
+            bail!("GET /ready did not return 200 within {READY_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// `(passed, failed)` from Playwright's JSON report: flaky tests passed on retry, so they pass.
+fn read_playwright_report(path: &PathBuf) -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let stats = report.get("stats")?;
+    let count = |key: &str| stats.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    Some((count("expected") + count("flaky"), count("unexpected")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_libtest_summaries() {
+        assert_eq!(
+            parse_test_result(
+                "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.31s"
+            ),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_test_result("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_test_result("running 3 tests"), None);
+    }
+}

@@ -1,0 +1,190 @@
+//! Making sure the machine has what a command needs: the wasm target, rustfmt/clippy, Node and
+//! the npm packages, Chromium, PostgreSQL. As root they are installed; otherwise the error says
+//! exactly what to install.
+
+use crate::Ctx;
+use crate::process::{output, run, succeeds};
+use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Whether we run as root (effective uid 0), from /proc so no libc (and no `unsafe`) is needed.
+pub fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let uids = status.lines().find_map(|line| line.strip_prefix("Uid:"))?;
+            uids.split_whitespace().nth(1).map(|euid| euid == "0")
+        })
+        .unwrap_or(false)
+}
+
+/// Installs Debian packages when root; otherwise fails naming them and why they are needed.
+pub fn apt_install(ctx: &mut Ctx, packages: &[&str], why: &str) -> Result<()> {
+    let list = packages.join(" ");
+    if !ctx.is_root {
+        bail!("{why}: install {list} (Debian/Ubuntu: `sudo apt-get install -y {list}`)");
+    }
+    println!("{why}: installing {list}");
+    if !ctx.apt_updated {
+        run(apt_get().arg("update"))?;
+        ctx.apt_updated = true;
+    }
+    run(apt_get().args(["install", "-y"]).args(packages))
+}
+
+fn apt_get() -> Command {
+    let mut cmd = Command::new("apt-get");
+    cmd.env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
+}
+
+pub fn find_in_path(program: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| {
+            std::fs::metadata(candidate)
+                .map(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+                .unwrap_or(false)
+        })
+}
+
+/// The cargo of the toolchain running xtask (cargo sets $CARGO for the programs it runs).
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // Leptos bakes `option_env!("LEPTOS_OUTPUT_NAME")` in at compile time and, when it is set,
+    // asks for `<name>.wasm` instead of the `<name>_bg.wasm` that wasm-bindgen writes
+    // (cargo-leptos sets it and renames the file; we do neither). Unset for every build so the
+    // names match and all builds share one fingerprint.
+    cmd.env_remove("LEPTOS_OUTPUT_NAME");
+    cmd
+}
+
+/// The wasm target for the browser half (only added when missing: `rustup target add` is slow
+/// even when there is nothing to do).
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).map_err(|err| {
+        err.context(
+            "rustup is needed to add the wasm32-unknown-unknown target; install Rust \
+                 with rustup (https://rustup.rs)",
+        )
+    })?;
+    if !installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// rustfmt and clippy, which the test command's lint gates run.
+pub fn ensure_lint_tools() -> Result<()> {
+    let have = |tool: &str| succeeds(cargo().args([tool, "--version"]));
+    let missing: Vec<&str> = [("fmt", "rustfmt"), ("clippy", "clippy")]
+        .into_iter()
+        .filter(|(tool, _)| !have(tool))
+        .map(|(_, component)| component)
+        .collect();
+    if !missing.is_empty() {
+        run(Command::new("rustup").args(["component", "add"]).args(&missing))?;
+    }
+    Ok(())
+}
+
+pub fn ensure_node(ctx: &mut Ctx) -> Result<()> {
+    let works = |program: &str| succeeds(Command::new(program).arg("--version"));
+    if !(works("node") && works("npm")) {
+        apt_install(
+            ctx,
+            &["nodejs", "npm"],
+            "Node.js and npm are needed for ECharts and Playwright",
+        )?;
+    }
+    Ok(())
+}
+
+/// `npm ci` in `dir` unless `marker` (a file the install creates) already exists.
+fn npm_ci(ctx: &mut Ctx, dir: &Path, marker: &str, env: &[(&str, &str)]) -> Result<()> {
+    if dir.join(marker).exists() {
+        return Ok(());
+    }
+    ensure_node(ctx)?;
+    if !dir.join("package-lock.json").is_file() {
+        bail!(
+            "{} has no package-lock.json; run `npm install` there once and commit the lock file",
+            dir.display()
+        );
+    }
+    let mut cmd = Command::new("npm");
+    cmd.args(["ci", "--no-audit", "--no-fund"]).current_dir(dir);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    run(&mut cmd)
+}
+
+/// The site's npm packages (ECharts, whose script the charts call).
+pub fn ensure_site_packages(ctx: &mut Ctx) -> Result<()> {
+    let root = ctx.root.clone();
+    npm_ci(ctx, &root, "node_modules/echarts/dist/echarts.min.js", &[])
+}
+
+/// Playwright for the end-to-end tests. Its own browser download is skipped: the tests drive
+/// the system Chromium, which apt keeps patched and which needs no extra libraries.
+pub fn ensure_e2e_packages(ctx: &mut Ctx) -> Result<()> {
+    let dir = ctx.path("end2end");
+    npm_ci(
+        ctx,
+        &dir,
+        "node_modules/@playwright/test/package.json",
+        &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
+    )
+}
+
+/// The system Chromium that Playwright drives.
+pub fn ensure_chromium(ctx: &mut Ctx) -> Result<PathBuf> {
+    let find = || {
+        let default = PathBuf::from("/usr/bin/chromium");
+        if default.is_file() {
+            Some(default)
+        } else {
+            find_in_path("chromium")
+        }
+    };
+    if let Some(path) = find() {
+        return Ok(path);
+    }
+    apt_install(ctx, &["chromium"], "Chromium is needed for the end-to-end tests")?;
+    find().ok_or_else(|| anyhow::anyhow!("chromium was installed but is not at /usr/bin/chromium"))
+}
+
+/// `psql`, used to probe servers and apply migrations.
+pub fn ensure_psql(ctx: &mut Ctx) -> Result<PathBuf> {
+    let find = || {
+        pgcluster::Cluster::bin_dir()
+            .ok()
+            .map(|dir| dir.join("psql"))
+            .filter(|psql| psql.is_file())
+            .or_else(|| find_in_path("psql"))
+    };
+    if let Some(psql) = find() {
+        return Ok(psql);
+    }
+    apt_install(
+        ctx,
+        &["postgresql-client"],
+        "psql is needed to prepare the test databases",
+    )?;
+    find().ok_or_else(|| anyhow::anyhow!("postgresql-client was installed but psql is not on PATH"))
+}
+
+/// The PostgreSQL server binaries (initdb, pg_ctl) for a private cluster.
+pub fn ensure_pg_server(ctx: &mut Ctx, why: &str) -> Result<()> {
+    if pgcluster::Cluster::bin_dir().is_ok() {
+        return Ok(());
+    }
+    apt_install(ctx, &["postgresql"], why)?;
+    pgcluster::Cluster::bin_dir().map(|_| ())
+}
