@@ -5,7 +5,12 @@
 //! - `TenantTx`: one tenant's rows, read and write.
 //! - `PlatformTx`: cross-tenant work for platform administrators; needs a `PlatformGuard`, which
 //!   only the request context hands out after a platform permission check.
-//! - `AuthTx`: read-only lookups needed before anyone is authenticated (sign-in, sessions).
+//! - `AuthTx`: sign-in bookkeeping before anyone is authenticated: reads tenants and users,
+//!   writes sessions and sign-in audit rows.
+#![expect(
+    clippy::disallowed_methods,
+    reason = "the one module that opens transactions on the pool (clippy.toml)"
+)]
 
 use crate::ids::TenantId;
 use sqlx::{PgConnection, Postgres, Transaction};
@@ -87,7 +92,7 @@ impl PlatformTx {
     }
 }
 
-/// A transaction in the authentication scope: may read tenants and users to sign someone in.
+/// A transaction in the authentication scope: reads tenants and users to sign someone in.
 pub struct AuthTx {
     tx: Transaction<'static, Postgres>,
 }
