@@ -257,19 +257,6 @@ pub fn http_status(port: u16, path: &str) -> Option<u16> {
         .and_then(|code| code.parse().ok())
 }
 
-/// Random alphanumeric text from the kernel's generator.
-pub fn random_alphanumeric(len: usize) -> Result<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut bytes = vec![0u8; len];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut random| random.read_exact(&mut bytes))
-        .context("cannot read /dev/urandom")?;
-    Ok(bytes
-        .iter()
-        .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

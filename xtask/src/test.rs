@@ -188,7 +188,7 @@ fn end_to_end(ctx: &mut Ctx, tally: &mut Tally, admin: &db::Admin, chromium: &Pa
 /// (passed, failed).
 fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Result<(u64, u64)> {
     let port = free_port()?;
-    let password = process::random_alphanumeric(20)?;
+    let password = pgcluster::random_alphanumeric(20)?;
     let log_path = ctx.path("target/e2e-server.log");
     let log = std::fs::File::create(&log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
     let mut server_cmd = Command::new(ctx.path("target/debug/atrium"));

@@ -243,7 +243,7 @@ impl Cluster {
              move it away or delete it",
             self.data_dir.display()
         );
-        self.password = random_password(32)?;
+        self.password = random_alphanumeric(32)?;
         let password_file = self.password_file();
         write_private(&password_file, &self.password, &self.runner)?;
         let mut cmd = self.runner.command(self.bin.join("initdb"));
@@ -537,7 +537,8 @@ fn touch_owned(path: &Path, runner: &Runner) -> Result<()> {
     runner.hand_over(path)
 }
 
-fn random_password(len: usize) -> Result<String> {
+/// Random alphanumeric text from the kernel's generator (passwords for local tooling).
+pub fn random_alphanumeric(len: usize) -> Result<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut bytes = vec![0u8; len];
     fs::File::open("/dev/urandom")
@@ -647,8 +648,8 @@ mod tests {
 
     #[test]
     fn passwords_are_alphanumeric_and_distinct() {
-        let a = random_password(32).unwrap();
-        let b = random_password(32).unwrap();
+        let a = random_alphanumeric(32).unwrap();
+        let b = random_alphanumeric(32).unwrap();
         assert_eq!(a.len(), 32);
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_ne!(a, b);
