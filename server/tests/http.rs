@@ -602,9 +602,18 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
     .await;
 
     let reset = app
-        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &newbie)])
+        .call(ResetUserPassword::PATH, Some(&victor), &[("user_id", &newbie)])
         .await;
-    assert_eq!(reset.status, StatusCode::FORBIDDEN, "managers cannot reset passwords");
+    assert_eq!(reset.status, StatusCode::FORBIDDEN, "viewers cannot reset passwords");
+    let alice_id = app.user_id("alice@acme.test").await;
+    let upward = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &alice_id)])
+        .await;
+    assert_eq!(
+        upward.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a manager cannot reset an admin's password"
+    );
     let reset = app
         .call(ResetUserPassword::PATH, Some(&alice), &[("user_id", &newbie)])
         .await
@@ -630,7 +639,6 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
         renamed.body
     );
 
-    let alice_id = app.user_id("alice@acme.test").await;
     let self_delete = app
         .call(
             DeleteUser::PATH,

@@ -59,7 +59,7 @@ impl Principal {
             role_label: crate::i18n::t(role_key),
             tenant_name,
             is_platform: matches!(self, Self::Platform { .. }),
-            permissions: Permission::ALL.into_iter().filter(|p| self.can(*p)).collect(),
+            permissions: Permission::ALL.iter().copied().filter(|p| self.can(*p)).collect(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Permissions (resource × action) and the built-in roles that grant them.
+//! Permissions (resource × action), their scope, and the built-in roles that grant them.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -10,57 +10,92 @@ pub enum Scope {
     Tenant,
 }
 
-/// One thing a principal may do. Deny by default: anything not granted is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Permission {
-    TenantsRead,
-    TenantsCreate,
-    TenantsUpdate,
-    TenantsDelete,
-    TenantsSuspend,
-    UsersRead,
-    UsersCreate,
-    UsersUpdate,
-    UsersDelete,
-    UsersResetPassword,
+macro_rules! permissions {
+    ($($variant:ident => $name:literal, $resource:literal, $scope:ident;)*) => {
+        /// One thing a principal may do. Deny by default: anything not granted is refused.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Permission {
+            $($variant,)*
+        }
+
+        impl Permission {
+            /// Every permission, grouped by resource in display order.
+            pub const ALL: &'static [Permission] = &[$(Self::$variant,)*];
+
+            /// The stable `resource:action` name used in messages, audit rows and the database.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The resource this permission belongs to (the matrix groups rows by it).
+            pub fn resource(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $resource,)*
+                }
+            }
+
+            pub fn scope(self) -> Scope {
+                match self {
+                    $(Self::$variant => Scope::$scope,)*
+                }
+            }
+        }
+    };
+}
+
+permissions! {
+    TenantsRead => "tenants:read", "tenants", Tenant;
+    TenantsCreate => "tenants:create", "tenants", Platform;
+    TenantsUpdate => "tenants:update", "tenants", Platform;
+    TenantsDelete => "tenants:delete", "tenants", Platform;
+    TenantsSuspend => "tenants:suspend", "tenants", Platform;
+    UsersRead => "users:read", "users", Tenant;
+    UsersCreate => "users:create", "users", Tenant;
+    UsersUpdate => "users:update", "users", Tenant;
+    UsersDelete => "users:delete", "users", Tenant;
+    UsersResetPassword => "users:reset_password", "users", Tenant;
+    UsersImpersonate => "users:impersonate", "users", Tenant;
+    RolesRead => "roles:read", "roles", Tenant;
+    RolesManage => "roles:manage", "roles", Tenant;
+    PermissionsDelegate => "permissions:delegate", "permissions", Tenant;
+    ApiKeysRead => "api_keys:read", "api_keys", Tenant;
+    ApiKeysCreate => "api_keys:create", "api_keys", Tenant;
+    ApiKeysRevoke => "api_keys:revoke", "api_keys", Tenant;
+    ApiKeysRotate => "api_keys:rotate", "api_keys", Tenant;
+    AnalyticsRead => "analytics:read", "analytics", Tenant;
+    AnalyticsExport => "analytics:export", "analytics", Tenant;
+    AnalyticsIngest => "analytics:ingest", "analytics", Tenant;
+    AlertsRead => "alerts:read", "alerts", Tenant;
+    AlertsManageRules => "alerts:manage_rules", "alerts", Tenant;
+    AlertsAcknowledge => "alerts:acknowledge", "alerts", Tenant;
+    AlertsResolve => "alerts:resolve", "alerts", Tenant;
+    NotificationsManageChannels => "notifications:manage_channels", "notifications", Tenant;
+    AuditRead => "audit:read", "audit", Tenant;
+    AuditExport => "audit:export", "audit", Tenant;
+    ReportsRead => "reports:read", "reports", Tenant;
+    ReportsSchedule => "reports:schedule", "reports", Tenant;
+    SettingsRead => "settings:read", "settings", Tenant;
+    SettingsUpdate => "settings:update", "settings", Tenant;
+    BillingRead => "billing:read", "billing", Tenant;
+    BillingUpdate => "billing:update", "billing", Tenant;
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
-        Self::TenantsRead,
-        Self::TenantsCreate,
-        Self::TenantsUpdate,
-        Self::TenantsDelete,
-        Self::TenantsSuspend,
-        Self::UsersRead,
-        Self::UsersCreate,
-        Self::UsersUpdate,
-        Self::UsersDelete,
-        Self::UsersResetPassword,
-    ];
-
-    /// The stable `resource:action` name shown in messages and stored in audit rows.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::TenantsRead => "tenants:read",
-            Self::TenantsCreate => "tenants:create",
-            Self::TenantsUpdate => "tenants:update",
-            Self::TenantsDelete => "tenants:delete",
-            Self::TenantsSuspend => "tenants:suspend",
-            Self::UsersRead => "users:read",
-            Self::UsersCreate => "users:create",
-            Self::UsersUpdate => "users:update",
-            Self::UsersDelete => "users:delete",
-            Self::UsersResetPassword => "users:reset_password",
-        }
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.as_str() == value)
     }
 
-    /// Managing the set of tenants is platform work; everything else can happen inside a tenant.
-    pub fn scope(self) -> Scope {
-        match self {
-            Self::TenantsCreate | Self::TenantsUpdate | Self::TenantsDelete | Self::TenantsSuspend => Scope::Platform,
-            _ => Scope::Tenant,
+    /// The resources in display order, each once.
+    pub fn resources() -> Vec<&'static str> {
+        let mut resources: Vec<&'static str> = Vec::new();
+        for permission in Self::ALL {
+            if !resources.contains(&permission.resource()) {
+                resources.push(permission.resource());
+            }
         }
+        resources
     }
 }
 
@@ -71,6 +106,7 @@ impl fmt::Display for Permission {
 }
 
 /// A tenant user's built-in role. (Super Admin is not a tenant role: see `Principal::Platform`.)
+/// Roles are ordered: each inherits everything of the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ssr",
@@ -110,19 +146,65 @@ impl Role {
         }
     }
 
-    /// What the role grants inside its own tenant.
-    pub fn grants(self, permission: Permission) -> bool {
+    /// The role this one inherits from.
+    pub fn parent(self) -> Option<Role> {
+        match self {
+            Self::Viewer => None,
+            Self::Analyst => Some(Self::Viewer),
+            Self::Manager => Some(Self::Analyst),
+            Self::Admin => Some(Self::Manager),
+        }
+    }
+
+    /// What this role adds on top of its parent.
+    pub fn own_grants(self, permission: Permission) -> bool {
         use Permission::*;
         match self {
-            Self::Viewer | Self::Analyst => matches!(permission, UsersRead),
-            Self::Manager => matches!(permission, UsersRead | UsersCreate | UsersUpdate),
-            Self::Admin => {
-                matches!(
-                    permission,
-                    UsersRead | UsersCreate | UsersUpdate | UsersDelete | UsersResetPassword
-                )
-            }
+            // Read-only: everything a tenant can look at, except the audit trail and billing.
+            Self::Viewer => matches!(
+                permission,
+                TenantsRead
+                    | UsersRead
+                    | RolesRead
+                    | ApiKeysRead
+                    | AnalyticsRead
+                    | AlertsRead
+                    | ReportsRead
+                    | SettingsRead
+            ),
+            Self::Analyst => matches!(permission, AnalyticsExport | ReportsSchedule),
+            // User management short of admin rights, and handling alerts.
+            Self::Manager => matches!(
+                permission,
+                UsersCreate
+                    | UsersUpdate
+                    | UsersResetPassword
+                    | AlertsAcknowledge
+                    | AlertsResolve
+                    | AuditRead
+                    | PermissionsDelegate
+            ),
+            // Everything inside the tenant.
+            Self::Admin => permission.scope() == Scope::Tenant,
         }
+    }
+
+    /// Whether the role grants `permission`, itself or through the roles it inherits.
+    pub fn grants(self, permission: Permission) -> bool {
+        self.own_grants(permission) || self.parent().is_some_and(|parent| parent.grants(permission))
+    }
+
+    /// The role in the chain that first grants `permission` (for "why can this user do X?").
+    pub fn granted_by(self, permission: Permission) -> Option<Role> {
+        let mut role = Some(self);
+        let mut origin = None;
+        while let Some(current) = role {
+            if current.own_grants(permission) {
+                origin = Some(current);
+            }
+            role = current.parent();
+        }
+        origin
     }
 }
 
@@ -131,10 +213,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_grant_increasing_sets() {
-        let count = |role: Role| Permission::ALL.iter().filter(|p| role.grants(**p)).count();
-        assert!(count(Role::Viewer) <= count(Role::Manager));
-        assert!(count(Role::Manager) < count(Role::Admin));
+    fn each_role_includes_everything_of_its_parent() {
+        for role in Role::ALL {
+            if let Some(parent) = role.parent() {
+                for permission in Permission::ALL {
+                    if parent.grants(*permission) {
+                        assert!(role.grants(*permission), "{role:?} lacks inherited {permission}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -142,17 +230,43 @@ mod tests {
         for role in Role::ALL {
             for permission in Permission::ALL {
                 if permission.scope() == Scope::Platform {
-                    assert!(!role.grants(permission), "{role:?} grants {permission}");
+                    assert!(!role.grants(*permission), "{role:?} grants {permission}");
                 }
             }
         }
     }
 
     #[test]
-    fn roles_parse_their_own_names() {
+    fn admin_holds_every_tenant_permission_and_viewer_only_reads() {
+        for permission in Permission::ALL.iter().filter(|p| p.scope() == Scope::Tenant) {
+            assert!(Role::Admin.grants(*permission), "{permission}");
+            if Role::Viewer.grants(*permission) {
+                assert!(permission.as_str().ends_with(":read"), "viewer may {permission}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_parse_back_and_are_unique() {
+        for permission in Permission::ALL {
+            assert_eq!(Permission::parse(permission.as_str()), Some(*permission));
+            assert!(permission.as_str().starts_with(permission.resource()));
+        }
+        let mut names: Vec<_> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), Permission::ALL.len());
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
-        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn granted_by_names_the_role_that_adds_the_permission() {
+        assert_eq!(Role::Admin.granted_by(Permission::UsersRead), Some(Role::Viewer));
+        assert_eq!(
+            Role::Manager.granted_by(Permission::AnalyticsExport),
+            Some(Role::Analyst)
+        );
+        assert_eq!(Role::Viewer.granted_by(Permission::UsersDelete), None);
     }
 }
