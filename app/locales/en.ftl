@@ -146,3 +146,108 @@ user-status-active = Active
 user-status-disabled = Disabled
 users-not-self = You cannot do this to your own account.
 users-open = Open user
+
+## Permissions: explanations
+why-platform = Platform administrators hold every permission.
+why-role = Granted by the role { $role }.
+why-role-inherited = Granted by the role { $role }, which inherits it from { $parent }.
+why-set = Granted by the permission set “{ $set }”.
+why-grant = Granted directly by { $by }.
+why-delegation = Delegated by { $from } until { $until }.
+why-not = Not granted: no role, permission set, grant or delegation gives { $permission }.
+
+## Permissions: validation
+perm-platform-only = { $permission } is a platform permission and cannot be given inside a tenant.
+perm-unknown = Unknown permission: { $permission }.
+perm-not-held = You cannot hand out { $permission }: you do not hold it yourself (delegated permissions cannot be passed on).
+perm-bad-inherits = Choose a built-in role or another set of this tenant.
+perm-cycle = That would make the set inherit from itself.
+perm-set-name-taken = Another permission set already has this name.
+perm-set-has-children = The set “{ $child }” builds on this one; change it first.
+perm-choose-delegate = Choose a colleague in your workspace.
+perm-choose-some = Choose at least one permission.
+perm-expiry-required = Choose when the delegation ends.
+perm-expiry-past = The end must be in the future.
+perm-expiry-too-far = Delegations last at most 90 days.
+perm-not-self = You cannot delegate to yourself.
+perm-already-revoked = This delegation has already ended.
+
+## Roles & permissions page
+nav-roles = Roles & permissions
+nav-delegations = Delegations
+roles-title = Roles & permissions
+roles-inherits = inherits { $parent }
+roles-platform-wide = platform-wide
+roles-matrix = Permission matrix
+roles-permission = Permission
+roles-granted = granted
+roles-not-granted = not granted
+roles-copy = Copy { $role } into a new set
+roles-sets = Custom permission sets
+roles-new-set = New permission set
+roles-no-sets = This workspace has no custom permission sets yet.
+roles-members = { $count ->
+    [one] 1 user
+   *[other] { $count } users
+}
+roles-choose-tenant = Choose a tenant to see and edit its custom permission sets.
+roles-tenant = Tenant
+roles-show = Show
+set-title-new = New permission set
+set-title-edit = Edit permission set
+set-description = Description
+set-inherits = Builds on
+set-inherits-nothing = Nothing (only the permissions ticked below)
+set-inherits-role = Role: { $role }
+set-inherits-set = Set: { $set }
+set-permissions = Permissions
+set-save = Save permission set
+set-saved = Permission set saved.
+set-delete = Delete permission set
+set-deleted = Permission set deleted.
+
+## User permissions tab
+user-tab-details = Details
+user-tab-permissions = Permissions
+user-effective = Effective permissions
+user-source = Granted by
+user-sets = Permission sets
+user-no-sets = No permission sets assigned.
+user-assign-set = Assign set
+user-assign = Assign
+user-unassign = Remove { $set }
+user-grants = Extra grants
+user-no-grants = No extra grants.
+user-add-grant = Add grant
+user-grant = Grant
+user-remove-grant = Remove { $permission }
+user-why = Why can this user…?
+user-why-permission = Permission to explain
+user-why-ask = Explain
+user-why-allowed = Allowed.
+user-why-denied = Not allowed.
+user-permissions-changed = Permissions updated.
+
+## Delegations page
+deleg-title = Delegations
+deleg-new = Delegate permissions
+deleg-delegate = Colleague
+deleg-permissions = Permissions to lend
+deleg-expires = Ends at (UTC)
+deleg-reason = Reason (optional)
+deleg-create = Delegate
+deleg-created = Delegation created.
+deleg-revoke = Revoke
+deleg-revoked = Delegation revoked.
+deleg-given = Given by me
+deleg-received = Received
+deleg-all = All delegations in this workspace
+deleg-none = None.
+deleg-from = From
+deleg-to = To
+deleg-until = Until
+deleg-status = Status
+deleg-active = Active
+deleg-ended = Ended
+deleg-cannot = You hold nothing you may delegate (delegation needs the permissions:delegate permission).
+deleg-platform = Delegations are between users of one workspace; platform administrators have none.

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::{health, middleware};
+use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
 use atrium_app::{App, shell};
 use axum::Router;
@@ -38,7 +39,11 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let db = state.db.clone();
-                move || provide_context(db.clone())
+                move || {
+                    provide_context(db.clone());
+                    // A fresh memo per request: effective permissions are computed at most once.
+                    provide_context(PermissionCache::default());
+                }
             },
             {
                 let options = state.leptos_options.clone();

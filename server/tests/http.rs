@@ -675,3 +675,57 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
         );
     }
 }
+
+#[test]
+fn every_server_function_declares_its_access() {
+    let declared: Vec<&str> = atrium_app::permissions::registry::server_fn_access()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    assert!(registered.len() >= declared.len(), "registered: {registered:?}");
+    for path in &registered {
+        assert!(
+            declared.contains(&path.as_str()),
+            "server function {path} declares no permission in permissions/registry.rs"
+        );
+    }
+    for path in declared {
+        assert!(
+            registered.iter().any(|r| r == path),
+            "{path} is declared but not registered"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_function_requiring_an_undeclared_permission_is_refused(_: PgPoolOptions, options: PgConnectOptions) {
+    // GetOverview declares users:read; calling `require` for another permission at its path is
+    // what a forgetful function would do, and it must fail closed.
+    let app = spawn_app(options).await;
+    let cookie = app.sign_in("admin@atrium.test").await;
+    let ok = app
+        .call(atrium_app::shell::home::GetOverview::PATH, Some(&cookie), &[])
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let db = app.db.clone();
+    let owner = leptos::prelude::Owner::new();
+    let result = owner
+        .with(|| {
+            let (parts, _) = Request::post(atrium_app::shell::home::GetOverview::PATH)
+                .header(header::COOKIE, &cookie)
+                .body(())
+                .expect("request")
+                .into_parts();
+            leptos::prelude::provide_context(parts);
+            leptos::prelude::provide_context(db);
+            atrium_app::auth::context::require(atrium_app::permissions::types::Permission::TenantsDelete)
+        })
+        .await;
+    assert!(
+        matches!(result, Err(AppError::Internal)),
+        "undeclared permission must be refused"
+    );
+}

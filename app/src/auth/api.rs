@@ -89,7 +89,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server]
 pub async fn get_current_user() -> Result<CurrentUser, AppError> {
     let context = super::context::authenticated().await?;
-    Ok(context.principal.to_current_user())
+    Ok(context.principal.to_current_user(&context.permissions))
 }
 
 #[cfg(test)]

@@ -9,9 +9,12 @@ use crate::audit::db::Actor;
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::error::AppError;
 use crate::ids::TenantId;
+use crate::permissions::effective::EffectivePermissions;
+use crate::permissions::registry::{Access, declared};
 use crate::permissions::types::{Permission, Scope};
 use http::request::Parts;
 use leptos::prelude::use_context;
+use std::sync::{Arc, OnceLock};
 
 /// Where a request came from, for audit rows.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +31,45 @@ pub struct RequestContext {
     pub principal: Principal,
     pub db: Db,
     pub meta: RequestMeta,
+    /// Computed once per request (see `PermissionCache`), never taken from the client.
+    pub permissions: Arc<EffectivePermissions>,
+}
+
+/// Per-request memo of the principal's effective permissions: a page render calls several server
+/// functions in-process, and they should not each recompute the same set. The server provides a
+/// fresh one in every request's context.
+#[derive(Clone, Default)]
+pub struct PermissionCache(Arc<OnceLock<Arc<EffectivePermissions>>>);
+
+/// The effective permissions of `principal`: everything for platform administrators, otherwise
+/// role ∪ sets ∪ grants ∪ unexpired delegations from the tenant's tables.
+pub async fn effective_permissions(db: &Db, principal: &Principal) -> Result<EffectivePermissions, AppError> {
+    match principal {
+        Principal::Platform { .. } => Ok(EffectivePermissions::platform_admin()),
+        Principal::Tenant {
+            tenant_id,
+            user_id,
+            role,
+            ..
+        } => {
+            let mut tx = TenantTx::begin(db, *tenant_id).await?;
+            let effective = crate::permissions::db::select_effective(&mut tx, *user_id, *role).await?;
+            tx.commit().await?;
+            Ok(effective)
+        }
+    }
+}
+
+async fn cached_permissions(db: &Db, principal: &Principal) -> Result<Arc<EffectivePermissions>, AppError> {
+    let cache = use_context::<PermissionCache>();
+    if let Some(found) = cache.as_ref().and_then(|c| c.0.get()) {
+        return Ok(found.clone());
+    }
+    let computed = Arc::new(effective_permissions(db, principal).await?);
+    if let Some(cache) = cache {
+        let _ = cache.0.set(computed.clone());
+    }
+    Ok(computed)
 }
 
 /// The database handle provided to every render and server function.
@@ -67,21 +109,33 @@ pub async fn authenticated() -> Result<RequestContext, AppError> {
     let db = db()?;
     let parts = use_context::<Parts>().ok_or(AppError::Unauthorized)?;
     let meta = request_meta(&parts);
-    // The page middleware already resolved the session for this request.
-    if let Some(principal) = parts.extensions.get::<Principal>() {
-        return Ok(RequestContext {
-            principal: principal.clone(),
-            db,
-            meta,
-        });
-    }
-    let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
-    let principal = principal_for_token(&db, &token).await?.ok_or(AppError::Unauthorized)?;
-    Ok(RequestContext { principal, db, meta })
+    // The page middleware may already have resolved the session for this request.
+    let principal = match parts.extensions.get::<Principal>() {
+        Some(principal) => principal.clone(),
+        None => {
+            let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+            principal_for_token(&db, &token).await?.ok_or(AppError::Unauthorized)?
+        }
+    };
+    let permissions = cached_permissions(&db, &principal).await?;
+    Ok(RequestContext {
+        principal,
+        db,
+        meta,
+        permissions,
+    })
 }
 
-/// Authenticates and checks one permission; deny by default.
+/// Authenticates and checks one permission; deny by default. When the request is a server
+/// function call, the permission must be the one the function declares in the registry.
 pub async fn require(permission: Permission) -> Result<RequestContext, AppError> {
+    if let Some(parts) = use_context::<Parts>() {
+        let path = parts.uri.path();
+        if path.starts_with("/api/") && declared(path) != Some(Access::Requires(permission)) {
+            tracing::error!(path, %permission, declared = ?declared(path), "server function requires a permission it does not declare");
+            return Err(AppError::Internal);
+        }
+    }
     let context = authenticated().await?;
     context.check(permission)?;
     Ok(context)
@@ -89,7 +143,7 @@ pub async fn require(permission: Permission) -> Result<RequestContext, AppError>
 
 impl RequestContext {
     pub fn check(&self, permission: Permission) -> Result<(), AppError> {
-        let allowed = self.principal.can(permission)
+        let allowed = self.permissions.allows(permission)
             && (permission.scope() == Scope::Tenant || matches!(self.principal, Principal::Platform { .. }));
         if allowed {
             Ok(())

@@ -25,12 +25,6 @@ pub enum Principal {
 }
 
 impl Principal {
-    pub fn can(&self, permission: Permission) -> bool {
-        match self {
-            Self::Platform { .. } => true,
-            Self::Tenant { role, .. } => role.grants(permission),
-        }
-    }
     pub fn email(&self) -> &str {
         match self {
             Self::Platform { email, .. } | Self::Tenant { email, .. } => email,
@@ -48,7 +42,8 @@ impl Principal {
             Self::Tenant { tenant_id, .. } => Some(*tenant_id),
         }
     }
-    pub fn to_current_user(&self) -> CurrentUser {
+    /// The UI's view of this principal holding `effective`.
+    pub fn to_current_user(&self, effective: &crate::permissions::effective::EffectivePermissions) -> CurrentUser {
         let (role_key, tenant_name) = match self {
             Self::Platform { .. } => ("role-super-admin", None),
             Self::Tenant { role, tenant_name, .. } => (role.label_key(), Some(tenant_name.clone())),
@@ -59,7 +54,7 @@ impl Principal {
             role_label: crate::i18n::t(role_key),
             tenant_name,
             is_platform: matches!(self, Self::Platform { .. }),
-            permissions: Permission::ALL.iter().copied().filter(|p| self.can(*p)).collect(),
+            permissions: effective.permissions(),
         }
     }
 }

@@ -270,3 +270,152 @@ mod tests {
         assert_eq!(Role::Viewer.granted_by(Permission::UsersDelete), None);
     }
 }
+
+/// A tenant's custom permission set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionSet {
+    pub permission_set_id: uuid::Uuid,
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+    pub base_role: Option<Role>,
+    pub parent_set_id: Option<uuid::Uuid>,
+    pub parent_name: Option<String>,
+    pub member_count: i64,
+}
+
+/// A per-user extra grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGrant {
+    pub permission: String,
+    pub granted_by: String,
+    pub granted_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A delegation as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    pub delegation_id: uuid::Uuid,
+    pub delegator_id: crate::ids::UserId,
+    pub delegator_name: String,
+    pub delegate_id: crate::ids::UserId,
+    pub delegate_name: String,
+    pub permissions: Vec<String>,
+    pub reason: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_by: Option<String>,
+    pub active: bool,
+}
+
+/// One column of the role × permission matrix: a built-in role or a custom set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixColumn {
+    pub key: String,
+    pub label: String,
+    /// What the column builds on, in words ("inherits Analyst").
+    pub inherits: Option<String>,
+    pub permissions: Vec<String>,
+    /// Custom sets link to their editor; built-in roles can only be copied.
+    pub set_id: Option<uuid::Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleMatrix {
+    pub columns: Vec<MatrixColumn>,
+    pub can_manage: bool,
+}
+
+/// The Permissions tab of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPermissions {
+    pub effective: super::effective::EffectivePermissions,
+    pub sets: Vec<(uuid::Uuid, String)>,
+    pub available_sets: Vec<(uuid::Uuid, String)>,
+    pub grants: Vec<UserGrant>,
+}
+
+/// The answer to "may this user do X?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub allowed: bool,
+    pub reasons: Vec<String>,
+}
+
+/// A set's inheritance: nothing, a built-in role, or another set of the tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Inherits {
+    Nothing,
+    Role(Role),
+    Set(uuid::Uuid),
+}
+
+impl Inherits {
+    /// Form value: "", "role:manager" or "set:<uuid>".
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.split_once(':') {
+            None if value.is_empty() => Some(Self::Nothing),
+            Some(("role", role)) => Role::parse(role).map(Self::Role),
+            Some(("set", id)) => id.parse().ok().map(Self::Set),
+            _ => None,
+        }
+    }
+    pub fn to_value(self) -> String {
+        match self {
+            Self::Nothing => String::new(),
+            Self::Role(role) => format!("role:{}", role.as_str()),
+            Self::Set(id) => format!("set:{id}"),
+        }
+    }
+}
+
+/// Whether making `set` inherit from `parent` would close a loop, given every set's parent.
+pub fn creates_cycle(set: uuid::Uuid, parent: uuid::Uuid, parents: &[(uuid::Uuid, Option<uuid::Uuid>)]) -> bool {
+    let mut current = Some(parent);
+    let mut steps = 0;
+    while let Some(id) = current {
+        if id == set || steps > parents.len() {
+            return true;
+        }
+        current = parents
+            .iter()
+            .find(|(candidate, _)| *candidate == id)
+            .and_then(|(_, p)| *p);
+        steps += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod set_tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn cycles_are_detected_through_any_depth() {
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let parents = vec![(a, None), (b, Some(a)), (c, Some(b))];
+        assert!(creates_cycle(a, c, &parents), "a → c → b → a");
+        assert!(creates_cycle(a, a, &parents), "a set cannot inherit itself");
+        assert!(!creates_cycle(c, a, &parents));
+        let d = Uuid::new_v4();
+        assert!(
+            !creates_cycle(d, c, &parents),
+            "a new set may build on any existing one"
+        );
+    }
+
+    #[test]
+    fn inherits_round_trips_form_values() {
+        for value in [
+            Inherits::Nothing,
+            Inherits::Role(Role::Analyst),
+            Inherits::Set(Uuid::nil()),
+        ] {
+            assert_eq!(Inherits::parse(&value.to_value()), Some(value));
+        }
+        assert_eq!(Inherits::parse("role:root"), None);
+        assert_eq!(Inherits::parse("other"), None);
+    }
+}

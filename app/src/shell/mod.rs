@@ -1,7 +1,7 @@
 //! The document shell, the router, the signed-in layout (sidebar, user, toasts) and small hooks
 //! every page uses.
 
-mod home;
+pub mod home;
 
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;

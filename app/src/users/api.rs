@@ -8,7 +8,7 @@ use crate::paging::Page;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use crate::auth::context::RequestContext;
     use crate::auth::types::Principal;
     use crate::db::TenantTx;

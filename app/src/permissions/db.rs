@@ -1,0 +1,336 @@
+//! Queries for permission sets, grants and delegations, and the effective-permission
+//! computation. All of it is tenant data: every function takes the tenant's transaction.
+
+use super::effective::{EffectivePermissions, Source};
+use super::types::{Delegation, PermissionSet, UserGrant};
+use super::types::{Permission, Role};
+use crate::db::TenantTx;
+use crate::ids::UserId;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Everything `user_id` holds in the transaction's tenant, given their role.
+pub async fn select_effective(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    role: Role,
+) -> Result<EffectivePermissions, sqlx::Error> {
+    let mut effective = EffectivePermissions::from_role(role);
+    // Assigned sets, each followed up its parent chain (depth-limited: cycles are refused on save,
+    // the limit only guards against a corrupted table).
+    let sets = sqlx::query!(
+        r#"WITH RECURSIVE chain AS (
+               SELECT ps.permission_set_id AS assigned_id, ps.name AS assigned_name, ps.permissions,
+                      ps.base_role, ps.parent_set_id, 0 AS depth
+               FROM user_permission_sets ups
+               JOIN permission_sets ps USING (tenant_id, permission_set_id)
+               WHERE ups.user_id = $1
+             UNION ALL
+               SELECT c.assigned_id, c.assigned_name, p.permissions, p.base_role, p.parent_set_id, c.depth + 1
+               FROM chain c JOIN permission_sets p ON p.permission_set_id = c.parent_set_id
+               WHERE c.depth < 16
+           )
+           SELECT assigned_id AS "assigned_id!", assigned_name AS "assigned_name!", permissions AS "permissions!",
+                  base_role AS "base_role: Role"
+           FROM chain"#,
+        user_id.0
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for set in sets {
+        let source = Source::Set {
+            set_id: set.assigned_id,
+            name: set.assigned_name,
+        };
+        let from_role = set.base_role.map(|r| {
+            Permission::ALL
+                .iter()
+                .copied()
+                .filter(|p| r.grants(*p))
+                .collect::<Vec<_>>()
+        });
+        for permission in set
+            .permissions
+            .iter()
+            .filter_map(|p| Permission::parse(p))
+            .chain(from_role.into_iter().flatten())
+        {
+            effective.add(permission, source.clone());
+        }
+    }
+    let grants = sqlx::query!(
+        "SELECT permission, granted_by FROM user_grants WHERE user_id = $1",
+        user_id.0
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for grant in grants {
+        if let Some(permission) = Permission::parse(&grant.permission) {
+            effective.add(
+                permission,
+                Source::Grant {
+                    granted_by: grant.granted_by,
+                },
+            );
+        }
+    }
+    let loans = sqlx::query!(
+        r#"SELECT d.delegation_id, d.permissions, d.expires_at, u.name AS from_name
+           FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
+           WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'"#,
+        user_id.0
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for loan in loans {
+        let source = Source::Delegation {
+            delegation_id: loan.delegation_id,
+            from: loan.from_name,
+            expires_at: loan.expires_at,
+        };
+        for permission in loan.permissions.iter().filter_map(|p| Permission::parse(p)) {
+            effective.add(permission, source.clone());
+        }
+    }
+    Ok(effective)
+}
+
+pub async fn select_permission_sets(tx: &mut TenantTx) -> Result<Vec<PermissionSet>, sqlx::Error> {
+    sqlx::query_as!(
+        PermissionSet,
+        r#"SELECT ps.permission_set_id, ps.name, ps.description, ps.permissions, ps.base_role AS "base_role: Role",
+                  ps.parent_set_id, p.name AS "parent_name?",
+                  (SELECT count(*) FROM user_permission_sets u WHERE u.permission_set_id = ps.permission_set_id) AS "member_count!"
+           FROM permission_sets ps LEFT JOIN permission_sets p ON p.permission_set_id = ps.parent_set_id
+           ORDER BY lower(ps.name)"#
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn select_permission_set(tx: &mut TenantTx, set_id: Uuid) -> Result<Option<PermissionSet>, sqlx::Error> {
+    sqlx::query_as!(
+        PermissionSet,
+        r#"SELECT ps.permission_set_id, ps.name, ps.description, ps.permissions, ps.base_role AS "base_role: Role",
+                  ps.parent_set_id, p.name AS "parent_name?",
+                  (SELECT count(*) FROM user_permission_sets u WHERE u.permission_set_id = ps.permission_set_id) AS "member_count!"
+           FROM permission_sets ps LEFT JOIN permission_sets p ON p.permission_set_id = ps.parent_set_id
+           WHERE ps.permission_set_id = $1"#,
+        set_id
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// (set, parent) pairs of the tenant, for cycle detection before saving.
+pub async fn select_set_parents(tx: &mut TenantTx) -> Result<Vec<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT permission_set_id, parent_set_id FROM permission_sets")
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.permission_set_id, r.parent_set_id))
+        .collect())
+}
+
+pub struct SetFields<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub permissions: &'a [String],
+    pub base_role: Option<Role>,
+    pub parent_set_id: Option<Uuid>,
+}
+
+pub async fn insert_permission_set(tx: &mut TenantTx, fields: &SetFields<'_>) -> Result<Uuid, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    sqlx::query_scalar!(
+        "INSERT INTO permission_sets (tenant_id, name, description, permissions, base_role, parent_set_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING permission_set_id",
+        tenant.0,
+        fields.name,
+        fields.description,
+        fields.permissions,
+        fields.base_role as Option<Role>,
+        fields.parent_set_id
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn update_permission_set(
+    tx: &mut TenantTx,
+    set_id: Uuid,
+    fields: &SetFields<'_>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE permission_sets SET name = $2, description = $3, permissions = $4, base_role = $5, parent_set_id = $6,
+                updated_at = now() WHERE permission_set_id = $1",
+        set_id,
+        fields.name,
+        fields.description,
+        fields.permissions,
+        fields.base_role as Option<Role>,
+        fields.parent_set_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn delete_permission_set(tx: &mut TenantTx, set_id: Uuid) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM permission_sets WHERE permission_set_id = $1", set_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn insert_set_member(tx: &mut TenantTx, set_id: Uuid, user_id: UserId) -> Result<bool, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let result = sqlx::query!(
+        "INSERT INTO user_permission_sets (tenant_id, user_id, permission_set_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        tenant.0,
+        user_id.0,
+        set_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn delete_set_member(tx: &mut TenantTx, set_id: Uuid, user_id: UserId) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "DELETE FROM user_permission_sets WHERE permission_set_id = $1 AND user_id = $2",
+        set_id,
+        user_id.0
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The sets assigned to a user: (id, name).
+pub async fn select_user_sets(tx: &mut TenantTx, user_id: UserId) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT ps.permission_set_id, ps.name FROM user_permission_sets u JOIN permission_sets ps USING (tenant_id, permission_set_id)
+         WHERE u.user_id = $1 ORDER BY lower(ps.name)",
+        user_id.0
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.permission_set_id, r.name)).collect())
+}
+
+pub async fn select_user_grants(tx: &mut TenantTx, user_id: UserId) -> Result<Vec<UserGrant>, sqlx::Error> {
+    sqlx::query_as!(
+        UserGrant,
+        "SELECT permission, granted_by, granted_at FROM user_grants WHERE user_id = $1 ORDER BY permission",
+        user_id.0
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn insert_grant(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    permission: Permission,
+    granted_by: &str,
+) -> Result<bool, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let result = sqlx::query!(
+        "INSERT INTO user_grants (tenant_id, user_id, permission, granted_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        tenant.0,
+        user_id.0,
+        permission.as_str(),
+        granted_by
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn delete_grant(tx: &mut TenantTx, user_id: UserId, permission: Permission) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "DELETE FROM user_grants WHERE user_id = $1 AND permission = $2",
+        user_id.0,
+        permission.as_str()
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn insert_delegation(
+    tx: &mut TenantTx,
+    delegator: UserId,
+    delegate: UserId,
+    permissions: &[String],
+    expires_at: DateTime<Utc>,
+    reason: &str,
+) -> Result<Uuid, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    sqlx::query_scalar!(
+        "INSERT INTO delegations (tenant_id, delegator_id, delegate_id, permissions, expires_at, reason)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING delegation_id",
+        tenant.0,
+        delegator.0,
+        delegate.0,
+        permissions,
+        expires_at,
+        reason
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Delegations in the tenant, newest first; `involving` limits them to one user's (given or received).
+pub async fn select_delegations(tx: &mut TenantTx, involving: Option<UserId>) -> Result<Vec<Delegation>, sqlx::Error> {
+    sqlx::query_as!(
+        Delegation,
+        r#"SELECT d.delegation_id, d.delegator_id AS "delegator_id: UserId", a.name AS delegator_name,
+                  d.delegate_id AS "delegate_id: UserId", b.name AS delegate_name, d.permissions, d.reason,
+                  d.created_at, d.expires_at, d.revoked_at, d.revoked_by,
+                  (d.revoked_at IS NULL AND d.expires_at > now()) AS "active!"
+           FROM delegations d
+           JOIN users a ON a.tenant_id = d.tenant_id AND a.user_id = d.delegator_id
+           JOIN users b ON b.tenant_id = d.tenant_id AND b.user_id = d.delegate_id
+           WHERE $1::uuid IS NULL OR d.delegator_id = $1 OR d.delegate_id = $1
+           ORDER BY d.created_at DESC
+           LIMIT 500"#,
+        involving.map(|id| id.0)
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn select_delegation(tx: &mut TenantTx, delegation_id: Uuid) -> Result<Option<Delegation>, sqlx::Error> {
+    sqlx::query_as!(
+        Delegation,
+        r#"SELECT d.delegation_id, d.delegator_id AS "delegator_id: UserId", a.name AS delegator_name,
+                  d.delegate_id AS "delegate_id: UserId", b.name AS delegate_name, d.permissions, d.reason,
+                  d.created_at, d.expires_at, d.revoked_at, d.revoked_by,
+                  (d.revoked_at IS NULL AND d.expires_at > now()) AS "active!"
+           FROM delegations d
+           JOIN users a ON a.tenant_id = d.tenant_id AND a.user_id = d.delegator_id
+           JOIN users b ON b.tenant_id = d.tenant_id AND b.user_id = d.delegate_id
+           WHERE d.delegation_id = $1 FOR UPDATE OF d"#,
+        delegation_id
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn update_delegation_revoked(
+    tx: &mut TenantTx,
+    delegation_id: Uuid,
+    revoked_by: &str,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE delegations SET revoked_at = now(), revoked_by = $2 WHERE delegation_id = $1 AND revoked_at IS NULL",
+        delegation_id,
+        revoked_by
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

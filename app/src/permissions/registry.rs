@@ -1,0 +1,85 @@
+//! The declared access of every server function: the single list a test checks against the
+//! functions actually registered, and `auth::context::require` checks against at run time, so a
+//! function that forgets to declare (or declares one permission and checks another) is refused.
+
+use super::types::Permission;
+use leptos::server_fn::ServerFn;
+
+/// What a server function needs before it does anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (signing in itself).
+    Public,
+    /// Any signed-in principal; the function narrows further itself (e.g. "the delegator or an
+    /// admin").
+    Authenticated,
+    /// This permission, checked by `require`.
+    Requires(Permission),
+}
+
+macro_rules! declare {
+    ($($path:path => $access:expr,)*) => {
+        /// Every server function's path with its declared access.
+        pub fn server_fn_access() -> Vec<(&'static str, Access)> {
+            vec![$((<$path as ServerFn>::PATH, $access),)*]
+        }
+    };
+}
+
+use Access::{Authenticated, Public, Requires};
+use Permission::*;
+
+declare! {
+    crate::auth::api::Login => Public,
+    crate::auth::api::Logout => Public,
+    crate::auth::api::GetCurrentUser => Authenticated,
+    crate::shell::home::GetOverview => Requires(UsersRead),
+    crate::tenants::api::ListTenants => Requires(TenantsRead),
+    crate::tenants::api::GetTenant => Requires(TenantsRead),
+    crate::tenants::api::ListTenantOptions => Requires(TenantsRead),
+    crate::tenants::api::CreateTenant => Requires(TenantsCreate),
+    crate::tenants::api::UpdateTenant => Requires(TenantsUpdate),
+    crate::tenants::api::SetTenantStatus => Requires(TenantsSuspend),
+    crate::tenants::api::DeleteTenant => Requires(TenantsDelete),
+    crate::users::api::ListUsers => Requires(UsersRead),
+    crate::users::api::GetUser => Requires(UsersRead),
+    crate::users::api::CreateUser => Requires(UsersCreate),
+    crate::users::api::UpdateUser => Requires(UsersUpdate),
+    crate::users::api::SetUserStatus => Requires(UsersUpdate),
+    crate::users::api::ResetUserPassword => Requires(UsersResetPassword),
+    crate::users::api::DeleteUser => Requires(UsersDelete),
+    crate::permissions::api::GetRoleMatrix => Requires(RolesRead),
+    crate::permissions::api::ListPermissionSets => Requires(RolesRead),
+    crate::permissions::api::GetPermissionSet => Requires(RolesRead),
+    crate::permissions::api::SavePermissionSet => Requires(RolesManage),
+    crate::permissions::api::DeletePermissionSet => Requires(RolesManage),
+    crate::permissions::api::GetUserPermissions => Requires(UsersRead),
+    crate::permissions::api::ExplainPermission => Requires(UsersRead),
+    crate::permissions::api::SetUserPermissionSet => Requires(RolesManage),
+    crate::permissions::api::SetUserGrant => Requires(RolesManage),
+    crate::permissions::api::ListDelegations => Authenticated,
+    crate::permissions::api::CreateDelegation => Requires(PermissionsDelegate),
+    crate::permissions::api::RevokeDelegation => Authenticated,
+}
+
+/// The declared access of the server function at `path`, if it declared one.
+pub fn declared(path: &str) -> Option<Access> {
+    server_fn_access()
+        .into_iter()
+        .find(|(declared, _)| *declared == path)
+        .map(|(_, access)| access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_declared_once() {
+        let mut paths: Vec<_> = server_fn_access().into_iter().map(|(p, _)| p).collect();
+        let before = paths.len();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), before);
+    }
+}

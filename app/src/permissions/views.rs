@@ -1,0 +1,1 @@
+//! Roles & permissions pages (filled in below).
