@@ -203,7 +203,7 @@ pub async fn save_permission_set(
     name: String,
     description: String,
     inherits: String,
-    permissions: Vec<String>,
+    #[server(default)] permissions: Vec<String>,
 ) -> Result<Uuid, AppError> {
     use super::types::{Inherits, Permission, creates_cycle};
     use crate::audit::db::{AuditEvent, insert_audit_event};
@@ -510,7 +510,7 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
 #[server]
 pub async fn create_delegation(
     delegate_id: String,
-    permissions: Vec<String>,
+    #[server(default)] permissions: Vec<String>,
     expires_at: String,
     reason: String,
 ) -> Result<Uuid, AppError> {

@@ -1,0 +1,163 @@
+//! The test harness: the real router on a seeded `#[sqlx::test]` database, driven over HTTP as
+//! the browser does.
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+
+use atrium_app::db::{Db, PlatformGuard, PlatformTx};
+use atrium_app::error::AppError;
+use atrium_server::config::Config;
+use atrium_server::routes::{AppState, leptos_options, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::server_fn::ServerFn;
+use serde_json::Value;
+use sqlx::postgres::PgConnectOptions;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "test-password-123";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    /// The login role's options (owner of the test database), for tampering in tests.
+    pub owner_options: PgConnectOptions,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+    pub fn error(&self) -> AppError {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+    }
+    pub fn cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)?
+            .to_str()
+            .ok()?
+            .split(';')
+            .next()
+            .map(str::to_owned)
+    }
+}
+
+pub async fn spawn_app(options: PgConnectOptions) -> TestApp {
+    let owner_options = options.clone();
+    let db = Db::connect(options, 8).await.expect("connect");
+    let config = Config {
+        database_url: None,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        site_root: "target/site".into(),
+        data_dir: ".data".into(),
+        admin_email: "admin@atrium.test".into(),
+        admin_password: Some(PASSWORD.into()),
+        seed_demo: Some(true),
+    };
+    atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
+    let router = router(AppState {
+        leptos_options: leptos_options(&config),
+        db: db.clone(),
+    });
+    TestApp {
+        router,
+        db,
+        owner_options,
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request")).await
+    }
+
+    /// Calls a server function the way the hydrated app does: a same-origin form post.
+    pub async fn call(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "atrium.test")
+            .header(header::ORIGIN, "http://atrium.test");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> String {
+        let reply = self
+            .call(
+                atrium_app::auth::api::Login::PATH,
+                None,
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "sign-in failed: {} {}",
+            reply.status,
+            reply.body
+        );
+        reply.cookie().expect("session cookie")
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task())
+            .await
+            .expect("tx");
+        sqlx::query_scalar("SELECT action FROM audit_events ORDER BY audit_id")
+            .fetch_all(&mut *tx)
+            .await
+            .expect("audit")
+    }
+
+    pub async fn tenant_id(&self, slug: &str) -> Option<String> {
+        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task())
+            .await
+            .expect("tx");
+        let id: Option<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .expect("tenant");
+        id.map(|id| id.to_string())
+    }
+
+    pub async fn user_id(&self, email: &str) -> String {
+        let mut tx = PlatformTx::begin(&self.db, PlatformGuard::for_system_task())
+            .await
+            .expect("tx");
+        let id: uuid::Uuid = sqlx::query_scalar("SELECT user_id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("user");
+        id.to_string()
+    }
+}
