@@ -2,6 +2,7 @@
 //! and the process lifecycle.
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod config;
 pub mod database;
 pub mod health;

@@ -1,7 +1,7 @@
 //! The axum router: probes, server functions, server-rendered pages and static files.
 
 use crate::config::Config;
-use crate::{health, middleware};
+use crate::{api, health, middleware};
 use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
 use atrium_app::{App, shell};
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/api/v1/permissions/check", get(api::permissions::check))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::same_origin))

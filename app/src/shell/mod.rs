@@ -10,6 +10,7 @@ use crate::components::toast::{ToastArea, Toaster};
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::paging::ListQuery;
+use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
 use crate::permissions::types::Permission;
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
@@ -60,6 +61,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/new") view=UserNewPage />
                     <Route path=path!("users/:user_id") view=UserDetailPage />
                     <Route path=path!("users/:user_id/edit") view=UserEditPage />
+                    <Route path=path!("roles") view=RolesPage />
+                    <Route path=path!("roles/sets/new") view=PermissionSetPage />
+                    <Route path=path!("roles/sets/:set_id") view=PermissionSetPage />
+                    <Route path=path!("delegations") view=DelegationsPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -126,12 +131,28 @@ fn NotFoundPage() -> impl IntoView {
 
 #[component]
 fn AppShell() -> impl IntoView {
+    // The layout and every page render only once the user is known, on the server and in the
+    // browser alike: reading the user outside a Suspense let the two disagree (hydration panic).
     let user = Resource::new(|| (), |_| get_current_user());
-    let current = Signal::derive(move || user.get().and_then(Result::ok));
-    provide_context(CurrentUserContext(current));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(me) => {
+                        provide_context(CurrentUserContext(Signal::stored(Some(me.clone()))));
+                        view! { <Layout me /> }.into_any()
+                    }
+                    Err(error) => view! { <main class="login-page"><ErrorView error /></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Layout(me: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let is_platform = move || current.get().is_some_and(|u| u.is_platform);
-    let can_users = move || current.get().is_some_and(|u| u.can(Permission::UsersRead));
+    let can = |permission| me.can(permission);
     view! {
         <div class="layout">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -140,23 +161,16 @@ fn AppShell() -> impl IntoView {
                 <nav aria-label=t("nav-main")>
                     <ul>
                         <li><A href="/" exact=true>{t("nav-home")}</A></li>
-                        <Show when=is_platform><li><A href="/tenants">{t("nav-tenants")}</A></li></Show>
-                        <Show when=can_users><li><A href="/users">{t("nav-users")}</A></li></Show>
+                        {me.is_platform.then(|| view! { <li><A href="/tenants">{t("nav-tenants")}</A></li> })}
+                        {can(Permission::UsersRead).then(|| view! { <li><A href="/users">{t("nav-users")}</A></li> })}
+                        {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
+                        {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
                     </ul>
                 </nav>
                 <div class="whoami">
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            match user.await {
-                                Ok(me) => view! {
-                                    <p class="muted">{t("shell-signed-in-as")}</p>
-                                    <p class="who" data-testid="current-user">{me.name.clone()}</p>
-                                    <p class="muted">{me.role_label.clone()} " · " {me.tenant_name.clone().unwrap_or_else(|| t("shell-platform"))}</p>
-                                }.into_any(),
-                                Err(error) => view! { <ErrorView error /> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+                    <p class="muted">{t("shell-signed-in-as")}</p>
+                    <p class="who" data-testid="current-user">{me.name.clone()}</p>
+                    <p class="muted">{me.role_label.clone()} " · " {me.tenant_name.clone().unwrap_or_else(|| t("shell-platform"))}</p>
                     <ActionForm action=logout>
                         <button type="submit" class="button">{t("shell-sign-out")}</button>
                     </ActionForm>

@@ -167,3 +167,15 @@ pub async fn delete_user(tx: &mut TenantTx, user_id: UserId) -> Result<bool, sql
         .await?;
     Ok(result.rows_affected() == 1)
 }
+
+pub async fn select_user_by_email(tx: &mut TenantTx, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as!(
+        User,
+        r#"SELECT u.user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role AS "role: Role",
+                  u.status AS "status: UserStatus", u.last_login_at, u.created_at, u.updated_at
+           FROM users u JOIN tenants t USING (tenant_id) WHERE u.email = $1"#,
+        email
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}

@@ -210,6 +210,8 @@ pub fn UserDetailPage() -> impl IntoView {
     let can_update = use_can(Permission::UsersUpdate);
     let can_reset = use_can(Permission::UsersResetPassword);
     let can_delete = use_can(Permission::UsersDelete);
+    let query = use_query_map();
+    let on_permissions = move || query.read().get("tab").as_deref() == Some("permissions");
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -244,14 +246,21 @@ pub fn UserDetailPage() -> impl IntoView {
                                 let user_id = issued.user_id;
                                 issued.password.map(|password| view! { <IssuedPasswordNotice email=issued.email password user_id /> })
                             })}
-                            <dl class="facts">
+                            <nav class="tabs" aria-label=t("user-tab-permissions")>
+                                <a href=format!("/users/{id}") aria-current=move || (!on_permissions()).then_some("page")>{t("user-tab-details")}</a>
+                                <a href=format!("/users/{id}?tab=permissions") aria-current=move || on_permissions().then_some("page")>{t("user-tab-permissions")}</a>
+                            </nav>
+                            <Show when=on_permissions fallback=|| ()>
+                                <crate::permissions::views::UserPermissionsTab user_id=id />
+                            </Show>
+                            <dl class="facts" hidden=on_permissions>
                                 <div><dt>{t("field-email")}</dt><dd>{user.email.clone()}</dd></div>
                                 <div><dt>{t("field-tenant")}</dt><dd>{user.tenant_name.clone()}</dd></div>
                                 <div><dt>{t("field-role")}</dt><dd>{t(user.role.label_key())}</dd></div>
                                 <div><dt>{t("field-last-login")}</dt><dd>{user.last_login_at.map(format_time).unwrap_or_else(|| t("never"))}</dd></div>
                                 <div><dt>{t("field-created")}</dt><dd>{format_time(user.created_at)}</dd></div>
                             </dl>
-                            <Show when=move || can_delete.get()>
+                            <Show when=move || can_delete.get() && !on_permissions()>
                                 <TypedConfirm
                                     title=t("users-delete-title")
                                     warning=t("users-delete-warning")

@@ -1,0 +1,114 @@
+// Roles & permissions journeys: what a Viewer sees and is refused, a custom set changing a
+// user's effective permissions, and a delegation used, then revoked.
+import { test, expect, PASSWORD, hydrated, signIn, signOut, unique } from './helpers';
+
+test('a viewer sees no write buttons and a forced write is refused with a message', async ({ page }) => {
+  await signIn(page, 'victor@acme.test', PASSWORD);
+  await expect(page.getByTestId('current-user')).toHaveText('Victor Viewer');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page.getByRole('cell', { name: 'alice@acme.test' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'New user' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Ana Analyst' }).click();
+  await expect(page.getByRole('heading', { name: 'Ana Analyst', level: 1 })).toBeVisible();
+  for (const name of ['Edit', 'Disable', 'Reset password']) {
+    await expect(page.getByRole('button', { name })).toHaveCount(0);
+  }
+  await expect(page.getByText('Delete user')).toHaveCount(0);
+
+  // Typing the URL of a form the UI never offered: the server refuses and says why.
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(`forced-${unique()}@acme.test`);
+  await page.getByLabel('Name', { exact: true }).fill('Forced');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'You do not have permission to do this (needs users:create).' })).toBeVisible();
+});
+
+test('an admin creates a custom set, assigns it, and the effective permissions change', async ({ page }) => {
+  const setName = `On-call ${unique()}`;
+  await signIn(page, 'alice@acme.test', PASSWORD);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Roles & permissions' }).click();
+  await expect(page.getByRole('heading', { name: 'Permission matrix' })).toBeVisible();
+  // The matrix reads at a glance: Manager inherits Analyst, and Viewer cannot delete users.
+  await expect(page.getByRole('columnheader', { name: /Manager \(inherits Analyst\)/ }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Viewer: not granted' }).first()).toBeVisible();
+
+  await page.getByRole('link', { name: 'New permission set' }).click();
+  await expect(page.getByRole('heading', { name: 'New permission set' })).toBeVisible();
+  await page.getByLabel('Name').fill(setName);
+  await page.getByLabel('Description').fill('Handles alerts out of hours');
+  await page.getByLabel('Builds on').selectOption({ label: 'Role: Viewer' });
+  await page.getByRole('checkbox', { name: 'alerts:acknowledge' }).check();
+  await page.getByRole('checkbox', { name: 'alerts:resolve' }).check();
+  await page.getByRole('button', { name: 'Save permission set' }).click();
+  await expect(page.getByText('Permission set saved.')).toBeVisible();
+  await expect(page.getByRole('link', { name: setName })).toBeVisible();
+
+  // Victor (Viewer) gets the set from his Permissions tab.
+  await page.goto('/users?q=victor');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Victor Viewer' }).click();
+  await page.getByRole('link', { name: 'Permissions' }).click();
+  const effective = page.getByTestId('effective-permissions');
+  await expect(effective).toBeVisible();
+  await expect(effective.getByText('alerts:acknowledge')).toHaveCount(0);
+  await page.getByLabel('Assign set').selectOption({ label: setName });
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await expect(page.getByText('Permissions updated.')).toBeVisible();
+  await expect(effective.getByRole('row', { name: /alerts:acknowledge/ })).toContainText(`Granted by the permission set “${setName}”.`);
+
+  // And the answer to "why" names the source.
+  await page.getByLabel('Permission to explain').selectOption('alerts:resolve');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByTestId('why-answer')).toContainText('Allowed.');
+  await expect(page.getByTestId('why-answer')).toContainText(setName);
+});
+
+test('a delegation is created, used by the delegate, then revoked', async ({ page }) => {
+  const email = `lent-${unique()}@acme.test`;
+  // Mark (Manager) lends users:create to Ana (Analyst) for a week.
+  await signIn(page, 'mark@acme.test', PASSWORD);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Delegations' }).click();
+  await expect(page.getByRole('heading', { name: 'Delegate permissions' })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'users:delete' })).toHaveCount(0); // not his to lend
+  await page.getByLabel('Colleague').selectOption({ label: 'Ana Analyst' });
+  await page.getByRole('checkbox', { name: 'users:create' }).check();
+  await page.getByLabel('Reason (optional)').fill('Holiday cover');
+  await page.getByRole('button', { name: 'Delegate', exact: true }).click();
+  await expect(page.getByText('Delegation created.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Given by me' }).getByRole('row', { name: /Ana Analyst/ })).toContainText('Active');
+  await signOut(page);
+
+  // Ana uses it.
+  await signIn(page, 'ana@acme.test', PASSWORD);
+  await hydrated(page);
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Name', { exact: true }).fill('Lent Hand');
+  await page.getByLabel('Initial password').fill('long-enough-password');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('heading', { name: 'Lent Hand', level: 1 })).toBeVisible();
+  await signOut(page);
+
+  // Mark revokes it; Ana is refused from then on.
+  await signIn(page, 'mark@acme.test', PASSWORD);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Delegations' }).click();
+  const row = page.getByRole('table', { name: 'Given by me' }).getByRole('row', { name: /Ana Analyst.*Active/ }).first();
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByText('Delegation revoked.')).toBeVisible();
+  await signOut(page);
+
+  await signIn(page, 'ana@acme.test', PASSWORD);
+  await hydrated(page);
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(`again-${unique()}@acme.test`);
+  await page.getByLabel('Name', { exact: true }).fill('Second Try');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'needs users:create' })).toBeVisible();
+});

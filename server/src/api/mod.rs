@@ -1,0 +1,48 @@
+//! The versioned REST API under `/api/v1`: JSON in and out, errors as
+//! `{"error": {"code": "…", "message": "…"}}` with a stable code and the matching status.
+
+pub mod permissions;
+
+use atrium_app::auth::context::session_token;
+use atrium_app::auth::service::principal_for_token;
+use atrium_app::auth::types::Principal;
+use atrium_app::db::Db;
+use atrium_app::error::AppError;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An API failure: the `AppError` plus the stable code clients match on.
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = match &self.0 {
+            AppError::NotFound => "not_found",
+            AppError::Unauthorized | AppError::SignIn(_) => "unauthorized",
+            AppError::Forbidden { .. } => "forbidden",
+            AppError::Validation(_) => "invalid_request",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Internal | AppError::Network(_) => "internal",
+        };
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = serde_json::json!({ "error": { "code": code, "message": self.0.to_string() } });
+        if let AppError::Validation(fields) = &self.0 {
+            body["error"]["fields"] = serde_json::to_value(&fields.0).unwrap_or_default();
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+/// The principal behind the request's session cookie.
+pub async fn session_principal(db: &Db, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let token = session_token(headers).ok_or(AppError::Unauthorized)?;
+    Ok(principal_for_token(db, &token).await?.ok_or(AppError::Unauthorized)?)
+}
