@@ -38,6 +38,13 @@ export async function signIn(page: Page, email: string, password: string, worksp
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Signs in and waits until the shell shows who is signed in. */
+export async function signInAs(page: Page, email: string, name: string) {
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByTestId('current-user')).toHaveText(name);
+  await hydrated(page);
+}
+
 export async function signInAsAdmin(page: Page) {
   await signIn(page, ADMIN_EMAIL, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();

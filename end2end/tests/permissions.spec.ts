@@ -1,11 +1,9 @@
 // Roles & permissions journeys: what a Viewer sees and is refused, a custom set changing a
 // user's effective permissions, and a delegation used, then revoked.
-import { test, expect, PASSWORD, hydrated, signIn, signOut, unique } from './helpers';
+import { test, expect, PASSWORD, hydrated, signIn, signInAs, signOut, unique } from './helpers';
 
 test('a viewer sees no write buttons and a forced write is refused with a message', async ({ page }) => {
-  await signIn(page, 'victor@acme.test', PASSWORD);
-  await expect(page.getByTestId('current-user')).toHaveText('Victor Viewer');
-  await hydrated(page);
+  await signInAs(page, 'victor@acme.test', 'Victor Viewer');
   await page.getByRole('link', { name: 'Users', exact: true }).click();
   await expect(page.getByRole('cell', { name: 'alice@acme.test' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'New user' })).toHaveCount(0);
@@ -27,8 +25,7 @@ test('a viewer sees no write buttons and a forced write is refused with a messag
 
 test('an admin creates a custom set, assigns it, and the effective permissions change', async ({ page }) => {
   const setName = `On-call ${unique()}`;
-  await signIn(page, 'alice@acme.test', PASSWORD);
-  await hydrated(page);
+  await signInAs(page, 'alice@acme.test', 'Alice Admin');
   await page.getByRole('link', { name: 'Roles & permissions' }).click();
   await expect(page.getByRole('heading', { name: 'Permission matrix' })).toBeVisible();
   // The matrix reads at a glance: Manager inherits Analyst, and Viewer cannot delete users.
@@ -50,7 +47,7 @@ test('an admin creates a custom set, assigns it, and the effective permissions c
   await page.goto('/users?q=victor');
   await hydrated(page);
   await page.getByRole('link', { name: 'Victor Viewer' }).click();
-  await page.getByRole('link', { name: 'Permissions' }).click();
+  await page.getByRole('link', { name: 'Permissions', exact: true }).click();
   const effective = page.getByTestId('effective-permissions');
   await expect(effective).toBeVisible();
   await expect(effective.getByText('alerts:acknowledge')).toHaveCount(0);
@@ -69,8 +66,7 @@ test('an admin creates a custom set, assigns it, and the effective permissions c
 test('a delegation is created, used by the delegate, then revoked', async ({ page }) => {
   const email = `lent-${unique()}@acme.test`;
   // Mark (Manager) lends users:create to Ana (Analyst) for a week.
-  await signIn(page, 'mark@acme.test', PASSWORD);
-  await hydrated(page);
+  await signInAs(page, 'mark@acme.test', 'Mark Manager');
   await page.getByRole('link', { name: 'Delegations' }).click();
   await expect(page.getByRole('heading', { name: 'Delegate permissions' })).toBeVisible();
   await expect(page.getByRole('checkbox', { name: 'users:delete' })).toHaveCount(0); // not his to lend
@@ -83,8 +79,7 @@ test('a delegation is created, used by the delegate, then revoked', async ({ pag
   await signOut(page);
 
   // Ana uses it.
-  await signIn(page, 'ana@acme.test', PASSWORD);
-  await hydrated(page);
+  await signInAs(page, 'ana@acme.test', 'Ana Analyst');
   await page.goto('/users/new');
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
@@ -95,16 +90,14 @@ test('a delegation is created, used by the delegate, then revoked', async ({ pag
   await signOut(page);
 
   // Mark revokes it; Ana is refused from then on.
-  await signIn(page, 'mark@acme.test', PASSWORD);
-  await hydrated(page);
+  await signInAs(page, 'mark@acme.test', 'Mark Manager');
   await page.getByRole('link', { name: 'Delegations' }).click();
   const row = page.getByRole('table', { name: 'Given by me' }).getByRole('row', { name: /Ana Analyst.*Active/ }).first();
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByText('Delegation revoked.')).toBeVisible();
   await signOut(page);
 
-  await signIn(page, 'ana@acme.test', PASSWORD);
-  await hydrated(page);
+  await signInAs(page, 'ana@acme.test', 'Ana Analyst');
   await page.goto('/users/new');
   await hydrated(page);
   await page.getByLabel('Email').fill(`again-${unique()}@acme.test`);

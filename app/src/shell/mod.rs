@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,6 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every route renders completely on the server (`SsrMode::Async`): pages are whole before any
+/// script runs, which keeps them usable without JavaScript and makes hydration deterministic.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -50,21 +52,21 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { t("app-name") } else { format!("{page} · {}", t("app-name")) } />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
-                <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("tenants") view=TenantsPage />
-                    <Route path=path!("tenants/new") view=TenantNewPage />
-                    <Route path=path!("tenants/:tenant_id") view=TenantDetailPage />
-                    <Route path=path!("tenants/:tenant_id/edit") view=TenantEditPage />
-                    <Route path=path!("users") view=UsersPage />
-                    <Route path=path!("users/new") view=UserNewPage />
-                    <Route path=path!("users/:user_id") view=UserDetailPage />
-                    <Route path=path!("users/:user_id/edit") view=UserEditPage />
-                    <Route path=path!("roles") view=RolesPage />
-                    <Route path=path!("roles/sets/new") view=PermissionSetPage />
-                    <Route path=path!("roles/sets/:set_id") view=PermissionSetPage />
-                    <Route path=path!("delegations") view=DelegationsPage />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view=TenantsPage ssr=SsrMode::Async />
+                    <Route path=path!("tenants/new") view=TenantNewPage ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:tenant_id") view=TenantDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:tenant_id/edit") view=TenantEditPage ssr=SsrMode::Async />
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("users/new") view=UserNewPage ssr=SsrMode::Async />
+                    <Route path=path!("users/:user_id") view=UserDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("users/:user_id/edit") view=UserEditPage ssr=SsrMode::Async />
+                    <Route path=path!("roles") view=RolesPage ssr=SsrMode::Async />
+                    <Route path=path!("roles/sets/new") view=PermissionSetPage ssr=SsrMode::Async />
+                    <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
+                    <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
