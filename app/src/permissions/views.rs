@@ -583,7 +583,10 @@ fn DelegationTable(title: String, rows: Vec<Delegation>, revoke: Action<Uuid, Re
                                     <tr>
                                         <td>{d.delegator_name.clone()}</td>
                                         <td>{d.delegate_name.clone()}</td>
-                                        <td>{d.permissions.iter().map(|p| view! { <code class="chip">{p.clone()}</code> }).collect_view()}</td>
+                                        <td>
+                                            {d.permissions.iter().map(|p| view! { <code class="chip">{p.clone()}</code> }).collect_view()}
+                                            {(!d.reason.is_empty()).then(|| view! { <div class="muted small">{d.reason.clone()}</div> })}
+                                        </td>
                                         <td>{format_time(d.expires_at)}</td>
                                         <td><span class=if d.active { "badge active" } else { "badge disabled" }>{t(if d.active { "deleg-active" } else { "deleg-ended" })}</span></td>
                                         <td>{may_revoke.then(|| view! {
