@@ -521,26 +521,67 @@ async fn escalation_attempts_are_refused(_: PgPoolOptions, options: PgConnectOpt
 async fn the_check_endpoint_answers_with_reasons(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
     let alice = app.sign_in("alice@acme.test").await;
-    let reply = app.get("/api/v1/permissions/check?user=mark@acme.test&permission=analytics:export", Some(&alice)).await;
+    let reply = app
+        .get(
+            "/api/v1/permissions/check?user=mark@acme.test&permission=analytics:export",
+            Some(&alice),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let answer = reply.json();
     assert_eq!(answer["allowed"], true);
-    assert_eq!(answer["reasons"][0], "Granted by the role Manager, which inherits it from Analyst.");
-    let denied = app.get("/api/v1/permissions/check?user=mark@acme.test&permission=users:delete", Some(&alice)).await.json();
+    assert_eq!(
+        answer["reasons"][0],
+        "Granted by the role Manager, which inherits it from Analyst."
+    );
+    let denied = app
+        .get(
+            "/api/v1/permissions/check?user=mark@acme.test&permission=users:delete",
+            Some(&alice),
+        )
+        .await
+        .json();
     assert_eq!(denied["allowed"], false);
 
     // Errors are JSON with stable codes.
-    let anonymous = app.get("/api/v1/permissions/check?user=mark@acme.test&permission=users:read", None).await;
-    assert_eq!((anonymous.status, anonymous.json()["error"]["code"].clone()), (StatusCode::UNAUTHORIZED, Value::from("unauthorized")));
-    let bad = app.get("/api/v1/permissions/check?user=mark@acme.test&permission=users:fly", Some(&alice)).await;
-    assert_eq!((bad.status, bad.json()["error"]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, Value::from("invalid_request")));
+    let anonymous = app
+        .get(
+            "/api/v1/permissions/check?user=mark@acme.test&permission=users:read",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (anonymous.status, anonymous.json()["error"]["code"].clone()),
+        (StatusCode::UNAUTHORIZED, Value::from("unauthorized"))
+    );
+    let bad = app
+        .get(
+            "/api/v1/permissions/check?user=mark@acme.test&permission=users:fly",
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.json()["error"]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Value::from("invalid_request"))
+    );
     // Another tenant's user is simply not found.
     let gina = app.user_id("gina@globex.test").await;
-    let other = app.get(&format!("/api/v1/permissions/check?user={gina}&permission=users:read"), Some(&alice)).await;
+    let other = app
+        .get(
+            &format!("/api/v1/permissions/check?user={gina}&permission=users:read"),
+            Some(&alice),
+        )
+        .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     // A platform admin asks by id across tenants.
     let admin = app.sign_in("admin@atrium.test").await;
-    let platform = app.get(&format!("/api/v1/permissions/check?user={gina}&permission=users:delete"), Some(&admin)).await.json();
+    let platform = app
+        .get(
+            &format!("/api/v1/permissions/check?user={gina}&permission=users:delete"),
+            Some(&admin),
+        )
+        .await
+        .json();
     assert_eq!(platform["allowed"], true);
     assert_eq!(platform["email"], "gina@globex.test");
 }

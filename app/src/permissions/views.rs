@@ -11,7 +11,7 @@ use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
-use crate::shell::{format_time, use_can, ErrorView};
+use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -32,7 +32,10 @@ fn tenant_suffix(tenant: Option<TenantId>) -> String {
 pub fn RolesPage() -> impl IntoView {
     let tenant = tenant_param();
     let matrix = Resource::new(move || tenant.get(), get_role_matrix);
-    let tenants = Resource::new(|| (), |_| async move { crate::tenants::api::list_tenant_options().await.unwrap_or_default() });
+    let tenants = Resource::new(
+        || (),
+        |_| async move { crate::tenants::api::list_tenant_options().await.unwrap_or_default() },
+    );
     let is_platform = Signal::derive(move || crate::shell::use_current_user().get().is_some_and(|u| u.is_platform));
     view! {
         <Title text=t("roles-title") />
@@ -152,13 +155,19 @@ pub fn PermissionSetPage() -> impl IntoView {
     let tenant = tenant_param();
     let set_id = Memo::new(move |_| params.read().get("set_id").and_then(|id| id.parse::<Uuid>().ok()));
     let copy = Memo::new(move |_| query.read().get("copy").and_then(|r| Role::parse(&r)));
-    let existing = Resource::new(move || (tenant.get(), set_id.get()), |(tenant, id)| async move {
-        match id {
-            Some(id) => get_permission_set(tenant, id).await.map(Some),
-            None => Ok(None),
-        }
-    });
-    let others = Resource::new(move || tenant.get(), |tenant| async move { list_permission_sets(tenant).await.unwrap_or_default() });
+    let existing = Resource::new(
+        move || (tenant.get(), set_id.get()),
+        |(tenant, id)| async move {
+            match id {
+                Some(id) => get_permission_set(tenant, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    let others = Resource::new(
+        move || tenant.get(),
+        |tenant| async move { list_permission_sets(tenant).await.unwrap_or_default() },
+    );
     view! {
         <Title text=move || t(if set_id.get().is_some() { "set-title-edit" } else { "set-title-new" }) />
         <header class="page-header"><h1>{move || t(if set_id.get().is_some() { "set-title-edit" } else { "set-title-new" })}</h1></header>
@@ -212,7 +221,12 @@ fn SetEditor(
     let inherits = RwSignal::new(inherits.to_value());
     let chosen = RwSignal::new(chosen);
     let save = Action::new(move |_: &()| {
-        let (name, description, inherits, permissions) = (name.get_untracked(), description.get_untracked(), inherits.get_untracked(), chosen.get_untracked().into_iter().collect());
+        let (name, description, inherits, permissions) = (
+            name.get_untracked(),
+            description.get_untracked(),
+            inherits.get_untracked(),
+            chosen.get_untracked().into_iter().collect(),
+        );
         async move { save_permission_set(tenant, set_id, name, description, inherits, permissions).await }
     });
     let remove = Action::new(move |_: &()| async move {
@@ -221,7 +235,12 @@ fn SetEditor(
             None => Ok(()),
         }
     });
-    let error = Signal::derive(move || save.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err)));
+    let error = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    });
     let toaster = use_toaster();
     let back = format!("/roles{}", tenant_suffix(tenant));
     Effect::new({
@@ -244,8 +263,18 @@ fn SetEditor(
     });
     let field = move |f: &'static str| move || error.get().and_then(|e| e.field_error(f));
     let mut inherit_options = vec![(String::new(), t("set-inherits-nothing"))];
-    inherit_options.extend(Role::ALL.into_iter().map(|r| (Inherits::Role(r).to_value(), t_args("set-inherits-role", &[("role", &t(r.label_key()))]))));
-    inherit_options.extend(others.iter().map(|s| (Inherits::Set(s.permission_set_id).to_value(), t_args("set-inherits-set", &[("set", &s.name)]))));
+    inherit_options.extend(Role::ALL.into_iter().map(|r| {
+        (
+            Inherits::Role(r).to_value(),
+            t_args("set-inherits-role", &[("role", &t(r.label_key()))]),
+        )
+    }));
+    inherit_options.extend(others.iter().map(|s| {
+        (
+            Inherits::Set(s.permission_set_id).to_value(),
+            t_args("set-inherits-set", &[("set", &s.name)]),
+        )
+    }));
     view! {
         <form class="card form wide" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
             <crate::components::form::FormAlert error />
@@ -285,10 +314,21 @@ fn SetEditor(
 /// Checkboxes for tenant permissions, grouped by resource; `available` limits the choice.
 #[component]
 fn PermissionPicker(chosen: RwSignal<BTreeSet<String>>, available: Option<Vec<String>>) -> impl IntoView {
-    let offered = move |p: &Permission| p.scope() == Scope::Tenant && available.as_ref().is_none_or(|a| a.iter().any(|x| x == p.as_str()));
+    let offered = move |p: &Permission| {
+        p.scope() == Scope::Tenant && available.as_ref().is_none_or(|a| a.iter().any(|x| x == p.as_str()))
+    };
     let groups: Vec<(&'static str, Vec<&'static str>)> = Permission::resources()
         .into_iter()
-        .map(|resource| (resource, Permission::ALL.iter().filter(|p| p.resource() == resource && offered(p)).map(|p| p.as_str()).collect::<Vec<_>>()))
+        .map(|resource| {
+            (
+                resource,
+                Permission::ALL
+                    .iter()
+                    .filter(|p| p.resource() == resource && offered(p))
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, names)| !names.is_empty())
         .collect();
     view! {
@@ -473,11 +513,18 @@ pub fn DelegationsPage() -> impl IntoView {
     let toaster = use_toaster();
     let delegate = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());
-    let default_expiry = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%dT%H:%M").to_string();
+    let default_expiry = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
     let expires = RwSignal::new(default_expiry);
     let reason = RwSignal::new(String::new());
     let create = Action::new(move |_: &()| {
-        let (d, p, e, r) = (delegate.get_untracked(), chosen.get_untracked().into_iter().collect(), expires.get_untracked(), reason.get_untracked());
+        let (d, p, e, r) = (
+            delegate.get_untracked(),
+            chosen.get_untracked().into_iter().collect(),
+            expires.get_untracked(),
+            reason.get_untracked(),
+        );
         async move { create_delegation(d, p, e, r).await }
     });
     let revoke = Action::new(move |id: &Uuid| {
@@ -560,7 +607,12 @@ pub fn DelegationsPage() -> impl IntoView {
 }
 
 #[component]
-fn DelegationTable(title: String, rows: Vec<Delegation>, revoke: Action<Uuid, Result<(), AppError>>, me: Option<UserId>) -> impl IntoView {
+fn DelegationTable(
+    title: String,
+    rows: Vec<Delegation>,
+    revoke: Action<Uuid, Result<(), AppError>>,
+    me: Option<UserId>,
+) -> impl IntoView {
     let can_manage = use_can(Permission::RolesManage);
     view! {
         <section>

@@ -10,8 +10,8 @@ use crate::components::toast::{ToastArea, Toaster};
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::paging::ListQuery;
-use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
 use crate::permissions::types::Permission;
+use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use chrono::{DateTime, Utc};
@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::{path, SsrMode};
+use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

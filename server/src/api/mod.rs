@@ -8,9 +8,9 @@ use atrium_app::auth::service::principal_for_token;
 use atrium_app::auth::types::Principal;
 use atrium_app::db::Db;
 use atrium_app::error::AppError;
+use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 
 /// An API failure: the `AppError` plus the stable code clients match on.
 pub struct ApiError(pub AppError);
