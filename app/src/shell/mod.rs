@@ -3,6 +3,7 @@
 
 mod home;
 
+use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/new") view=UserNewPage />
                     <Route path=path!("users/:user_id") view=UserDetailPage />
                     <Route path=path!("users/:user_id/edit") view=UserEditPage />
+                    <Route path=path!("audit") view=AuditPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -132,6 +134,7 @@ fn AppShell() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_platform = move || current.get().is_some_and(|u| u.is_platform);
     let can_users = move || current.get().is_some_and(|u| u.can(Permission::UsersRead));
+    let can_audit = move || current.get().is_some_and(|u| u.can(Permission::AuditRead));
     view! {
         <div class="layout">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -142,6 +145,7 @@ fn AppShell() -> impl IntoView {
                         <li><A href="/" exact=true>{t("nav-home")}</A></li>
                         <Show when=is_platform><li><A href="/tenants">{t("nav-tenants")}</A></li></Show>
                         <Show when=can_users><li><A href="/users">{t("nav-users")}</A></li></Show>
+                        <Show when=can_audit><li><A href="/audit">{t("nav-audit")}</A></li></Show>
                     </ul>
                 </nav>
                 <div class="whoami">
