@@ -204,3 +204,4 @@ audit-break-link = a row does not follow the one before it (replaced or re-hashe
 audit-break-missing = a row is missing (deleted).
 audit-break-tail = the newest rows are missing (deleted).
 audit-export-format = Choose csv or json.
+audit-verify-result = Chain verification

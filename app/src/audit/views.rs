@@ -45,12 +45,12 @@ pub fn AuditPage() -> impl IntoView {
                     <button type="submit" class="button" disabled=move || verify.pending().get()>{t("audit-verify")}</button>
                 </ActionForm>
                 <Show when=move || can_export.get()>
-                    <a class="button" href=move || query.get().export_href("csv") download="">{t("audit-export-csv")}</a>
-                    <a class="button" href=move || query.get().export_href("json") download="">{t("audit-export-json")}</a>
+                    <a class="button" href=move || query.get().export_href("csv") download="" rel="external">{t("audit-export-csv")}</a>
+                    <a class="button" href=move || query.get().export_href("json") download="" rel="external">{t("audit-export-json")}</a>
                 </Show>
             </div>
         </header>
-        <div role="status" aria-live="polite">
+        <div role="status" aria-live="polite" aria-label=t("audit-verify-result")>
             {move || verify.value().get().map(|result| match result {
                 Ok(report) => view! { <VerifyReport report /> }.into_any(),
                 Err(error) => view! { <ErrorView error /> }.into_any(),
