@@ -43,6 +43,7 @@ nav-main = Main navigation
 nav-home = Overview
 nav-tenants = Tenants
 nav-users = Users
+nav-audit = Audit
 shell-sign-out = Sign out
 shell-signed-in-as = Signed in as
 shell-platform = Platform
@@ -251,3 +252,61 @@ deleg-active = Active
 deleg-ended = Ended
 deleg-cannot = You hold nothing you may delegate (delegation needs the permissions:delegate permission).
 deleg-platform = Delegations are between users of one workspace; platform administrators have none.
+
+## Audit
+audit-title = Audit log
+audit-verify = Verify chain
+audit-export-csv = Export CSV
+audit-export-json = Export JSON
+audit-filters = Audit filters
+audit-all-tenants = All tenants
+audit-platform-events = Platform events
+audit-actor-placeholder = Email or actor ID
+audit-action-placeholder = e.g. tenant.update or tenant.
+audit-entity-type = Entity type
+audit-entity-id = Entity ID
+audit-any = Any
+audit-from = From
+audit-to = To
+audit-security-only = Security events only
+audit-apply = Apply filters
+audit-clear = Clear filters
+audit-col-time = Time
+audit-col-actor = Actor
+audit-col-action = Action
+audit-col-entity = Entity
+audit-col-ip = IP address
+audit-col-details = Details
+audit-actor-system = System
+audit-actor-anonymous = Anonymous
+audit-security-badge = Security
+audit-show-changes = Show changes
+audit-changed-fields = Changed fields
+audit-unchanged-fields = { $count ->
+    [one] 1 unchanged field
+   *[other] { $count } unchanged fields
+}
+audit-unchanged-caption = Unchanged fields
+audit-no-changes = No before or after recorded.
+audit-field = Field
+audit-before = Before
+audit-after = After
+audit-request-id = Request ID
+audit-user-agent = User agent
+audit-chain-position = Chain position
+audit-unchained = Not chained (written before the chain existed)
+audit-pagination = Audit log pages
+audit-verify-intact = Chain intact.
+audit-verify-broken = Chain broken.
+audit-verify-summary = { $rows } rows verified in { $chains ->
+    [one] 1 chain
+   *[other] { $chains } chains
+}.
+audit-verify-unchained = { $count } older rows predate the chain and are not verified.
+audit-verify-break = { $chain }: first broken link at position { $seq } (row { $row }): { $reason }
+audit-break-altered = a row was changed after it was written.
+audit-break-link = a row does not follow the one before it (replaced or re-hashed).
+audit-break-missing = a row is missing (deleted).
+audit-break-tail = the newest rows are missing (deleted).
+audit-export-format = Choose csv or json.
+audit-verify-result = Chain verification

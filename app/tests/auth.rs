@@ -67,6 +67,7 @@ fn request(email: &str, password: &str) -> LoginRequest {
         workspace: None,
         ip: Some("127.0.0.1".into()),
         user_agent: Some("test".into()),
+        request_id: Some("test-request".into()),
     }
 }
 
@@ -88,7 +89,7 @@ async fn a_tenant_user_signs_in_and_out(_: PgPoolOptions, options: PgConnectOpti
         }
         other => panic!("unexpected principal {other:?}"),
     }
-    logout(&f.db, &token).await.expect("logout");
+    logout(&f.db, &token, &Default::default()).await.expect("logout");
     assert_eq!(principal_for_token(&f.db, &token).await.expect("lookup"), None);
 }
 

@@ -4,6 +4,7 @@
 //! These tests deliberately run hand-written SQL (`sqlx::query`, unchecked) to attack the policies
 //! the way a buggy query would; the application's own queries are compile-time checked.
 
+use atrium_app::audit::db::{Actor, AuditEvent, insert_audit_event};
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx, unscoped_connection};
 use atrium_app::ids::TenantId;
 use sqlx::Row;
@@ -197,15 +198,31 @@ async fn the_audit_trail_is_append_only(_: PgPoolOptions, options: PgConnectOpti
     let db = connect(options).await;
     let (alpha, _) = two_tenants(&db).await;
     let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
-    sqlx::query(
+    let event = AuditEvent {
+        tenant_id: Some(alpha),
+        action: "test",
+        entity_type: "test",
+        entity_id: None,
+        before: None,
+        after: None,
+    };
+    insert_audit_event(&mut tx, &Actor::system(), event)
+        .await
+        .expect("insert");
+    tx.commit().await.expect("commit");
+    // Rows outside the hash chain are refused: the chain is the only way in.
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let unchained = sqlx::query(
         "INSERT INTO audit_events (tenant_id, actor_kind, action, entity_type) VALUES ($1, 'system', 'test', 'test')",
     )
     .bind(alpha.0)
     .execute(&mut *tx)
-    .await
-    .expect("insert");
-    let update = sqlx::query("UPDATE audit_events SET action = 'forged'")
-        .execute(&mut *tx)
-        .await;
-    assert!(update.is_err(), "the app role may not rewrite history");
+    .await;
+    assert!(unchained.is_err(), "an unchained row must be refused");
+    drop(tx);
+    for statement in ["UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events"] {
+        let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+        let result = sqlx::query(statement).execute(&mut *tx).await;
+        assert!(result.is_err(), "the app role may not rewrite history: {statement}");
+    }
 }

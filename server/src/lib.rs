@@ -3,9 +3,11 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod audit_export;
 pub mod config;
 pub mod database;
 pub mod health;
+pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod seed;
@@ -24,6 +26,7 @@ pub async fn run() -> anyhow::Result<()> {
             .await
             .context("seeding the demo data")?;
     }
+    let pruning = tokio::spawn(jobs::audit_pruning(database.db.clone(), jobs::AUDIT_PRUNE_INTERVAL));
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
@@ -43,6 +46,7 @@ pub async fn run() -> anyhow::Result<()> {
     .await
     .context("serving")?;
     tracing::info!("shutting down");
+    pruning.abort();
     database.shutdown().await;
     Ok(())
 }
@@ -53,6 +57,39 @@ pub async fn migrate_only() -> anyhow::Result<()> {
     let database = database::prepare(&config).await?;
     database.shutdown().await;
     Ok(())
+}
+
+/// `atrium audit verify`: verifies every audit chain and fails (exit status 1) at a broken link.
+pub async fn audit_verify() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let database = database::prepare(&config).await?;
+    let report =
+        atrium_app::audit::db::verify_all_chains(&database.db, atrium_app::db::PlatformGuard::for_system_task())
+            .await
+            .context("reading the audit chains");
+    database.shutdown().await;
+    let report = report?;
+    println!(
+        "audit: {} chain(s), {} row(s) verified, {} unchained row(s) from before the chain",
+        report.chains, report.rows, report.unchained
+    );
+    if report.is_intact() {
+        println!("audit: every chain is intact");
+        return Ok(());
+    }
+    for link in &report.broken {
+        let chain = match (&link.tenant_name, link.tenant_id) {
+            (Some(name), Some(id)) => format!("tenant {name} ({id})"),
+            (None, Some(id)) => format!("tenant {id}"),
+            _ => "platform chain".to_owned(),
+        };
+        let row = link.audit_id.map_or_else(|| "-".to_owned(), |id| id.to_string());
+        println!(
+            "audit: {chain}: first broken link at chain position {} (audit_id {row}): {:?}",
+            link.chain_seq, link.reason
+        );
+    }
+    anyhow::bail!("{} audit chain(s) are broken", report.broken.len())
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,5 @@
 //! Request middleware: the signed-out redirect for pages, cross-site request refusal, client
-//! address capture and security headers.
+//! address capture, request id hygiene and security headers.
 
 use atrium_app::auth::context::{ClientIp, session_token};
 use atrium_app::auth::service::principal_for_token;
@@ -71,6 +71,20 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         (StatusCode::FORBIDDEN, axum::Json(serde_json::json!({"error": {"code": "cross_site_request", "message": "Cross-site requests are not allowed."}}))).into_response()
     }
+}
+
+/// Removes an `x-request-id` the client sent that is not a plausible id (too long, odd
+/// characters), so the request-id layer replaces it with a fresh one.
+pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
+    let header = atrium_app::auth::context::REQUEST_ID_HEADER;
+    let valid = request
+        .headers()
+        .get(header)
+        .map(|v| v.to_str().is_ok_and(atrium_app::auth::context::valid_request_id));
+    if valid == Some(false) {
+        request.headers_mut().remove(header);
+    }
+    next.run(request).await
 }
 
 /// Records the peer address for audit rows.

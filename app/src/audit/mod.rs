@@ -1,3 +1,12 @@
-//! The audit trail: every mutation records who did what to which entity, before and after.
+//! The audit trail: every mutation records who did what to which entity, before and after, in a
+//! per-tenant hash chain; the audit page lists, filters, verifies and exports it.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod diff;
+#[cfg(feature = "ssr")]
+pub mod export;
+pub mod types;
+pub mod views;

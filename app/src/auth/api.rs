@@ -56,14 +56,15 @@ pub async fn login(
     let meta = request_meta(&parts);
     // Rotation: whatever session came with this request ends; a new id is issued below.
     if let Some(old) = session_token(&parts.headers) {
-        service::logout(&db, &old).await?;
+        service::logout(&db, &old, &meta).await?;
     }
     let request = LoginRequest {
         email,
         password,
         workspace,
-        ip: meta.ip,
-        user_agent: meta.user_agent,
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+        request_id: meta.request_id.clone(),
     };
     let token = service::login(&db, request).await?;
     set_cookie(session_cookie(&parts, &token, SESSION_TTL_HOURS * 3600));
@@ -74,11 +75,11 @@ pub async fn login(
 /// Ends this session and returns to the sign-in page.
 #[server]
 pub async fn logout() -> Result<(), AppError> {
-    use super::context::{db, session_token};
+    use super::context::{db, request_meta, session_token};
     let db = db()?;
     let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
     if let Some(token) = session_token(&parts.headers) {
-        super::service::logout(&db, &token).await?;
+        super::service::logout(&db, &token, &request_meta(&parts)).await?;
     }
     set_cookie(session_cookie(&parts, "", 0));
     leptos_axum::redirect("/login");

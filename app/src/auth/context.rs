@@ -5,7 +5,7 @@
 use super::SESSION_COOKIE;
 use super::service::principal_for_token;
 use super::types::Principal;
-use crate::audit::db::Actor;
+use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::error::AppError;
 use crate::ids::TenantId;
@@ -21,6 +21,22 @@ use std::sync::{Arc, OnceLock};
 pub struct RequestMeta {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The `x-request-id` the server set (or accepted) for this request.
+    pub request_id: Option<String>,
+    /// The request path, for permission denials.
+    pub path: Option<String>,
+}
+
+/// The request id header, set by the server's request-id layer.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// A request id worth recording: 1–128 visible ASCII characters without separators, so a
+/// client-supplied id can neither break the audit row nor smuggle odd text into logs.
+pub fn valid_request_id(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 /// The peer address, inserted into request extensions by the server.
@@ -101,6 +117,13 @@ pub fn request_meta(parts: &Parts) -> RequestMeta {
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(512).collect()),
+        request_id: parts
+            .headers
+            .get(REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| valid_request_id(v))
+            .map(str::to_owned),
+        path: Some(parts.uri.path().chars().take(512).collect()),
     }
 }
 
@@ -108,26 +131,12 @@ pub fn request_meta(parts: &Parts) -> RequestMeta {
 pub async fn authenticated() -> Result<RequestContext, AppError> {
     let db = db()?;
     let parts = use_context::<Parts>().ok_or(AppError::Unauthorized)?;
-    let meta = request_meta(&parts);
-    // The page middleware may already have resolved the session for this request.
-    let principal = match parts.extensions.get::<Principal>() {
-        Some(principal) => principal.clone(),
-        None => {
-            let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
-            principal_for_token(&db, &token).await?.ok_or(AppError::Unauthorized)?
-        }
-    };
-    let permissions = cached_permissions(&db, &principal).await?;
-    Ok(RequestContext {
-        principal,
-        db,
-        meta,
-        permissions,
-    })
+    RequestContext::from_parts(db, &parts).await
 }
 
-/// Authenticates and checks one permission; deny by default. When the request is a server
-/// function call, the permission must be the one the function declares in the registry.
+/// Authenticates and checks one permission; deny by default. A refusal is recorded as a
+/// `permission.denied` audit row. When the request is a server function call, the permission
+/// must be the one the function declares in the registry.
 pub async fn require(permission: Permission) -> Result<RequestContext, AppError> {
     if let Some(parts) = use_context::<Parts>() {
         let path = parts.uri.path();
@@ -137,11 +146,77 @@ pub async fn require(permission: Permission) -> Result<RequestContext, AppError>
         }
     }
     let context = authenticated().await?;
-    context.check(permission)?;
+    context.require(permission).await?;
     Ok(context)
 }
 
 impl RequestContext {
+    /// Authenticates a request outside Leptos (plain axum routes such as the audit export) by its
+    /// session cookie.
+    pub async fn from_parts(db: Db, parts: &Parts) -> Result<Self, AppError> {
+        let meta = request_meta(parts);
+        // The page middleware may already have resolved the session for this request.
+        let principal = match parts.extensions.get::<Principal>() {
+            Some(principal) => principal.clone(),
+            None => {
+                let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+                principal_for_token(&db, &token).await?.ok_or(AppError::Unauthorized)?
+            }
+        };
+        let permissions = cached_permissions(&db, &principal).await?;
+        Ok(Self {
+            principal,
+            db,
+            meta,
+            permissions,
+        })
+    }
+
+    /// `check`, and on refusal a `permission.denied` audit row (a security event).
+    pub async fn require(&self, permission: Permission) -> Result<(), AppError> {
+        let result = self.check(permission);
+        if result.is_err() {
+            self.record_denial(permission).await;
+        }
+        result
+    }
+
+    /// Writes the denial in a short transaction of its own: the refused request's work never
+    /// starts, so there is no transaction of its to join. A failure to record is logged and does
+    /// not change the answer (still Forbidden).
+    async fn record_denial(&self, permission: Permission) {
+        let event = AuditEvent {
+            tenant_id: self.principal.tenant_id(),
+            action: "permission.denied",
+            entity_type: "permission",
+            entity_id: Some(permission.as_str().to_owned()),
+            before: None,
+            after: Some(serde_json::json!({
+                "permission": permission.as_str(),
+                "path": self.meta.path,
+            })),
+        };
+        let actor = self.actor();
+        let result = async {
+            match self.principal.tenant_id() {
+                Some(tenant_id) => {
+                    let mut tx = TenantTx::begin(&self.db, tenant_id).await?;
+                    insert_audit_event(&mut tx, &actor, event).await?;
+                    tx.commit().await
+                }
+                None => {
+                    let mut tx = PlatformTx::begin(&self.db, PlatformGuard::new_checked()).await?;
+                    insert_audit_event(&mut tx, &actor, event).await?;
+                    tx.commit().await
+                }
+            }
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::error!(%error, "could not record a permission denial");
+        }
+    }
+
     pub fn check(&self, permission: Permission) -> Result<(), AppError> {
         let allowed = self.permissions.allows(permission)
             && (permission.scope() == Scope::Tenant || matches!(self.principal, Principal::Platform { .. }));
@@ -155,6 +230,7 @@ impl RequestContext {
 
     pub fn actor(&self) -> Actor {
         Actor::of(&self.principal, self.meta.ip.clone(), self.meta.user_agent.clone())
+            .with_request_id(self.meta.request_id.clone())
     }
 
     /// Proof for `PlatformTx`, only for platform administrators.

@@ -161,11 +161,38 @@ pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'
     Ok(())
 }
 
-pub async fn delete_session(tx: &mut AuthTx, token_hash: &[u8]) -> Result<(), sqlx::Error> {
+/// Takes a bare connection because a tenant sign-out is written inside that tenant's transaction
+/// (with its audit row).
+pub async fn delete_session(conn: &mut sqlx::PgConnection, token_hash: &[u8]) -> Result<(), sqlx::Error> {
     sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash)
-        .execute(&mut **tx)
+        .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Whose session this is (expired or not) and their email, for the sign-out audit row.
+pub async fn select_session_account(
+    tx: &mut AuthTx,
+    token_hash: &[u8],
+) -> Result<Option<(Account, Option<String>)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT s.platform_user_id, s.tenant_id, s.user_id, coalesce(p.email, u.email) AS "email?"
+           FROM sessions s
+           LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id
+           LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
+           WHERE s.token_hash = $1"#,
+        token_hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.and_then(|row| {
+        let account = match (row.platform_user_id, row.tenant_id, row.user_id) {
+            (Some(id), _, _) => Account::Platform(PlatformUserId(id)),
+            (None, Some(tenant), Some(user)) => Account::Tenant(TenantId(tenant), UserId(user)),
+            _ => return None,
+        };
+        Some((account, row.email))
+    }))
 }
 
 /// Signs a tenant user out everywhere (disable, delete, password reset).

@@ -1,5 +1,6 @@
 //! The sign-in procedure: candidate lookup, constant-effort password checks, lockout, session.
 
+use super::context::RequestMeta;
 use super::db::{self as auth_db, Account, LoginCandidate, NewSession};
 use super::password;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
@@ -33,6 +34,7 @@ pub struct LoginRequest {
     pub workspace: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    pub request_id: Option<String>,
 }
 
 /// Signs in; returns the new session token. Every failure path does the same argon2 work as a
@@ -72,7 +74,8 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
         }
     }
 
-    let actor = Actor::anonymous(request.ip.clone(), request.user_agent.clone());
+    let actor =
+        Actor::anonymous(request.ip.clone(), request.user_agent.clone()).with_request_id(request.request_id.clone());
     match matched.as_slice() {
         [] => {
             for candidate in candidates.iter().filter(|c| c.locked_until.is_none_or(|u| u <= now)) {
@@ -91,7 +94,7 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
             if !candidate.tenant_active {
                 return Err(AppError::SignIn(t("login-suspended")));
             }
-            start_session(db, candidate.account, &request).await
+            start_session(db, candidate.account, email.as_str(), &request).await
         }
         _ => Err(AppError::Validation(FieldErrors::single(
             "workspace",
@@ -138,7 +141,7 @@ async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -
     }
 }
 
-async fn start_session(db: &Db, account: Account, request: &LoginRequest) -> Result<String, AppError> {
+async fn start_session(db: &Db, account: Account, email: &str, request: &LoginRequest) -> Result<String, AppError> {
     let (token, token_hash) = new_token();
     let session = NewSession {
         token_hash: &token_hash,
@@ -147,7 +150,9 @@ async fn start_session(db: &Db, account: Account, request: &LoginRequest) -> Res
         ip: request.ip.as_deref(),
         user_agent: request.user_agent.as_deref(),
     };
-    let mut actor = Actor::anonymous(request.ip.clone(), request.user_agent.clone());
+    let mut actor =
+        Actor::anonymous(request.ip.clone(), request.user_agent.clone()).with_request_id(request.request_id.clone());
+    actor.email = Some(email.to_owned());
     match account {
         Account::Platform(id) => {
             let mut tx = AuthTx::begin(db).await?;
@@ -189,11 +194,51 @@ async fn start_session(db: &Db, account: Account, request: &LoginRequest) -> Res
     Ok(token)
 }
 
-/// Ends one session (sign-out); unknown tokens are ignored.
-pub async fn logout(db: &Db, token: &str) -> Result<(), AppError> {
+/// Ends one session (sign-out) and records `auth.logout` in the same transaction, in the
+/// tenant's chain for a tenant user; unknown tokens are ignored.
+pub async fn logout(db: &Db, token: &str, meta: &RequestMeta) -> Result<(), AppError> {
+    let token_hash = hash_token(token);
     let mut tx = AuthTx::begin(db).await?;
-    auth_db::delete_session(&mut tx, &hash_token(token)).await?;
-    tx.commit().await?;
+    let Some((account, email)) = auth_db::select_session_account(&mut tx, &token_hash).await? else {
+        tx.commit().await?;
+        return Ok(());
+    };
+    let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
+    actor.email = email;
+    match account {
+        Account::Platform(id) => {
+            actor.kind = "platform_user";
+            actor.id = Some(id.0);
+            auth_db::delete_session(&mut tx, &token_hash).await?;
+            let event = AuditEvent {
+                tenant_id: None,
+                action: "auth.logout",
+                entity_type: "platform_user",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: None,
+            };
+            insert_audit_event(&mut tx, &actor, event).await?;
+            tx.commit().await?;
+        }
+        Account::Tenant(tenant_id, user_id) => {
+            tx.commit().await?;
+            actor.kind = "user";
+            actor.id = Some(user_id.0);
+            let mut tx = TenantTx::begin(db, tenant_id).await?;
+            auth_db::delete_session(&mut tx, &token_hash).await?;
+            let event = AuditEvent {
+                tenant_id: Some(tenant_id),
+                action: "auth.logout",
+                entity_type: "user",
+                entity_id: Some(user_id.to_string()),
+                before: None,
+                after: None,
+            };
+            insert_audit_event(&mut tx, &actor, event).await?;
+            tx.commit().await?;
+        }
+    }
     Ok(())
 }
 

@@ -33,6 +33,9 @@ impl PlatformGuard {
     }
 }
 
+/// How snapshot transactions start: every statement sees the same committed state.
+const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 macro_rules! scoped_tx {
     ($name:ident) => {
         impl $name {
@@ -71,6 +74,16 @@ impl TenantTx {
         Ok(Self { tx, tenant_id })
     }
 
+    /// A read-only transaction on one consistent snapshot (REPEATABLE READ), for reads that span
+    /// several statements and must not see commits made in between (audit chain verification).
+    pub async fn begin_snapshot(db: &Db, tenant_id: TenantId) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin_with(SNAPSHOT).await?;
+        sqlx::query!("SELECT set_config('app.tenant_id', $1, true)", tenant_id.0.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx, tenant_id })
+    }
+
     pub fn tenant_id(&self) -> TenantId {
         self.tenant_id
     }
@@ -85,6 +98,15 @@ scoped_tx!(PlatformTx);
 impl PlatformTx {
     pub async fn begin(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin().await?;
+        sqlx::query!("SELECT set_config('app.scope', 'platform', true)")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx })
+    }
+
+    /// `TenantTx::begin_snapshot` for the platform scope.
+    pub async fn begin_snapshot(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin_with(SNAPSHOT).await?;
         sqlx::query!("SELECT set_config('app.scope', 'platform', true)")
             .fetch_one(&mut *tx)
             .await?;
@@ -106,6 +128,13 @@ impl AuthTx {
             .await?;
         Ok(Self { tx })
     }
+}
+
+/// A connection taken out of the pool for good, for session-level advisory locks: they end when
+/// this connection closes (also when the task holding it dies), never leaking back into the pool.
+/// It sees no tenant data, like `unscoped_connection`.
+pub async fn detached_connection(db: &Db) -> Result<PgConnection, sqlx::Error> {
+    Ok(db.pool().acquire().await?.detach())
 }
 
 /// A plain connection with no scope at all: sees no tenant data. Exists so tests can prove that.

@@ -60,6 +60,8 @@ declare! {
     crate::permissions::api::ListDelegations => Authenticated,
     crate::permissions::api::CreateDelegation => Requires(PermissionsDelegate),
     crate::permissions::api::RevokeDelegation => Authenticated,
+    crate::audit::api::ListAuditEvents => Requires(AuditRead),
+    crate::audit::api::VerifyAuditChain => Requires(AuditRead),
 }
 
 /// The declared access of the server function at `path`, if it declared one.
