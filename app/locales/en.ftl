@@ -310,3 +310,10 @@ audit-break-missing = a row is missing (deleted).
 audit-break-tail = the newest rows are missing (deleted).
 audit-export-format = Choose csv or json.
 audit-verify-result = Chain verification
+
+## Audit retention
+audit-retention = Keep audit entries for (days)
+audit-retention-save = Save retention
+audit-retention-saved = Retention saved.
+audit-retention-range = Choose a whole number of days from 1 to 3650.
+audit-retention-hint = Older entries are pruned hourly; a checkpoint keeps the chain verifiable.

@@ -1,8 +1,8 @@
 // Audit log journey for a platform administrator: a tenant edit shows up with a field-by-field
 // before/after diff, filters live in the URL, the chain verifies, security events filter, and
-// the CSV export downloads exactly the filtered rows.
+// the CSV export downloads exactly the filtered rows; and a tenant admin sets the retention.
 import { readFile } from 'node:fs/promises';
-import { test, expect, hydrated, signIn, signInAsAdmin, unique } from './helpers';
+import { test, expect, hydrated, signIn, signInAs, signInAsAdmin, unique } from './helpers';
 
 test('a tenant edit appears with its diff, filters apply, the chain verifies and CSV exports', async ({ page }) => {
   // A security event to filter for later: a wrong password for a tenant user.
@@ -92,4 +92,20 @@ test('a tenant edit appears with its diff, filters apply, the chain verifies and
   for (let i = 0; i < count; i++) {
     await expect(security.nth(i).locator('.badge.security')).toHaveText('Security');
   }
+});
+
+test('a tenant admin sets how long audit entries are kept', async ({ page }) => {
+  await signInAs(page, 'alice@acme.test', 'Alice Admin');
+  await page.goto('/audit');
+  await hydrated(page);
+  const days = page.getByLabel('Keep audit entries for (days)');
+  await days.fill('0');
+  await page.getByRole('button', { name: 'Save retention' }).click();
+  await expect(page.locator('#field-days-error')).toHaveText('Choose a whole number of days from 1 to 3650.');
+  await days.fill('180');
+  await page.getByRole('button', { name: 'Save retention' }).click();
+  await expect(page.getByText('Retention saved.')).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('Keep audit entries for (days)')).toHaveValue('180');
 });

@@ -585,3 +585,58 @@ async fn the_check_endpoint_answers_with_reasons(_: PgPoolOptions, options: PgCo
     assert_eq!(platform["allowed"], true);
     assert_eq!(platform["email"], "gina@globex.test");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_rest_route_refuses_anonymous_callers(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    for (path, _) in atrium_app::permissions::registry::REST_ROUTES {
+        let reply = app.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}: {}", reply.body);
+        assert_eq!(reply.json()["error"]["code"], "unauthorized", "{path}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn tenant_admins_set_their_audit_retention(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::tenants::api::{GetAuditRetention, SetAuditRetention};
+    let app = spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let victor = app.sign_in("victor@acme.test").await;
+    assert_eq!(app.call(GetAuditRetention::PATH, Some(&alice), &[]).await.json(), 365);
+    let saved = app.call(SetAuditRetention::PATH, Some(&alice), &[("days", "30")]).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(app.call(GetAuditRetention::PATH, Some(&victor), &[]).await.json(), 30);
+    let bad = app.call(SetAuditRetention::PATH, Some(&alice), &[("days", "0")]).await;
+    assert_eq!(
+        bad.error().field_error("days").as_deref(),
+        Some("Choose a whole number of days from 1 to 3650.")
+    );
+    assert_eq!(
+        app.call(SetAuditRetention::PATH, Some(&victor), &[("days", "7")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Another tenant's retention is out of reach; a platform admin names the tenant.
+    let globex = app.tenant_id("globex").await.expect("globex");
+    assert_eq!(
+        app.call(
+            SetAuditRetention::PATH,
+            Some(&alice),
+            &[("tenant_id", &globex), ("days", "1")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let admin = app.sign_in("admin@atrium.test").await;
+    let platform = app
+        .call(
+            SetAuditRetention::PATH,
+            Some(&admin),
+            &[("tenant_id", &globex), ("days", "90")],
+        )
+        .await;
+    assert_eq!(platform.json(), 90);
+    assert!(app.audit_actions().await.iter().any(|a| a == "tenant.audit_retention"));
+}

@@ -35,6 +35,7 @@ pub fn AuditPage() -> impl IntoView {
     let user = use_current_user();
     let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
     let can_export = use_can(Permission::AuditExport);
+    let can_retention = use_can(Permission::SettingsUpdate);
     let verify = ServerAction::<VerifyAuditChain>::new();
     view! {
         <Title text=t("audit-title") />
@@ -56,6 +57,9 @@ pub fn AuditPage() -> impl IntoView {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
             })}
         </div>
+        <Show when=move || !is_platform.get() && can_retention.get()>
+            <RetentionForm />
+        </Show>
         <AuditFilters query is_platform />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -338,5 +342,32 @@ fn AuditPager(query: Memo<AuditQuery>, total: i64, pages: u32) -> impl IntoView 
             {move || (page() > 1).then(|| view! { <a class="button" href=link(page() - 1) rel="prev">{t("table-prev")}</a> })}
             {move || (page() < pages).then(|| view! { <a class="button" href=link(page() + 1) rel="next">{t("table-next")}</a> })}
         </nav>
+    }
+}
+
+/// The tenant's audit retention, editable by those who may change settings.
+#[component]
+fn RetentionForm() -> impl IntoView {
+    let current = Resource::new(|| (), |_| crate::tenants::api::get_audit_retention(None));
+    let action = ServerAction::<crate::tenants::api::SetAuditRetention>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let toaster = crate::components::toast::use_toaster();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            toaster.success(t("audit-retention-saved"));
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let days = current.await.map(|d| d.to_string()).unwrap_or_default();
+                view! {
+                    <ActionForm action=action attr:class="list-controls retention">
+                        <crate::components::form::TextField name="days" label=t("audit-retention") input_type="number" value=days hint=t("audit-retention-hint") error />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>{t("audit-retention-save")}</button>
+                    </ActionForm>
+                }
+            })}
+        </Transition>
     }
 }

@@ -62,7 +62,16 @@ declare! {
     crate::permissions::api::RevokeDelegation => Authenticated,
     crate::audit::api::ListAuditEvents => Requires(AuditRead),
     crate::audit::api::VerifyAuditChain => Requires(AuditRead),
+    crate::tenants::api::GetAuditRetention => Requires(SettingsRead),
+    crate::tenants::api::SetAuditRetention => Requires(SettingsUpdate),
 }
+
+/// The REST routes under `/api/v1` with their declared access; a test calls each one without a
+/// session and expects the JSON `unauthorized` error, never data.
+pub const REST_ROUTES: &[(&str, Access)] = &[
+    ("/api/v1/permissions/check", Requires(RolesRead)),
+    ("/api/v1/audit/export", Requires(AuditExport)),
+];
 
 /// The declared access of the server function at `path`, if it declared one.
 pub fn declared(path: &str) -> Option<Access> {

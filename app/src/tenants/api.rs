@@ -238,3 +238,49 @@ pub async fn delete_tenant(tenant_id: TenantId, confirm: String) -> Result<(), A
     leptos_axum::redirect("/tenants");
     Ok(())
 }
+
+/// The signed-in tenant's audit retention in days (tenant users; platform admins name a tenant).
+#[server]
+pub async fn get_audit_retention(tenant_id: Option<TenantId>) -> Result<i32, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::SettingsRead).await?;
+    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let mut tx = context.tenant_tx(tenant).await?;
+    let days = super::db::select_audit_retention(&mut tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(days)
+}
+
+/// Sets how long audit entries are kept: 1–3650 days. Older entries are pruned hourly behind a
+/// checkpoint, so the chain stays verifiable.
+#[server]
+pub async fn set_audit_retention(tenant_id: Option<TenantId>, days: String) -> Result<i32, AppError> {
+    use crate::audit::db::{AuditEvent, insert_audit_event};
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
+    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let days: i32 = days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=3650).contains(d))
+        .ok_or_else(|| AppError::field("days", crate::i18n::t("audit-retention-range")))?;
+    let mut tx = context.tenant_tx(tenant).await?;
+    let before = super::db::select_audit_retention(&mut tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::db::update_audit_retention(&mut tx, days).await?;
+    let event = AuditEvent {
+        tenant_id: Some(tenant),
+        action: "tenant.audit_retention",
+        entity_type: "tenant",
+        entity_id: Some(tenant.to_string()),
+        before: Some(serde_json::json!({ "audit_retention_days": before })),
+        after: Some(serde_json::json!({ "audit_retention_days": days })),
+    };
+    insert_audit_event(&mut tx, &context.actor(), event).await?;
+    tx.commit().await?;
+    Ok(days)
+}

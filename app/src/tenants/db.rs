@@ -155,3 +155,26 @@ pub async fn select_platform_counts(tx: &mut PlatformTx) -> Result<(i64, i64, i6
     .await?;
     Ok((row.tenants, row.active, row.users))
 }
+
+/// How many days the tenant keeps audit entries (the pruning job honours it).
+pub async fn select_audit_retention(tx: &mut TenantTx) -> Result<Option<i32>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query_scalar!(
+        "SELECT audit_retention_days FROM tenants WHERE tenant_id = $1",
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn update_audit_retention(tx: &mut TenantTx, days: i32) -> Result<bool, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    let result = sqlx::query!(
+        "UPDATE tenants SET audit_retention_days = $2, updated_at = now() WHERE tenant_id = $1",
+        tenant_id.0,
+        days
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
