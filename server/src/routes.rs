@@ -57,11 +57,13 @@ pub fn router(state: AppState) -> Router {
             state.db.clone(),
             middleware::page_guard,
         ));
+    let rest = api::routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| router.route(path, route));
     Router::new()
+        .merge(rest)
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .route("/api/v1/permissions/check", get(api::permissions::check))
-        .route("/api/v1/audit/export", get(crate::audit_export::export))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::same_origin))

@@ -640,3 +640,18 @@ async fn tenant_admins_set_their_audit_retention(_: PgPoolOptions, options: PgCo
     assert_eq!(platform.json(), 90);
     assert!(app.audit_actions().await.iter().any(|a| a == "tenant.audit_retention"));
 }
+
+#[test]
+fn every_mounted_rest_route_declares_its_access() {
+    let mut mounted: Vec<&str> = atrium_server::api::routes().into_iter().map(|(path, _)| path).collect();
+    let mut declared: Vec<&str> = atrium_app::permissions::registry::REST_ROUTES
+        .iter()
+        .map(|(path, _)| *path)
+        .collect();
+    mounted.sort_unstable();
+    declared.sort_unstable();
+    assert_eq!(
+        mounted, declared,
+        "a /api/v1 route without a declared permission (or a stale declaration)"
+    );
+}

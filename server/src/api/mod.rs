@@ -12,6 +12,16 @@ use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// Every `/api/v1` route, mounted from this one list so a test can compare it with the declared
+/// access in `atrium_app::permissions::registry::REST_ROUTES`.
+pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes::AppState>)> {
+    use axum::routing::get;
+    vec![
+        ("/api/v1/permissions/check", get(permissions::check)),
+        ("/api/v1/audit/export", get(crate::audit_export::export)),
+    ]
+}
+
 /// An API failure: the `AppError` plus the stable code clients match on.
 pub struct ApiError(pub AppError);
 
