@@ -24,6 +24,34 @@ pub enum Account {
     Tenant(TenantId, UserId),
 }
 
+impl Account {
+    /// The audit entry about this account: its chain (tenant, or the platform's) and entity.
+    pub fn audit_event(self, action: &str, after: Option<serde_json::Value>) -> crate::audit::db::AuditEvent<'_> {
+        let (tenant_id, entity_type, id) = match self {
+            Self::Platform(id) => (None, "platform_user", id.0),
+            Self::Tenant(tenant, user) => (Some(tenant), "user", user.0),
+        };
+        crate::audit::db::AuditEvent {
+            tenant_id,
+            action,
+            entity_type,
+            entity_id: Some(id.to_string()),
+            before: None,
+            after,
+        }
+    }
+
+    /// Marks `actor` as this account acting on its own behalf (sign-in, sign-out).
+    pub fn act_as(self, actor: &mut crate::audit::db::Actor) {
+        let (kind, id) = match self {
+            Self::Platform(id) => ("platform_user", id.0),
+            Self::Tenant(_, user) => ("user", user.0),
+        };
+        actor.kind = kind;
+        actor.id = Some(id);
+    }
+}
+
 /// Accounts with this email: platform users (unless a workspace is named) and tenant users.
 pub async fn select_login_candidates(
     tx: &mut AuthTx,

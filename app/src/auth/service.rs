@@ -3,7 +3,7 @@
 use super::context::RequestMeta;
 use super::db::{self as auth_db, Account, LoginCandidate, NewSession};
 use super::password;
-use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
+use crate::audit::db::{Actor, insert_audit_event};
 use crate::db::{AuthTx, Db, TenantTx};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::t;
@@ -105,36 +105,19 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
 
 async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -> Result<bool, AppError> {
     let after = Some(serde_json::json!({ "email": email }));
+    let action = |locked: bool| if locked { "auth.locked" } else { "auth.login_failed" };
     match account {
         Account::Platform(id) => {
             let mut tx = AuthTx::begin(db).await?;
             let locked = auth_db::update_platform_user_failure(&mut tx, id).await?;
-            let action = if locked { "auth.locked" } else { "auth.login_failed" };
-            let event = AuditEvent {
-                tenant_id: None,
-                action,
-                entity_type: "platform_user",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after,
-            };
-            insert_audit_event(&mut tx, actor, event).await?;
+            insert_audit_event(&mut tx, actor, account.audit_event(action(locked), after)).await?;
             tx.commit().await?;
             Ok(locked)
         }
         Account::Tenant(tenant_id, user_id) => {
             let mut tx = TenantTx::begin(db, tenant_id).await?;
             let locked = auth_db::update_tenant_user_failure(&mut tx, user_id).await?;
-            let action = if locked { "auth.locked" } else { "auth.login_failed" };
-            let event = AuditEvent {
-                tenant_id: Some(tenant_id),
-                action,
-                entity_type: "user",
-                entity_id: Some(user_id.to_string()),
-                before: None,
-                after,
-            };
-            insert_audit_event(&mut tx, actor, event).await?;
+            insert_audit_event(&mut tx, actor, account.audit_event(action(locked), after)).await?;
             tx.commit().await?;
             Ok(locked)
         }
@@ -158,33 +141,15 @@ async fn start_session(db: &Db, account: Account, email: &str, request: &LoginRe
             let mut tx = AuthTx::begin(db).await?;
             auth_db::update_platform_user_success(&mut tx, id).await?;
             auth_db::insert_session(&mut tx, session).await?;
-            actor.kind = "platform_user";
-            actor.id = Some(id.0);
-            let event = AuditEvent {
-                tenant_id: None,
-                action: "auth.login",
-                entity_type: "platform_user",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: None,
-            };
-            insert_audit_event(&mut tx, &actor, event).await?;
+            account.act_as(&mut actor);
+            insert_audit_event(&mut tx, &actor, account.audit_event("auth.login", None)).await?;
             tx.commit().await?;
         }
         Account::Tenant(tenant_id, user_id) => {
             let mut tx = TenantTx::begin(db, tenant_id).await?;
             auth_db::update_tenant_user_success(&mut tx, user_id).await?;
-            actor.kind = "user";
-            actor.id = Some(user_id.0);
-            let event = AuditEvent {
-                tenant_id: Some(tenant_id),
-                action: "auth.login",
-                entity_type: "user",
-                entity_id: Some(user_id.to_string()),
-                before: None,
-                after: None,
-            };
-            insert_audit_event(&mut tx, &actor, event).await?;
+            account.act_as(&mut actor);
+            insert_audit_event(&mut tx, &actor, account.audit_event("auth.login", None)).await?;
             // Sessions are not tenant rows; writing it in this transaction keeps it atomic with
             // the counter reset and the audit entry.
             auth_db::insert_session(&mut tx, session).await?;
@@ -205,37 +170,18 @@ pub async fn logout(db: &Db, token: &str, meta: &RequestMeta) -> Result<(), AppE
     };
     let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
     actor.email = email;
+    account.act_as(&mut actor);
     match account {
-        Account::Platform(id) => {
-            actor.kind = "platform_user";
-            actor.id = Some(id.0);
+        Account::Platform(_) => {
             auth_db::delete_session(&mut tx, &token_hash).await?;
-            let event = AuditEvent {
-                tenant_id: None,
-                action: "auth.logout",
-                entity_type: "platform_user",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: None,
-            };
-            insert_audit_event(&mut tx, &actor, event).await?;
+            insert_audit_event(&mut tx, &actor, account.audit_event("auth.logout", None)).await?;
             tx.commit().await?;
         }
-        Account::Tenant(tenant_id, user_id) => {
+        Account::Tenant(tenant_id, _) => {
             tx.commit().await?;
-            actor.kind = "user";
-            actor.id = Some(user_id.0);
             let mut tx = TenantTx::begin(db, tenant_id).await?;
             auth_db::delete_session(&mut tx, &token_hash).await?;
-            let event = AuditEvent {
-                tenant_id: Some(tenant_id),
-                action: "auth.logout",
-                entity_type: "user",
-                entity_id: Some(user_id.to_string()),
-                before: None,
-                after: None,
-            };
-            insert_audit_event(&mut tx, &actor, event).await?;
+            insert_audit_event(&mut tx, &actor, account.audit_event("auth.logout", None)).await?;
             tx.commit().await?;
         }
     }
