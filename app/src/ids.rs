@@ -44,4 +44,10 @@ id_type! {
     UserId;
     /// A platform administrator, outside every tenant.
     PlatformUserId;
+    /// A tenant's API key (machine access).
+    ApiKeyId;
+    /// A metric a tenant declared (by sending points for it).
+    MetricId;
+    /// One labelled series of a metric.
+    SeriesId;
 }

@@ -45,6 +45,57 @@ impl Plan {
     }
 }
 
+/// What a plan allows. Enforced by the server (API keys on creation, points on ingestion, storage
+/// by the retention jobs); the portal shows usage against these numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanQuotas {
+    /// Active (not revoked, not expired) API keys.
+    pub max_api_keys: u32,
+    /// Points accepted per UTC day; beyond it ingestion answers 429 until midnight UTC.
+    pub points_per_day: u64,
+    /// Distinct labelled series across all metrics.
+    pub max_series: u32,
+    /// Raw points are kept this many days (whole daily partitions are dropped after).
+    pub raw_retention_days: u16,
+    /// Minute and hour rollups are kept this many days.
+    pub rollup_retention_days: u16,
+}
+
+impl Plan {
+    pub fn quotas(self) -> PlanQuotas {
+        match self {
+            Self::Free => PlanQuotas {
+                max_api_keys: 3,
+                points_per_day: 1_000_000,
+                max_series: 1_000,
+                raw_retention_days: 7,
+                rollup_retention_days: 90,
+            },
+            Self::Starter => PlanQuotas {
+                max_api_keys: 10,
+                points_per_day: 10_000_000,
+                max_series: 10_000,
+                raw_retention_days: 30,
+                rollup_retention_days: 180,
+            },
+            Self::Professional => PlanQuotas {
+                max_api_keys: 25,
+                points_per_day: 100_000_000,
+                max_series: 100_000,
+                raw_retention_days: 30,
+                rollup_retention_days: 400,
+            },
+            Self::Enterprise => PlanQuotas {
+                max_api_keys: 100,
+                points_per_day: 1_000_000_000,
+                max_series: 1_000_000,
+                raw_retention_days: 90,
+                rollup_retention_days: 800,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ssr",
