@@ -8,6 +8,7 @@ pub mod components;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod live;
 pub mod ids;
 pub mod paging;
 pub mod permissions;

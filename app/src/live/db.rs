@@ -1,0 +1,18 @@
+//! Publishing live events to every replica: NOTIFY inside the writer's transaction, so listeners
+//! hear about data only once it is committed (and never about a rolled-back batch).
+
+use super::types::{CHANNEL, LiveEvent, LiveNotice, MAX_NOTICE_BYTES};
+use crate::db::TenantTx;
+
+/// Queues `event` for delivery on commit. An event too large for one NOTIFY must be replaced by
+/// the caller (e.g. by `LiveEvent::Stale`); this refuses it rather than fail the transaction.
+pub async fn notify(tx: &mut TenantTx, event: LiveEvent) -> Result<bool, sqlx::Error> {
+    let payload = match serde_json::to_string(&LiveNotice { event }) {
+        Ok(payload) if payload.len() <= MAX_NOTICE_BYTES => payload,
+        _ => return Ok(false),
+    };
+    sqlx::query!("SELECT pg_notify($1, $2)", CHANNEL, payload)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}

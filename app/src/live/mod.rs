@@ -1,0 +1,6 @@
+//! Live updates: the events the server pushes to browsers over `/ws`, how a replica publishes them
+//! to every replica (PostgreSQL NOTIFY), and the browser's connection to them.
+
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod types;
