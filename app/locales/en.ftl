@@ -317,3 +317,26 @@ audit-retention-save = Save retention
 audit-retention-saved = Retention saved.
 audit-retention-range = Choose a whole number of days from 1 to 3650.
 audit-retention-hint = Older entries are pruned hourly; a checkpoint keeps the chain verifiable.
+
+## Analytics
+valid-metric-name = Metric names use lowercase letters, digits, "_" and "." (at most 128).
+valid-metric-unknown = No metric of this name has received points yet.
+valid-metric-unit = A unit is at most 32 characters.
+valid-metric-description = A description is at most 500 characters.
+valid-range = Choose one of the listed ranges.
+valid-range-from = Enter the start as a date and time.
+valid-range-to = Enter the end as a date and time.
+valid-range-order = The end must be after the start.
+valid-range-span = A range spans at most 800 days.
+valid-bucket = Choose minute, hour or day.
+valid-bucket-too-fine = That bucket gives more than { $max } points for this range; choose a wider one.
+valid-label-filter = Write label filters as key=value, separated by commas.
+stat-avg = Average
+stat-min = Minimum
+stat-max = Maximum
+stat-p50 = p50
+stat-p95 = p95
+stat-p99 = p99
+stat-count = Count
+stat-rate = Rate (points/s)
+analytics-export-format = Choose CSV or JSON.

@@ -31,6 +31,7 @@ pub async fn run() -> anyhow::Result<()> {
     let app = routes::router(routes::AppState {
         leptos_options: options,
         db: database.db.clone(),
+        ingest: config.ingest,
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
