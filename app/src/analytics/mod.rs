@@ -2,6 +2,7 @@
 //! read as panels (percentiles, trend, forecast, anomalies) and exported.
 
 pub mod api;
+pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -13,3 +14,4 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sketch;
 pub mod types;
+pub mod views;
