@@ -27,6 +27,10 @@ pub async fn run() -> anyhow::Result<()> {
             .context("seeding the demo data")?;
     }
     let pruning = tokio::spawn(jobs::audit_pruning(database.db.clone(), jobs::AUDIT_PRUNE_INTERVAL));
+    let maintenance = tokio::spawn(jobs::analytics_maintenance(
+        database.db.clone(),
+        jobs::ANALYTICS_MAINTENANCE_INTERVAL,
+    ));
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
@@ -48,6 +52,7 @@ pub async fn run() -> anyhow::Result<()> {
     .context("serving")?;
     tracing::info!("shutting down");
     pruning.abort();
+    maintenance.abort();
     database.shutdown().await;
     Ok(())
 }

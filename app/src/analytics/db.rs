@@ -418,3 +418,21 @@ pub async fn select_rollups(
         })
         .collect())
 }
+
+/// Deletes rollups older than `before` (the plan's rollup retention), returning how many went.
+pub async fn delete_rollups_before(tx: &mut TenantTx, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    Ok(sqlx::query!("DELETE FROM rollups WHERE tenant_id = $1 AND bucket < $2", tenant, before)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// Drops every raw-point partition past its retention class; returns the names dropped.
+pub async fn drop_expired_partitions(db: &crate::db::Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+    let mut conn = crate::db::unscoped_connection(db).await?;
+    let dropped = sqlx::query_scalar!(r#"SELECT drop_expired_points_partitions($1) AS "name!""#, now)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(dropped)
+}

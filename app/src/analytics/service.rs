@@ -285,3 +285,38 @@ pub fn check_bucket(from: DateTime<Utc>, to: DateTime<Utc>, bucket: Bucket) -> R
         Ok(())
     }
 }
+
+/// What one maintenance pass did.
+#[derive(Debug, Default)]
+pub struct Maintenance {
+    pub partitions_dropped: Vec<String>,
+    pub rollups_deleted: u64,
+}
+
+/// Storage upkeep, idempotent and safe on every replica at once: creates today's and tomorrow's
+/// raw-point partitions for every plan's retention class (so ingestion rarely creates one), drops
+/// partitions past their retention, and deletes rollups past each tenant's plan retention.
+pub async fn maintain(db_pool: &Db, now: DateTime<Utc>) -> Result<Maintenance, sqlx::Error> {
+    use crate::tenants::types::Plan;
+    let days: HashSet<NaiveDate> = [now.date_naive(), (now + chrono::Duration::days(1)).date_naive()].into();
+    let mut classes: Vec<u16> = Plan::ALL.iter().map(|p| p.quotas().raw_retention_days).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    for class in classes {
+        db::ensure_partitions(db_pool, i16::try_from(class).unwrap_or(i16::MAX), &days).await?;
+    }
+    let mut report = Maintenance { partitions_dropped: db::drop_expired_partitions(db_pool, now).await?, rollups_deleted: 0 };
+    let tenants = {
+        let mut tx = crate::db::PlatformTx::begin(db_pool, crate::db::PlatformGuard::for_system_task()).await?;
+        let tenants = crate::tenants::db::select_tenant_plans(&mut tx).await?;
+        tx.commit().await?;
+        tenants
+    };
+    for (tenant_id, plan) in tenants {
+        let before = now - chrono::Duration::days(i64::from(plan.quotas().rollup_retention_days));
+        let mut tx = TenantTx::begin(db_pool, tenant_id).await?;
+        report.rollups_deleted += db::delete_rollups_before(&mut tx, before).await?;
+        tx.commit().await?;
+    }
+    Ok(report)
+}
