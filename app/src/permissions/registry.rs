@@ -64,6 +64,11 @@ declare! {
     crate::audit::api::VerifyAuditChain => Requires(AuditRead),
     crate::tenants::api::GetAuditRetention => Requires(SettingsRead),
     crate::tenants::api::SetAuditRetention => Requires(SettingsUpdate),
+    crate::api_keys::api::ListApiKeys => Requires(ApiKeysRead),
+    crate::api_keys::api::CreateApiKey => Requires(ApiKeysCreate),
+    crate::api_keys::api::RevokeApiKey => Requires(ApiKeysRevoke),
+    crate::api_keys::api::RotateApiKey => Requires(ApiKeysRotate),
+    crate::api_keys::api::UpdateIngestSigning => Requires(SettingsUpdate),
 }
 
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a

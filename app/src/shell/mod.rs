@@ -3,6 +3,7 @@
 
 pub mod home;
 
+use crate::api_keys::views::ApiKeysPage;
 use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
                     <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -169,6 +171,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::UsersRead).then(|| view! { <li><A href="/users">{t("nav-users")}</A></li> })}
                         {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
                         {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
+                        {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                     </ul>
                 </nav>
