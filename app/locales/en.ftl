@@ -317,3 +317,16 @@ audit-retention-save = Save retention
 audit-retention-saved = Retention saved.
 audit-retention-range = Choose a whole number of days from 1 to 3650.
 audit-retention-hint = Older entries are pruned hourly; a checkpoint keeps the chain verifiable.
+
+## Live updates
+live-status-connecting = Connecting…
+live-status-live = Live
+live-status-reconnecting = Reconnecting…
+live-status-offline = Offline
+live-status-retry = Next attempt in { $seconds } s (attempt { $attempt }).
+live-error-bad-command = That message was not understood.
+live-error-tenant-required = Name the tenant to watch.
+live-error-forbidden-tenant = You can only watch your own workspace.
+live-error-too-many-metrics = Watch at most { $max } metrics at a time.
+live-error-unknown-metric = One of those metrics does not exist in this workspace.
+live-error-rate-limited = Too many subscription changes; wait a few seconds.

@@ -61,6 +61,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
     let router = router(AppState {
         leptos_options: leptos_options(&config),
         db: db.clone(),
+        live: atrium_server::live::Live::new(Default::default()),
     });
     TestApp { router, db, owner }
 }

@@ -71,6 +71,7 @@ declare! {
 pub const REST_ROUTES: &[(&str, Access)] = &[
     ("/api/v1/permissions/check", Requires(RolesRead)),
     ("/api/v1/audit/export", Requires(AuditExport)),
+    ("/api/v1/live/stats", Requires(SystemMonitor)),
 ];
 
 /// The declared access of the server function at `path`, if it declared one.

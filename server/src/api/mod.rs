@@ -19,6 +19,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
     vec![
         ("/api/v1/permissions/check", get(permissions::check)),
         ("/api/v1/audit/export", get(crate::audit_export::export)),
+        ("/api/v1/live/stats", get(crate::live::stats::live_stats)),
     ]
 }
 
