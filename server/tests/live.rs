@@ -432,3 +432,57 @@ async fn shutting_down_says_going_away(_: PgPoolOptions, options: PgConnectOptio
         Some(StatusCode::SERVICE_UNAVAILABLE)
     );
 }
+
+/// The whole path: a batch ingested over HTTP through replica A is committed, its rollups are
+/// NOTIFYed, and a browser subscribed on replica B gets the new minute's values.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_point_ingested_on_one_replica_moves_a_chart_on_another(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::api_keys::api::CreateApiKey;
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let replica_a = spawn_app(options.clone()).await;
+    let replica_b = spawn_app(options).await;
+    let addr_b = replica_b.serve().await;
+    let acme = tenant(&replica_a, "acme").await;
+    let alice = replica_a.sign_in("alice@acme.test").await;
+    let issued = replica_a
+        .call(
+            CreateApiKey::PATH,
+            Some(&alice),
+            &[("name", "live test"), ("scopes[0]", "metrics:write"), ("expires_in_days", "never")],
+        )
+        .await
+        .json();
+    let key = issued["key"].as_str().expect("key").to_owned();
+    let ingest = |value: f64| {
+        Request::post("/api/v1/metrics")
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!([{"metric": "queue.depth", "value": value, "labels": {"host": "a"}}]).to_string(),
+            ))
+            .expect("request")
+    };
+    assert_eq!(replica_a.send(ingest(3.0)).await.status, StatusCode::OK);
+    let metric_id: uuid::Uuid = {
+        let mut tx = TenantTx::begin(&replica_a.db, acme).await.expect("tx");
+        sqlx::query_scalar("SELECT metric_id FROM metrics WHERE name = 'queue.depth'")
+            .fetch_one(&mut *tx)
+            .await
+            .expect("declared on first use")
+    };
+    let victor = replica_b.sign_in("victor@acme.test").await;
+    let mut on_b = connect(addr_b, &victor).await;
+    subscribe(&mut on_b, None, vec![MetricId(metric_id)]).await;
+    assert_eq!(replica_a.send(ingest(5.0)).await.status, StatusCode::OK);
+    match next_event(&mut on_b).await {
+        LiveEvent::Rollups { tenant_id, metric_id: id, buckets, .. } => {
+            assert_eq!((tenant_id, id.0), (acme, metric_id));
+            let last = buckets.last().expect("a minute");
+            // Both points may share the minute (count 2, max 5) or not (count 1, value 5).
+            assert_eq!(last.max, 5.0);
+            assert!(last.count == 1 || (last.count == 2 && last.min == 3.0), "{last:?}");
+        }
+        other => panic!("expected rollups, got {other:?}"),
+    }
+}

@@ -122,7 +122,8 @@ pub fn AnalyticsPage() -> impl IntoView {
                 let q = query.get();
                 match metrics.await {
                     Err(AppError::Validation(_)) if is_platform.get_untracked() => {
-                        view! { <TenantPicker /> }.into_any()
+                        // No tenant chosen yet: the fleet at a glance, then pick one to chart.
+                        view! { <TenantPicker /> <crate::shell::home::TenantFiguresTable /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
