@@ -406,6 +406,8 @@ mod browser {
                     state.dead_after_ms = f64::from(*heartbeat_s).max(1.0) * 3000.0;
                 }
                 LiveEvent::Subscribed { .. } => {
+                    // A new subscription starts a new run of numbers for the page.
+                    state.seqs.clear();
                     resume = std::mem::take(&mut state.resume_pending);
                 }
                 LiveEvent::Rollups { seq, metric_id, .. } | LiveEvent::Stale { seq, metric_id, .. } => {
