@@ -2,6 +2,7 @@
 //! browser (`hydrate`).
 #![recursion_limit = "256"]
 
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
@@ -10,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod live;
 pub mod paging;
 pub mod permissions;
 pub mod shell;

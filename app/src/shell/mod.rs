@@ -11,6 +11,7 @@ use crate::auth::views::LoginPage;
 use crate::components::toast::{ToastArea, Toaster};
 use crate::error::AppError;
 use crate::i18n::t;
+use crate::live::client::LiveConnection;
 use crate::paging::ListQuery;
 use crate::permissions::types::Permission;
 use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
@@ -49,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     Toaster::provide();
+    // One live connection per tab; it connects only once a page subscribes.
+    LiveConnection::provide();
     view! {
         <Stylesheet id="atrium" href="/pkg/atrium.css" />
         <Title formatter=|page: String| if page.is_empty() { t("app-name") } else { format!("{page} · {}", t("app-name")) } />
@@ -70,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
                     <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("analytics") view=crate::analytics::views::AnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -171,6 +175,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::UsersRead).then(|| view! { <li><A href="/users">{t("nav-users")}</A></li> })}
                         {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
                         {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
+                        {can(Permission::AnalyticsRead).then(|| view! { <li><A href="/analytics">{t("nav-analytics")}</A></li> })}
                         {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                     </ul>
