@@ -438,6 +438,7 @@ keys-revoke-title = Revoke “{ $name }”
 keys-revoke-warning = Requests made with { $key } are refused immediately. This cannot be undone.
 keys-revoke-confirm = Type the key prefix “{ $prefix }” to confirm
 keys-revoke-button = Revoke this key
+keys-revoke-sure = Are you sure?
 keys-revoked = API key revoked.
 keys-already-revoked = This key is already revoked.
 keys-rotate = Rotate
