@@ -107,13 +107,52 @@ fn format_value(value: Option<f64>) -> String {
     }
 }
 
+/// Everything the page shows, loaded in one resource: nested resources (the panel's inside the
+/// metric list's) could hydrate in a different order than the server rendered them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct PageData {
+    metrics: Vec<MetricSummary>,
+    /// The metric shown: the URL's, else the first one.
+    metric: String,
+    /// `None` when there is no metric to show.
+    panel: Option<Result<Panel, AppError>>,
+}
+
+async fn load_page(q: PageQuery) -> Result<PageData, AppError> {
+    let metrics = list_metrics(q.tenant).await?;
+    let metric = if q.metric.is_empty() { metrics.first().map(|m| m.name.clone()).unwrap_or_default() } else { q.metric };
+    let panel = if metrics.is_empty() {
+        None
+    } else {
+        Some(get_panel(q.tenant, metric.clone(), q.range, q.from, q.to, q.bucket, q.labels).await)
+    };
+    Ok(PageData { metrics, metric, panel })
+}
+
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| PageQuery::from_url(&params.read()));
     let user = use_current_user();
     let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
-    let metrics = Resource::new(move || query.get().tenant, list_metrics);
+    // Statistics and the table toggle change only what is drawn, not what is loaded.
+    let data = Resource::new(
+        move || {
+            let q = query.get();
+            PageQuery { stats: Vec::new(), table: false, ..q }
+        },
+        load_page,
+    );
+    let can_export = use_can(Permission::AnalyticsExport);
+    // Created here, outside the Suspend below: see `tenant_figures`.
+    let tenants = Resource::new(
+        move || is_platform.get(),
+        |platform| async move {
+            if platform { crate::tenants::api::list_tenant_options().await } else { Ok(Vec::new()) }
+        },
+    );
+    let figures =
+        crate::shell::home::tenant_figures(Signal::derive(move || is_platform.get() && query.get().tenant.is_none()));
     view! {
         <Title text=t("analytics-title") />
         <header class="page-header">
@@ -124,26 +163,32 @@ pub fn AnalyticsPage() -> impl IntoView {
         </header>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
-                let q = query.get();
-                match metrics.await {
-                    Err(AppError::Validation(_)) if is_platform.get_untracked() => {
+                let q = query.get_untracked();
+                let platform = is_platform.get_untracked();
+                match data.await {
+                    Err(AppError::Validation(_)) if platform => {
                         // No tenant chosen yet: the fleet at a glance, then pick one to chart.
-                        view! { <TenantPicker /> <crate::shell::home::TenantFiguresTable /> }.into_any()
+                        view! { <TenantPicker tenants /> <crate::shell::home::TenantFiguresTable figures /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        {is_platform.get_untracked().then(|| view! { <TenantPicker /> })}
+                    Ok(PageData { panel: None, .. }) => view! {
+                        {platform.then(|| view! { <TenantPicker tenants /> })}
                         <div class="card empty-state">
                             <h2>{t("analytics-empty-title")}</h2>
                             <p>{t("analytics-empty-body")}</p>
                             <pre class="code"><code>{INGEST_EXAMPLE}</code></pre>
                         </div>
                     }.into_any(),
-                    Ok(list) => {
-                        let metric = if q.metric.is_empty() { list[0].name.clone() } else { q.metric.clone() };
+                    Ok(PageData { metrics, metric, panel: Some(panel) }) => {
+                        let error = panel.as_ref().err().cloned();
                         view! {
-                            {is_platform.get_untracked().then(|| view! { <TenantPicker /> })}
-                            <PanelSection query metrics=list metric />
+                            {platform.then(|| view! { <TenantPicker tenants /> })}
+                            <PanelForm q=q.clone() metrics metric error=Signal::stored(error) />
+                            {match panel {
+                                Ok(panel) => view! { <PanelView panel query=q can_export /> }.into_any(),
+                                Err(AppError::Validation(_)) => ().into_any(),
+                                Err(error) => view! { <ErrorView error /> }.into_any(),
+                            }}
                         }.into_any()
                     }
                 }
@@ -154,10 +199,9 @@ pub fn AnalyticsPage() -> impl IntoView {
 
 /// Platform administrators choose the tenant whose metrics they look at.
 #[component]
-fn TenantPicker() -> impl IntoView {
+fn TenantPicker(tenants: Resource<Result<Vec<crate::tenants::types::TenantOption>, AppError>>) -> impl IntoView {
     let params = use_query_map();
     let current = move || params.read().get("tenant").unwrap_or_default();
-    let tenants = Resource::new(|| (), |_| crate::tenants::api::list_tenant_options());
     view! {
         <form method="get" action=PATH class="card inline-form" aria-label=t("analytics-tenant")>
             <div class="field">
@@ -177,46 +221,6 @@ fn TenantPicker() -> impl IntoView {
             </div>
             <button type="submit" class="button">{t("analytics-show")}</button>
         </form>
-    }
-}
-
-#[component]
-fn PanelSection(query: Memo<PageQuery>, metrics: Vec<MetricSummary>, metric: String) -> impl IntoView {
-    let q = query.get_untracked();
-    let panel = Resource::new(
-        move || {
-            let q = query.get();
-            (q.tenant, q.range, q.from, q.to, q.bucket, q.labels)
-        },
-        {
-            let metric = metric.clone();
-            move |(tenant, range, from, to, bucket, labels)| {
-                get_panel(tenant, metric.clone(), range, from, to, bucket, labels)
-            }
-        },
-    );
-    let error = RwSignal::new(None::<AppError>);
-    let can_export = use_can(Permission::AnalyticsExport);
-    view! {
-        <PanelForm q=q.clone() metrics=metrics.clone() metric=metric.clone() error=error.into() />
-        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
-            {move || Suspend::new(async move {
-                match panel.await {
-                    Err(failure) => {
-                        error.set(Some(failure.clone()));
-                        match failure {
-                            AppError::Validation(_) => ().into_any(),
-                            other => view! { <ErrorView error=other /> }.into_any(),
-                        }
-                    }
-                    Ok(data) => {
-                        error.set(None);
-                        let q = query.get_untracked();
-                        view! { <PanelView panel=data query=q can_export /> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
     }
 }
 

@@ -71,13 +71,20 @@ pub async fn get_tenant_figures() -> Result<Vec<crate::tenants::types::TenantFig
     Ok(figures)
 }
 
+/// The figures, loaded only when `wanted` (resources must be created outside any `Suspend`, or
+/// the browser may pair them with another resource's server data while hydrating).
+pub fn tenant_figures(wanted: Signal<bool>) -> Resource<Result<Vec<crate::tenants::types::TenantFigures>, AppError>> {
+    Resource::new(move || wanted.get(), |wanted| async move {
+        if wanted { get_tenant_figures().await } else { Ok(Vec::new()) }
+    })
+}
+
 #[component]
-pub fn TenantFiguresTable() -> impl IntoView {
-    let figures = Resource::new(|| (), |_| get_tenant_figures());
+pub fn TenantFiguresTable(figures: Resource<Result<Vec<crate::tenants::types::TenantFigures>, AppError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                figures.await.ok().map(|rows| view! {
+                figures.await.ok().filter(|rows| !rows.is_empty()).map(|rows| view! {
                     <section class="card tenant-figures" aria-labelledby="figures-heading">
                         <h2 id="figures-heading">{t("home-figures")}</h2>
                         <table class="data">
@@ -117,6 +124,7 @@ pub fn TenantFiguresTable() -> impl IntoView {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let can_analytics = super::use_can(crate::permissions::types::Permission::AnalyticsRead);
+    let figures = tenant_figures(can_analytics);
     let overview = Resource::new(|| (), |_| get_overview());
     view! {
         <Title text=t("home-title") />
@@ -132,7 +140,7 @@ pub fn HomePage() -> impl IntoView {
                                 <li class="figure"><span class="value">{value}</span><span class="label">{label}</span></li>
                             }).collect_view()}
                         </ul>
-                        <Show when=move || can_analytics.get()><TenantFiguresTable /></Show>
+                        <TenantFiguresTable figures />
                     }.into_any(),
                 }
             })}
