@@ -50,6 +50,53 @@ pub async fn get_panel(
     Ok(panel)
 }
 
+/// Everything the analytics page shows, in one request (one resource: nested resources can pair
+/// with the wrong server data while hydrating, and a second server call after an `.await` would
+/// run outside the request's context).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PageData {
+    pub metrics: Vec<MetricSummary>,
+    /// The metric shown: the one asked for, else the first.
+    pub metric: String,
+    /// `None` when the tenant has no metrics yet; field errors come back inside.
+    pub panel: Option<Result<Panel, AppError>>,
+}
+
+#[server]
+pub async fn get_analytics_page(
+    tenant_id: Option<TenantId>,
+    metric: String,
+    range: String,
+    from: String,
+    to: String,
+    bucket: String,
+    labels: String,
+) -> Result<PageData, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
+    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let mut tx = context.tenant_tx(tenant).await?;
+    let metrics = super::db::select_metrics(&mut tx).await?;
+    let metric = match metrics.first() {
+        Some(first) if metric.trim().is_empty() => first.name.clone(),
+        _ => metric,
+    };
+    let panel = if metrics.is_empty() {
+        None
+    } else {
+        let now = chrono::Utc::now();
+        Some(
+            match server::panel_request(&mut tx, &metric, &range, &from, &to, &bucket, &labels, now).await {
+                Ok(request) => Ok(super::service::panel(&mut tx, request).await?),
+                Err(error @ AppError::Validation(_)) => Err(error),
+                Err(other) => return Err(other),
+            },
+        )
+    };
+    tx.commit().await?;
+    Ok(PageData { metrics, metric, panel })
+}
+
 #[server]
 pub async fn update_metric(
     tenant_id: Option<TenantId>,

@@ -2,7 +2,7 @@
 //! URL, so a GET form works before hydration), see the chart with trend, forecast and anomalies,
 //! the same data as a table, and export it. New minutes arrive over `/ws` without a reload.
 
-use super::api::{UpdateMetric, get_panel, list_metrics};
+use super::api::{PageData, UpdateMetric, get_analytics_page, get_panel};
 use super::types::{Bucket, MetricSummary, Panel, PanelPoint, Stat, TimeRange};
 use crate::components::chart::Chart;
 use crate::error::AppError;
@@ -107,28 +107,6 @@ fn format_value(value: Option<f64>) -> String {
     }
 }
 
-/// Everything the page shows, loaded in one resource: nested resources (the panel's inside the
-/// metric list's) could hydrate in a different order than the server rendered them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct PageData {
-    metrics: Vec<MetricSummary>,
-    /// The metric shown: the URL's, else the first one.
-    metric: String,
-    /// `None` when there is no metric to show.
-    panel: Option<Result<Panel, AppError>>,
-}
-
-async fn load_page(q: PageQuery) -> Result<PageData, AppError> {
-    let metrics = list_metrics(q.tenant).await?;
-    let metric = if q.metric.is_empty() { metrics.first().map(|m| m.name.clone()).unwrap_or_default() } else { q.metric };
-    let panel = if metrics.is_empty() {
-        None
-    } else {
-        Some(get_panel(q.tenant, metric.clone(), q.range, q.from, q.to, q.bucket, q.labels).await)
-    };
-    Ok(PageData { metrics, metric, panel })
-}
-
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
     let params = use_query_map();
@@ -139,20 +117,29 @@ pub fn AnalyticsPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let q = query.get();
-            PageQuery { stats: Vec::new(), table: false, ..q }
+            PageQuery {
+                stats: Vec::new(),
+                table: false,
+                ..q
+            }
         },
-        load_page,
+        |q| get_analytics_page(q.tenant, q.metric, q.range, q.from, q.to, q.bucket, q.labels),
     );
     let can_export = use_can(Permission::AnalyticsExport);
     // Created here, outside the Suspend below: see `tenant_figures`.
     let tenants = Resource::new(
         move || is_platform.get(),
         |platform| async move {
-            if platform { crate::tenants::api::list_tenant_options().await } else { Ok(Vec::new()) }
+            if platform {
+                crate::tenants::api::list_tenant_options().await
+            } else {
+                Ok(Vec::new())
+            }
         },
     );
-    let figures =
-        crate::shell::home::tenant_figures(Signal::derive(move || is_platform.get() && query.get().tenant.is_none()));
+    let figures = crate::shell::home::tenant_figures(Signal::derive(move || {
+        is_platform.get() && query.get().tenant.is_none()
+    }));
     view! {
         <Title text=t("analytics-title") />
         <header class="page-header">

@@ -69,6 +69,7 @@ declare! {
     crate::tenants::api::SetAuditRetention => Requires(SettingsUpdate),
     crate::analytics::api::ListMetrics => Requires(AnalyticsRead),
     crate::analytics::api::GetPanel => Requires(AnalyticsRead),
+    crate::analytics::api::GetAnalyticsPage => Requires(AnalyticsRead),
     crate::analytics::api::UpdateMetric => Requires(AnalyticsIngest),
     crate::api_keys::api::ListApiKeys => Requires(ApiKeysRead),
     crate::api_keys::api::CreateApiKey => Requires(ApiKeysCreate),

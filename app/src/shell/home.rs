@@ -74,13 +74,22 @@ pub async fn get_tenant_figures() -> Result<Vec<crate::tenants::types::TenantFig
 /// The figures, loaded only when `wanted` (resources must be created outside any `Suspend`, or
 /// the browser may pair them with another resource's server data while hydrating).
 pub fn tenant_figures(wanted: Signal<bool>) -> Resource<Result<Vec<crate::tenants::types::TenantFigures>, AppError>> {
-    Resource::new(move || wanted.get(), |wanted| async move {
-        if wanted { get_tenant_figures().await } else { Ok(Vec::new()) }
-    })
+    Resource::new(
+        move || wanted.get(),
+        |wanted| async move {
+            if wanted {
+                get_tenant_figures().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
 }
 
 #[component]
-pub fn TenantFiguresTable(figures: Resource<Result<Vec<crate::tenants::types::TenantFigures>, AppError>>) -> impl IntoView {
+pub fn TenantFiguresTable(
+    figures: Resource<Result<Vec<crate::tenants::types::TenantFigures>, AppError>>,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
