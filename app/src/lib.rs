@@ -2,6 +2,7 @@
 //! browser (`hydrate`).
 #![recursion_limit = "256"]
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod components;

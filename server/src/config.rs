@@ -15,6 +15,8 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// `None`: seed only the private database.
     pub seed_demo: Option<bool>,
+    /// `ATRIUM_INGEST_*`: what one ingestion request may carry.
+    pub ingest: atrium_app::analytics::ingest::IngestLimits,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -45,6 +47,32 @@ impl Config {
             admin_email: var("ATRIUM_ADMIN_EMAIL").unwrap_or_else(|| "admin@atrium.local".to_owned()),
             admin_password: var("ATRIUM_ADMIN_PASSWORD"),
             seed_demo,
+            ingest: ingest_limits()?,
         })
     }
+}
+
+/// `ATRIUM_INGEST_MAX_POINTS`, `ATRIUM_INGEST_MAX_BYTES`, `ATRIUM_INGEST_MAX_AGE_HOURS` and
+/// `ATRIUM_INGEST_MAX_FUTURE_SECS`, each defaulting to `IngestLimits::default()`.
+fn ingest_limits() -> anyhow::Result<atrium_app::analytics::ingest::IngestLimits> {
+    let defaults = atrium_app::analytics::ingest::IngestLimits::default();
+    let number = |name: &str, default: i64| -> anyhow::Result<i64> {
+        match var(name) {
+            None => Ok(default),
+            Some(raw) => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("{name} must be a positive whole number, not {raw:?}")),
+        }
+    };
+    Ok(atrium_app::analytics::ingest::IngestLimits {
+        max_points: usize::try_from(number("ATRIUM_INGEST_MAX_POINTS", defaults.max_points as i64)?)?,
+        max_bytes: usize::try_from(number("ATRIUM_INGEST_MAX_BYTES", defaults.max_bytes as i64)?)?,
+        max_age: chrono::Duration::hours(number("ATRIUM_INGEST_MAX_AGE_HOURS", defaults.max_age.num_hours())?),
+        max_future: chrono::Duration::seconds(number(
+            "ATRIUM_INGEST_MAX_FUTURE_SECS",
+            defaults.max_future.num_seconds(),
+        )?),
+    })
 }

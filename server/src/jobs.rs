@@ -21,3 +21,23 @@ pub async fn audit_pruning(db: Db, interval: Duration) {
         }
     }
 }
+
+/// How often analytics storage is maintained (partitions ahead, retention behind).
+pub const ANALYTICS_MAINTENANCE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Runs `analytics::service::maintain` at start and then every `interval`.
+pub async fn analytics_maintenance(db: Db, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match atrium_app::analytics::service::maintain(&db, chrono::Utc::now()).await {
+            Ok(report) => tracing::info!(
+                dropped = ?report.partitions_dropped,
+                rollups_deleted = report.rollups_deleted,
+                "analytics maintenance done"
+            ),
+            Err(error) => tracing::error!(%error, "analytics maintenance failed"),
+        }
+    }
+}

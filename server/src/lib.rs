@@ -27,10 +27,15 @@ pub async fn run() -> anyhow::Result<()> {
             .context("seeding the demo data")?;
     }
     let pruning = tokio::spawn(jobs::audit_pruning(database.db.clone(), jobs::AUDIT_PRUNE_INTERVAL));
+    let maintenance = tokio::spawn(jobs::analytics_maintenance(
+        database.db.clone(),
+        jobs::ANALYTICS_MAINTENANCE_INTERVAL,
+    ));
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
         db: database.db.clone(),
+        ingest: config.ingest,
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -47,6 +52,7 @@ pub async fn run() -> anyhow::Result<()> {
     .context("serving")?;
     tracing::info!("shutting down");
     pruning.abort();
+    maintenance.abort();
     database.shutdown().await;
     Ok(())
 }

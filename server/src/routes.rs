@@ -22,6 +22,8 @@ const REQUEST_ID: &str = atrium_app::auth::context::REQUEST_ID_HEADER;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Size and time-window limits of `POST /api/v1/metrics`.
+    pub ingest: atrium_app::analytics::ingest::IngestLimits,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.

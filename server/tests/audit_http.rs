@@ -56,11 +56,13 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         admin_email: "admin@atrium.test".into(),
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
+        ingest: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
         leptos_options: leptos_options(&config),
         db: db.clone(),
+        ingest: Default::default(),
     });
     TestApp { router, db, owner }
 }

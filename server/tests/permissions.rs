@@ -589,10 +589,12 @@ async fn the_check_endpoint_answers_with_reasons(_: PgPoolOptions, options: PgCo
 #[sqlx::test(migrations = "../migrations")]
 async fn every_rest_route_refuses_anonymous_callers(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    for (path, _) in atrium_app::permissions::registry::REST_ROUTES {
+    use atrium_app::permissions::registry::Access;
+    for (path, access) in atrium_app::permissions::registry::REST_ROUTES {
         let reply = app.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}: {}", reply.body);
-        assert_eq!(reply.json()["error"]["code"], "unauthorized", "{path}");
+        let expected = if matches!(access, Access::ApiKey(_)) { "missing_api_key" } else { "unauthorized" };
+        assert_eq!(reply.json()["error"]["code"], expected, "{path}");
     }
 }
 

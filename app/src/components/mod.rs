@@ -1,4 +1,5 @@
 //! Domain-free UI building blocks: form fields, tables, toasts, confirmations.
+pub mod chart;
 pub mod confirm;
 pub mod form;
 pub mod table;

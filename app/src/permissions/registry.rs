@@ -15,6 +15,8 @@ pub enum Access {
     Authenticated,
     /// This permission, checked by `require`.
     Requires(Permission),
+    /// REST only: an API key (not a session) with these scopes.
+    ApiKey(&'static str),
 }
 
 macro_rules! declare {
@@ -26,7 +28,7 @@ macro_rules! declare {
     };
 }
 
-use Access::{Authenticated, Public, Requires};
+use Access::{ApiKey, Authenticated, Public, Requires};
 use Permission::*;
 
 declare! {
@@ -64,6 +66,9 @@ declare! {
     crate::audit::api::VerifyAuditChain => Requires(AuditRead),
     crate::tenants::api::GetAuditRetention => Requires(SettingsRead),
     crate::tenants::api::SetAuditRetention => Requires(SettingsUpdate),
+    crate::analytics::api::ListMetrics => Requires(AnalyticsRead),
+    crate::analytics::api::GetPanel => Requires(AnalyticsRead),
+    crate::analytics::api::UpdateMetric => Requires(AnalyticsIngest),
 }
 
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a
@@ -71,6 +76,9 @@ declare! {
 pub const REST_ROUTES: &[(&str, Access)] = &[
     ("/api/v1/permissions/check", Requires(RolesRead)),
     ("/api/v1/audit/export", Requires(AuditExport)),
+    ("/api/v1/metrics", ApiKey("metrics:read / metrics:write")),
+    ("/api/v1/metrics/{metric}/panel", ApiKey("metrics:read")),
+    ("/api/v1/analytics/export", Requires(AnalyticsExport)),
 ];
 
 /// The declared access of the server function at `path`, if it declared one.

@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
                     <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("analytics") view=crate::analytics::views::AnalyticsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -169,6 +170,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::UsersRead).then(|| view! { <li><A href="/users">{t("nav-users")}</A></li> })}
                         {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
                         {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
+                        {can(Permission::AnalyticsRead).then(|| view! { <li><A href="/analytics">{t("nav-analytics")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                     </ul>
                 </nav>

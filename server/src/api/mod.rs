@@ -1,6 +1,8 @@
 //! The versioned REST API under `/api/v1`: JSON in and out, errors as
 //! `{"error": {"code": "…", "message": "…"}}` with a stable code and the matching status.
 
+pub mod analytics_export;
+pub mod metrics;
 pub mod permissions;
 
 use atrium_app::auth::context::session_token;
@@ -19,6 +21,9 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
     vec![
         ("/api/v1/permissions/check", get(permissions::check)),
         ("/api/v1/audit/export", get(crate::audit_export::export)),
+        ("/api/v1/metrics", get(metrics::list).post(metrics::ingest_points)),
+        ("/api/v1/metrics/{metric}/panel", get(metrics::panel)),
+        ("/api/v1/analytics/export", get(analytics_export::export)),
     ]
 }
 

@@ -1,0 +1,438 @@
+//! Analytics queries: declaring metrics and series, writing points (COPY) and merging rollups on
+//! ingest, and reading rollups for panels. Everything runs in the tenant's transaction.
+
+use super::rollup::{Aggregate, Partials, RollupKey, SeriesKey};
+use super::sketch::Sketch;
+use super::types::{Bucket, MetricSummary};
+use crate::db::TenantTx;
+use crate::ids::{MetricId, SeriesId};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use uuid::Uuid;
+
+/// Declares the metrics (no-op for known names) and returns every name's id.
+pub async fn upsert_metrics(tx: &mut TenantTx, names: &[String]) -> Result<HashMap<String, MetricId>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query!(
+        "INSERT INTO metrics (tenant_id, name) SELECT $1, unnest($2::text[]) ON CONFLICT (tenant_id, name) DO NOTHING",
+        tenant,
+        names
+    )
+    .execute(&mut **tx)
+    .await?;
+    let rows = sqlx::query!(
+        r#"SELECT metric_id AS "metric_id: MetricId", name FROM metrics WHERE tenant_id = $1 AND name = ANY($2)"#,
+        tenant,
+        names
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.name, row.metric_id)).collect())
+}
+
+/// The ids of the (metric, labels) pairs that already exist.
+pub async fn select_series_ids(
+    tx: &mut TenantTx,
+    pairs: &[(MetricId, Value)],
+) -> Result<HashMap<(MetricId, Value), SeriesId>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let metric_ids: Vec<Uuid> = pairs.iter().map(|(m, _)| m.0).collect();
+    let labels: Vec<Value> = pairs.iter().map(|(_, l)| l.clone()).collect();
+    let rows = sqlx::query!(
+        r#"SELECT s.series_id AS "series_id: SeriesId", s.metric_id AS "metric_id: MetricId", s.labels
+           FROM series s
+           JOIN unnest($2::uuid[], $3::jsonb[]) AS wanted (metric_id, labels)
+             ON s.metric_id = wanted.metric_id AND s.labels = wanted.labels
+           WHERE s.tenant_id = $1"#,
+        tenant,
+        &metric_ids,
+        &labels
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|row| ((row.metric_id, row.labels), row.series_id)).collect())
+}
+
+pub async fn count_series(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM series WHERE tenant_id = $1"#, tenant)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub async fn insert_series(tx: &mut TenantTx, pairs: &[(MetricId, Value)]) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let metric_ids: Vec<Uuid> = pairs.iter().map(|(m, _)| m.0).collect();
+    let labels: Vec<Value> = pairs.iter().map(|(_, l)| l.clone()).collect();
+    sqlx::query!(
+        "INSERT INTO series (tenant_id, metric_id, labels)
+         SELECT $1, * FROM unnest($2::uuid[], $3::jsonb[])
+         ON CONFLICT (tenant_id, metric_id, labels) DO NOTHING",
+        tenant,
+        &metric_ids,
+        &labels
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Makes sure the daily partitions exist. Runs on its own connection *before* the batch's
+/// transaction: creating a partition locks the parent, and doing it inside a transaction that
+/// already wrote rows could deadlock with another batch doing the same.
+pub async fn ensure_partitions(db: &crate::db::Db, retention_days: i16, days: &HashSet<NaiveDate>) -> Result<(), sqlx::Error> {
+    let mut conn = crate::db::unscoped_connection(db).await?;
+    for day in days {
+        sqlx::query!("SELECT ensure_points_partition($1, $2)", retention_days, day)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes raw points with COPY. RLS forbids COPY FROM into the policed table itself, so the
+/// rows go into a session-private staging table first and move over with one INSERT … SELECT,
+/// which the tenant policy checks. (Neither statement can be `query!`: the temp table does not
+/// exist at compile time.)
+pub async fn copy_points(
+    tx: &mut TenantTx,
+    retention_days: i16,
+    points: &[(SeriesId, DateTime<Utc>, f64)],
+) -> Result<u64, sqlx::Error> {
+    use std::fmt::Write as _;
+    sqlx::raw_sql(
+        "DO $$ BEGIN
+           IF to_regclass('pg_temp.points_staging') IS NULL THEN
+             CREATE TEMP TABLE points_staging (series_id uuid, ts timestamptz, value float8) ON COMMIT DELETE ROWS;
+           END IF;
+         END $$",
+    )
+    .execute(&mut **tx)
+    .await?;
+    let mut text = String::with_capacity(points.len() * 72);
+    for (series_id, ts, value) in points {
+        // Debug formatting of f64 round-trips exactly and uses exponents for extremes.
+        let _ = writeln!(text, "{}\t{}\t{:?}", series_id.0, ts.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), value);
+    }
+    let mut copy = tx.copy_in_raw("COPY points_staging (series_id, ts, value) FROM STDIN").await?;
+    copy.send(text.into_bytes()).await?;
+    copy.finish().await?;
+    let tenant = tx.tenant_id().0;
+    let inserted = sqlx::query(
+        "INSERT INTO points (tenant_id, series_id, ts, value, retention_days)
+         SELECT $1, series_id, ts, value, $2 FROM points_staging",
+    )
+    .bind(tenant)
+    .bind(retention_days)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    sqlx::raw_sql("TRUNCATE points_staging").execute(&mut **tx).await?;
+    Ok(inserted)
+}
+
+fn resolution_from(seconds: i32) -> Bucket {
+    if seconds == 3_600 { Bucket::Hour } else { Bucket::Minute }
+}
+
+/// Merges the batch's partials into the stored rollups and returns every touched row's new
+/// state. New rows are inserted as they are; existing rows are locked in key order, merged in
+/// Rust (sketches cannot be merged in SQL) and updated.
+pub async fn merge_rollups(tx: &mut TenantTx, partials: Partials) -> Result<BTreeMap<RollupKey, Aggregate>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let mut merged = partials.0;
+    let columns = Columns::of(&merged);
+    let inserted = sqlx::query!(
+        r#"INSERT INTO rollups (tenant_id, metric_id, resolution_s, series_id, bucket, count, sum, min, max, sketch)
+           SELECT $1, * FROM unnest($2::uuid[], $3::int4[], $4::uuid[], $5::timestamptz[], $6::int8[],
+                                    $7::float8[], $8::float8[], $9::float8[], $10::bytea[])
+           ON CONFLICT (tenant_id, metric_id, resolution_s, series_id, bucket) DO NOTHING
+           RETURNING metric_id, resolution_s, series_id, bucket"#,
+        tenant,
+        &columns.metric_ids,
+        &columns.resolutions,
+        &columns.series_ids,
+        &columns.buckets,
+        &columns.counts,
+        &columns.sums,
+        &columns.mins,
+        &columns.maxes,
+        &columns.sketches
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let inserted: HashSet<RollupKey> = inserted
+        .into_iter()
+        .map(|row| RollupKey {
+            metric_id: MetricId(row.metric_id),
+            resolution: resolution_from(row.resolution_s),
+            series: SeriesKey::from_uuid(row.series_id),
+            bucket: row.bucket,
+        })
+        .collect();
+    let existing: BTreeMap<RollupKey, Aggregate> = merged
+        .iter()
+        .filter(|(key, _)| !inserted.contains(key))
+        .map(|(key, aggregate)| (*key, aggregate.clone()))
+        .collect();
+    if existing.is_empty() {
+        return Ok(merged);
+    }
+    let keys = Columns::of(&existing);
+    let stored = sqlx::query!(
+        r#"SELECT r.metric_id, r.resolution_s, r.series_id, r.bucket, r.count, r.sum, r.min, r.max, r.sketch
+           FROM rollups r
+           JOIN unnest($2::uuid[], $3::int4[], $4::uuid[], $5::timestamptz[]) AS k (metric_id, resolution_s, series_id, bucket)
+             ON r.metric_id = k.metric_id AND r.resolution_s = k.resolution_s
+            AND r.series_id = k.series_id AND r.bucket = k.bucket
+           WHERE r.tenant_id = $1
+           ORDER BY r.metric_id, r.resolution_s, r.series_id, r.bucket
+           FOR UPDATE OF r"#,
+        tenant,
+        &keys.metric_ids,
+        &keys.resolutions,
+        &keys.series_ids,
+        &keys.buckets
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut updated = BTreeMap::new();
+    for row in stored {
+        let key = RollupKey {
+            metric_id: MetricId(row.metric_id),
+            resolution: resolution_from(row.resolution_s),
+            series: SeriesKey::from_uuid(row.series_id),
+            bucket: row.bucket,
+        };
+        let mut total = Aggregate {
+            count: u64::try_from(row.count).unwrap_or(0),
+            sum: row.sum,
+            min: row.min,
+            max: row.max,
+            sketch: Sketch::decode(&row.sketch),
+        };
+        if let Some(partial) = merged.get(&key) {
+            total.merge(partial);
+        }
+        merged.insert(key, total.clone());
+        updated.insert(key, total);
+    }
+    let columns = Columns::of(&updated);
+    sqlx::query!(
+        "UPDATE rollups r SET count = u.count, sum = u.sum, min = u.min, max = u.max, sketch = u.sketch
+         FROM unnest($2::uuid[], $3::int4[], $4::uuid[], $5::timestamptz[], $6::int8[],
+                     $7::float8[], $8::float8[], $9::float8[], $10::bytea[])
+              AS u (metric_id, resolution_s, series_id, bucket, count, sum, min, max, sketch)
+         WHERE r.tenant_id = $1 AND r.metric_id = u.metric_id AND r.resolution_s = u.resolution_s
+           AND r.series_id = u.series_id AND r.bucket = u.bucket",
+        tenant,
+        &columns.metric_ids,
+        &columns.resolutions,
+        &columns.series_ids,
+        &columns.buckets,
+        &columns.counts,
+        &columns.sums,
+        &columns.mins,
+        &columns.maxes,
+        &columns.sketches
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(merged)
+}
+
+/// Rollup rows as parallel arrays for `unnest`.
+struct Columns {
+    metric_ids: Vec<Uuid>,
+    resolutions: Vec<i32>,
+    series_ids: Vec<Uuid>,
+    buckets: Vec<DateTime<Utc>>,
+    counts: Vec<i64>,
+    sums: Vec<f64>,
+    mins: Vec<f64>,
+    maxes: Vec<f64>,
+    sketches: Vec<Vec<u8>>,
+}
+
+impl Columns {
+    fn of(rows: &BTreeMap<RollupKey, Aggregate>) -> Self {
+        let mut columns = Self {
+            metric_ids: Vec::with_capacity(rows.len()),
+            resolutions: Vec::with_capacity(rows.len()),
+            series_ids: Vec::with_capacity(rows.len()),
+            buckets: Vec::with_capacity(rows.len()),
+            counts: Vec::with_capacity(rows.len()),
+            sums: Vec::with_capacity(rows.len()),
+            mins: Vec::with_capacity(rows.len()),
+            maxes: Vec::with_capacity(rows.len()),
+            sketches: Vec::with_capacity(rows.len()),
+        };
+        for (key, aggregate) in rows {
+            columns.metric_ids.push(key.metric_id.0);
+            columns.resolutions.push(key.resolution.seconds() as i32);
+            columns.series_ids.push(key.series.as_uuid());
+            columns.buckets.push(key.bucket);
+            columns.counts.push(i64::try_from(aggregate.count).unwrap_or(i64::MAX));
+            columns.sums.push(aggregate.sum);
+            columns.mins.push(aggregate.min);
+            columns.maxes.push(aggregate.max);
+            columns.sketches.push(aggregate.sketch.encode());
+        }
+        columns
+    }
+}
+
+/// Points accepted today so far (UTC).
+pub async fn select_points_on(tx: &mut TenantTx, day: NaiveDate) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    Ok(sqlx::query_scalar!("SELECT points FROM usage_daily WHERE tenant_id = $1 AND day = $2", tenant, day)
+        .fetch_optional(&mut **tx)
+        .await?
+        .unwrap_or(0))
+}
+
+/// Counts a batch against the day; returns the day's new total of accepted points. Called last in
+/// the batch's transaction so the row lock is held only briefly.
+pub async fn add_usage(tx: &mut TenantTx, day: NaiveDate, points: i64, rejected: i64) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        "INSERT INTO usage_daily (tenant_id, day, points, rejected) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant_id, day) DO UPDATE
+         SET points = usage_daily.points + EXCLUDED.points, rejected = usage_daily.rejected + EXCLUDED.rejected
+         RETURNING points",
+        tenant,
+        day,
+        points,
+        rejected
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn select_metrics(tx: &mut TenantTx) -> Result<Vec<MetricSummary>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_as!(
+        MetricSummary,
+        r#"SELECT m.metric_id AS "metric_id: MetricId", m.name, m.unit, m.description, m.created_at,
+                  (SELECT count(*) FROM series s WHERE s.tenant_id = m.tenant_id AND s.metric_id = m.metric_id) AS "series!"
+           FROM metrics m WHERE m.tenant_id = $1 ORDER BY m.name"#,
+        tenant
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn select_metric_by_name(tx: &mut TenantTx, name: &str) -> Result<Option<MetricSummary>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_as!(
+        MetricSummary,
+        r#"SELECT m.metric_id AS "metric_id: MetricId", m.name, m.unit, m.description, m.created_at,
+                  (SELECT count(*) FROM series s WHERE s.tenant_id = m.tenant_id AND s.metric_id = m.metric_id) AS "series!"
+           FROM metrics m WHERE m.tenant_id = $1 AND m.name = $2"#,
+        tenant,
+        name
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Only metric ids of this tenant survive (live subscriptions are checked with it).
+pub async fn select_known_metric_ids(tx: &mut TenantTx, ids: &[MetricId]) -> Result<Vec<MetricId>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+    sqlx::query_scalar!(
+        r#"SELECT metric_id AS "metric_id: MetricId" FROM metrics WHERE tenant_id = $1 AND metric_id = ANY($2)"#,
+        tenant,
+        &ids
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn update_metric(tx: &mut TenantTx, metric_id: MetricId, unit: &str, description: &str) -> Result<bool, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let done = sqlx::query!(
+        "UPDATE metrics SET unit = $3, description = $4, updated_at = now() WHERE tenant_id = $1 AND metric_id = $2",
+        tenant,
+        metric_id.0,
+        unit,
+        description
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Series of a metric whose labels contain `filter` (a JSON object).
+pub async fn select_matching_series(tx: &mut TenantTx, metric_id: MetricId, filter: &Value) -> Result<Vec<Uuid>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        "SELECT series_id FROM series WHERE tenant_id = $1 AND metric_id = $2 AND labels @> $3",
+        tenant,
+        metric_id.0,
+        filter
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Rollup rows of the given series (the nil uuid = all series) at one resolution in `[from, to)`,
+/// each series' row separately; the caller merges per bucket.
+pub async fn select_rollups(
+    tx: &mut TenantTx,
+    metric_id: MetricId,
+    resolution: Bucket,
+    series_ids: &[Uuid],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, Aggregate)>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let rows = sqlx::query!(
+        "SELECT bucket, count, sum, min, max, sketch FROM rollups
+         WHERE tenant_id = $1 AND metric_id = $2 AND resolution_s = $3 AND series_id = ANY($4)
+           AND bucket >= $5 AND bucket < $6
+         ORDER BY bucket",
+        tenant,
+        metric_id.0,
+        resolution.seconds() as i32,
+        series_ids,
+        from,
+        to
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.bucket,
+                Aggregate {
+                    count: u64::try_from(row.count).unwrap_or(0),
+                    sum: row.sum,
+                    min: row.min,
+                    max: row.max,
+                    sketch: Sketch::decode(&row.sketch),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Deletes rollups older than `before` (the plan's rollup retention), returning how many went.
+pub async fn delete_rollups_before(tx: &mut TenantTx, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    Ok(sqlx::query!("DELETE FROM rollups WHERE tenant_id = $1 AND bucket < $2", tenant, before)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// Drops every raw-point partition past its retention class; returns the names dropped.
+pub async fn drop_expired_partitions(db: &crate::db::Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+    let mut conn = crate::db::unscoped_connection(db).await?;
+    let dropped = sqlx::query_scalar!(r#"SELECT drop_expired_points_partitions($1) AS "name!""#, now)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(dropped)
+}

@@ -1,0 +1,398 @@
+//! Parsing and validating an ingestion request body into points, before anything touches the
+//! database. Pure and synchronous so every rule is unit-tested; each refused point is reported
+//! with its index and a stable reason code, so partial acceptance is always explicit.
+
+use super::types::MetricName;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Labels a point may carry, and how big they may be.
+pub const MAX_LABELS: usize = 16;
+pub const MAX_LABEL_KEY: usize = 64;
+pub const MAX_LABEL_VALUE: usize = 128;
+
+/// Request limits (from configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct IngestLimits {
+    pub max_points: usize,
+    pub max_bytes: usize,
+    /// Points older than this (relative to the server's clock) are refused.
+    pub max_age: Duration,
+    /// Points further ahead than this are refused.
+    pub max_future: Duration,
+}
+
+impl Default for IngestLimits {
+    fn default() -> Self {
+        Self {
+            max_points: 10_000,
+            max_bytes: 1024 * 1024,
+            max_age: Duration::hours(168),
+            max_future: Duration::seconds(300),
+        }
+    }
+}
+
+/// How the body is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// `[point, …]` or `{"points": [point, …]}`.
+    Json,
+    /// One point per line (`application/x-ndjson`); a malformed line refuses only that point.
+    NdJson,
+}
+
+impl BodyFormat {
+    /// From the Content-Type header; anything that is not NDJSON is read as JSON.
+    pub fn from_content_type(content_type: Option<&str>) -> Self {
+        let essence = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/jsonlines" => {
+                Self::NdJson
+            }
+            _ => Self::Json,
+        }
+    }
+}
+
+/// A point that passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidPoint {
+    pub index: usize,
+    pub metric: MetricName,
+    pub ts: DateTime<Utc>,
+    pub value: f64,
+    /// Sorted by key, so equal label sets serialize identically.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Why one point was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    InvalidJson,
+    NotAnObject,
+    UnknownField,
+    MissingMetric,
+    InvalidMetricName,
+    MissingValue,
+    InvalidValue,
+    InvalidTimestamp,
+    TimestampTooOld,
+    TimestampInFuture,
+    InvalidLabels,
+    SeriesLimitReached,
+}
+
+impl RejectReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::NotAnObject => "not_an_object",
+            Self::UnknownField => "unknown_field",
+            Self::MissingMetric => "missing_metric",
+            Self::InvalidMetricName => "invalid_metric_name",
+            Self::MissingValue => "missing_value",
+            Self::InvalidValue => "invalid_value",
+            Self::InvalidTimestamp => "invalid_timestamp",
+            Self::TimestampTooOld => "timestamp_too_old",
+            Self::TimestampInFuture => "timestamp_in_future",
+            Self::InvalidLabels => "invalid_labels",
+            Self::SeriesLimitReached => "series_limit_reached",
+        }
+    }
+}
+
+/// One refused point, as the response lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rejection {
+    pub index: usize,
+    #[serde(rename = "code")]
+    pub reason: RejectReason,
+    pub message: String,
+}
+
+impl Rejection {
+    fn new(index: usize, reason: RejectReason, message: impl Into<String>) -> Self {
+        Self { index, reason, message: message.into() }
+    }
+}
+
+/// Why the whole request was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchError {
+    /// Syntax error in a JSON body, with its 1-based position.
+    InvalidJson { line: usize, column: usize, message: String },
+    /// JSON that is neither an array nor `{"points": [...]}`.
+    InvalidShape,
+    TooManyPoints { max: usize, got: usize },
+    Empty,
+}
+
+/// The outcome of parsing: the good points and every refused one.
+#[derive(Debug, Default)]
+pub struct ParsedBatch {
+    pub points: Vec<ValidPoint>,
+    pub rejected: Vec<Rejection>,
+}
+
+impl ParsedBatch {
+    pub fn total(&self) -> usize {
+        self.points.len() + self.rejected.len()
+    }
+}
+
+pub fn parse_batch(
+    body: &[u8],
+    format: BodyFormat,
+    limits: &IngestLimits,
+    now: DateTime<Utc>,
+) -> Result<ParsedBatch, BatchError> {
+    let items: Vec<Result<Value, Rejection>> = match format {
+        BodyFormat::Json => json_items(body)?.into_iter().map(Ok).collect(),
+        BodyFormat::NdJson => ndjson_items(body),
+    };
+    if items.is_empty() {
+        return Err(BatchError::Empty);
+    }
+    if items.len() > limits.max_points {
+        return Err(BatchError::TooManyPoints { max: limits.max_points, got: items.len() });
+    }
+    let mut batch = ParsedBatch::default();
+    for (index, item) in items.into_iter().enumerate() {
+        match item.and_then(|value| validate_point(index, value, limits, now)) {
+            Ok(point) => batch.points.push(point),
+            Err(mut rejection) => {
+                rejection.index = index;
+                batch.rejected.push(rejection);
+            }
+        }
+    }
+    Ok(batch)
+}
+
+fn json_items(body: &[u8]) -> Result<Vec<Value>, BatchError> {
+    let value: Value = serde_json::from_slice(body).map_err(|error| BatchError::InvalidJson {
+        line: error.line(),
+        column: error.column(),
+        message: error.to_string(),
+    })?;
+    match value {
+        Value::Array(items) => Ok(items),
+        Value::Object(mut object) if object.len() == 1 => match object.remove("points") {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Err(BatchError::InvalidShape),
+        },
+        _ => Err(BatchError::InvalidShape),
+    }
+}
+
+fn ndjson_items(body: &[u8]) -> Vec<Result<Value, Rejection>> {
+    body.split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .map(|(line_no, line)| {
+            serde_json::from_slice(line).map_err(|error| {
+                Rejection::new(
+                    0,
+                    RejectReason::InvalidJson,
+                    format!("line {}, column {}: {error}", line_no + 1, error.column()),
+                )
+            })
+        })
+        .collect()
+}
+
+fn validate_point(index: usize, value: Value, limits: &IngestLimits, now: DateTime<Utc>) -> Result<ValidPoint, Rejection> {
+    let reject = |reason, message: &str| Rejection::new(index, reason, message);
+    let Value::Object(object) = value else {
+        return Err(reject(RejectReason::NotAnObject, "each point must be a JSON object"));
+    };
+    if let Some(field) = object.keys().find(|k| !matches!(k.as_str(), "metric" | "ts" | "value" | "labels")) {
+        return Err(reject(
+            RejectReason::UnknownField,
+            &format!("unknown field `{field}` (expected metric, ts, value, labels)"),
+        ));
+    }
+    let metric = match object.get("metric") {
+        None | Some(Value::Null) => return Err(reject(RejectReason::MissingMetric, "`metric` is required")),
+        Some(Value::String(name)) => MetricName::parse(name)
+            .map_err(|_| reject(RejectReason::InvalidMetricName, "metric names match [a-z0-9_.]{1,128}"))?,
+        Some(_) => return Err(reject(RejectReason::InvalidMetricName, "`metric` must be a string")),
+    };
+    let value = match object.get("value") {
+        None | Some(Value::Null) => return Err(reject(RejectReason::MissingValue, "`value` is required")),
+        Some(Value::Number(number)) => number
+            .as_f64()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| reject(RejectReason::InvalidValue, "`value` must be a finite number"))?,
+        Some(_) => return Err(reject(RejectReason::InvalidValue, "`value` must be a number")),
+    };
+    let ts = match object.get("ts") {
+        None | Some(Value::Null) => now,
+        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text)
+            .map(|at| at.with_timezone(&Utc))
+            .map_err(|_| reject(RejectReason::InvalidTimestamp, "`ts` must be RFC 3339 or epoch milliseconds"))?,
+        Some(Value::Number(number)) => number
+            .as_i64()
+            .and_then(DateTime::from_timestamp_millis)
+            .ok_or_else(|| reject(RejectReason::InvalidTimestamp, "`ts` must be RFC 3339 or epoch milliseconds"))?,
+        Some(_) => return Err(reject(RejectReason::InvalidTimestamp, "`ts` must be RFC 3339 or epoch milliseconds")),
+    };
+    if ts < now - limits.max_age {
+        return Err(reject(
+            RejectReason::TimestampTooOld,
+            &format!("`ts` is more than {} hours in the past", limits.max_age.num_hours()),
+        ));
+    }
+    if ts > now + limits.max_future {
+        return Err(reject(
+            RejectReason::TimestampInFuture,
+            &format!("`ts` is more than {} seconds in the future", limits.max_future.num_seconds()),
+        ));
+    }
+    let labels = match object.get("labels") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(Value::Object(map)) => parse_labels(map).map_err(|message| reject(RejectReason::InvalidLabels, &message))?,
+        Some(_) => return Err(reject(RejectReason::InvalidLabels, "`labels` must be an object of strings")),
+    };
+    Ok(ValidPoint { index, metric, ts, value, labels })
+}
+
+fn parse_labels(map: &serde_json::Map<String, Value>) -> Result<BTreeMap<String, String>, String> {
+    if map.len() > MAX_LABELS {
+        return Err(format!("at most {MAX_LABELS} labels"));
+    }
+    map.iter()
+        .map(|(key, value)| {
+            if !valid_label_key(key) {
+                return Err(format!("label keys match [a-zA-Z_][a-zA-Z0-9_]{{0,{}}}", MAX_LABEL_KEY - 1));
+            }
+            match value {
+                Value::String(text) if text.chars().count() <= MAX_LABEL_VALUE => Ok((key.clone(), text.clone())),
+                Value::String(_) => Err(format!("label values are at most {MAX_LABEL_VALUE} characters")),
+                _ => Err(format!("label `{key}` must be a string")),
+            }
+        })
+        .collect()
+}
+
+/// `[a-zA-Z_][a-zA-Z0-9_]{0,63}`, as Prometheus label names.
+pub fn valid_label_key(key: &str) -> bool {
+    let mut bytes = key.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && key.len() <= MAX_LABEL_KEY
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z").expect("valid").with_timezone(&Utc)
+    }
+
+    fn parse(body: &str) -> Result<ParsedBatch, BatchError> {
+        parse_batch(body.as_bytes(), BodyFormat::Json, &IngestLimits::default(), now())
+    }
+
+    fn reasons(batch: &ParsedBatch) -> Vec<(usize, &'static str)> {
+        batch.rejected.iter().map(|r| (r.index, r.reason.code())).collect()
+    }
+
+    #[test]
+    fn accepts_both_json_shapes_and_both_timestamp_forms() {
+        let body = r#"{"points":[
+            {"metric":"cpu.load","value":1.5,"ts":"2026-11-21T11:59:00Z","labels":{"host":"a"}},
+            {"metric":"cpu.load","value":2,"ts":1795262340000},
+            {"metric":"cpu.load","value":-3.25}
+        ]}"#;
+        let batch = parse(body).expect("valid batch");
+        assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+        assert_eq!(batch.points.len(), 3);
+        assert_eq!(batch.points[0].labels.get("host").map(String::as_str), Some("a"));
+        assert_eq!(batch.points[1].ts.timestamp_millis(), 1_795_262_340_000);
+        assert_eq!(batch.points[2].ts, now(), "ts defaults to now");
+        let array = parse(r#"[{"metric":"x","value":1}]"#).expect("bare array");
+        assert_eq!(array.points.len(), 1);
+    }
+
+    #[test]
+    fn each_bad_point_is_listed_with_its_index_and_reason() {
+        let body = r#"[
+            {"metric":"ok","value":1},
+            {"metric":"Bad Name","value":1},
+            {"value":1},
+            {"metric":"x"},
+            {"metric":"x","value":"12"},
+            {"metric":"x","value":1,"ts":"yesterday"},
+            {"metric":"x","value":1,"ts":"2026-11-01T00:00:00Z"},
+            {"metric":"x","value":1,"ts":"2026-11-21T12:30:00Z"},
+            {"metric":"x","value":1,"labels":{"bad-key":"v"}},
+            {"metric":"x","value":1,"labels":{"k":5}},
+            {"metric":"x","value":1,"valeu":2},
+            7,
+            {"metric":"ok","value":2}
+        ]"#;
+        let batch = parse(body).expect("valid JSON");
+        assert_eq!(batch.points.iter().map(|p| p.index).collect::<Vec<_>>(), vec![0, 12]);
+        assert_eq!(
+            reasons(&batch),
+            vec![
+                (1, "invalid_metric_name"),
+                (2, "missing_metric"),
+                (3, "missing_value"),
+                (4, "invalid_value"),
+                (5, "invalid_timestamp"),
+                (6, "timestamp_too_old"),
+                (7, "timestamp_in_future"),
+                (8, "invalid_labels"),
+                (9, "invalid_labels"),
+                (10, "unknown_field"),
+                (11, "not_an_object"),
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_report_their_position() {
+        let error = parse("[\n  {\"metric\": \"x\", \"value\": 1,}\n]").expect_err("trailing comma");
+        match error {
+            BatchError::InvalidJson { line, column, .. } => assert_eq!((line, column), (2, 32)),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(parse(r#"{"metric":"x"}"#).expect_err("object"), BatchError::InvalidShape);
+        assert_eq!(parse("[]").expect_err("empty"), BatchError::Empty);
+    }
+
+    #[test]
+    fn too_many_points_is_refused_whole() {
+        let limits = IngestLimits { max_points: 2, ..IngestLimits::default() };
+        let body = r#"[{"metric":"x","value":1},{"metric":"x","value":1},{"metric":"x","value":1}]"#;
+        let error = parse_batch(body.as_bytes(), BodyFormat::Json, &limits, now()).expect_err("3 > 2");
+        assert_eq!(error, BatchError::TooManyPoints { max: 2, got: 3 });
+    }
+
+    #[test]
+    fn ndjson_refuses_only_the_malformed_line() {
+        let body = "{\"metric\":\"x\",\"value\":1}\n\n{oops\n{\"metric\":\"x\",\"value\":3}\n";
+        let batch = parse_batch(body.as_bytes(), BodyFormat::NdJson, &IngestLimits::default(), now()).expect("ok");
+        assert_eq!(batch.points.len(), 2);
+        assert_eq!(reasons(&batch), vec![(1, "invalid_json")]);
+        assert!(batch.rejected[0].message.starts_with("line 3"), "{}", batch.rejected[0].message);
+        assert_eq!(BodyFormat::from_content_type(Some("application/x-ndjson; charset=utf-8")), BodyFormat::NdJson);
+        assert_eq!(BodyFormat::from_content_type(Some("application/json")), BodyFormat::Json);
+    }
+
+    #[test]
+    fn label_keys_follow_prometheus_rules() {
+        assert!(valid_label_key("host"));
+        assert!(valid_label_key("_x9"));
+        assert!(!valid_label_key("9x"));
+        assert!(!valid_label_key(""));
+        assert!(!valid_label_key(&"k".repeat(65)));
+    }
+}

@@ -1,0 +1,128 @@
+//! A chart container: server-rendered as an empty, labelled box; in the browser ECharts draws
+//! the charming `Chart` into it and redraws whenever the chart signal changes. ECharts' script
+//! (about 1 MB) is loaded on first use, so pages without charts never fetch it.
+
+use leptos::prelude::*;
+
+/// Where `xtask` puts ECharts' minified build.
+pub const ECHARTS_SRC: &str = "/pkg/echarts.min.js";
+
+#[component]
+pub fn Chart(
+    /// Unique in the page; ECharts finds the container by it.
+    id: String,
+    /// What the chart shows, for screen readers (the data table beside it has the numbers).
+    label: Signal<String>,
+    chart: Signal<charming::Chart>,
+    #[prop(default = 360)] height: u32,
+) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let element_id = id.clone();
+        let ready = RwSignal::new(false);
+        Effect::new(move |_| browser::ensure_echarts(ready));
+        Effect::new(move |_| {
+            let chart = chart.get();
+            if ready.get() {
+                browser::draw(&element_id, height, &chart);
+            }
+        });
+        let element_id = id.clone();
+        on_cleanup(move || browser::dispose(&element_id));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = chart;
+    view! {
+        <div id=id class="chart" role="img" aria-label=move || label.get() style=format!("block-size: {height}px")></div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! ECharts through charming's wasm renderer, plus the two calls it does not wrap.
+    use charming::WasmRenderer;
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        type Instance;
+        #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
+        fn instance_of(element: &web_sys::Element) -> Option<Instance>;
+        #[wasm_bindgen(method, js_name = setOption)]
+        fn set_option(this: &Instance, option: JsValue, not_merge: bool);
+        #[wasm_bindgen(method)]
+        fn dispose(this: &Instance);
+        #[wasm_bindgen(method)]
+        fn resize(this: &Instance);
+    }
+
+    fn echarts_loaded() -> bool {
+        web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("echarts")).ok())
+            .is_some_and(|v| !v.is_undefined())
+    }
+
+    /// Sets `ready` once `window.echarts` exists, adding the script tag if no one has yet.
+    pub fn ensure_echarts(ready: RwSignal<bool>) {
+        if echarts_loaded() {
+            ready.set(true);
+            return;
+        }
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let script = match document.get_element_by_id("echarts-script") {
+            Some(existing) => existing,
+            None => {
+                let Ok(element) = document.create_element("script") else { return };
+                let _ = element.set_attribute("id", "echarts-script");
+                let _ = element.set_attribute("src", super::ECHARTS_SRC);
+                if let Some(head) = document.head() {
+                    let _ = head.append_child(&element);
+                }
+                element
+            }
+        };
+        let onload = Closure::<dyn FnMut()>::new(move || ready.set(true));
+        let _ = script.add_event_listener_with_callback("load", onload.as_ref().unchecked_ref());
+        // Lives as long as the page: a chart may mount again later and wait on the same tag.
+        onload.forget();
+        if echarts_loaded() {
+            ready.set(true);
+        }
+    }
+
+    pub fn draw(id: &str, height: u32, chart: &charming::Chart) {
+        let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
+            return;
+        };
+        match instance_of(&element) {
+            // Replace, not merge: series come and go with the chosen statistics.
+            Some(instance) => match serde_wasm_bindgen::to_value(chart) {
+                Ok(option) => {
+                    instance.set_option(option, true);
+                    instance.resize();
+                }
+                Err(error) => leptos::logging::error!("chart option: {error}"),
+            },
+            None => {
+                if let Err(error) = WasmRenderer::new_opt(None, Some(height)).render(id, chart) {
+                    leptos::logging::error!("chart: {error:?}");
+                }
+            }
+        }
+    }
+
+    pub fn dispose(id: &str) {
+        if !echarts_loaded() {
+            return;
+        }
+        if let Some(instance) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|element| instance_of(&element))
+        {
+            instance.dispose();
+        }
+    }
+}

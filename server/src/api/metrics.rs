@@ -1,0 +1,213 @@
+//! The metrics REST API, authenticated by API key (`Authorization: Bearer atr_…`):
+//! `POST /api/v1/metrics` ingests a batch, `GET /api/v1/metrics` lists the tenant's metrics and
+//! `GET /api/v1/metrics/{metric}/panel` reads one panel. Every error is JSON with a stable code.
+
+use crate::routes::AppState;
+use atrium_app::analytics::ingest::{BatchError, BodyFormat, IngestLimits, parse_batch};
+use atrium_app::analytics::service::{IngestError, ingest};
+use atrium_app::api_keys::auth::{KeyAuthError, KeyPrincipal, authenticate};
+use atrium_app::api_keys::types::ApiKeyScope;
+use atrium_app::db::{Db, TenantTx};
+use atrium_app::error::AppError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// A REST error with its stable code; `extra` adds fields (positions, rejected points).
+pub fn json_error(status: StatusCode, code: &str, message: impl Into<String>, extra: Value) -> Response {
+    let mut error = json!({ "code": code, "message": message.into() });
+    if let (Value::Object(error), Value::Object(extra)) = (&mut error, extra) {
+        error.extend(extra);
+    }
+    (status, Json(json!({ "error": error }))).into_response()
+}
+
+fn key_error(error: KeyAuthError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let mut response = json_error(status, error.code(), error.message(), Value::Null);
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"atrium\""));
+    }
+    response
+}
+
+fn app_error(error: AppError) -> Response {
+    crate::api::ApiError(error).into_response()
+}
+
+async fn key_with(db: &Db, headers: &HeaderMap, scope: ApiKeyScope) -> Result<KeyPrincipal, Response> {
+    let principal = authenticate(db, headers).await.map_err(key_error)?;
+    principal.require(scope).map_err(key_error)?;
+    Ok(principal)
+}
+
+/// `POST /api/v1/metrics`.
+pub async fn ingest_points(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let principal = match key_with(&state.db, &parts.headers, ApiKeyScope::MetricsWrite).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let limits = state.ingest;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limits.max_bytes) {
+        return too_large(limits.max_bytes);
+    }
+    let body: Bytes = match axum::body::to_bytes(body, limits.max_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => return too_large(limits.max_bytes),
+    };
+    let now = Utc::now();
+    if let Err(error) = principal.verify_signature(&parts.headers, &body, now) {
+        return key_error(error);
+    }
+    let format = BodyFormat::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
+    // Points older than the plan keeps raw data would only land in partitions about to go.
+    let retention = chrono::Duration::days(i64::from(principal.plan.quotas().raw_retention_days));
+    let limits = IngestLimits { max_age: limits.max_age.min(retention), ..limits };
+    let batch = match parse_batch(&body, format, &limits, now) {
+        Ok(batch) => batch,
+        Err(error) => return batch_error(error),
+    };
+    let total = batch.total();
+    match ingest(&state.db, principal.tenant_id, principal.plan, batch, now).await {
+        Ok(report) if report.accepted == 0 => json_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_points",
+            format!("none of the {total} points was accepted"),
+            json!({ "accepted": 0, "rejected": report.rejected }),
+        ),
+        Ok(report) => {
+            let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::MULTI_STATUS };
+            (status, Json(json!({ "accepted": report.accepted, "rejected": report.rejected }))).into_response()
+        }
+        Err(IngestError::QuotaExceeded { quota, retry_after_s }) => {
+            let mut response = json_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "quota_exceeded",
+                format!("the plan's daily quota of {quota} points is used up; it resets at midnight UTC"),
+                json!({ "retry_after_s": retry_after_s }),
+            );
+            if let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(IngestError::Database(error)) => {
+            tracing::error!(%error, "ingestion failed");
+            app_error(AppError::Internal)
+        }
+    }
+}
+
+fn too_large(max_bytes: usize) -> Response {
+    json_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the body is larger than {max_bytes} bytes"),
+        json!({ "max_bytes": max_bytes }),
+    )
+}
+
+fn batch_error(error: BatchError) -> Response {
+    match error {
+        BatchError::InvalidJson { line, column, message } => json_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not valid JSON: {message}"),
+            json!({ "line": line, "column": column }),
+        ),
+        BatchError::InvalidShape => json_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "send an array of points or {\"points\": [...]}",
+            Value::Null,
+        ),
+        BatchError::Empty => json_error(StatusCode::BAD_REQUEST, "empty_batch", "the batch has no points", Value::Null),
+        BatchError::TooManyPoints { max, got } => json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_points",
+            format!("a batch holds at most {max} points; this one has {got}"),
+            json!({ "max_points": max }),
+        ),
+    }
+}
+
+/// `GET /api/v1/metrics`.
+pub async fn list(State(db): State<Db>, headers: HeaderMap) -> Response {
+    let principal = match key_with(&db, &headers, ApiKeyScope::MetricsRead).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let result = async {
+        let mut tx = TenantTx::begin(&db, principal.tenant_id).await?;
+        let metrics = atrium_app::analytics::db::select_metrics(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(metrics)
+    }
+    .await;
+    match result {
+        Ok(metrics) => Json(json!({ "metrics": metrics })).into_response(),
+        Err(error) => app_error(error.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PanelParams {
+    #[serde(default)]
+    range: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    bucket: String,
+    #[serde(default)]
+    labels: String,
+}
+
+/// `GET /api/v1/metrics/{metric}/panel?range=…&bucket=…&labels=…`.
+pub async fn panel(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(metric): Path<String>,
+    Query(params): Query<PanelParams>,
+) -> Response {
+    let principal = match key_with(&db, &headers, ApiKeyScope::MetricsRead).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let result = async {
+        let mut tx = TenantTx::begin(&db, principal.tenant_id).await?;
+        let request = atrium_app::analytics::api::server::panel_request(
+            &mut tx,
+            &metric,
+            &params.range,
+            &params.from,
+            &params.to,
+            &params.bucket,
+            &params.labels,
+            Utc::now(),
+        )
+        .await?;
+        let panel = atrium_app::analytics::service::panel(&mut tx, request).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(panel)
+    }
+    .await;
+    match result {
+        Ok(panel) => Json(panel).into_response(),
+        Err(error) => app_error(error),
+    }
+}

@@ -1,0 +1,306 @@
+//! Metrics ingestion and panels over HTTP on a real database: validation and error bodies, HMAC
+//! signatures, the daily quota, rollup and percentile correctness against brute force, retention
+//! by partition, and tenant isolation of reads.
+
+mod common;
+
+use atrium_app::api_keys::api::{CreateApiKey, UpdateIngestSigning};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Reply, TestApp, spawn_app};
+use leptos::server_fn::ServerFn;
+use serde_json::{Value, json};
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+struct Key {
+    key: String,
+    signing_secret: String,
+}
+
+async fn create_key(app: &TestApp, email: &str, scopes: &[&str]) -> Key {
+    let cookie = app.sign_in(email).await;
+    let mut form = vec![("name", "test key".to_owned()), ("expires_in_days", "never".to_owned())];
+    for (i, scope) in scopes.iter().enumerate() {
+        form.push((["scopes[0]", "scopes[1]"][i], (*scope).to_owned()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = app.call(CreateApiKey::PATH, Some(&cookie), &form).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let issued = reply.json();
+    Key {
+        key: issued["key"].as_str().expect("key").to_owned(),
+        signing_secret: issued["signing_secret"].as_str().expect("signing secret").to_owned(),
+    }
+}
+
+async fn post(app: &TestApp, key: Option<&str>, content_type: &str, body: impl Into<Body>, extra: &[(&str, String)]) -> Reply {
+    let mut request = Request::post("/api/v1/metrics").header(header::CONTENT_TYPE, content_type);
+    if let Some(key) = key {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    for (name, value) in extra {
+        request = request.header(*name, value);
+    }
+    app.send(request.body(body.into()).expect("request")).await
+}
+
+async fn send_points(app: &TestApp, key: &str, points: Value) -> Reply {
+    post(app, Some(key), "application/json", points.to_string(), &[]).await
+}
+
+async fn get_with_key(app: &TestApp, key: &str, path: &str) -> Reply {
+    let request = Request::get(path).header(header::AUTHORIZATION, format!("Bearer {key}"));
+    app.send(request.body(Body::empty()).expect("request")).await
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The exact quantile by the rank DDSketch uses (⌊q·(n−1)⌋ of the sorted values).
+fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
+    sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn rollups_and_percentiles_match_brute_force(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let key = create_key(&app, "alice@acme.test", &["metrics:write", "metrics:read"]).await;
+    // All points in one minute bucket, sent in several batches so stored rollups are merged.
+    let minute = (now_ms() / 60_000 - 1) * 60_000;
+    let mut state = 17u64;
+    let mut all = Vec::new();
+    let mut host_a = Vec::new();
+    for batch in 0..5 {
+        let points: Vec<Value> = (0..400)
+            .map(|i| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let value = ((state >> 11) as f64 / (1u64 << 53) as f64 * 6.0).exp();
+                let host = if i % 3 == 0 { "a" } else { "b" };
+                all.push(value);
+                if host == "a" {
+                    host_a.push(value);
+                }
+                json!({"metric": "http.latency_ms", "value": value, "ts": minute + (batch * 400 + i) * 10,
+                       "labels": {"host": host, "region": "eu"}})
+            })
+            .collect();
+        let reply = send_points(&app, &key.key, json!({ "points": points })).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.json()["accepted"], 400);
+    }
+    for (labels, values) in [("", &mut all), ("host=a", &mut host_a)] {
+        values.sort_by(f64::total_cmp);
+        let reply = get_with_key(
+            &app,
+            &key.key,
+            &format!("/api/v1/metrics/http.latency_ms/panel?range=1h&bucket=minute&labels={labels}"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let panel = reply.json();
+        let points = panel["points"].as_array().expect("points");
+        assert_eq!(points.len(), 1, "one minute bucket: {panel}");
+        let point = &points[0];
+        assert_eq!(point["count"].as_u64(), Some(values.len() as u64), "{labels}");
+        let sum: f64 = values.iter().sum();
+        assert!((point["sum"].as_f64().expect("sum") - sum).abs() < 1e-6 * sum);
+        assert_eq!(point["min"].as_f64(), values.first().copied());
+        assert_eq!(point["max"].as_f64(), values.last().copied());
+        for (field, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
+            let exact = exact_quantile(values, q);
+            let estimate = point[field].as_f64().expect("quantile");
+            assert!(
+                (estimate - exact).abs() <= 0.01 * exact,
+                "{labels} {field}: estimate {estimate} vs exact {exact}"
+            );
+        }
+    }
+    // The hour rollup holds the same points.
+    let hourly = get_with_key(&app, &key.key, "/api/v1/metrics/http.latency_ms/panel?range=24h&bucket=hour").await;
+    let total: u64 = hourly.json()["points"].as_array().expect("points").iter().map(|p| p["count"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(total, 2_000);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_points_are_listed_and_bad_requests_get_stable_codes(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let key = create_key(&app, "alice@acme.test", &["metrics:write"]).await;
+    let reply = send_points(
+        &app,
+        &key.key,
+        json!([
+            {"metric": "cpu.load", "value": 0.5},
+            {"metric": "CPU", "value": 1},
+            {"metric": "cpu.load", "value": "high"},
+            {"metric": "cpu.load", "value": 1, "ts": "2020-01-01T00:00:00Z"},
+            {"metric": "cpu.load", "value": 1, "labels": {"9bad": "x"}},
+        ]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::MULTI_STATUS, "{}", reply.body);
+    let body = reply.json();
+    assert_eq!(body["accepted"], 1);
+    let rejected: Vec<(u64, String)> = body["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .map(|r| (r["index"].as_u64().unwrap_or(99), r["code"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert_eq!(
+        rejected,
+        vec![
+            (1, "invalid_metric_name".to_owned()),
+            (2, "invalid_value".to_owned()),
+            (3, "timestamp_too_old".to_owned()),
+            (4, "invalid_labels".to_owned()),
+        ]
+    );
+    assert!(body["rejected"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    let none = send_points(&app, &key.key, json!([{"metric": "x", "value": null}])).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(none.json()["error"]["code"], "invalid_points");
+    assert_eq!(none.json()["error"]["rejected"][0]["code"], "missing_value");
+
+    let syntax = post(&app, Some(&key.key), "application/json", "[{\"metric\": \"x\",,}]", &[]).await;
+    assert_eq!(syntax.status, StatusCode::BAD_REQUEST);
+    let error = &syntax.json()["error"];
+    assert_eq!(error["code"], "invalid_json");
+    assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(1), Some(15)));
+
+    let many: Vec<Value> = (0..10_001).map(|_| json!({"metric": "x", "value": 1})).collect();
+    let too_many = send_points(&app, &key.key, Value::Array(many)).await;
+    assert_eq!(too_many.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(too_many.json()["error"]["code"], "too_many_points");
+
+    let huge = format!("[{{\"metric\":\"x\",\"value\":1,\"labels\":{{\"k\":\"{}\"}}}}]", "v".repeat(1_100_000));
+    let too_large = post(&app, Some(&key.key), "application/json", huge, &[]).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(too_large.json()["error"]["code"], "payload_too_large");
+
+    let ndjson = "{\"metric\":\"net.rx\",\"value\":1}\nnot json\n{\"metric\":\"net.rx\",\"value\":2}\n";
+    let streamed = post(&app, Some(&key.key), "application/x-ndjson", ndjson, &[]).await;
+    assert_eq!(streamed.status, StatusCode::MULTI_STATUS, "{}", streamed.body);
+    assert_eq!(streamed.json()["accepted"], 2);
+    assert_eq!(streamed.json()["rejected"][0]["index"], 1);
+
+    let anonymous = post(&app, None, "application/json", "[]", &[]).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json()["error"]["code"], "missing_api_key");
+    let unknown = post(&app, Some("atr_abcdefgh_notarealsecret"), "application/json", "[]", &[]).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.json()["error"]["code"], "invalid_api_key");
+    let reader = create_key(&app, "alice@acme.test", &["metrics:read"]).await;
+    let refused = send_points(&app, &reader.key, json!([{"metric": "x", "value": 1}])).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.json()["error"]["code"], "missing_scope");
+    let reading = get_with_key(&app, &key.key, "/api/v1/metrics").await;
+    assert_eq!(reading.status, StatusCode::FORBIDDEN, "a write-only key cannot read");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signed_ingestion_is_enforced_when_the_tenant_requires_it(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::api_keys::auth::sign;
+    let app = spawn_app(options).await;
+    let key = create_key(&app, "alice@acme.test", &["metrics:write"]).await;
+    let body = json!([{"metric": "signed.metric", "value": 1}]).to_string();
+    let alice = app.sign_in("alice@acme.test").await;
+    let required = app.call(UpdateIngestSigning::PATH, Some(&alice), &[("required", "true")]).await;
+    assert_eq!(required.status, StatusCode::OK, "{}", required.body);
+
+    let unsigned = post(&app, Some(&key.key), "application/json", body.clone(), &[]).await;
+    assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unsigned.json()["error"]["code"], "signature_required");
+
+    let now = chrono::Utc::now().timestamp();
+    let good = vec![
+        ("x-atrium-timestamp", now.to_string()),
+        ("x-atrium-signature", sign(&key.signing_secret, now, body.as_bytes())),
+    ];
+    let signed = post(&app, Some(&key.key), "application/json", body.clone(), &good).await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+
+    let tampered = post(&app, Some(&key.key), "application/json", body.replace('1', "2"), &good).await;
+    assert_eq!(tampered.json()["error"]["code"], "invalid_signature");
+
+    let old = now - 301;
+    let stale = vec![
+        ("x-atrium-timestamp", old.to_string()),
+        ("x-atrium-signature", sign(&key.signing_secret, old, body.as_bytes())),
+    ];
+    let late = post(&app, Some(&key.key), "application/json", body, &stale).await;
+    assert_eq!(late.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(late.json()["error"]["code"], "stale_signature");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_daily_quota_answers_429_and_keeps_nothing(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options.clone()).await;
+    let key = create_key(&app, "gina@globex.test", &["metrics:write"]).await;
+    let quota = atrium_app::tenants::types::Plan::Free.quotas().points_per_day as i64;
+    let mut owner = options.connect().await.expect("owner");
+    sqlx::query(
+        "INSERT INTO usage_daily (tenant_id, day, points)
+         SELECT tenant_id, (now() AT TIME ZONE 'UTC')::date, $1 FROM tenants WHERE slug = 'globex'",
+    )
+    .bind(quota - 1)
+    .execute(&mut owner)
+    .await
+    .expect("usage");
+    let reply = send_points(&app, &key.key, json!([{"metric": "q", "value": 1}, {"metric": "q", "value": 2}])).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.body);
+    assert_eq!(reply.json()["error"]["code"], "quota_exceeded");
+    let retry: u64 = reply.headers[header::RETRY_AFTER].to_str().expect("ascii").parse().expect("seconds");
+    assert!((1..=86_400).contains(&retry));
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM points").fetch_one(&mut owner).await.expect("count");
+    assert_eq!(stored, 0, "a refused batch writes nothing");
+    let one = send_points(&app, &key.key, json!([{"metric": "q", "value": 1}])).await;
+    assert_eq!(one.status, StatusCode::OK, "the last point of the quota still fits");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn another_tenant_cannot_read_the_metrics(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let acme = create_key(&app, "alice@acme.test", &["metrics:write", "metrics:read"]).await;
+    let globex = create_key(&app, "gina@globex.test", &["metrics:read"]).await;
+    let sent = send_points(&app, &acme.key, json!([{"metric": "secret.revenue", "value": 1e6}])).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let own = get_with_key(&app, &acme.key, "/api/v1/metrics").await;
+    assert_eq!(own.json()["metrics"][0]["name"], "secret.revenue");
+    let other = get_with_key(&app, &globex.key, "/api/v1/metrics").await;
+    assert_eq!(other.json()["metrics"], json!([]));
+    let panel = get_with_key(&app, &globex.key, "/api/v1/metrics/secret.revenue/panel").await;
+    assert_eq!(panel.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", panel.body);
+    assert!(panel.body.contains("\"metric\""), "the metric is unknown to Globex: {}", panel.body);
+    // The UI's server function, as a Globex admin naming the metric: same answer.
+    let gina = app.sign_in("gina@globex.test").await;
+    let listed = app.call(atrium_app::analytics::api::ListMetrics::PATH, Some(&gina), &[]).await;
+    assert_eq!(listed.json(), json!([]));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn retention_drops_whole_expired_partitions(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options.clone()).await;
+    let key = create_key(&app, "gina@globex.test", &["metrics:write"]).await;
+    let reply = send_points(&app, &key.key, json!([{"metric": "kept", "value": 1}])).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let mut owner = options.connect().await.expect("owner");
+    let partitions = |sql: &'static str| sqlx::query_scalar::<_, String>(sql);
+    let list = "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'points_r7' ORDER BY 1";
+    let before = partitions(list).fetch_all(&mut owner).await.expect("list");
+    assert_eq!(before.len(), 1, "Globex (Free) keeps raw points 7 days: {before:?}");
+    let today_kept = partitions("SELECT drop_expired_points_partitions(now())").fetch_all(&mut owner).await.expect("drop");
+    assert!(today_kept.is_empty());
+    let dropped = partitions("SELECT drop_expired_points_partitions(now() + interval '9 days')")
+        .fetch_all(&mut owner)
+        .await
+        .expect("drop");
+    assert_eq!(dropped, before);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM points").fetch_one(&mut owner).await.expect("count");
+    assert_eq!(count, 0);
+    let rollups: i64 = sqlx::query_scalar("SELECT count(*) FROM rollups").fetch_one(&mut owner).await.expect("count");
+    assert_eq!(rollups, 4, "rollups outlive raw points");
+}
