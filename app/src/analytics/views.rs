@@ -435,6 +435,7 @@ fn MetricDetails(data: RwSignal<Panel>) -> impl IntoView {
     let panel = data.get_untracked();
     let tenant = panel.tenant_id.to_string();
     let metric_id = panel.metric.metric_id.to_string();
+    let (unit, description) = (panel.metric.unit.clone(), panel.metric.description.clone());
     view! {
         <Show when=move || can_edit.get()>
             <details class="card metric-details">
@@ -442,8 +443,8 @@ fn MetricDetails(data: RwSignal<Panel>) -> impl IntoView {
                 <ActionForm action=update>
                     <input type="hidden" name="tenant_id" value=tenant.clone() />
                     <input type="hidden" name="metric_id" value=metric_id.clone() />
-                    <crate::components::form::TextField name="unit" label=t("analytics-unit") error value=panel.metric.unit.clone() />
-                    <crate::components::form::TextField name="description" label=t("analytics-description") error value=panel.metric.description.clone() />
+                    <crate::components::form::TextField name="unit" label=t("analytics-unit") error value=unit.clone() />
+                    <crate::components::form::TextField name="description" label=t("analytics-description") error value=description.clone() />
                     <button type="submit" class="button" disabled=move || update.pending().get()>{t("analytics-save-metric")}</button>
                     <p role="status" class="muted">{move || saved().then(|| t("analytics-metric-saved"))}</p>
                 </ActionForm>

@@ -13,6 +13,9 @@ pub fn TypedConfirm(
     expected: String,
     #[prop(into)] pending: Signal<bool>,
     on_confirm: Callback<String>,
+    /// Start expanded (when the user already asked for this action, e.g. a row's button).
+    #[prop(optional)]
+    open: bool,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let matches = {
@@ -20,7 +23,7 @@ pub fn TypedConfirm(
         move || typed.get() == expected
     };
     view! {
-        <details class="danger-zone">
+        <details class="danger-zone" open=open>
             <summary>{title}</summary>
             <p>{warning}</p>
             <div class="field">

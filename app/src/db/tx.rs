@@ -7,6 +7,8 @@
 //!   only the request context hands out after a platform permission check.
 //! - `AuthTx`: sign-in bookkeeping before anyone is authenticated: reads tenants and users,
 //!   writes sessions and sign-in audit rows.
+//! - `ApiKeyTx`: finding the API key a machine request presents, before its tenant is known:
+//!   read-only, sees API keys and tenants.
 #![expect(
     clippy::disallowed_methods,
     reason = "the one module that opens transactions on the pool (clippy.toml)"
@@ -124,6 +126,24 @@ impl AuthTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin().await?;
         sqlx::query!("SELECT set_config('app.scope', 'auth', true)")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx })
+    }
+}
+
+/// A read-only transaction in the API key scope: looks a presented key up by its hash (and reads
+/// its tenant's status, plan and signing policy). Everything after that runs in the key's
+/// `TenantTx`.
+pub struct ApiKeyTx {
+    tx: Transaction<'static, Postgres>,
+}
+scoped_tx!(ApiKeyTx);
+
+impl ApiKeyTx {
+    pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin_with("BEGIN READ ONLY").await?;
+        sqlx::query!("SELECT set_config('app.scope', 'api_key', true)")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })

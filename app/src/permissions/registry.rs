@@ -69,6 +69,11 @@ declare! {
     crate::analytics::api::ListMetrics => Requires(AnalyticsRead),
     crate::analytics::api::GetPanel => Requires(AnalyticsRead),
     crate::analytics::api::UpdateMetric => Requires(AnalyticsIngest),
+    crate::api_keys::api::ListApiKeys => Requires(ApiKeysRead),
+    crate::api_keys::api::CreateApiKey => Requires(ApiKeysCreate),
+    crate::api_keys::api::RevokeApiKey => Requires(ApiKeysRevoke),
+    crate::api_keys::api::RotateApiKey => Requires(ApiKeysRotate),
+    crate::api_keys::api::UpdateIngestSigning => Requires(SettingsUpdate),
 }
 
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a

@@ -3,6 +3,7 @@
 
 pub mod home;
 
+use crate::api_keys::views::ApiKeysPage;
 use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("analytics") view=crate::analytics::views::AnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -171,6 +173,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
                         {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
                         {can(Permission::AnalyticsRead).then(|| view! { <li><A href="/analytics">{t("nav-analytics")}</A></li> })}
+                        {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                     </ul>
                 </nav>

@@ -186,3 +186,26 @@ pub async fn select_tenant_plans(tx: &mut PlatformTx) -> Result<Vec<(TenantId, P
         .await?;
     Ok(rows.into_iter().map(|row| (row.tenant_id, row.plan)).collect())
 }
+
+/// Whether the tenant refuses unsigned ingestion requests (API keys page, ingestion).
+pub async fn select_require_signed_ingest(tx: &mut TenantTx) -> Result<Option<bool>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query_scalar!(
+        "SELECT require_signed_ingest FROM tenants WHERE tenant_id = $1",
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn update_require_signed_ingest(tx: &mut TenantTx, required: bool) -> Result<bool, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    let result = sqlx::query!(
+        "UPDATE tenants SET require_signed_ingest = $2, updated_at = now() WHERE tenant_id = $1",
+        tenant_id.0,
+        required
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

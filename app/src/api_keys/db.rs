@@ -1,0 +1,258 @@
+//! API key queries. Listing and changing keys happens in the key's `TenantTx`; finding the tenant
+//! of a key for platform administrators in `PlatformTx`; authenticating a presented key in the
+//! read-only `ApiKeyTx`. No query here returns a secret hash to the browser-facing code.
+
+use super::types::{ApiKeyScope, ApiKeyStatus, ApiKeySummary};
+use crate::db::{ApiKeyTx, PlatformTx, TenantTx};
+use crate::ids::{ApiKeyId, TenantId, UserId};
+use crate::tenants::types::{Plan, TenantStatus};
+use chrono::{DateTime, Utc};
+
+/// A key row as read for listing (no secrets).
+struct SummaryRow {
+    api_key_id: uuid::Uuid,
+    name: String,
+    prefix: String,
+    scopes: Vec<String>,
+    created_at: DateTime<Utc>,
+    created_by_name: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    previous_expires_at: Option<DateTime<Utc>>,
+}
+
+impl SummaryRow {
+    fn into_summary(self, now: DateTime<Utc>) -> ApiKeySummary {
+        ApiKeySummary {
+            api_key_id: ApiKeyId(self.api_key_id),
+            name: self.name,
+            prefix: self.prefix,
+            scopes: parse_stored_scopes(&self.scopes),
+            created_at: self.created_at,
+            created_by_name: self.created_by_name,
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            status: ApiKeyStatus::at(self.revoked_at, self.expires_at, now),
+            revoked_at: self.revoked_at,
+            grace_ends_at: self
+                .previous_expires_at
+                .filter(|end| *end > now && self.revoked_at.is_none()),
+        }
+    }
+}
+
+/// Stored scope names as the enum; a name this build does not know grants nothing.
+pub fn parse_stored_scopes(names: &[String]) -> Vec<ApiKeyScope> {
+    names.iter().filter_map(|name| ApiKeyScope::parse(name).ok()).collect()
+}
+
+fn scope_names(scopes: &[ApiKeyScope]) -> Vec<String> {
+    scopes.iter().map(|scope| scope.as_str().to_owned()).collect()
+}
+
+/// The tenant's keys: active ones first, newest first within each group.
+pub async fn select_api_keys(tx: &mut TenantTx) -> Result<Vec<ApiKeySummary>, sqlx::Error> {
+    let now = Utc::now();
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT k.api_key_id, k.name, k.prefix, k.scopes, k.created_at, u.name AS "created_by_name?",
+                  k.expires_at, k.last_used_at, k.revoked_at, k.previous_expires_at
+           FROM api_keys k
+           LEFT JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.created_by
+           ORDER BY (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) DESC,
+                    k.created_at DESC, k.api_key_id"#
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|row| row.into_summary(now)).collect())
+}
+
+/// One key of the tenant, locked for the change that follows.
+pub async fn select_api_key(tx: &mut TenantTx, api_key_id: ApiKeyId) -> Result<Option<ApiKeySummary>, sqlx::Error> {
+    let now = Utc::now();
+    let row = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT k.api_key_id, k.name, k.prefix, k.scopes, k.created_at, u.name AS "created_by_name?",
+                  k.expires_at, k.last_used_at, k.revoked_at, k.previous_expires_at
+           FROM api_keys k
+           LEFT JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.created_by
+           WHERE k.api_key_id = $1
+           FOR UPDATE OF k"#,
+        api_key_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|row| row.into_summary(now)))
+}
+
+/// Keys that count against the plan's quota: neither revoked nor expired.
+pub async fn select_active_key_count(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM api_keys
+           WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"#
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Serialises key creation per tenant until the transaction ends, so two concurrent creations
+/// cannot both pass the quota check.
+pub async fn lock_key_quota(tx: &mut TenantTx) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_id();
+    sqlx::query!(
+        r#"SELECT 1 AS "locked!" FROM (SELECT pg_advisory_xact_lock(hashtextextended('api_keys:' || $1::uuid::text, 0))) AS l"#,
+        tenant.0
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct NewKeyRow<'a> {
+    pub name: &'a str,
+    pub prefix: &'a str,
+    pub secret_hash: &'a [u8],
+    pub signing_secret: &'a [u8],
+    pub scopes: &'a [ApiKeyScope],
+    pub created_by: Option<UserId>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_api_key(tx: &mut TenantTx, key: &NewKeyRow<'_>) -> Result<ApiKeyId, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let id = sqlx::query_scalar!(
+        "INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, signing_secret, scopes, created_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING api_key_id",
+        tenant.0,
+        key.name,
+        key.prefix,
+        key.secret_hash,
+        key.signing_secret,
+        &scope_names(key.scopes),
+        key.created_by.map(|id| id.0),
+        key.expires_at,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(ApiKeyId(id))
+}
+
+/// Revokes a key that is not revoked yet; its previous secret (if rotating) ends with it.
+pub async fn update_api_key_revoked(tx: &mut TenantTx, api_key_id: ApiKeyId) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE api_keys SET revoked_at = now(), previous_secret_hash = NULL, previous_expires_at = NULL,
+                previous_signing_secret = NULL
+         WHERE api_key_id = $1 AND revoked_at IS NULL",
+        api_key_id.0
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub struct RotatedKey<'a> {
+    pub prefix: &'a str,
+    pub secret_hash: &'a [u8],
+    pub signing_secret: &'a [u8],
+    /// Until when the current secret keeps working as the previous one; `None` ends it now.
+    pub previous_until: Option<DateTime<Utc>>,
+}
+
+/// Replaces the key's secret, prefix and signing secret. With a grace period the current secret
+/// and signing secret become the previous ones (replacing any earlier previous pair); without,
+/// the old key stops at once.
+pub async fn update_api_key_rotated(
+    tx: &mut TenantTx,
+    api_key_id: ApiKeyId,
+    rotated: &RotatedKey<'_>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE api_keys SET
+             previous_secret_hash = CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE secret_hash END,
+             previous_signing_secret = CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE signing_secret END,
+             previous_expires_at = $5,
+             prefix = $2, secret_hash = $3, signing_secret = $4
+         WHERE api_key_id = $1 AND revoked_at IS NULL",
+        api_key_id.0,
+        rotated.prefix,
+        rotated.secret_hash,
+        rotated.signing_secret,
+        rotated.previous_until,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Records a use, at most once a minute per key (ingestion may call many times a second).
+pub async fn update_api_key_last_used(tx: &mut TenantTx, api_key_id: ApiKeyId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE api_keys SET last_used_at = now()
+         WHERE api_key_id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')",
+        api_key_id.0
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Which tenant a key belongs to, so platform administrators can open that tenant's transaction.
+pub async fn select_api_key_tenant(tx: &mut PlatformTx, api_key_id: ApiKeyId) -> Result<Option<TenantId>, sqlx::Error> {
+    let tenant = sqlx::query_scalar!("SELECT tenant_id FROM api_keys WHERE api_key_id = $1", api_key_id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(tenant.map(TenantId))
+}
+
+/// A key found by the hash of a presented key, with what authenticating needs from its tenant.
+pub struct KeyMatch {
+    pub tenant_id: TenantId,
+    pub api_key_id: ApiKeyId,
+    pub secret_hash: Vec<u8>,
+    pub signing_secret: Vec<u8>,
+    pub previous_secret_hash: Option<Vec<u8>>,
+    pub previous_signing_secret: Option<Vec<u8>>,
+    pub previous_expires_at: Option<DateTime<Utc>>,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub tenant_status: TenantStatus,
+    pub plan: Plan,
+    pub require_signed_ingest: bool,
+}
+
+/// The key whose current or previous secret hashes to `hash` (both are unique per key, and a
+/// key's current hash never equals another's previous one: each is SHA-256 of 256 fresh bits).
+pub async fn select_key_by_hash(tx: &mut ApiKeyTx, hash: &[u8]) -> Result<Option<KeyMatch>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT k.tenant_id, k.api_key_id, k.secret_hash, k.signing_secret, k.previous_secret_hash,
+                  k.previous_signing_secret, k.previous_expires_at, k.scopes, k.expires_at, k.revoked_at,
+                  k.last_used_at, t.status AS "tenant_status: TenantStatus", t.plan AS "plan: Plan",
+                  t.require_signed_ingest
+           FROM api_keys k JOIN tenants t USING (tenant_id)
+           WHERE k.secret_hash = $1 OR k.previous_secret_hash = $1
+           LIMIT 1"#,
+        hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|row| KeyMatch {
+        tenant_id: TenantId(row.tenant_id),
+        api_key_id: ApiKeyId(row.api_key_id),
+        secret_hash: row.secret_hash,
+        signing_secret: row.signing_secret,
+        previous_secret_hash: row.previous_secret_hash,
+        previous_signing_secret: row.previous_signing_secret,
+        previous_expires_at: row.previous_expires_at,
+        scopes: row.scopes,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+        last_used_at: row.last_used_at,
+        tenant_status: row.tenant_status,
+        plan: row.plan,
+        require_signed_ingest: row.require_signed_ingest,
+    }))
+}

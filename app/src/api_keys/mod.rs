@@ -1,0 +1,14 @@
+//! API keys: machine access for one tenant (metrics ingestion, REST reads). Keys are random,
+//! shown once, stored as a SHA-256 hash, scoped, rotatable with a grace period, and come with a
+//! signing secret for optional HMAC-SHA256 request signatures (`auth.rs`).
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod types;
+pub mod views;

@@ -1,0 +1,382 @@
+//! The API keys page: the tenant's keys against its plan's quota, creating a key (shown once with
+//! its signing secret), rotating with a grace period, revoking, and the signed-ingestion switch.
+//! Platform administrators pick a tenant and may view and revoke its keys.
+
+use super::api::{CreateApiKey, RevokeApiKey, RotateApiKey, UpdateIngestSigning, list_api_keys};
+use super::types::{ApiKeyList, ApiKeyScope, ApiKeyStatus, ApiKeySummary, IssuedApiKey, KeyExpiry, RotationGrace};
+use crate::components::confirm::TypedConfirm;
+use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::toast::use_toaster;
+use crate::i18n::{t, t_args};
+use crate::ids::TenantId;
+use crate::permissions::types::Permission;
+use crate::shell::{ErrorView, format_time, use_can, use_current_user};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const PATH: &str = "/api-keys";
+
+/// `t_args` with one argument that is user text: `t_args` passes number-like values as numbers
+/// (for plurals), which would show a key named "007" as "7"; this keeps the text as typed.
+fn t_text(key: &str, arg: &str, text: &str) -> String {
+    const MARK: char = '\u{1}';
+    t_args(key, &[(arg, &MARK.to_string())]).replace(MARK, text)
+}
+
+fn tenant_param() -> Memo<Option<TenantId>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("tenant_id").and_then(|id| id.parse().ok()))
+}
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let tenant = tenant_param();
+    let user = use_current_user();
+    let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
+    let can_create = use_can(Permission::ApiKeysCreate);
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let rotate = ServerAction::<RotateApiKey>::new();
+    let signing = ServerAction::<UpdateIngestSigning>::new();
+    let keys = Resource::new(
+        move || {
+            (
+                tenant.get(),
+                is_platform.get(),
+                create.version().get(),
+                revoke.version().get(),
+                rotate.version().get(),
+                signing.version().get(),
+            )
+        },
+        |(tenant, platform, ..)| async move {
+            // A platform administrator sees nothing until a tenant is chosen.
+            if platform && tenant.is_none() {
+                Ok(None)
+            } else {
+                list_api_keys(tenant).await.map(Some)
+            }
+        },
+    );
+    // The newest key issued on this page (created or rotated), shown until dismissed. It lives
+    // only in this page's memory: a reload forgets it.
+    let issued = RwSignal::new(None::<IssuedApiKey>);
+    let revoking = RwSignal::new(None::<ApiKeySummary>);
+    let rotating = RwSignal::new(None::<ApiKeySummary>);
+    let toaster = use_toaster();
+    Effect::new(move |_| {
+        if let Some(Ok(key)) = create.value().get() {
+            issued.set(Some(key));
+            toaster.success(t("keys-created"));
+        }
+    });
+    // Rotation errors show in the rotate form itself.
+    Effect::new(move |_| {
+        if let Some(Ok(key)) = rotate.value().get() {
+            rotating.set(None);
+            issued.set(Some(key));
+            toaster.success(t("keys-rotated"));
+        }
+    });
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(_)) => {
+            revoking.set(None);
+            toaster.success(t("keys-revoked"));
+        }
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    Effect::new(move |_| match signing.value().get() {
+        Some(Ok(required)) => toaster.success(t(if required {
+            "keys-signing-on"
+        } else {
+            "keys-signing-off"
+        })),
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    let tenants = Resource::new(
+        move || is_platform.get(),
+        |platform| async move {
+            if platform {
+                crate::tenants::api::list_tenant_options().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    view! {
+        <Title text=t("keys-title") />
+        <header class="page-header"><h1>{t("keys-title")}</h1></header>
+        <Show when=move || is_platform.get()>
+            <form method="get" action=PATH class="list-controls">
+                <div class="field inline">
+                    <label for="keys-tenant">{t("field-tenant")}</label>
+                    <select id="keys-tenant" name="tenant_id">
+                        <option value="">{t("valid-tenant")}</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let chosen = tenant.get_untracked();
+                                tenants.await.into_iter().map(|o| {
+                                    let selected = Some(o.tenant_id) == chosen;
+                                    view! { <option value=o.tenant_id.to_string() selected=selected>{o.name}</option> }
+                                }).collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                </div>
+                <button type="submit" class="button">{t("keys-show")}</button>
+            </form>
+        </Show>
+        {move || issued.get().map(|key| view! { <IssuedKeyPanel issued=key on_done=Callback::new(move |()| issued.set(None)) /> })}
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match keys.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(None) => view! { <p class="muted">{t("keys-choose-tenant")}</p> }.into_any(),
+                    Ok(Some(list)) => view! { <KeyListView list revoking rotating signing /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Show when=move || !is_platform.get() && can_create.get()>
+            <CreateKeyForm action=create />
+        </Show>
+        {move || revoking.get().map(|key| view! { <RevokePanel key action=revoke on_cancel=Callback::new(move |()| revoking.set(None)) /> })}
+        {move || rotating.get().map(|key| view! { <RotatePanel key action=rotate on_cancel=Callback::new(move |()| rotating.set(None)) /> })}
+    }
+}
+
+/// Quota, signing switch and the key table.
+#[component]
+fn KeyListView(
+    list: ApiKeyList,
+    revoking: RwSignal<Option<ApiKeySummary>>,
+    rotating: RwSignal<Option<ApiKeySummary>>,
+    signing: ServerAction<UpdateIngestSigning>,
+) -> impl IntoView {
+    let can_revoke = use_can(Permission::ApiKeysRevoke).get_untracked();
+    let can_rotate = list.can_issue && use_can(Permission::ApiKeysRotate).get_untracked();
+    let can_sign = use_can(Permission::SettingsUpdate).get_untracked();
+    let quota = t_args(
+        "keys-quota",
+        &[
+            ("count", &list.active_count.to_string()),
+            ("max", &list.max_keys.to_string()),
+            ("plan", &list.plan.label()),
+        ],
+    );
+    let full = list.active_count >= list.max_keys;
+    let tenant_id = list.tenant_id;
+    let required = list.require_signed_ingest;
+    view! {
+        <p class="quota" class:full=full data-testid="key-quota">{quota}</p>
+        <section aria-labelledby="signing-heading" class="card signing">
+            <h2 id="signing-heading">{t("keys-signing-title")}</h2>
+            <div class="field checkbox">
+                <input
+                    id="require-signed"
+                    type="checkbox"
+                    prop:checked=required
+                    disabled=move || !can_sign || signing.pending().get()
+                    aria-describedby="require-signed-hint"
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        signing.dispatch(UpdateIngestSigning { tenant_id: Some(tenant_id), required: on.to_string() });
+                    }
+                />
+                <label for="require-signed">{t("keys-signing-label")}</label>
+            </div>
+            <p class="hint muted" id="require-signed-hint">{t("keys-signing-hint")}</p>
+        </section>
+        <section aria-labelledby="keys-heading">
+            <h2 id="keys-heading">{t("keys-list")}</h2>
+            {if list.keys.is_empty() {
+                view! { <p class="muted">{t("keys-none")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data keys" aria-labelledby="keys-heading">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t("field-name")}</th>
+                                <th scope="col">{t("keys-key")}</th>
+                                <th scope="col">{t("keys-scopes")}</th>
+                                <th scope="col">{t("field-created")}</th>
+                                <th scope="col">{t("keys-last-used")}</th>
+                                <th scope="col">{t("keys-expires")}</th>
+                                <th scope="col">{t("field-status")}</th>
+                                <th scope="col"><span class="visually-hidden">{t("keys-actions")}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.keys.into_iter().map(|key| view! { <KeyRow key can_revoke can_rotate revoking rotating /> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn KeyRow(
+    key: ApiKeySummary,
+    can_revoke: bool,
+    can_rotate: bool,
+    revoking: RwSignal<Option<ApiKeySummary>>,
+    rotating: RwSignal<Option<ApiKeySummary>>,
+) -> impl IntoView {
+    let active = key.status == ApiKeyStatus::Active;
+    let revocable = key.status != ApiKeyStatus::Revoked;
+    let for_revoke = key.clone();
+    let for_rotate = key.clone();
+    let revoke_label = t_text("keys-revoke-named", "name", &key.name);
+    let rotate_label = t_text("keys-rotate-named", "name", &key.name);
+    view! {
+        <tr>
+            <td>{key.name.clone()}</td>
+            <td><code data-testid="key-prefix">{key.masked()}</code></td>
+            <td>{key.scopes.iter().map(|scope| view! { <code class="chip" title=scope.label()>{scope.as_str()}</code> }).collect_view()}</td>
+            <td>
+                {format_time(key.created_at)}
+                {key.created_by_name.clone().map(|name| view! { <div class="muted small">{t_text("keys-created-by", "name", &name)}</div> })}
+            </td>
+            <td>{key.last_used_at.map(format_time).unwrap_or_else(|| t("never"))}</td>
+            <td>
+                {key.expires_at.map(format_time).unwrap_or_else(|| t("keys-expiry-never"))}
+                {key.grace_ends_at.map(|end| view! { <div class="muted small">{t_args("keys-grace-until", &[("time", &format_time(end))])}</div> })}
+            </td>
+            <td><span class=format!("badge {}", key.status.as_str())>{key.status.label()}</span></td>
+            <td class="row-actions">
+                {(active && can_rotate).then(|| view! {
+                    <button type="button" class="button" aria-label=rotate_label
+                        on:click=move |_| rotating.set(Some(for_rotate.clone()))>
+                        {t("keys-rotate")}
+                    </button>
+                })}
+                {(revocable && can_revoke).then(|| view! {
+                    <button type="button" class="button danger-outline" aria-label=revoke_label
+                        on:click=move |_| revoking.set(Some(for_revoke.clone()))>
+                        {t("keys-revoke")}
+                    </button>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn CreateKeyForm(action: ServerAction<CreateApiKey>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let scopes_error = Signal::derive(move || error.get().and_then(|e| e.field_error("scopes")));
+    view! {
+        <section aria-labelledby="create-key-heading">
+            <ActionForm action=action attr:class="card form">
+                <h2 id="create-key-heading">{t("keys-new")}</h2>
+                <FormAlert error />
+                <TextField name="name" label=t("field-name") hint=t("keys-name-hint") error required=true />
+                <fieldset class="scope-picker" class:invalid=move || scopes_error.get().is_some() aria-describedby="field-scopes-error">
+                    <legend>{t("keys-scopes")}</legend>
+                    {ApiKeyScope::ALL.into_iter().enumerate().map(|(index, scope)| view! {
+                        <label class="check-row">
+                            <input type="checkbox" name=format!("scopes[{index}]") value=scope.as_str() />
+                            " " <code>{scope.as_str()}</code> " — " {scope.label()}
+                        </label>
+                    }).collect_view()}
+                    <p class="field-error" id="field-scopes-error" role="alert" hidden=move || scopes_error.get().is_none()>
+                        {move || scopes_error.get()}
+                    </p>
+                </fieldset>
+                <SelectField name="expires_in_days" label=t("keys-expires") error options=KeyExpiry::options() selected="never" />
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("keys-create")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The new key and signing secret, shown once, with copy buttons.
+#[component]
+fn IssuedKeyPanel(issued: IssuedApiKey, on_done: Callback<()>) -> impl IntoView {
+    let name = issued.summary.name.clone();
+    view! {
+        <section class="notice issued-key" aria-labelledby="issued-heading" data-testid="issued-panel">
+            <h2 id="issued-heading">{t_text("keys-issued-title", "name", &name)}</h2>
+            <p><strong>{t("keys-issued-once")}</strong> " " {t("keys-issued-store")}</p>
+            <div class="secret-row">
+                <span class="secret-label">{t("keys-key")}</span>
+                <code class="secret" data-testid="issued-key">{issued.key.clone()}</code>
+                <CopyButton text=issued.key.clone() label=t("keys-copy-key") />
+            </div>
+            <div class="secret-row">
+                <span class="secret-label">{t("keys-signing-secret")}</span>
+                <code class="secret" data-testid="issued-signing-secret">{issued.signing_secret.clone()}</code>
+                <CopyButton text=issued.signing_secret.clone() label=t("keys-copy-signing") />
+            </div>
+            <button type="button" class="button" on:click=move |_| on_done.run(())>{t("keys-issued-done")}</button>
+        </section>
+    }
+}
+
+/// Copies `text` to the clipboard (after hydration) and says so.
+#[component]
+fn CopyButton(text: String, label: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let on_click = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            // The promise settles on its own; a refusal leaves the text selectable by hand.
+            let _ = window.navigator().clipboard().write_text(&text);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        copied.set(true);
+    };
+    view! {
+        <button type="button" class="button" on:click=on_click>
+            {move || if copied.get() { t("keys-copied") } else { label.clone() }}
+        </button>
+    }
+}
+
+#[component]
+fn RevokePanel(key: ApiKeySummary, action: ServerAction<RevokeApiKey>, on_cancel: Callback<()>) -> impl IntoView {
+    let api_key_id = key.api_key_id;
+    view! {
+        <section class="key-action" aria-labelledby="revoke-heading">
+            <h2 id="revoke-heading">{t_text("keys-revoke-title", "name", &key.name)}</h2>
+            <TypedConfirm
+                title=t("keys-revoke")
+                warning=t_text("keys-revoke-warning", "key", &key.masked())
+                prompt=t_text("keys-revoke-confirm", "prefix", &key.prefix)
+                button_label=t("keys-revoke-button")
+                expected=key.prefix.clone()
+                pending=action.pending()
+                open=true
+                on_confirm=Callback::new(move |_| { action.dispatch(RevokeApiKey { api_key_id }); })
+            />
+            <button type="button" class="button" on:click=move |_| on_cancel.run(())>{t("action-cancel")}</button>
+        </section>
+    }
+}
+
+#[component]
+fn RotatePanel(key: ApiKeySummary, action: ServerAction<RotateApiKey>, on_cancel: Callback<()>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <section class="key-action" aria-labelledby="rotate-heading">
+            <ActionForm action=action attr:class="card form">
+                <h2 id="rotate-heading">{t_text("keys-rotate-title", "name", &key.name)}</h2>
+                <p>{t("keys-rotate-explain")}</p>
+                <FormAlert error />
+                <input type="hidden" name="api_key_id" value=key.api_key_id.to_string() />
+                <SelectField name="grace" label=t("keys-grace") error options=RotationGrace::options() selected=RotationGrace::OneDay.as_str() />
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("keys-rotate-button")}</button>
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>{t("action-cancel")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
