@@ -2,5 +2,6 @@
 pub mod chart;
 pub mod confirm;
 pub mod form;
+pub mod sparkline;
 pub mod table;
 pub mod toast;

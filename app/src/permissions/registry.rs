@@ -36,6 +36,7 @@ declare! {
     crate::auth::api::Logout => Public,
     crate::auth::api::GetCurrentUser => Authenticated,
     crate::shell::home::GetOverview => Requires(UsersRead),
+    crate::shell::home::GetTenantFigures => Requires(AnalyticsRead),
     crate::tenants::api::ListTenants => Requires(TenantsRead),
     crate::tenants::api::GetTenant => Requires(TenantsRead),
     crate::tenants::api::ListTenantOptions => Requires(TenantsRead),
