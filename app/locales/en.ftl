@@ -475,3 +475,15 @@ home-points-24h = Points, last 24 h
 home-active-keys = Active keys
 home-metrics = Metrics
 home-sparkline = Points per hour over the last 24 hours for { $name }: { $total } in all
+## Live updates
+live-status-connecting = Connecting…
+live-status-live = Live
+live-status-reconnecting = Reconnecting…
+live-status-offline = Offline
+live-status-retry = Next attempt in { $seconds } s (attempt { $attempt }).
+live-error-bad-command = That message was not understood.
+live-error-tenant-required = Name the tenant to watch.
+live-error-forbidden-tenant = You can only watch your own workspace.
+live-error-too-many-metrics = Watch at most { $max } metrics at a time.
+live-error-unknown-metric = One of those metrics does not exist in this workspace.
+live-error-rate-limited = Too many subscription changes; wait a few seconds.

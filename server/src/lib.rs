@@ -8,6 +8,7 @@ pub mod config;
 pub mod database;
 pub mod health;
 pub mod jobs;
+pub mod live;
 pub mod middleware;
 pub mod routes;
 pub mod seed;
@@ -31,11 +32,14 @@ pub async fn run() -> anyhow::Result<()> {
         database.db.clone(),
         jobs::ANALYTICS_MAINTENANCE_INTERVAL,
     ));
+    let live = live::Live::new(live::LiveSettings::default());
+    let listener_task = live.start(database.db.clone());
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
         db: database.db.clone(),
         ingest: config.ingest,
+        live: live.clone(),
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -47,10 +51,21 @@ pub async fn run() -> anyhow::Result<()> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown({
+        let live = live.clone();
+        async move {
+            shutdown_signal().await;
+            // Upgraded sockets are not the server's to drain: say goodbye to them first, so
+            // browsers reconnect to another replica.
+            live.shut_down();
+        }
+    })
     .await
     .context("serving")?;
     tracing::info!("shutting down");
+    live.shut_down();
+    live.closed(std::time::Duration::from_secs(3)).await;
+    let _ = listener_task.await;
     pruning.abort();
     maintenance.abort();
     database.shutdown().await;

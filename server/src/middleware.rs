@@ -5,7 +5,7 @@ use atrium_app::auth::context::{ClientIp, session_token};
 use atrium_app::auth::service::principal_for_token;
 use atrium_app::db::Db;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -49,12 +49,20 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
 /// Refuses state-changing requests from other sites (CSRF): the Origin, or failing that
 /// Sec-Fetch-Site, must say the request came from this site.
 pub async fn same_origin(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(request).await;
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_site(request.headers()) {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        cross_site_refusal()
     }
-    let headers = request.headers();
+}
+
+/// Whether a request says it comes from this site: an `Origin` whose host is `Host`, or without
+/// `Origin`, a `Sec-Fetch-Site` other than `cross-site`. Also guards websocket upgrades, which are
+/// GETs that browsers send cross-site with cookies (and always with `Origin`).
+pub fn is_same_site(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some("null") => false,
         Some(origin) => {
             let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
@@ -64,13 +72,18 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
             .get("sec-fetch-site")
             .and_then(|v| v.to_str().ok())
             .is_none_or(|site| site != "cross-site"),
-    };
-    if origin_ok {
-        next.run(request).await
-    } else {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        (StatusCode::FORBIDDEN, axum::Json(serde_json::json!({"error": {"code": "cross_site_request", "message": "Cross-site requests are not allowed."}}))).into_response()
     }
+}
+
+/// The 403 answer to a cross-site request.
+pub fn cross_site_refusal() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        axum::Json(
+            serde_json::json!({"error": {"code": "cross_site_request", "message": "Cross-site requests are not allowed."}}),
+        ),
+    )
+        .into_response()
 }
 
 /// Removes an `x-request-id` the client sent that is not a plausible id (too long, odd

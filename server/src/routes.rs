@@ -1,7 +1,8 @@
 //! The axum router: probes, server functions, server-rendered pages and static files.
 
 use crate::config::Config;
-use crate::{api, health, middleware};
+use crate::live::Live;
+use crate::{api, health, live, middleware};
 use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
 use atrium_app::{App, shell};
@@ -24,6 +25,8 @@ pub struct AppState {
     pub db: Db,
     /// Size and time-window limits of `POST /api/v1/metrics`.
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
+    /// Live updates: the hub `/ws` connections read from (fed by this replica's listener).
+    pub live: Live,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -66,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rest)
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/ws", get(live::ws::connect))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::same_origin))

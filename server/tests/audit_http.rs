@@ -63,6 +63,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         leptos_options: leptos_options(&config),
         db: db.clone(),
         ingest: Default::default(),
+        live: atrium_server::live::Live::new(Default::default()),
     });
     TestApp { router, db, owner }
 }

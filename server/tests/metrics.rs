@@ -34,7 +34,13 @@ async fn create_key(app: &TestApp, email: &str, scopes: &[&str]) -> Key {
     }
 }
 
-async fn post(app: &TestApp, key: Option<&str>, content_type: &str, body: impl Into<Body>, extra: &[(&str, String)]) -> Reply {
+async fn post(
+    app: &TestApp,
+    key: Option<&str>,
+    content_type: &str,
+    body: impl Into<Body>,
+    extra: &[(&str, String)],
+) -> Reply {
     let mut request = Request::post("/api/v1/metrics").header(header::CONTENT_TYPE, content_type);
     if let Some(key) = key {
         request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
@@ -75,7 +81,9 @@ async fn rollups_and_percentiles_match_brute_force(_: PgPoolOptions, options: Pg
     for batch in 0..5 {
         let points: Vec<Value> = (0..400)
             .map(|i| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let value = ((state >> 11) as f64 / (1u64 << 53) as f64 * 6.0).exp();
                 let host = if i % 3 == 0 { "a" } else { "b" };
                 all.push(value);
@@ -118,8 +126,18 @@ async fn rollups_and_percentiles_match_brute_force(_: PgPoolOptions, options: Pg
         }
     }
     // The hour rollup holds the same points.
-    let hourly = get_with_key(&app, &key.key, "/api/v1/metrics/http.latency_ms/panel?range=24h&bucket=hour").await;
-    let total: u64 = hourly.json()["points"].as_array().expect("points").iter().map(|p| p["count"].as_u64().unwrap_or(0)).sum();
+    let hourly = get_with_key(
+        &app,
+        &key.key,
+        "/api/v1/metrics/http.latency_ms/panel?range=24h&bucket=hour",
+    )
+    .await;
+    let total: u64 = hourly.json()["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| p["count"].as_u64().unwrap_or(0))
+        .sum();
     assert_eq!(total, 2_000);
 }
 
@@ -146,7 +164,12 @@ async fn bad_points_are_listed_and_bad_requests_get_stable_codes(_: PgPoolOption
         .as_array()
         .expect("rejected")
         .iter()
-        .map(|r| (r["index"].as_u64().unwrap_or(99), r["code"].as_str().unwrap_or("").to_owned()))
+        .map(|r| {
+            (
+                r["index"].as_u64().unwrap_or(99),
+                r["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         rejected,
@@ -175,7 +198,10 @@ async fn bad_points_are_listed_and_bad_requests_get_stable_codes(_: PgPoolOption
     assert_eq!(too_many.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(too_many.json()["error"]["code"], "too_many_points");
 
-    let huge = format!("[{{\"metric\":\"x\",\"value\":1,\"labels\":{{\"k\":\"{}\"}}}}]", "v".repeat(1_100_000));
+    let huge = format!(
+        "[{{\"metric\":\"x\",\"value\":1,\"labels\":{{\"k\":\"{}\"}}}}]",
+        "v".repeat(1_100_000)
+    );
     let too_large = post(&app, Some(&key.key), "application/json", huge, &[]).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(too_large.json()["error"]["code"], "payload_too_large");
@@ -207,7 +233,9 @@ async fn signed_ingestion_is_enforced_when_the_tenant_requires_it(_: PgPoolOptio
     let key = create_key(&app, "alice@acme.test", &["metrics:write"]).await;
     let body = json!([{"metric": "signed.metric", "value": 1}]).to_string();
     let alice = app.sign_in("alice@acme.test").await;
-    let required = app.call(UpdateIngestSigning::PATH, Some(&alice), &[("required", "true")]).await;
+    let required = app
+        .call(UpdateIngestSigning::PATH, Some(&alice), &[("required", "true")])
+        .await;
     assert_eq!(required.status, StatusCode::OK, "{}", required.body);
 
     let unsigned = post(&app, Some(&key.key), "application/json", body.clone(), &[]).await;
@@ -249,12 +277,24 @@ async fn the_daily_quota_answers_429_and_keeps_nothing(_: PgPoolOptions, options
     .execute(&mut owner)
     .await
     .expect("usage");
-    let reply = send_points(&app, &key.key, json!([{"metric": "q", "value": 1}, {"metric": "q", "value": 2}])).await;
+    let reply = send_points(
+        &app,
+        &key.key,
+        json!([{"metric": "q", "value": 1}, {"metric": "q", "value": 2}]),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.body);
     assert_eq!(reply.json()["error"]["code"], "quota_exceeded");
-    let retry: u64 = reply.headers[header::RETRY_AFTER].to_str().expect("ascii").parse().expect("seconds");
+    let retry: u64 = reply.headers[header::RETRY_AFTER]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
     assert!((1..=86_400).contains(&retry));
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM points").fetch_one(&mut owner).await.expect("count");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM points")
+        .fetch_one(&mut owner)
+        .await
+        .expect("count");
     assert_eq!(stored, 0, "a refused batch writes nothing");
     let one = send_points(&app, &key.key, json!([{"metric": "q", "value": 1}])).await;
     assert_eq!(one.status, StatusCode::OK, "the last point of the quota still fits");
@@ -273,10 +313,16 @@ async fn another_tenant_cannot_read_the_metrics(_: PgPoolOptions, options: PgCon
     assert_eq!(other.json()["metrics"], json!([]));
     let panel = get_with_key(&app, &globex.key, "/api/v1/metrics/secret.revenue/panel").await;
     assert_eq!(panel.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", panel.body);
-    assert!(panel.body.contains("\"metric\""), "the metric is unknown to Globex: {}", panel.body);
+    assert!(
+        panel.body.contains("\"metric\""),
+        "the metric is unknown to Globex: {}",
+        panel.body
+    );
     // The UI's server function, as a Globex admin naming the metric: same answer.
     let gina = app.sign_in("gina@globex.test").await;
-    let listed = app.call(atrium_app::analytics::api::ListMetrics::PATH, Some(&gina), &[]).await;
+    let listed = app
+        .call(atrium_app::analytics::api::ListMetrics::PATH, Some(&gina), &[])
+        .await;
     assert_eq!(listed.json(), json!([]));
 }
 
@@ -292,15 +338,24 @@ async fn retention_drops_whole_expired_partitions(_: PgPoolOptions, options: PgC
                 JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'points_r7' ORDER BY 1";
     let before = partitions(list).fetch_all(&mut owner).await.expect("list");
     assert_eq!(before.len(), 1, "Globex (Free) keeps raw points 7 days: {before:?}");
-    let today_kept = partitions("SELECT drop_expired_points_partitions(now())").fetch_all(&mut owner).await.expect("drop");
+    let today_kept = partitions("SELECT drop_expired_points_partitions(now())")
+        .fetch_all(&mut owner)
+        .await
+        .expect("drop");
     assert!(today_kept.is_empty());
     let dropped = partitions("SELECT drop_expired_points_partitions(now() + interval '9 days')")
         .fetch_all(&mut owner)
         .await
         .expect("drop");
     assert_eq!(dropped, before);
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM points").fetch_one(&mut owner).await.expect("count");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM points")
+        .fetch_one(&mut owner)
+        .await
+        .expect("count");
     assert_eq!(count, 0);
-    let rollups: i64 = sqlx::query_scalar("SELECT count(*) FROM rollups").fetch_one(&mut owner).await.expect("count");
+    let rollups: i64 = sqlx::query_scalar("SELECT count(*) FROM rollups")
+        .fetch_one(&mut owner)
+        .await
+        .expect("count");
     assert_eq!(rollups, 4, "rollups outlive raw points");
 }

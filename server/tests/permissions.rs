@@ -593,7 +593,11 @@ async fn every_rest_route_refuses_anonymous_callers(_: PgPoolOptions, options: P
     for (path, access) in atrium_app::permissions::registry::REST_ROUTES {
         let reply = app.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}: {}", reply.body);
-        let expected = if matches!(access, Access::ApiKey(_)) { "missing_api_key" } else { "unauthorized" };
+        let expected = if matches!(access, Access::ApiKey(_)) {
+            "missing_api_key"
+        } else {
+            "unauthorized"
+        };
         assert_eq!(reply.json()["error"]["code"], expected, "{path}");
     }
 }

@@ -26,6 +26,8 @@ pub const TEST_ARGS: &[&str] = &[
     "atrium-server",
     "-p",
     "pgcluster",
+    "-p",
+    "series-analysis",
     "--features",
     "atrium-app/ssr",
 ];

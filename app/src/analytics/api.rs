@@ -34,7 +34,17 @@ pub async fn get_panel(
     let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
     let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
     let mut tx = context.tenant_tx(tenant).await?;
-    let request = server::panel_request(&mut tx, &metric, &range, &from, &to, &bucket, &labels, chrono::Utc::now()).await?;
+    let request = server::panel_request(
+        &mut tx,
+        &metric,
+        &range,
+        &from,
+        &to,
+        &bucket,
+        &labels,
+        chrono::Utc::now(),
+    )
+    .await?;
     let panel = super::service::panel(&mut tx, request).await?;
     tx.commit().await?;
     Ok(panel)
@@ -73,7 +83,9 @@ pub async fn update_metric(
         action: "metric.update",
         entity_type: "metric",
         entity_id: Some(metric_id.to_string()),
-        before: Some(serde_json::json!({ "name": before.name, "unit": before.unit, "description": before.description })),
+        before: Some(
+            serde_json::json!({ "name": before.name, "unit": before.unit, "description": before.description }),
+        ),
         after: Some(serde_json::json!({ "name": before.name, "unit": unit, "description": description })),
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
@@ -130,6 +142,12 @@ pub mod server {
         let (from, to) = range.window(now);
         let bucket = bucket_choice.unwrap_or_else(|| Bucket::auto(to - from));
         check_bucket(from, to, bucket).map_err(|message| AppError::field("bucket", message))?;
-        Ok(PanelRequest { metric, from, to, bucket, labels })
+        Ok(PanelRequest {
+            metric,
+            from,
+            to,
+            bucket,
+            labels,
+        })
     }
 }

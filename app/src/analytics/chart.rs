@@ -8,7 +8,9 @@ use charming::element::{AreaStyle, AxisType, Color, ItemStyle, LineStyle, LineSt
 use charming::series::{Line, Scatter};
 
 /// One colour per statistic, in `Stat::ALL` order; readable on light and dark backgrounds.
-const PALETTE: [&str; 8] = ["#2563eb", "#0891b2", "#7c3aed", "#16a34a", "#d97706", "#dc2626", "#475569", "#db2777"];
+const PALETTE: [&str; 8] = [
+    "#2563eb", "#0891b2", "#7c3aed", "#16a34a", "#d97706", "#dc2626", "#475569", "#db2777",
+];
 const FORECAST: &str = "#64748b";
 const ANOMALY: &str = "#e11d48";
 
@@ -30,10 +32,18 @@ pub fn build(panel: &Panel, stats: &[Stat]) -> Chart {
         .legend(Legend::new().top(0))
         .grid(Grid::new().left(56).right(24).top(40).bottom(32))
         .x_axis(Axis::new().type_(AxisType::Time))
-        .y_axis(Axis::new().type_(AxisType::Value).name(panel.metric.unit.clone()).scale(true));
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .name(panel.metric.unit.clone())
+                .scale(true),
+        );
     for stat in stats {
-        let data: Vec<Vec<Option<f64>>> =
-            panel.points.iter().map(|p| vec![Some(ms(p.t)), stat.of(p, panel.bucket)]).collect();
+        let data: Vec<Vec<Option<f64>>> = panel
+            .points
+            .iter()
+            .map(|p| vec![Some(ms(p.t)), stat.of(p, panel.bucket)])
+            .collect();
         chart = chart.series(
             Line::new()
                 .name(stat.label())
@@ -53,14 +63,21 @@ pub fn build(panel: &Panel, stats: &[Stat]) -> Chart {
                 .show_symbol(false)
                 .item_style(ItemStyle::new().color(Color::from(FORECAST)))
                 .line_style(LineStyle::new().type_(LineStyleType::Dotted).width(1.0))
-                .data(vec![vec![ms(trend.start.0), trend.start.1], vec![ms(trend.end.0), trend.end.1]]),
+                .data(vec![
+                    vec![ms(trend.start.0), trend.start.1],
+                    vec![ms(trend.end.0), trend.end.1],
+                ]),
         );
     }
     if !panel.forecast.is_empty() {
         let forecast = crate::i18n::t("analytics-forecast");
         let band = crate::i18n::t("analytics-forecast-band");
         let lower: Vec<Vec<f64>> = panel.forecast.iter().map(|p| vec![ms(p.t), p.lower]).collect();
-        let width: Vec<Vec<f64>> = panel.forecast.iter().map(|p| vec![ms(p.t), p.upper - p.lower]).collect();
+        let width: Vec<Vec<f64>> = panel
+            .forecast
+            .iter()
+            .map(|p| vec![ms(p.t), p.upper - p.lower])
+            .collect();
         let value: Vec<Vec<f64>> = panel.forecast.iter().map(|p| vec![ms(p.t), p.value]).collect();
         // The band is two stacked series: an invisible lower bound, then the width filled.
         chart = chart

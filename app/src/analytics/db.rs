@@ -51,14 +51,20 @@ pub async fn select_series_ids(
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().map(|row| ((row.metric_id, row.labels), row.series_id)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| ((row.metric_id, row.labels), row.series_id))
+        .collect())
 }
 
 pub async fn count_series(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
     let tenant = tx.tenant_id().0;
-    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM series WHERE tenant_id = $1"#, tenant)
-        .fetch_one(&mut **tx)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM series WHERE tenant_id = $1"#,
+        tenant
+    )
+    .fetch_one(&mut **tx)
+    .await
 }
 
 pub async fn insert_series(tx: &mut TenantTx, pairs: &[(MetricId, Value)]) -> Result<(), sqlx::Error> {
@@ -81,13 +87,21 @@ pub async fn insert_series(tx: &mut TenantTx, pairs: &[(MetricId, Value)]) -> Re
 /// Makes sure the daily partitions exist. Runs on its own connection *before* the batch's
 /// transaction: creating a partition locks the parent, and doing it inside a transaction that
 /// already wrote rows could deadlock with another batch doing the same.
-pub async fn ensure_partitions(db: &crate::db::Db, retention_days: i16, days: &HashSet<NaiveDate>) -> Result<(), sqlx::Error> {
+pub async fn ensure_partitions(
+    db: &crate::db::Db,
+    retention_days: i16,
+    days: Vec<NaiveDate>,
+) -> Result<(), sqlx::Error> {
     let mut conn = crate::db::unscoped_connection(db).await?;
-    for day in days {
-        sqlx::query!("SELECT ensure_points_partition($1, $2)", retention_days, day)
-            .execute(&mut *conn)
-            .await?;
-    }
+    // One statement for all days (a loop of awaits here trips the compiler's Send inference in
+    // the axum handler that calls this).
+    sqlx::query!(
+        "SELECT ensure_points_partition($1, day) FROM unnest($2::date[]) AS day",
+        retention_days,
+        &days
+    )
+    .execute(conn.as_mut())
+    .await?;
     Ok(())
 }
 
@@ -95,13 +109,15 @@ pub async fn ensure_partitions(db: &crate::db::Db, retention_days: i16, days: &H
 /// rows go into a session-private staging table first and move over with one INSERT … SELECT,
 /// which the tenant policy checks. (Neither statement can be `query!`: the temp table does not
 /// exist at compile time.)
+/// (`sqlx::query`, not `raw_sql`, for the DDL: `raw_sql`'s future is not provably `Send` inside
+/// an axum handler.)
 pub async fn copy_points(
     tx: &mut TenantTx,
     retention_days: i16,
     points: &[(SeriesId, DateTime<Utc>, f64)],
 ) -> Result<u64, sqlx::Error> {
     use std::fmt::Write as _;
-    sqlx::raw_sql(
+    sqlx::query(
         "DO $$ BEGIN
            IF to_regclass('pg_temp.points_staging') IS NULL THEN
              CREATE TEMP TABLE points_staging (series_id uuid, ts timestamptz, value float8) ON COMMIT DELETE ROWS;
@@ -113,9 +129,17 @@ pub async fn copy_points(
     let mut text = String::with_capacity(points.len() * 72);
     for (series_id, ts, value) in points {
         // Debug formatting of f64 round-trips exactly and uses exponents for extremes.
-        let _ = writeln!(text, "{}\t{}\t{:?}", series_id.0, ts.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), value);
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{:?}",
+            series_id.0,
+            ts.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            value
+        );
     }
-    let mut copy = tx.copy_in_raw("COPY points_staging (series_id, ts, value) FROM STDIN").await?;
+    let mut copy = tx
+        .copy_in_raw("COPY points_staging (series_id, ts, value) FROM STDIN")
+        .await?;
     copy.send(text.into_bytes()).await?;
     copy.finish().await?;
     let tenant = tx.tenant_id().0;
@@ -128,7 +152,7 @@ pub async fn copy_points(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    sqlx::raw_sql("TRUNCATE points_staging").execute(&mut **tx).await?;
+    sqlx::query("TRUNCATE points_staging").execute(&mut **tx).await?;
     Ok(inserted)
 }
 
@@ -139,7 +163,10 @@ fn resolution_from(seconds: i32) -> Bucket {
 /// Merges the batch's partials into the stored rollups and returns every touched row's new
 /// state. New rows are inserted as they are; existing rows are locked in key order, merged in
 /// Rust (sketches cannot be merged in SQL) and updated.
-pub async fn merge_rollups(tx: &mut TenantTx, partials: Partials) -> Result<BTreeMap<RollupKey, Aggregate>, sqlx::Error> {
+pub async fn merge_rollups(
+    tx: &mut TenantTx,
+    partials: Partials,
+) -> Result<BTreeMap<RollupKey, Aggregate>, sqlx::Error> {
     let tenant = tx.tenant_id().0;
     let mut merged = partials.0;
     let columns = Columns::of(&merged);
@@ -286,10 +313,14 @@ impl Columns {
 /// Points accepted today so far (UTC).
 pub async fn select_points_on(tx: &mut TenantTx, day: NaiveDate) -> Result<i64, sqlx::Error> {
     let tenant = tx.tenant_id().0;
-    Ok(sqlx::query_scalar!("SELECT points FROM usage_daily WHERE tenant_id = $1 AND day = $2", tenant, day)
-        .fetch_optional(&mut **tx)
-        .await?
-        .unwrap_or(0))
+    Ok(sqlx::query_scalar!(
+        "SELECT points FROM usage_daily WHERE tenant_id = $1 AND day = $2",
+        tenant,
+        day
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .unwrap_or(0))
 }
 
 /// Counts a batch against the day; returns the day's new total of accepted points. Called last in
@@ -350,7 +381,12 @@ pub async fn select_known_metric_ids(tx: &mut TenantTx, ids: &[MetricId]) -> Res
     .await
 }
 
-pub async fn update_metric(tx: &mut TenantTx, metric_id: MetricId, unit: &str, description: &str) -> Result<bool, sqlx::Error> {
+pub async fn update_metric(
+    tx: &mut TenantTx,
+    metric_id: MetricId,
+    unit: &str,
+    description: &str,
+) -> Result<bool, sqlx::Error> {
     let tenant = tx.tenant_id().0;
     let done = sqlx::query!(
         "UPDATE metrics SET unit = $3, description = $4, updated_at = now() WHERE tenant_id = $1 AND metric_id = $2",
@@ -365,7 +401,11 @@ pub async fn update_metric(tx: &mut TenantTx, metric_id: MetricId, unit: &str, d
 }
 
 /// Series of a metric whose labels contain `filter` (a JSON object).
-pub async fn select_matching_series(tx: &mut TenantTx, metric_id: MetricId, filter: &Value) -> Result<Vec<Uuid>, sqlx::Error> {
+pub async fn select_matching_series(
+    tx: &mut TenantTx,
+    metric_id: MetricId,
+    filter: &Value,
+) -> Result<Vec<Uuid>, sqlx::Error> {
     let tenant = tx.tenant_id().0;
     sqlx::query_scalar!(
         "SELECT series_id FROM series WHERE tenant_id = $1 AND metric_id = $2 AND labels @> $3",
@@ -422,10 +462,14 @@ pub async fn select_rollups(
 /// Deletes rollups older than `before` (the plan's rollup retention), returning how many went.
 pub async fn delete_rollups_before(tx: &mut TenantTx, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let tenant = tx.tenant_id().0;
-    Ok(sqlx::query!("DELETE FROM rollups WHERE tenant_id = $1 AND bucket < $2", tenant, before)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected())
+    Ok(sqlx::query!(
+        "DELETE FROM rollups WHERE tenant_id = $1 AND bucket < $2",
+        tenant,
+        before
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }
 
 /// Drops every raw-point partition past its retention class; returns the names dropped.

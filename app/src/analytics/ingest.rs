@@ -47,7 +47,13 @@ pub enum BodyFormat {
 impl BodyFormat {
     /// From the Content-Type header; anything that is not NDJSON is read as JSON.
     pub fn from_content_type(content_type: Option<&str>) -> Self {
-        let essence = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = content_type
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/jsonlines" => {
                 Self::NdJson
@@ -116,7 +122,11 @@ pub struct Rejection {
 
 impl Rejection {
     fn new(index: usize, reason: RejectReason, message: impl Into<String>) -> Self {
-        Self { index, reason, message: message.into() }
+        Self {
+            index,
+            reason,
+            message: message.into(),
+        }
     }
 }
 
@@ -124,10 +134,17 @@ impl Rejection {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchError {
     /// Syntax error in a JSON body, with its 1-based position.
-    InvalidJson { line: usize, column: usize, message: String },
+    InvalidJson {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// JSON that is neither an array nor `{"points": [...]}`.
     InvalidShape,
-    TooManyPoints { max: usize, got: usize },
+    TooManyPoints {
+        max: usize,
+        got: usize,
+    },
     Empty,
 }
 
@@ -158,7 +175,10 @@ pub fn parse_batch(
         return Err(BatchError::Empty);
     }
     if items.len() > limits.max_points {
-        return Err(BatchError::TooManyPoints { max: limits.max_points, got: items.len() });
+        return Err(BatchError::TooManyPoints {
+            max: limits.max_points,
+            got: items.len(),
+        });
     }
     let mut batch = ParsedBatch::default();
     for (index, item) in items.into_iter().enumerate() {
@@ -205,12 +225,20 @@ fn ndjson_items(body: &[u8]) -> Vec<Result<Value, Rejection>> {
         .collect()
 }
 
-fn validate_point(index: usize, value: Value, limits: &IngestLimits, now: DateTime<Utc>) -> Result<ValidPoint, Rejection> {
+fn validate_point(
+    index: usize,
+    value: Value,
+    limits: &IngestLimits,
+    now: DateTime<Utc>,
+) -> Result<ValidPoint, Rejection> {
     let reject = |reason, message: &str| Rejection::new(index, reason, message);
     let Value::Object(object) = value else {
         return Err(reject(RejectReason::NotAnObject, "each point must be a JSON object"));
     };
-    if let Some(field) = object.keys().find(|k| !matches!(k.as_str(), "metric" | "ts" | "value" | "labels")) {
+    if let Some(field) = object
+        .keys()
+        .find(|k| !matches!(k.as_str(), "metric" | "ts" | "value" | "labels"))
+    {
         return Err(reject(
             RejectReason::UnknownField,
             &format!("unknown field `{field}` (expected metric, ts, value, labels)"),
@@ -234,12 +262,27 @@ fn validate_point(index: usize, value: Value, limits: &IngestLimits, now: DateTi
         None | Some(Value::Null) => now,
         Some(Value::String(text)) => DateTime::parse_from_rfc3339(text)
             .map(|at| at.with_timezone(&Utc))
-            .map_err(|_| reject(RejectReason::InvalidTimestamp, "`ts` must be RFC 3339 or epoch milliseconds"))?,
+            .map_err(|_| {
+                reject(
+                    RejectReason::InvalidTimestamp,
+                    "`ts` must be RFC 3339 or epoch milliseconds",
+                )
+            })?,
         Some(Value::Number(number)) => number
             .as_i64()
             .and_then(DateTime::from_timestamp_millis)
-            .ok_or_else(|| reject(RejectReason::InvalidTimestamp, "`ts` must be RFC 3339 or epoch milliseconds"))?,
-        Some(_) => return Err(reject(RejectReason::InvalidTimestamp, "`ts` must be RFC 3339 or epoch milliseconds")),
+            .ok_or_else(|| {
+                reject(
+                    RejectReason::InvalidTimestamp,
+                    "`ts` must be RFC 3339 or epoch milliseconds",
+                )
+            })?,
+        Some(_) => {
+            return Err(reject(
+                RejectReason::InvalidTimestamp,
+                "`ts` must be RFC 3339 or epoch milliseconds",
+            ));
+        }
     };
     if ts < now - limits.max_age {
         return Err(reject(
@@ -250,15 +293,31 @@ fn validate_point(index: usize, value: Value, limits: &IngestLimits, now: DateTi
     if ts > now + limits.max_future {
         return Err(reject(
             RejectReason::TimestampInFuture,
-            &format!("`ts` is more than {} seconds in the future", limits.max_future.num_seconds()),
+            &format!(
+                "`ts` is more than {} seconds in the future",
+                limits.max_future.num_seconds()
+            ),
         ));
     }
     let labels = match object.get("labels") {
         None | Some(Value::Null) => BTreeMap::new(),
-        Some(Value::Object(map)) => parse_labels(map).map_err(|message| reject(RejectReason::InvalidLabels, &message))?,
-        Some(_) => return Err(reject(RejectReason::InvalidLabels, "`labels` must be an object of strings")),
+        Some(Value::Object(map)) => {
+            parse_labels(map).map_err(|message| reject(RejectReason::InvalidLabels, &message))?
+        }
+        Some(_) => {
+            return Err(reject(
+                RejectReason::InvalidLabels,
+                "`labels` must be an object of strings",
+            ));
+        }
     };
-    Ok(ValidPoint { index, metric, ts, value, labels })
+    Ok(ValidPoint {
+        index,
+        metric,
+        ts,
+        value,
+        labels,
+    })
 }
 
 fn parse_labels(map: &serde_json::Map<String, Value>) -> Result<BTreeMap<String, String>, String> {
@@ -268,7 +327,10 @@ fn parse_labels(map: &serde_json::Map<String, Value>) -> Result<BTreeMap<String,
     map.iter()
         .map(|(key, value)| {
             if !valid_label_key(key) {
-                return Err(format!("label keys match [a-zA-Z_][a-zA-Z0-9_]{{0,{}}}", MAX_LABEL_KEY - 1));
+                return Err(format!(
+                    "label keys match [a-zA-Z_][a-zA-Z0-9_]{{0,{}}}",
+                    MAX_LABEL_KEY - 1
+                ));
             }
             match value {
                 Value::String(text) if text.chars().count() <= MAX_LABEL_VALUE => Ok((key.clone(), text.clone())),
@@ -292,7 +354,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z").expect("valid").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")
+            .expect("valid")
+            .with_timezone(&Utc)
     }
 
     fn parse(body: &str) -> Result<ParsedBatch, BatchError> {
@@ -364,13 +428,19 @@ mod tests {
             BatchError::InvalidJson { line, column, .. } => assert_eq!((line, column), (2, 32)),
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(parse(r#"{"metric":"x"}"#).expect_err("object"), BatchError::InvalidShape);
+        assert_eq!(
+            parse(r#"{"metric":"x"}"#).expect_err("object"),
+            BatchError::InvalidShape
+        );
         assert_eq!(parse("[]").expect_err("empty"), BatchError::Empty);
     }
 
     #[test]
     fn too_many_points_is_refused_whole() {
-        let limits = IngestLimits { max_points: 2, ..IngestLimits::default() };
+        let limits = IngestLimits {
+            max_points: 2,
+            ..IngestLimits::default()
+        };
         let body = r#"[{"metric":"x","value":1},{"metric":"x","value":1},{"metric":"x","value":1}]"#;
         let error = parse_batch(body.as_bytes(), BodyFormat::Json, &limits, now()).expect_err("3 > 2");
         assert_eq!(error, BatchError::TooManyPoints { max: 2, got: 3 });
@@ -382,9 +452,19 @@ mod tests {
         let batch = parse_batch(body.as_bytes(), BodyFormat::NdJson, &IngestLimits::default(), now()).expect("ok");
         assert_eq!(batch.points.len(), 2);
         assert_eq!(reasons(&batch), vec![(1, "invalid_json")]);
-        assert!(batch.rejected[0].message.starts_with("line 3"), "{}", batch.rejected[0].message);
-        assert_eq!(BodyFormat::from_content_type(Some("application/x-ndjson; charset=utf-8")), BodyFormat::NdJson);
-        assert_eq!(BodyFormat::from_content_type(Some("application/json")), BodyFormat::Json);
+        assert!(
+            batch.rejected[0].message.starts_with("line 3"),
+            "{}",
+            batch.rejected[0].message
+        );
+        assert_eq!(
+            BodyFormat::from_content_type(Some("application/x-ndjson; charset=utf-8")),
+            BodyFormat::NdJson
+        );
+        assert_eq!(
+            BodyFormat::from_content_type(Some("application/json")),
+            BodyFormat::Json
+        );
     }
 
     #[test]

@@ -27,7 +27,11 @@ impl SeriesKey {
         }
     }
     pub fn from_uuid(id: Uuid) -> Self {
-        if id.is_nil() { Self::All } else { Self::One(SeriesId(id)) }
+        if id.is_nil() {
+            Self::All
+        } else {
+            Self::One(SeriesId(id))
+        }
     }
 }
 
@@ -53,7 +57,13 @@ pub struct Aggregate {
 
 impl Default for Aggregate {
     fn default() -> Self {
-        Self { count: 0, sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY, sketch: Sketch::new() }
+        Self {
+            count: 0,
+            sum: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sketch: Sketch::new(),
+        }
     }
 }
 
@@ -79,7 +89,9 @@ impl Aggregate {
 
     pub fn quantile(&self, q: f64) -> f64 {
         // Clamped to the exact extremes: the sketch's ±1% must not report a p99 above the max.
-        self.sketch.quantile(q).map_or(f64::NAN, |v| v.clamp(self.min, self.max))
+        self.sketch
+            .quantile(q)
+            .map_or(f64::NAN, |v| v.clamp(self.min, self.max))
     }
 }
 
@@ -93,7 +105,12 @@ impl Partials {
             let bucket = resolution.floor(ts);
             for series in [SeriesKey::All, SeriesKey::One(series_id)] {
                 self.0
-                    .entry(RollupKey { metric_id, resolution, series, bucket })
+                    .entry(RollupKey {
+                        metric_id,
+                        resolution,
+                        series,
+                        bucket,
+                    })
                     .or_default()
                     .add(value);
             }

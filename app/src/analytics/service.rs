@@ -5,9 +5,7 @@
 use super::db;
 use super::ingest::{ParsedBatch, RejectReason, Rejection, ValidPoint};
 use super::rollup::{Aggregate, Partials, RollupKey, SeriesKey};
-use super::types::{
-    ANALYSED_STAT, AnomalyPoint, Bucket, ForecastPoint, MetricSummary, Panel, PanelPoint, TrendLine,
-};
+use super::types::{ANALYSED_STAT, AnomalyPoint, Bucket, ForecastPoint, MetricSummary, Panel, PanelPoint, TrendLine};
 use crate::db::{Db, TenantTx};
 use crate::ids::{MetricId, SeriesId, TenantId};
 use crate::live::types::{LiveEvent, RollupValue};
@@ -52,16 +50,22 @@ pub async fn ingest(
         let mut tx = TenantTx::begin(db_pool, tenant_id).await?;
         db::add_usage(&mut tx, today, 0, batch.rejected.len() as i64).await?;
         tx.commit().await?;
-        return Ok(IngestReport { accepted: 0, rejected: batch.rejected });
+        return Ok(IngestReport {
+            accepted: 0,
+            rejected: batch.rejected,
+        });
     }
     let days: HashSet<NaiveDate> = batch.points.iter().map(|p| p.ts.date_naive()).collect();
-    db::ensure_partitions(db_pool, retention, &days).await?;
+    db::ensure_partitions(db_pool, retention, days.into_iter().collect()).await?;
 
     let mut tx = TenantTx::begin(db_pool, tenant_id).await?;
     let used = db::select_points_on(&mut tx, today).await?;
     let quota = quotas.points_per_day;
     if u64::try_from(used).unwrap_or(0) + batch.points.len() as u64 > quota {
-        return Err(IngestError::QuotaExceeded { quota, retry_after_s: seconds_until_tomorrow(now) });
+        return Err(IngestError::QuotaExceeded {
+            quota,
+            retry_after_s: seconds_until_tomorrow(now),
+        });
     }
 
     let mut names: Vec<String> = batch.points.iter().map(|p| p.metric.as_str().to_owned()).collect();
@@ -84,16 +88,28 @@ pub async fn ingest(
     let total = db::add_usage(&mut tx, today, rows.len() as i64, batch.rejected.len() as i64).await?;
     if u64::try_from(total).unwrap_or(u64::MAX) > quota {
         // Another batch got there first; nothing of this one is kept.
-        return Err(IngestError::QuotaExceeded { quota, retry_after_s: seconds_until_tomorrow(now) });
+        return Err(IngestError::QuotaExceeded {
+            quota,
+            retry_after_s: seconds_until_tomorrow(now),
+        });
     }
     publish(&mut tx, tenant_id, &merged).await?;
     tx.commit().await?;
     batch.rejected.sort_by_key(|r| r.index);
-    Ok(IngestReport { accepted: rows.len(), rejected: batch.rejected })
+    Ok(IngestReport {
+        accepted: rows.len(),
+        rejected: batch.rejected,
+    })
 }
 
 fn labels_json(point: &ValidPoint) -> Value {
-    Value::Object(point.labels.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Value::Object(
+        point
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 /// Finds or declares each point's series. New series beyond the plan's limit are not created:
@@ -104,8 +120,11 @@ async fn resolve_series(
     batch: &mut ParsedBatch,
     max_series: u32,
 ) -> Result<HashMap<(MetricId, Value), SeriesId>, sqlx::Error> {
-    let mut wanted: Vec<(MetricId, Value)> =
-        batch.points.iter().map(|p| (metric_ids[p.metric.as_str()], labels_json(p))).collect();
+    let mut wanted: Vec<(MetricId, Value)> = batch
+        .points
+        .iter()
+        .map(|p| (metric_ids[p.metric.as_str()], labels_json(p)))
+        .collect();
     wanted.sort_by(|a, b| (a.0, a.1.to_string()).cmp(&(b.0, b.1.to_string())));
     wanted.dedup();
     let mut known = db::select_series_ids(tx, &wanted).await?;
@@ -146,20 +165,41 @@ pub fn rollup_value(bucket: DateTime<Utc>, aggregate: &Aggregate) -> RollupValue
 }
 
 /// One event per touched metric, delivered to every replica on commit.
-async fn publish(tx: &mut TenantTx, tenant_id: TenantId, merged: &BTreeMap<RollupKey, Aggregate>) -> Result<(), sqlx::Error> {
+async fn publish(
+    tx: &mut TenantTx,
+    tenant_id: TenantId,
+    merged: &BTreeMap<RollupKey, Aggregate>,
+) -> Result<(), sqlx::Error> {
     let mut per_metric: BTreeMap<MetricId, Vec<RollupValue>> = BTreeMap::new();
     for (key, aggregate) in merged {
         if key.resolution == Bucket::Minute && key.series == SeriesKey::All {
-            per_metric.entry(key.metric_id).or_default().push(rollup_value(key.bucket, aggregate));
+            per_metric
+                .entry(key.metric_id)
+                .or_default()
+                .push(rollup_value(key.bucket, aggregate));
         }
     }
     for (metric_id, buckets) in per_metric {
         let since = buckets.first().map(|b| b.bucket);
-        let event = LiveEvent::Rollups { seq: 0, tenant_id, metric_id, buckets };
+        let event = LiveEvent::Rollups {
+            seq: 0,
+            tenant_id,
+            metric_id,
+            buckets,
+        };
         if !crate::live::db::notify(tx, event).await?
             && let Some(since) = since
         {
-            crate::live::db::notify(tx, LiveEvent::Stale { seq: 0, tenant_id, metric_id, since }).await?;
+            crate::live::db::notify(
+                tx,
+                LiveEvent::Stale {
+                    seq: 0,
+                    tenant_id,
+                    metric_id,
+                    since,
+                },
+            )
+            .await?;
         }
     }
     Ok(())
@@ -177,14 +217,29 @@ pub struct PanelRequest {
 
 /// Reads the rollups behind a panel, merges them per bucket and annotates the result.
 pub async fn panel(tx: &mut TenantTx, request: PanelRequest) -> Result<Panel, sqlx::Error> {
-    let PanelRequest { metric, from, to, bucket, labels } = request;
+    let PanelRequest {
+        metric,
+        from,
+        to,
+        bucket,
+        labels,
+    } = request;
     let series: Vec<uuid::Uuid> = if labels.is_empty() {
         vec![SeriesKey::All.as_uuid()]
     } else {
-        let filter = Value::Object(labels.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect());
+        let filter = Value::Object(
+            labels
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        );
         db::select_matching_series(tx, metric.metric_id, &filter).await?
     };
-    let resolution = if bucket == Bucket::Minute { Bucket::Minute } else { Bucket::Hour };
+    let resolution = if bucket == Bucket::Minute {
+        Bucket::Minute
+    } else {
+        Bucket::Hour
+    };
     let start = bucket.floor(from);
     let rows = if series.is_empty() {
         Vec::new()
@@ -234,7 +289,12 @@ fn samples(panel: &Panel) -> Vec<series_analysis::Sample> {
     (0..)
         .map(|i| first + i * step)
         .take_while(|t| *t <= last)
-        .map(|t| (t as f64, by_time.get(&t).and_then(|p| ANALYSED_STAT.of(p, panel.bucket))))
+        .map(|t| {
+            (
+                t as f64,
+                by_time.get(&t).and_then(|p| ANALYSED_STAT.of(p, panel.bucket)),
+            )
+        })
         .collect()
 }
 
@@ -267,20 +327,37 @@ fn annotate(panel: &mut Panel) {
         panel.forecast = forecast
             .points
             .into_iter()
-            .map(|p| ForecastPoint { t: at(p.t), value: p.value, lower: p.lower, upper: p.upper })
+            .map(|p| ForecastPoint {
+                t: at(p.t),
+                value: p.value,
+                lower: p.lower,
+                upper: p.upper,
+            })
             .collect();
     }
-    panel.anomalies = series_analysis::anomalies(&samples, series_analysis::DEFAULT_WINDOW, series_analysis::DEFAULT_SIGMA)
-        .into_iter()
-        .map(|a| AnomalyPoint { t: at(a.t), value: a.value, expected: a.expected, score: a.score })
-        .collect();
+    panel.anomalies = series_analysis::anomalies(
+        &samples,
+        series_analysis::DEFAULT_WINDOW,
+        series_analysis::DEFAULT_SIGMA,
+    )
+    .into_iter()
+    .map(|a| AnomalyPoint {
+        t: at(a.t),
+        value: a.value,
+        expected: a.expected,
+        score: a.score,
+    })
+    .collect();
 }
 
 /// The window a panel covers must fit in `Bucket::MAX_POINTS` buckets.
 pub fn check_bucket(from: DateTime<Utc>, to: DateTime<Utc>, bucket: Bucket) -> Result<(), String> {
     let buckets = (to - from).num_seconds() / bucket.seconds();
     if buckets > Bucket::MAX_POINTS {
-        Err(crate::i18n::t_args("valid-bucket-too-fine", &[("max", &Bucket::MAX_POINTS.to_string())]))
+        Err(crate::i18n::t_args(
+            "valid-bucket-too-fine",
+            &[("max", &Bucket::MAX_POINTS.to_string())],
+        ))
     } else {
         Ok(())
     }
@@ -298,14 +375,17 @@ pub struct Maintenance {
 /// partitions past their retention, and deletes rollups past each tenant's plan retention.
 pub async fn maintain(db_pool: &Db, now: DateTime<Utc>) -> Result<Maintenance, sqlx::Error> {
     use crate::tenants::types::Plan;
-    let days: HashSet<NaiveDate> = [now.date_naive(), (now + chrono::Duration::days(1)).date_naive()].into();
+    let days = vec![now.date_naive(), (now + chrono::Duration::days(1)).date_naive()];
     let mut classes: Vec<u16> = Plan::ALL.iter().map(|p| p.quotas().raw_retention_days).collect();
     classes.sort_unstable();
     classes.dedup();
     for class in classes {
-        db::ensure_partitions(db_pool, i16::try_from(class).unwrap_or(i16::MAX), &days).await?;
+        db::ensure_partitions(db_pool, i16::try_from(class).unwrap_or(i16::MAX), days.clone()).await?;
     }
-    let mut report = Maintenance { partitions_dropped: db::drop_expired_partitions(db_pool, now).await?, rollups_deleted: 0 };
+    let mut report = Maintenance {
+        partitions_dropped: db::drop_expired_partitions(db_pool, now).await?,
+        rollups_deleted: 0,
+    };
     let tenants = {
         let mut tx = crate::db::PlatformTx::begin(db_pool, crate::db::PlatformGuard::for_system_task()).await?;
         let tenants = crate::tenants::db::select_tenant_plans(&mut tx).await?;

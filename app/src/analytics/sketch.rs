@@ -97,14 +97,19 @@ mod tests {
 
     fn assert_close(estimate: f64, exact: f64) {
         let tolerance = RELATIVE_ACCURACY * exact.abs() + 1e-9;
-        assert!((estimate - exact).abs() <= tolerance, "estimate {estimate} vs exact {exact}");
+        assert!(
+            (estimate - exact).abs() <= tolerance,
+            "estimate {estimate} vs exact {exact}"
+        );
     }
 
     fn values(n: usize, seed: u64) -> Vec<f64> {
         let mut state = seed;
         (0..n)
             .map(|_| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
                 // Latency-like: a heavy right tail, plus some negatives (a delta metric).
                 (unit * 8.0).exp() - 5.0

@@ -16,7 +16,9 @@ impl MetricName {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let valid = !raw.is_empty()
             && raw.len() <= Self::MAX_LEN
-            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
@@ -61,7 +63,10 @@ pub enum TimeRange {
     Last24h,
     Last7d,
     Last30d,
-    Custom { from: DateTime<Utc>, to: DateTime<Utc> },
+    Custom {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
 }
 
 impl TimeRange {
@@ -195,8 +200,16 @@ pub enum Stat {
 }
 
 impl Stat {
-    pub const ALL: [Stat; 8] =
-        [Self::Avg, Self::Min, Self::Max, Self::P50, Self::P95, Self::P99, Self::Count, Self::Rate];
+    pub const ALL: [Stat; 8] = [
+        Self::Avg,
+        Self::Min,
+        Self::Max,
+        Self::P50,
+        Self::P95,
+        Self::P99,
+        Self::Count,
+        Self::Rate,
+    ];
     /// What a panel shows when the URL does not say.
     pub const DEFAULT: [Stat; 4] = [Self::Avg, Self::P50, Self::P95, Self::P99];
 
@@ -263,7 +276,11 @@ impl PanelQuery {
             .collect()
     }
     pub fn labels_param(&self) -> String {
-        self.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+        self.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -356,7 +373,9 @@ mod tests {
 
     #[test]
     fn buckets_floor_to_utc_boundaries() {
-        let at = DateTime::parse_from_rfc3339("2026-11-21T10:37:42Z").expect("valid").with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-11-21T10:37:42Z")
+            .expect("valid")
+            .with_timezone(&Utc);
         assert_eq!(Bucket::Minute.floor(at).to_rfc3339(), "2026-11-21T10:37:00+00:00");
         assert_eq!(Bucket::Hour.floor(at).to_rfc3339(), "2026-11-21T10:00:00+00:00");
         assert_eq!(Bucket::Day.floor(at).to_rfc3339(), "2026-11-21T00:00:00+00:00");

@@ -48,7 +48,11 @@ impl PageQuery {
             to: get("to"),
             bucket: get("bucket"),
             labels: get("labels"),
-            stats: if stats.is_empty() { Stat::DEFAULT.to_vec() } else { stats },
+            stats: if stats.is_empty() {
+                Stat::DEFAULT.to_vec()
+            } else {
+                stats
+            },
             table: get("view") == "table",
         }
     }
@@ -59,15 +63,21 @@ impl PageQuery {
         if let Some(tenant) = self.tenant {
             pairs.push(("tenant_id", tenant.to_string()));
         }
-        for (name, value) in
-            [("range", &self.range), ("from", &self.from), ("to", &self.to), ("bucket", &self.bucket), ("labels", &self.labels)]
-        {
+        for (name, value) in [
+            ("range", &self.range),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("bucket", &self.bucket),
+            ("labels", &self.labels),
+        ] {
             if !value.is_empty() {
                 pairs.push((name, value.clone()));
             }
         }
-        let query: Vec<String> =
-            pairs.into_iter().map(|(k, v)| format!("{k}={}", crate::paging::encode(&v))).collect();
+        let query: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", crate::paging::encode(&v)))
+            .collect();
         format!("/api/v1/analytics/export?{}", query.join("&"))
     }
 }
@@ -112,7 +122,8 @@ pub fn AnalyticsPage() -> impl IntoView {
                 let q = query.get();
                 match metrics.await {
                     Err(AppError::Validation(_)) if is_platform.get_untracked() => {
-                        view! { <TenantPicker /> }.into_any()
+                        // No tenant chosen yet: the fleet at a glance, then pick one to chart.
+                        view! { <TenantPicker /> <crate::shell::home::TenantFiguresTable /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
@@ -206,7 +217,12 @@ fn PanelSection(query: Memo<PageQuery>, metrics: Vec<MetricSummary>, metric: Str
 
 /// The GET form that rewrites the URL.
 #[component]
-fn PanelForm(q: PageQuery, metrics: Vec<MetricSummary>, metric: String, error: Signal<Option<AppError>>) -> impl IntoView {
+fn PanelForm(
+    q: PageQuery,
+    metrics: Vec<MetricSummary>,
+    metric: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let message = move |field: &'static str| move || error.get().and_then(|e| e.field_error(field));
     let custom = q.range == "custom";
     let range_options: Vec<(String, String)> = TimeRange::PRESETS
@@ -214,7 +230,11 @@ fn PanelForm(q: PageQuery, metrics: Vec<MetricSummary>, metric: String, error: S
         .map(|r| (r.as_param().to_owned(), t(&format!("analytics-range-{}", r.as_param()))))
         .chain(std::iter::once(("custom".to_owned(), t("analytics-range-custom"))))
         .collect();
-    let range = if q.range.is_empty() { TimeRange::default().as_param().to_owned() } else { q.range.clone() };
+    let range = if q.range.is_empty() {
+        TimeRange::default().as_param().to_owned()
+    } else {
+        q.range.clone()
+    };
     view! {
         <form method="get" action=PATH class="card analytics-form" role="search" aria-label=t("analytics-controls")>
             {q.tenant.map(|tenant| view! { <input type="hidden" name="tenant" value=tenant.to_string() /> })}
@@ -350,7 +370,12 @@ fn forecast_note(panel: &Panel) -> String {
     let trend = panel
         .trend
         .as_ref()
-        .map(|trend| t_args("analytics-trend-note", &[("slope", &format_value(Some(trend.slope_per_hour)))]))
+        .map(|trend| {
+            t_args(
+                "analytics-trend-note",
+                &[("slope", &format_value(Some(trend.slope_per_hour)))],
+            )
+        })
         .unwrap_or_default();
     let forecast = match panel.forecast_method.as_deref() {
         None => String::new(),
@@ -360,7 +385,11 @@ fn forecast_note(panel: &Panel) -> String {
             &[("season", method.trim_start_matches("holt-winters:"))],
         ),
     };
-    [trend, forecast].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+    [trend, forecast]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[component]
@@ -431,22 +460,24 @@ fn MetricDetails(data: RwSignal<Panel>) -> impl IntoView {
     let can_edit = use_can(Permission::AnalyticsIngest);
     let update = ServerAction::<UpdateMetric>::new();
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let saved = Signal::derive(move || matches!(update.value().get(), Some(Ok(()))));
     let panel = data.get_untracked();
-    let tenant = panel.tenant_id.to_string();
-    let metric_id = panel.metric.metric_id.to_string();
-    let (unit, description) = (panel.metric.unit.clone(), panel.metric.description.clone());
+    // Stored so the nested child closures (Show, ActionForm) can each read them.
+    let tenant = StoredValue::new(panel.tenant_id.to_string());
+    let metric_id = StoredValue::new(panel.metric.metric_id.to_string());
+    let unit = StoredValue::new(panel.metric.unit.clone());
+    let description = StoredValue::new(panel.metric.description.clone());
     view! {
         <Show when=move || can_edit.get()>
             <details class="card metric-details">
                 <summary>{t("analytics-metric-details")}</summary>
                 <ActionForm action=update>
-                    <input type="hidden" name="tenant_id" value=tenant.clone() />
-                    <input type="hidden" name="metric_id" value=metric_id.clone() />
-                    <crate::components::form::TextField name="unit" label=t("analytics-unit") error value=unit.clone() />
-                    <crate::components::form::TextField name="description" label=t("analytics-description") error value=description.clone() />
+                    <input type="hidden" name="tenant_id" value=tenant.get_value() />
+                    <input type="hidden" name="metric_id" value=metric_id.get_value() />
+                    <crate::components::form::TextField name="unit" label=t("analytics-unit") error value=unit.get_value() />
+                    <crate::components::form::TextField name="description" label=t("analytics-description") error value=description.get_value() />
                     <button type="submit" class="button" disabled=move || update.pending().get()>{t("analytics-save-metric")}</button>
-                    <p role="status" class="muted">{move || saved().then(|| t("analytics-metric-saved"))}</p>
+                    <p role="status" class="muted">{move || saved.get().then(|| t("analytics-metric-saved"))}</p>
                 </ActionForm>
             </details>
         </Show>
@@ -470,7 +501,9 @@ fn follow_live(data: RwSignal<Panel>, query: &PageQuery) {
     let merge_directly = relative && query.labels.is_empty();
     let refetch = Refetch::new(data, query.clone());
     live.on_event(move |event| match event {
-        LiveEvent::Rollups { metric_id: id, buckets, .. } if *id == metric_id => {
+        LiveEvent::Rollups {
+            metric_id: id, buckets, ..
+        } if *id == metric_id => {
             if merge_directly && data.read_untracked().bucket == Bucket::Minute {
                 data.update(|panel| merge_minutes(panel, buckets));
             }
@@ -531,7 +564,11 @@ impl Refetch {
     const DELAY_MS: u64 = 1_500;
 
     fn new(data: RwSignal<Panel>, query: PageQuery) -> Self {
-        Self { pending: StoredValue::new(false), data, query: StoredValue::new(query) }
+        Self {
+            pending: StoredValue::new(false),
+            data,
+            query: StoredValue::new(query),
+        }
     }
 
     fn soon(self) {

@@ -70,11 +70,15 @@ mod browser {
             ready.set(true);
             return;
         }
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
         let script = match document.get_element_by_id("echarts-script") {
             Some(existing) => existing,
             None => {
-                let Ok(element) = document.create_element("script") else { return };
+                let Ok(element) = document.create_element("script") else {
+                    return;
+                };
                 let _ = element.set_attribute("id", "echarts-script");
                 let _ = element.set_attribute("src", super::ECHARTS_SRC);
                 if let Some(head) = document.head() {
@@ -93,7 +97,10 @@ mod browser {
     }
 
     pub fn draw(id: &str, height: u32, chart: &charming::Chart) {
-        let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
+        let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+        else {
             return;
         };
         match instance_of(&element) {

@@ -13,12 +13,20 @@ pub fn points(values: &[i64]) -> String {
     let max = values.iter().copied().max().unwrap_or(0) as f64;
     let min = values.iter().copied().min().unwrap_or(0) as f64;
     let span = (max - min).max(1.0);
-    let step = if values.len() > 1 { WIDTH / (values.len() - 1) as f64 } else { 0.0 };
+    let step = if values.len() > 1 {
+        WIDTH / (values.len() - 1) as f64
+    } else {
+        0.0
+    };
     values
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let y = if max == min { HEIGHT / 2.0 } else { HEIGHT - 2.0 - (*v as f64 - min) / span * (HEIGHT - 4.0) };
+            let y = if max == min {
+                HEIGHT / 2.0
+            } else {
+                HEIGHT - 2.0 - (*v as f64 - min) / span * (HEIGHT - 4.0)
+            };
             format!("{:.1},{:.1}", i as f64 * step, y)
         })
         .collect::<Vec<_>>()

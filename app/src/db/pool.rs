@@ -1,7 +1,7 @@
 //! The connection pool. Every connection switches to the `atrium_app` role on connect, so row-level
 //! security applies whatever role the connection string logs in as (including a superuser).
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{Executor, PgPool};
 use std::time::Duration;
 
@@ -38,6 +38,21 @@ impl Db {
             .fetch_one(&self.pool)
             .await
             .is_ok()
+    }
+
+    /// A LISTEN connection of its own (not one of the pool's): it is held for as long as the
+    /// listener lives, and sqlx reconnects it (re-listening) on the same options when it drops.
+    /// It reads no tables, so it needs no scope.
+    pub async fn listener(&self) -> Result<PgListener, sqlx::Error> {
+        let options = (*self.pool.connect_options()).clone();
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        PgListener::connect_with(&pool).await
     }
 
     pub(super) fn pool(&self) -> &PgPool {

@@ -31,12 +31,25 @@ pub enum LiveEvent {
     /// Sent every `heartbeat_s` seconds; a client that hears nothing for three periods reconnects.
     Heartbeat { at: DateTime<Utc> },
     /// Confirms the subscriptions now in force on this connection.
-    Subscribed { tenant_id: TenantId, metric_ids: Vec<MetricId> },
+    Subscribed {
+        tenant_id: TenantId,
+        metric_ids: Vec<MetricId>,
+    },
     /// New or updated minute buckets of one metric (all series). `seq` counts the events of this
     /// metric on the serving replica, so a client that sees a jump knows it missed one.
-    Rollups { seq: u64, tenant_id: TenantId, metric_id: MetricId, buckets: Vec<RollupValue> },
+    Rollups {
+        seq: u64,
+        tenant_id: TenantId,
+        metric_id: MetricId,
+        buckets: Vec<RollupValue>,
+    },
     /// Data of this metric changed from `since` on, but too much to carry: fetch it.
-    Stale { seq: u64, tenant_id: TenantId, metric_id: MetricId, since: DateTime<Utc> },
+    Stale {
+        seq: u64,
+        tenant_id: TenantId,
+        metric_id: MetricId,
+        since: DateTime<Utc>,
+    },
     /// This connection fell behind and events were dropped: refetch what is on screen.
     Lagged { missed: u64 },
     /// A command was refused (bad JSON, forbidden tenant, too many subscriptions).
@@ -69,7 +82,10 @@ impl LiveEvent {
 pub enum LiveCommand {
     /// Replace this connection's subscriptions. `tenant_id` may be omitted by tenant users (their
     /// own tenant); platform administrators name the tenant they are looking at.
-    Subscribe { tenant_id: Option<TenantId>, metric_ids: Vec<MetricId> },
+    Subscribe {
+        tenant_id: Option<TenantId>,
+        metric_ids: Vec<MetricId>,
+    },
     /// Keeps intermediaries from closing an idle connection; answered by nothing.
     Ping,
 }
@@ -80,6 +96,14 @@ pub enum LiveCommand {
 pub struct LiveNotice {
     pub event: LiveEvent,
 }
+
+/// Close code: the session ended (signed out, expired, user disabled, tenant suspended). The
+/// browser stops reconnecting; signing in again starts over.
+pub const CLOSE_SESSION_ENDED: u16 = 4401;
+/// Close code: the principal no longer holds `analytics:read`. The browser stops reconnecting.
+pub const CLOSE_FORBIDDEN: u16 = 4403;
+/// Close code (standard "going away"): the replica is shutting down; reconnect right away.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
 
 /// The largest NOTIFY payload PostgreSQL accepts is 8000 bytes; stay under it with margin.
 pub const MAX_NOTICE_BYTES: usize = 7_500;
@@ -101,6 +125,12 @@ mod tests {
     fn commands_parse_from_the_browser_shape() {
         let command: LiveCommand =
             serde_json::from_str(r#"{"type":"subscribe","metric_ids":[]}"#).expect("tenant_id may be omitted");
-        assert_eq!(command, LiveCommand::Subscribe { tenant_id: None, metric_ids: vec![] });
+        assert_eq!(
+            command,
+            LiveCommand::Subscribe {
+                tenant_id: None,
+                metric_ids: vec![]
+            }
+        );
     }
 }

@@ -22,7 +22,7 @@ pub struct DelegationsView {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub mod server {
     use super::super::effective::EffectivePermissions;
     use super::super::types::{Permission, PermissionSet, Role, Scope};
     use crate::auth::context::RequestContext;

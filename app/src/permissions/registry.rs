@@ -85,6 +85,7 @@ pub const REST_ROUTES: &[(&str, Access)] = &[
     ("/api/v1/metrics", ApiKey("metrics:read / metrics:write")),
     ("/api/v1/metrics/{metric}/panel", ApiKey("metrics:read")),
     ("/api/v1/analytics/export", Requires(AnalyticsExport)),
+    ("/api/v1/live/stats", Requires(SystemMonitor)),
 ];
 
 /// The declared access of the server function at `path`, if it declared one.

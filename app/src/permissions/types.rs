@@ -80,6 +80,7 @@ permissions! {
     SettingsUpdate => "settings:update", "settings", Tenant;
     BillingRead => "billing:read", "billing", Tenant;
     BillingUpdate => "billing:update", "billing", Tenant;
+    SystemMonitor => "system:monitor", "system", Platform;
 }
 
 impl Permission {

@@ -72,7 +72,7 @@ pub async fn get_tenant_figures() -> Result<Vec<crate::tenants::types::TenantFig
 }
 
 #[component]
-fn TenantFiguresTable() -> impl IntoView {
+pub fn TenantFiguresTable() -> impl IntoView {
     let figures = Resource::new(|| (), |_| get_tenant_figures());
     view! {
         <Transition fallback=|| ()>

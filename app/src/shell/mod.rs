@@ -11,6 +11,7 @@ use crate::auth::views::LoginPage;
 use crate::components::toast::{ToastArea, Toaster};
 use crate::error::AppError;
 use crate::i18n::t;
+use crate::live::client::LiveConnection;
 use crate::paging::ListQuery;
 use crate::permissions::types::Permission;
 use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
@@ -49,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     Toaster::provide();
+    // One live connection per tab; it connects only once a page subscribes.
+    LiveConnection::provide();
     view! {
         <Stylesheet id="atrium" href="/pkg/atrium.css" />
         <Title formatter=|page: String| if page.is_empty() { t("app-name") } else { format!("{page} · {}", t("app-name")) } />

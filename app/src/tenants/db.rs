@@ -181,9 +181,11 @@ pub async fn update_audit_retention(tx: &mut TenantTx, days: i32) -> Result<bool
 
 /// Every tenant with its plan, for jobs that apply plan limits (retention) tenant by tenant.
 pub async fn select_tenant_plans(tx: &mut PlatformTx) -> Result<Vec<(TenantId, Plan)>, sqlx::Error> {
-    let rows = sqlx::query!(r#"SELECT tenant_id AS "tenant_id: TenantId", plan AS "plan: Plan" FROM tenants ORDER BY tenant_id"#)
-        .fetch_all(&mut **tx)
-        .await?;
+    let rows = sqlx::query!(
+        r#"SELECT tenant_id AS "tenant_id: TenantId", plan AS "plan: Plan" FROM tenants ORDER BY tenant_id"#
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     Ok(rows.into_iter().map(|row| (row.tenant_id, row.plan)).collect())
 }
 

@@ -32,14 +32,23 @@ pub async fn export(State(db): State<Db>, Query(params): Query<HashMap<String, S
     }
 }
 
-async fn start(db: Db, params: &HashMap<String, String>, parts: &axum::http::request::Parts) -> Result<Response, AppError> {
+async fn start(
+    db: Db,
+    params: &HashMap<String, String>,
+    parts: &axum::http::request::Parts,
+) -> Result<Response, AppError> {
     let context = RequestContext::from_parts(db, parts).await?;
     context.require(Permission::AnalyticsExport).await?;
     let param = |name: &str| params.get(name).map(String::as_str).unwrap_or("");
     let format = match param("format") {
         "" | "csv" => Format::Csv,
         "json" => Format::Json,
-        _ => return Err(AppError::field("format", atrium_app::i18n::t("analytics-export-format"))),
+        _ => {
+            return Err(AppError::field(
+                "format",
+                atrium_app::i18n::t("analytics-export-format"),
+            ));
+        }
     };
     let chosen = match param("tenant_id") {
         "" => None,
@@ -85,7 +94,11 @@ async fn start(db: Db, params: &HashMap<String, String>, parts: &axum::http::req
     );
     let mut response = Body::from_stream(stream(panel, format)).into_response();
     let headers = response.headers_mut();
-    let content_type = if format == Format::Csv { "text/csv; charset=utf-8" } else { "application/json" };
+    let content_type = if format == Format::Csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&filename) {
         headers.insert(header::CONTENT_DISPOSITION, value);
@@ -136,7 +149,9 @@ fn stream(panel: Panel, format: Format) -> impl futures::Stream<Item = Result<By
                         let mut row = serde_json::Map::new();
                         row.insert("time".into(), point.t.to_rfc3339().into());
                         for (name, stat) in columns.iter().zip(Stat::ALL) {
-                            let v = stat.of(point, panel.bucket).map_or(serde_json::Value::Null, serde_json::Value::from);
+                            let v = stat
+                                .of(point, panel.bucket)
+                                .map_or(serde_json::Value::Null, serde_json::Value::from);
                             row.insert((*name).into(), v);
                         }
                         out.push_str(&serde_json::Value::Object(row).to_string());
@@ -146,7 +161,11 @@ fn stream(panel: Panel, format: Format) -> impl futures::Stream<Item = Result<By
             out
         })
         .collect();
-    let tail = if format == Format::Json { "]}\n".to_owned() } else { String::new() };
+    let tail = if format == Format::Json {
+        "]}\n".to_owned()
+    } else {
+        String::new()
+    };
     futures::stream::iter(
         std::iter::once(head)
             .chain(chunks)

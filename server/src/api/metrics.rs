@@ -31,9 +31,10 @@ fn key_error(error: KeyAuthError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
     let mut response = json_error(status, error.code(), error.message(), Value::Null);
     if status == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"atrium\""));
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"atrium\""),
+        );
     }
     response
 }
@@ -75,7 +76,10 @@ pub async fn ingest_points(State(state): State<AppState>, request: Request) -> R
     let format = BodyFormat::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
     // Points older than the plan keeps raw data would only land in partitions about to go.
     let retention = chrono::Duration::days(i64::from(principal.plan.quotas().raw_retention_days));
-    let limits = IngestLimits { max_age: limits.max_age.min(retention), ..limits };
+    let limits = IngestLimits {
+        max_age: limits.max_age.min(retention),
+        ..limits
+    };
     let batch = match parse_batch(&body, format, &limits, now) {
         Ok(batch) => batch,
         Err(error) => return batch_error(error),
@@ -89,8 +93,16 @@ pub async fn ingest_points(State(state): State<AppState>, request: Request) -> R
             json!({ "accepted": 0, "rejected": report.rejected }),
         ),
         Ok(report) => {
-            let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::MULTI_STATUS };
-            (status, Json(json!({ "accepted": report.accepted, "rejected": report.rejected }))).into_response()
+            let status = if report.rejected.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::MULTI_STATUS
+            };
+            (
+                status,
+                Json(json!({ "accepted": report.accepted, "rejected": report.rejected })),
+            )
+                .into_response()
         }
         Err(IngestError::QuotaExceeded { quota, retry_after_s }) => {
             let mut response = json_error(
@@ -134,7 +146,12 @@ fn batch_error(error: BatchError) -> Response {
             "send an array of points or {\"points\": [...]}",
             Value::Null,
         ),
-        BatchError::Empty => json_error(StatusCode::BAD_REQUEST, "empty_batch", "the batch has no points", Value::Null),
+        BatchError::Empty => json_error(
+            StatusCode::BAD_REQUEST,
+            "empty_batch",
+            "the batch has no points",
+            Value::Null,
+        ),
         BatchError::TooManyPoints { max, got } => json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_many_points",

@@ -24,6 +24,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
         ("/api/v1/metrics", get(metrics::list).post(metrics::ingest_points)),
         ("/api/v1/metrics/{metric}/panel", get(metrics::panel)),
         ("/api/v1/analytics/export", get(analytics_export::export)),
+        ("/api/v1/live/stats", get(crate::live::stats::live_stats)),
     ]
 }
 

@@ -5,6 +5,7 @@
 use atrium_app::db::{Db, PlatformGuard, PlatformTx};
 use atrium_app::error::AppError;
 use atrium_server::config::Config;
+use atrium_server::live::{Live, LiveSettings};
 use atrium_server::routes::{AppState, leptos_options, router};
 use axum::Router;
 use axum::body::Body;
@@ -20,6 +21,8 @@ pub const PASSWORD: &str = "test-password-123";
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// This replica's live service (its listener runs only once `serve` is called).
+    pub live: Live,
     /// The login role's options (owner of the test database), for tampering in tests.
     pub owner_options: PgConnectOptions,
 }
@@ -49,7 +52,14 @@ impl Reply {
 }
 
 pub async fn spawn_app(options: PgConnectOptions) -> TestApp {
+    spawn_app_with(options, LiveSettings::default()).await
+}
+
+/// `spawn_app` with other live settings (e.g. a short heartbeat). Called twice on the same
+/// database it makes two replicas; the second finds the demo already seeded.
+pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettings) -> TestApp {
     let owner_options = options.clone();
+    let live = Live::new(live_settings);
     let db = Db::connect(options, 8).await.expect("connect");
     let config = Config {
         database_url: None,
@@ -66,15 +76,34 @@ pub async fn spawn_app(options: PgConnectOptions) -> TestApp {
         leptos_options: leptos_options(&config),
         db: db.clone(),
         ingest: config.ingest,
+        live: live.clone(),
     });
     TestApp {
         router,
         db,
+        live,
         owner_options,
     }
 }
 
 impl TestApp {
+    /// Serves the app on a random local port, as a replica does: its NOTIFY listener listening
+    /// before this returns, connections carrying their peer address.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        self.live.start(self.db.clone());
+        tokio::time::timeout(std::time::Duration::from_secs(10), self.live.listening())
+            .await
+            .expect("the live listener listens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let service = self
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
+        addr
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.expect("response");
         let status = response.status();
