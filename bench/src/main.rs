@@ -198,7 +198,7 @@ async fn bench(options: &Options) -> Result<()> {
 
     let sizes = sizes(&mut admin).await;
     let server = atrium.map(|(server, _)| server);
-    let run = report::Run {
+    let mut run = report::Run {
         options,
         started_at,
         commit: commit(),
@@ -214,10 +214,12 @@ async fn bench(options: &Options) -> Result<()> {
         panels,
         server_peak_rss_kib: server.as_ref().and_then(Server::peak_rss_kib),
         server_rss_kib_end: server.as_ref().and_then(Server::rss_kib),
+        server_log: Value::Null,
     };
     admin.close().await?;
     if let Some(server) = server {
         server.stop().await?;
+        run.server_log = server::log_summary(&options.out.join("server.log"));
     }
     run.write(&options.out)?;
     database.keep_log(&options.out.join("postgres.log"));

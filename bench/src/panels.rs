@@ -1,11 +1,12 @@
 //! Panel queries: five cases over the ingested dataset, each timed end to end as the browser
 //! would wait for it (`GET /api/v1/metrics/{metric}/panel`, JSON fully received), interleaved run
 //! by run with the peer's plain SQL for the same window so that machine noise hits both alike.
-//! Each side's total point count is compared: a fast panel that drops points would not be a win.
+//! Each side's total point count is compared, and Atrium's p50/p95/p99 are checked against exact
+//! quantiles of the same points: a fast panel that drops points or skews percentiles is no win.
 
 use crate::dataset::{self, Dataset, METRIC, PROBE_SERIES};
 use crate::http::Client;
-use crate::peer;
+use crate::peer::{self, BucketStats};
 use crate::stats::Summary;
 use anyhow::Result;
 use hyper::StatusCode;
@@ -165,6 +166,8 @@ pub struct Outcome {
     pub atrium_buckets: Option<usize>,
     pub atrium_bytes: Option<usize>,
     pub peer_points: Option<u64>,
+    /// Atrium's percentiles against exact ones over the same points (DDSketch's rank definition).
+    pub accuracy: Option<Accuracy>,
     pub error: Option<String>,
 }
 
@@ -195,33 +198,84 @@ impl Outcome {
             "atrium_response_bytes": self.atrium_bytes,
             "peer_points_counted": self.peer_points,
             "counts_match": self.counts_match(),
+            "percentiles": self.accuracy.map(|a| json!({
+                "buckets_compared": a.buckets_compared,
+                "buckets_differing": a.buckets_differing,
+                "max_relative_error_p50": a.max_relative_error[0],
+                "max_relative_error_p95": a.max_relative_error[1],
+                "max_relative_error_p99": a.max_relative_error[2],
+            })),
             "error": self.error,
         })
     }
 }
 
-/// What one panel response says: the total of its buckets' counts and how many buckets.
-fn read_panel(body: &[u8]) -> Option<(u64, usize)> {
+/// The buckets of one panel response (`points[]` with `t`, `count`, `p50`, `p95`, `p99`).
+fn read_panel(body: &[u8]) -> Option<Vec<BucketStats>> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let points = value.get("points")?.as_array()?;
-    let total = points
+    let number = |p: &Value, key: &str| p.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    points
         .iter()
-        .map(|p| p.get("count").and_then(Value::as_u64).unwrap_or(0))
-        .sum();
-    Some((total, points.len()))
+        .map(|p| {
+            let t = p.get("t")?.as_str()?;
+            Some(BucketStats {
+                t_ms: chrono::DateTime::parse_from_rfc3339(t).ok()?.timestamp_millis(),
+                count: p.get("count").and_then(Value::as_u64).unwrap_or(0),
+                quantiles: [number(p, "p50"), number(p, "p95"), number(p, "p99")],
+            })
+        })
+        .collect()
 }
 
 /// One Atrium panel request; an error for anything but 200 with a readable panel.
-async fn atrium_once(client: &mut Client, path: &str) -> Result<(Duration, u64, usize, usize)> {
+async fn atrium_once(client: &mut Client, path: &str) -> Result<(Duration, Vec<BucketStats>, usize)> {
     let started = Instant::now();
     let response = client.get(path).await?;
     let elapsed = started.elapsed();
     if response.status != StatusCode::OK {
         anyhow::bail!("{}: {}", response.status, response.snippet(300));
     }
-    let (points, buckets) =
+    let buckets =
         read_panel(&response.body).ok_or_else(|| anyhow::anyhow!("unreadable panel: {}", response.snippet(300)))?;
-    Ok((elapsed, points, buckets, response.body.len()))
+    Ok((elapsed, buckets, response.body.len()))
+}
+
+/// How far Atrium's sketch percentiles are from the exact ones, over the buckets both have.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Accuracy {
+    /// Buckets present on both sides with equal counts.
+    pub buckets_compared: usize,
+    /// Buckets whose counts differ, or present on one side only.
+    pub buckets_differing: usize,
+    /// Largest |atrium − exact| / |exact| for p50, p95, p99.
+    pub max_relative_error: [f64; 3],
+}
+
+fn accuracy(atrium: &[BucketStats], exact: &[BucketStats]) -> Accuracy {
+    let mut result = Accuracy {
+        buckets_compared: 0,
+        buckets_differing: 0,
+        max_relative_error: [0.0; 3],
+    };
+    for bucket in exact {
+        match atrium.iter().find(|a| a.t_ms == bucket.t_ms) {
+            Some(a) if a.count == bucket.count => {
+                result.buckets_compared += 1;
+                for i in 0..3 {
+                    let exact = bucket.quantiles[i];
+                    let error = (a.quantiles[i] - exact).abs() / exact.abs().max(1e-12);
+                    result.max_relative_error[i] = result.max_relative_error[i].max(error);
+                }
+            }
+            _ => result.buckets_differing += 1,
+        }
+    }
+    result.buckets_differing += atrium
+        .iter()
+        .filter(|a| !exact.iter().any(|e| e.t_ms == a.t_ms))
+        .count();
+    result
 }
 
 /// Runs every case: one untimed warm-up on each side, then `runs` timed rounds, Atrium then the
@@ -244,8 +298,10 @@ pub async fn run(
             atrium_buckets: None,
             atrium_bytes: None,
             peer_points: None,
+            accuracy: None,
             error: None,
         };
+        let mut atrium_last = Vec::new();
         let (mut atrium_times, mut peer_times) = (Vec::new(), Vec::new());
         let mut atrium_ok = true;
         for round in 0..=runs {
@@ -253,13 +309,14 @@ pub async fn run(
                 && atrium_ok
             {
                 match atrium_once(client, &path).await {
-                    Ok((elapsed, points, buckets, bytes)) => {
+                    Ok((elapsed, buckets, bytes)) => {
                         if round > 0 {
                             atrium_times.push(elapsed);
                         }
-                        outcome.atrium_points = Some(points);
-                        outcome.atrium_buckets = Some(buckets);
+                        outcome.atrium_points = Some(buckets.iter().map(|b| b.count).sum());
+                        outcome.atrium_buckets = Some(buckets.len());
                         outcome.atrium_bytes = Some(bytes);
+                        atrium_last = buckets;
                     }
                     Err(err) => {
                         // The peer still runs: its figures stand on their own.
@@ -271,11 +328,11 @@ pub async fn run(
             }
             if let Some(conn) = peer.as_deref_mut() {
                 match peer::query(conn, &sql).await {
-                    Ok((elapsed, points)) => {
+                    Ok((elapsed, buckets)) => {
                         if round > 0 {
                             peer_times.push(elapsed);
                         }
-                        outcome.peer_points = Some(points);
+                        outcome.peer_points = Some(buckets.iter().map(|b| b.count).sum());
                     }
                     Err(err) => {
                         eprintln!("bench: peer query ({}) failed: {err:#}", outcome.case.id);
@@ -283,6 +340,14 @@ pub async fn run(
                         break;
                     }
                 }
+            }
+        }
+        if outcome.atrium_points.is_some()
+            && let Some(conn) = peer.as_deref_mut()
+        {
+            match peer::query(conn, &peer::exact_quantiles_sql(&outcome.case)).await {
+                Ok((_, exact)) => outcome.accuracy = Some(accuracy(&atrium_last, &exact)),
+                Err(err) => eprintln!("bench: exact quantiles ({}) failed: {err:#}", outcome.case.id),
             }
         }
         outcome.atrium = Summary::of(&atrium_times);
@@ -335,9 +400,38 @@ mod tests {
     }
 
     #[test]
-    fn panels_are_counted() {
-        let body = br#"{"points":[{"t":"x","count":3},{"t":"y","count":4}],"trend":null}"#;
-        assert_eq!(read_panel(body).unwrap(), (7, 2));
+    fn panels_are_read() {
+        let body = br#"{"points":[{"t":"2026-11-21T10:00:00Z","count":3,"p50":1.0,"p95":2.0,"p99":3.0},
+                                  {"t":"2026-11-21T11:00:00Z","count":4,"p50":1.5,"p95":2.5,"p99":3.5}],"trend":null}"#;
+        let buckets = read_panel(body).unwrap();
+        assert_eq!(buckets.len(), 2);
+        assert_eq!(buckets[1].count, 4);
+        assert_eq!(buckets[1].t_ms - buckets[0].t_ms, HOUR_MS);
+        assert_eq!(buckets[0].quantiles, [1.0, 2.0, 3.0]);
         assert!(read_panel(b"{}").is_none());
+    }
+
+    #[test]
+    fn accuracy_compares_matching_buckets() {
+        let bucket = |t_ms, count, q: [f64; 3]| BucketStats {
+            t_ms,
+            count,
+            quantiles: q,
+        };
+        let exact = [
+            bucket(0, 10, [10.0, 20.0, 40.0]),
+            bucket(1, 10, [10.0, 20.0, 40.0]),
+            bucket(2, 5, [1.0; 3]),
+        ];
+        let atrium = [
+            bucket(0, 10, [10.1, 20.0, 39.0]),
+            bucket(1, 9, [10.0; 3]),
+            bucket(3, 1, [1.0; 3]),
+        ];
+        let a = accuracy(&atrium, &exact);
+        assert_eq!((a.buckets_compared, a.buckets_differing), (1, 3));
+        assert!((a.max_relative_error[0] - 0.01).abs() < 1e-9);
+        assert_eq!(a.max_relative_error[1], 0.0);
+        assert!((a.max_relative_error[2] - 0.025).abs() < 1e-9);
     }
 }

@@ -13,7 +13,7 @@
 //! The SQL is built at run time with `sqlx::raw_sql`, not `query!`: the bench owns these tables,
 //! and the literals (timestamps, ids) are generated here, never taken from input.
 
-use crate::dataset::{Dataset, INTERVAL_MS};
+use crate::dataset::Dataset;
 use crate::panels::{Case, Scope};
 use crate::procfs;
 use crate::stats::round3;
@@ -234,32 +234,44 @@ async fn copy_in(conn: &mut PgConnection, csv: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Builds `peer.metric_points` with the same points as the Atrium dataset (timestamps and series
-/// layout; values from the same formula with `random()` noise), plus `peer.series` with the
-/// labels, then VACUUM ANALYZE as the peer script does. Returns the seconds it took.
+/// Builds `peer.metric_points` from exactly the points Atrium ingested (the same generator,
+/// streamed through one COPY in time order, as the peer script's INSERT … SELECT lays them out),
+/// plus `peer.series` with the labels, then VACUUM ANALYZE as the peer script does. Identical
+/// values let the panels compare Atrium's sketch percentiles with exact ones. Returns the seconds
+/// it took.
 pub async fn build_query_table(url: &str, dataset: &Dataset) -> Result<f64> {
+    /// Rows per COPY message batch: bounded memory whatever the dataset's size.
+    const ROWS_PER_SEND: u64 = 100_000;
     let started = Instant::now();
     let mut conn = PgConnection::connect(url).await?;
-    let (series, per_series, start) = (dataset.series, dataset.per_series(), dataset.start_ms);
-    let sql = format!(
+    let series = dataset.series;
+    sqlx::raw_sql(&format!(
         "CREATE SCHEMA IF NOT EXISTS peer;
          DROP TABLE IF EXISTS peer.metric_points;
          DROP TABLE IF EXISTS peer.series;
          CREATE TABLE peer.metric_points (series_id int NOT NULL, ts timestamptz NOT NULL, value double precision NOT NULL);
-         INSERT INTO peer.metric_points
-           SELECT s, timestamptz 'epoch' + ({start}::bigint + k::bigint * {INTERVAL_MS} + s * {INTERVAL_MS} / {series}) * interval '1 millisecond',
-                  50 + 40 * sin(k / 500.0 + s) + random() * 10
-           FROM generate_series(0, {per_series} - 1) k, generate_series(0, {series} - 1) s;
-         CREATE INDEX metric_points_series_ts ON peer.metric_points (series_id, ts);
          CREATE TABLE peer.series (series_id int PRIMARY KEY, host text NOT NULL, region text NOT NULL);
          INSERT INTO peer.series
            SELECT s, 'h-' || lpad(s::text, 3, '0'), CASE WHEN s % 2 = 0 THEN 'eu' ELSE 'us' END
            FROM generate_series(0, {series} - 1) s;"
-    );
-    sqlx::raw_sql(&sql)
+    ))
+    .execute(&mut conn)
+    .await
+    .context("creating peer.metric_points")?;
+    let mut copy = conn
+        .copy_in_raw("COPY peer.metric_points (series_id, ts, value) FROM STDIN WITH (FORMAT csv)")
+        .await?;
+    let mut chunk = String::with_capacity(ROWS_PER_SEND as usize * 48);
+    for from in (0..dataset.points).step_by(ROWS_PER_SEND as usize) {
+        chunk.clear();
+        dataset.write_csv(from, from + ROWS_PER_SEND, &mut chunk);
+        copy.send(chunk.as_bytes()).await?;
+    }
+    copy.finish().await.context("loading peer.metric_points")?;
+    // The index is built after the load, as the peer script does.
+    sqlx::raw_sql("CREATE INDEX metric_points_series_ts ON peer.metric_points (series_id, ts)")
         .execute(&mut conn)
-        .await
-        .context("building peer.metric_points")?;
+        .await?;
     // Separate statements: several in one simple query run as one transaction, which VACUUM refuses.
     for table in ["peer.metric_points", "peer.series"] {
         sqlx::raw_sql(&format!("VACUUM ANALYZE {table}"))
@@ -270,9 +282,9 @@ pub async fn build_query_table(url: &str, dataset: &Dataset) -> Result<f64> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-/// The plain-SQL answer to a panel case: per bucket count, sum, min, max and exact p50/p95/p99.
-pub fn query_sql(case: &Case) -> String {
-    let filter = match case.scope {
+/// The `WHERE` clause of a case's window and scope.
+fn window_filter(case: &Case) -> String {
+    let scope = match case.scope {
         Scope::Series(s) => format!("series_id = {s} AND "),
         Scope::Fleet => String::new(),
         Scope::Region(region) => {
@@ -280,24 +292,69 @@ pub fn query_sql(case: &Case) -> String {
         }
     };
     format!(
-        "SELECT date_bin('{}', ts, timestamptz '2000-01-01 00:00:00+00') AS bucket, count(*) AS n, \
-         sum(value), min(value), max(value), \
-         percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY value) \
-         FROM peer.metric_points WHERE {filter}ts >= '{}' AND ts < '{}' GROUP BY bucket ORDER BY bucket",
-        case.bucket.interval(),
+        "{scope}ts >= '{}' AND ts < '{}'",
         crate::dataset::rfc3339(case.from_ms),
         crate::dataset::rfc3339(case.to_ms),
     )
 }
 
-/// Runs the case's query once: the time until every row arrived, and the total point count.
-pub async fn query(conn: &mut PgConnection, sql: &str) -> Result<(Duration, u64)> {
+/// The plain-SQL answer to a panel case: per bucket count, sum, min, max and exact p50/p95/p99
+/// (`percentile_cont`, the natural SQL). This is the query that is timed.
+pub fn query_sql(case: &Case) -> String {
+    format!(
+        "SELECT date_bin('{}', ts, timestamptz '2000-01-01 00:00:00+00') AS bucket, count(*) AS n, \
+         sum(value), min(value), max(value), \
+         percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY value) AS q \
+         FROM peer.metric_points WHERE {} GROUP BY bucket ORDER BY bucket",
+        case.bucket.interval(),
+        window_filter(case),
+    )
+}
+
+/// The exact quantiles by DDSketch's own definition (the value at 0-based rank ⌊q·(n−1)⌋, in
+/// float8 arithmetic like the sketch's), per bucket: the reference for Atrium's ±1% guarantee.
+/// `percentile_cont` interpolates, which differs by far more than 1% on a bucket of six points.
+/// Run once per case, untimed.
+pub fn exact_quantiles_sql(case: &Case) -> String {
+    let at = |q: &str| format!("v[floor({q}::float8 * (n - 1))::bigint + 1]");
+    format!(
+        "SELECT bucket, n, ARRAY[{}, {}, {}] AS q FROM ( \
+           SELECT date_bin('{}', ts, timestamptz '2000-01-01 00:00:00+00') AS bucket, count(*) AS n, \
+                  array_agg(value ORDER BY value) AS v \
+           FROM peer.metric_points WHERE {} GROUP BY bucket) AS b \
+         ORDER BY bucket",
+        at("0.5"),
+        at("0.95"),
+        at("0.99"),
+        case.bucket.interval(),
+        window_filter(case),
+    )
+}
+
+/// One bucket of a panel as either side computed it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BucketStats {
+    /// Bucket start, epoch milliseconds.
+    pub t_ms: i64,
+    pub count: u64,
+    /// p50, p95, p99.
+    pub quantiles: [f64; 3],
+}
+
+/// Runs the case's query once: the time until every row arrived, and the buckets.
+pub async fn query(conn: &mut PgConnection, sql: &str) -> Result<(Duration, Vec<BucketStats>)> {
     let started = Instant::now();
     let rows = sqlx::raw_sql(sql).fetch_all(&mut *conn).await?;
     let elapsed = started.elapsed();
-    let mut count = 0u64;
+    let mut buckets = Vec::with_capacity(rows.len());
     for row in &rows {
-        count += row.try_get::<i64, _>("n")? as u64;
+        let t: chrono::DateTime<chrono::Utc> = row.try_get("bucket")?;
+        let quantiles: Vec<f64> = row.try_get("q")?;
+        buckets.push(BucketStats {
+            t_ms: t.timestamp_millis(),
+            count: row.try_get::<i64, _>("n")? as u64,
+            quantiles: [0, 1, 2].map(|i| quantiles.get(i).copied().unwrap_or(f64::NAN)),
+        });
     }
-    Ok((elapsed, count))
+    Ok((elapsed, buckets))
 }

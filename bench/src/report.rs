@@ -30,6 +30,8 @@ pub struct Run<'a> {
     pub panels: Vec<Outcome>,
     pub server_peak_rss_kib: Option<u64>,
     pub server_rss_kib_end: Option<u64>,
+    /// WARN/ERROR counts of the server log.
+    pub server_log: Value,
 }
 
 impl Run<'_> {
@@ -82,7 +84,11 @@ impl Run<'_> {
             "vacuum_analyze_s": self.vacuum_s.map(round3),
             "sizes_bytes": self.sizes,
             "panels": self.panels.iter().map(Outcome::to_json).collect::<Vec<_>>(),
-            "server": { "peak_rss_kib": self.server_peak_rss_kib, "rss_kib_at_end": self.server_rss_kib_end },
+            "server": {
+                "peak_rss_kib": self.server_peak_rss_kib,
+                "rss_kib_at_end": self.server_rss_kib_end,
+                "log": self.server_log,
+            },
         })
     }
 
@@ -127,9 +133,9 @@ impl Run<'_> {
             );
             let _ = writeln!(
                 md,
-                "| case | Atrium p50 | Atrium p95 | peer p50 | peer p95 | ratio | points (Atrium / peer) | buckets |"
+                "| case | Atrium p50 | Atrium p95 | peer p50 | peer p95 | ratio | points (Atrium / peer) | buckets | p50/p95/p99 max error vs exact |"
             );
-            let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
+            let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
             for p in &self.panels {
                 let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
                 let counts = match (p.atrium_points, p.peer_points) {
@@ -141,9 +147,17 @@ impl Run<'_> {
                         b.map_or("-".into(), |v| thousands(v as f64))
                     ),
                 };
+                let accuracy = p.accuracy.map_or("-".into(), |a| {
+                    let [p50, p95, p99] = a.max_relative_error.map(|e| format!("{:.1}%", e * 100.0));
+                    let differing = match a.buckets_differing {
+                        0 => String::new(),
+                        n => format!(" ({n} buckets differ)"),
+                    };
+                    format!("{p50} / {p95} / {p99}{differing}")
+                });
                 let _ = writeln!(
                     md,
-                    "| ({}) {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| ({}) {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     p.case.id,
                     p.case.title,
                     ms(p.atrium.map(|s| s.p50)),
@@ -153,6 +167,7 @@ impl Run<'_> {
                     p.ratio().map_or("-".into(), |r| format!("{r:.2}")),
                     counts,
                     p.atrium_buckets.map_or("-".into(), |b| b.to_string()),
+                    accuracy,
                 );
             }
             let _ = writeln!(md);
@@ -172,6 +187,32 @@ impl Run<'_> {
         );
         if let (Some(peak), Some(now)) = (self.server_peak_rss_kib, self.server_rss_kib_end) {
             let _ = writeln!(md, "\nServer RSS: peak {}, at the end {}.", mib(peak), mib(now));
+        }
+        let count = |key: &str| self.server_log.get(key).and_then(Value::as_u64).unwrap_or(0);
+        if count("warn") + count("error") > 0 {
+            let _ = writeln!(
+                md,
+                "\nServer log: {} WARN and {} ERROR lines. Most frequent:\n",
+                count("warn"),
+                count("error")
+            );
+            for top in self
+                .server_log
+                .get("top")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let _ = writeln!(
+                    md,
+                    "- {} × `{}`",
+                    top.get("count").and_then(Value::as_u64).unwrap_or(0),
+                    top.get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .replace('`', "'")
+                );
+            }
         }
         md
     }

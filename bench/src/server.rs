@@ -6,6 +6,8 @@ use crate::http::Client;
 use crate::procfs;
 use anyhow::{Context, Result, bail};
 use hyper::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -138,4 +140,89 @@ impl Server {
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("binding 127.0.0.1:0 to find a free port")?;
     Ok(listener.local_addr()?.port())
+}
+
+/// WARN and ERROR lines of a server log (pretty or JSON format), with their most frequent
+/// messages: a benchmark that runs into a warning on every request should say so.
+pub fn log_summary(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut messages: BTreeMap<String, u64> = BTreeMap::new();
+    for line in text.lines() {
+        let Some((level, message)) = level_and_message(&strip_ansi(line)) else {
+            continue;
+        };
+        *counts.entry(level).or_default() += 1;
+        *messages.entry(format!("{level} {message}")).or_default() += 1;
+    }
+    let mut top: Vec<(String, u64)> = messages.into_iter().collect();
+    top.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    top.truncate(3);
+    json!({
+        "warn": counts.get("WARN").copied().unwrap_or(0),
+        "error": counts.get("ERROR").copied().unwrap_or(0),
+        "top": top.into_iter().map(|(message, count)| json!({"message": message, "count": count})).collect::<Vec<_>>(),
+    })
+}
+
+/// `Some(("WARN", message))` for a warning or error line.
+fn level_and_message(line: &str) -> Option<(&'static str, String)> {
+    let (level, message) = if line.starts_with('{') {
+        let value: Value = serde_json::from_str(line).ok()?;
+        let level = value.get("level")?.as_str()?.to_owned();
+        let message = value
+            .pointer("/fields/message")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        (level, message)
+    } else {
+        let level = line.split_whitespace().nth(1)?.to_owned();
+        let message = match line.rfind("}: ") {
+            Some(at) => line[at + 3..].to_owned(),
+            None => line.split_whitespace().skip(2).collect::<Vec<_>>().join(" "),
+        };
+        (level, message)
+    };
+    let level = match level.as_str() {
+        "WARN" => "WARN",
+        "ERROR" => "ERROR",
+        _ => return None,
+    };
+    Some((level, message.chars().take(160).collect()))
+}
+
+/// The text of a line without ANSI colour sequences (`ESC [ … m`).
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_found_in_pretty_and_json_lines() {
+        let pretty = "\u{1b}[2m2026-11-21T02:55:31Z\u{1b}[0m \u{1b}[33m WARN\u{1b}[0m \u{1b}[1mrequest\u{1b}[0m{method=POST}: sketch configurations differ";
+        assert_eq!(
+            level_and_message(&strip_ansi(pretty)),
+            Some(("WARN", "sketch configurations differ".to_owned()))
+        );
+        let json = r#"{"timestamp":"x","level":"ERROR","fields":{"message":"ingestion failed"}}"#;
+        assert_eq!(level_and_message(json), Some(("ERROR", "ingestion failed".to_owned())));
+        assert_eq!(level_and_message("2026-11-21T02:55:31Z  INFO listening"), None);
+    }
 }
