@@ -388,8 +388,7 @@ analytics-description = Description
 analytics-save-metric = Save
 analytics-metric-saved = Saved.
 analytics-empty-title = No metrics yet
-analytics-empty-body = Metrics appear here as soon as points arrive. Create an API key with the metrics:write scope and send a batch:
-analytics-empty-example = curl -X POST /api/v1/metrics -H "Authorization: Bearer atr_…" -H "Content-Type: application/json" -d '{"points":[{"metric":"http.latency_ms","value":42,"labels":{"host":"web-1"}}]}'
+analytics-empty-body = Metrics appear here as soon as points arrive. Create an API key with the metrics:write scope on the API keys page and send a batch, for example:
 ## API keys
 nav-api-keys = API keys
 keys-title = API keys
@@ -439,6 +438,7 @@ keys-revoke-title = Revoke “{ $name }”
 keys-revoke-warning = Requests made with { $key } are refused immediately. This cannot be undone.
 keys-revoke-confirm = Type the key prefix “{ $prefix }” to confirm
 keys-revoke-button = Revoke this key
+keys-revoke-sure = Are you sure?
 keys-revoked = API key revoked.
 keys-already-revoked = This key is already revoked.
 keys-rotate = Rotate

@@ -449,7 +449,11 @@ async fn a_point_ingested_on_one_replica_moves_a_chart_on_another(_: PgPoolOptio
         .call(
             CreateApiKey::PATH,
             Some(&alice),
-            &[("name", "live test"), ("scopes[0]", "metrics:write"), ("expires_in_days", "never")],
+            &[
+                ("name", "live test"),
+                ("scopes[0]", "metrics:write"),
+                ("expires_in_days", "never"),
+            ],
         )
         .await
         .json();
@@ -476,7 +480,12 @@ async fn a_point_ingested_on_one_replica_moves_a_chart_on_another(_: PgPoolOptio
     subscribe(&mut on_b, None, vec![MetricId(metric_id)]).await;
     assert_eq!(replica_a.send(ingest(5.0)).await.status, StatusCode::OK);
     match next_event(&mut on_b).await {
-        LiveEvent::Rollups { tenant_id, metric_id: id, buckets, .. } => {
+        LiveEvent::Rollups {
+            tenant_id,
+            metric_id: id,
+            buckets,
+            ..
+        } => {
             assert_eq!((tenant_id, id.0), (acme, metric_id));
             let last = buckets.last().expect("a minute");
             // Both points may share the minute (count 2, max 5) or not (count 1, value 5).

@@ -191,7 +191,7 @@ async fn bad_points_are_listed_and_bad_requests_get_stable_codes(_: PgPoolOption
     assert_eq!(syntax.status, StatusCode::BAD_REQUEST);
     let error = &syntax.json()["error"];
     assert_eq!(error["code"], "invalid_json");
-    assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(1), Some(15)));
+    assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(1), Some(17)));
 
     let many: Vec<Value> = (0..10_001).map(|_| json!({"metric": "x", "value": 1})).collect();
     let too_many = send_points(&app, &key.key, Value::Array(many)).await;

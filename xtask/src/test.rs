@@ -80,7 +80,16 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
         gate(ctx, tally, "clippy (server)", |_| {
             run(cargo()
                 .args(["clippy", "-p", "atrium-app", "-p", "atrium-server"])
-                .args(["-p", "xtask", "-p", "pgcluster", "-p", "series-analysis", "--features", "atrium-app/ssr"])
+                .args([
+                    "-p",
+                    "xtask",
+                    "-p",
+                    "pgcluster",
+                    "-p",
+                    "series-analysis",
+                    "--features",
+                    "atrium-app/ssr",
+                ])
                 .args(["--all-targets", "--", "-D", "warnings"])
                 .env("SQLX_OFFLINE", "true"))
         });

@@ -425,7 +425,7 @@ mod tests {
     fn syntax_errors_report_their_position() {
         let error = parse("[\n  {\"metric\": \"x\", \"value\": 1,}\n]").expect_err("trailing comma");
         match error {
-            BatchError::InvalidJson { line, column, .. } => assert_eq!((line, column), (2, 32)),
+            BatchError::InvalidJson { line, column, .. } => assert_eq!((line, column), (2, 30)),
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(

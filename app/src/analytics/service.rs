@@ -125,7 +125,7 @@ async fn resolve_series(
         .iter()
         .map(|p| (metric_ids[p.metric.as_str()], labels_json(p)))
         .collect();
-    wanted.sort_by(|a, b| (a.0, a.1.to_string()).cmp(&(b.0, b.1.to_string())));
+    wanted.sort_by_cached_key(|(metric, labels)| (*metric, labels.to_string()));
     wanted.dedup();
     let mut known = db::select_series_ids(tx, &wanted).await?;
     let missing: Vec<(MetricId, Value)> = wanted.into_iter().filter(|pair| !known.contains_key(pair)).collect();

@@ -1,6 +1,7 @@
 //! The quantile sketch stored with every rollup: a DDSketch (relative-error guarantee, mergeable,
-//! negative values allowed), encoded in DataDog's portable binary format so the bytes stay readable
-//! by other tools and across crate upgrades.
+//! negative values allowed), stored as its serde form in postcard (varint bins, compact). Not the
+//! crate's Java-compatible encoding: decoding that yields a different configuration, and sketches
+//! of different configurations cannot be merged.
 
 use sketches_ddsketch::{Config, DDSketch};
 
@@ -65,18 +66,14 @@ impl Sketch {
     }
 
     pub fn encode(&self) -> Vec<u8> {
-        self.0.to_java_bytes()
+        postcard::to_allocvec(&self.0).unwrap_or_default()
     }
 
     /// Reads stored bytes. A sketch that cannot be decoded (corruption) reads as empty and is
     /// logged: the rollup's count/sum/min/max stay right, only its percentiles are lost.
     pub fn decode(bytes: &[u8]) -> Self {
-        match DDSketch::from_java_bytes(bytes) {
-            Ok(sketch) => {
-                let mut fresh = Self::new();
-                fresh.merge(&Self(sketch));
-                fresh
-            }
+        match postcard::from_bytes::<DDSketch>(bytes) {
+            Ok(sketch) => Self(sketch),
             Err(error) => {
                 tracing::error!(?error, "undecodable rollup sketch");
                 Self::new()

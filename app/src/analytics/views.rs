@@ -17,6 +17,11 @@ use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/analytics";
 
+/// Shown on an empty analytics page: how to send the first points.
+const INGEST_EXAMPLE: &str = r#"curl -X POST /api/v1/metrics \
+  -H "Authorization: Bearer atr_…" -H "Content-Type: application/json" \
+  -d '{"points":[{"metric":"http.latency_ms","value":42,"labels":{"host":"web-1"}}]}'"#;
+
 /// The page's state as read from its URL.
 #[derive(Debug, Clone, PartialEq)]
 struct PageQuery {
@@ -131,7 +136,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                         <div class="card empty-state">
                             <h2>{t("analytics-empty-title")}</h2>
                             <p>{t("analytics-empty-body")}</p>
-                            <pre class="code"><code>{t("analytics-empty-example")}</code></pre>
+                            <pre class="code"><code>{INGEST_EXAMPLE}</code></pre>
                         </div>
                     }.into_any(),
                     Ok(list) => {

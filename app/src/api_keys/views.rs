@@ -39,17 +39,10 @@ pub fn ApiKeysPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeApiKey>::new();
     let rotate = ServerAction::<RotateApiKey>::new();
     let signing = ServerAction::<UpdateIngestSigning>::new();
+    // Bumped after each successful change, so a refused form does not reload the list.
+    let changed = RwSignal::new(0u32);
     let keys = Resource::new(
-        move || {
-            (
-                tenant.get(),
-                is_platform.get(),
-                create.version().get(),
-                revoke.version().get(),
-                rotate.version().get(),
-                signing.version().get(),
-            )
-        },
+        move || (tenant.get(), is_platform.get(), changed.get()),
         |(tenant, platform, ..)| async move {
             // A platform administrator sees nothing until a tenant is chosen.
             if platform && tenant.is_none() {
@@ -65,10 +58,16 @@ pub fn ApiKeysPage() -> impl IntoView {
     let revoking = RwSignal::new(None::<ApiKeySummary>);
     let rotating = RwSignal::new(None::<ApiKeySummary>);
     let toaster = use_toaster();
+    let create_form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if let Some(Ok(key)) = create.value().get() {
             issued.set(Some(key));
+            changed.update(|n| *n += 1);
             toaster.success(t("keys-created"));
+            #[cfg(feature = "hydrate")]
+            if let Some(form) = create_form.get_untracked() {
+                form.reset();
+            }
         }
     });
     // Rotation errors show in the rotate form itself.
@@ -76,23 +75,28 @@ pub fn ApiKeysPage() -> impl IntoView {
         if let Some(Ok(key)) = rotate.value().get() {
             rotating.set(None);
             issued.set(Some(key));
+            changed.update(|n| *n += 1);
             toaster.success(t("keys-rotated"));
         }
     });
     Effect::new(move |_| match revoke.value().get() {
         Some(Ok(_)) => {
             revoking.set(None);
+            changed.update(|n| *n += 1);
             toaster.success(t("keys-revoked"));
         }
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
     Effect::new(move |_| match signing.value().get() {
-        Some(Ok(required)) => toaster.success(t(if required {
-            "keys-signing-on"
-        } else {
-            "keys-signing-off"
-        })),
+        Some(Ok(required)) => {
+            changed.update(|n| *n += 1);
+            toaster.success(t(if required {
+                "keys-signing-on"
+            } else {
+                "keys-signing-off"
+            }));
+        }
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
@@ -130,6 +134,9 @@ pub fn ApiKeysPage() -> impl IntoView {
             </form>
         </Show>
         {move || issued.get().map(|key| view! { <IssuedKeyPanel issued=key on_done=Callback::new(move |()| issued.set(None)) /> })}
+        <Show when=move || !is_platform.get() && can_create.get()>
+            <CreateKeyForm action=create form=create_form />
+        </Show>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match keys.await {
@@ -139,9 +146,6 @@ pub fn ApiKeysPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Show when=move || !is_platform.get() && can_create.get()>
-            <CreateKeyForm action=create />
-        </Show>
         {move || revoking.get().map(|key| view! { <RevokePanel key action=revoke on_cancel=Callback::new(move |()| revoking.set(None)) /> })}
         {move || rotating.get().map(|key| view! { <RotatePanel key action=rotate on_cancel=Callback::new(move |()| rotating.set(None)) /> })}
     }
@@ -247,7 +251,7 @@ fn KeyRow(
                 {key.grace_ends_at.map(|end| view! { <div class="muted small">{t_args("keys-grace-until", &[("time", &format_time(end))])}</div> })}
             </td>
             <td><span class=format!("badge {}", key.status.as_str())>{key.status.label()}</span></td>
-            <td class="row-actions">
+            <td><div class="row-actions">
                 {(active && can_rotate).then(|| view! {
                     <button type="button" class="button" aria-label=rotate_label
                         on:click=move |_| rotating.set(Some(for_rotate.clone()))>
@@ -260,18 +264,18 @@ fn KeyRow(
                         {t("keys-revoke")}
                     </button>
                 })}
-            </td>
+            </div></td>
         </tr>
     }
 }
 
 #[component]
-fn CreateKeyForm(action: ServerAction<CreateApiKey>) -> impl IntoView {
+fn CreateKeyForm(action: ServerAction<CreateApiKey>, form: NodeRef<leptos::html::Form>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let scopes_error = Signal::derive(move || error.get().and_then(|e| e.field_error("scopes")));
     view! {
         <section aria-labelledby="create-key-heading">
-            <ActionForm action=action attr:class="card form">
+            <ActionForm action=action node_ref=form attr:class="card form">
                 <h2 id="create-key-heading">{t("keys-new")}</h2>
                 <FormAlert error />
                 <TextField name="name" label=t("field-name") hint=t("keys-name-hint") error required=true />
@@ -296,12 +300,26 @@ fn CreateKeyForm(action: ServerAction<CreateApiKey>) -> impl IntoView {
     }
 }
 
+/// Brings a panel the user just asked for into view (it may open far from the button).
+fn scroll_into_view_on_mount(node: NodeRef<leptos::html::Section>) {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(element) = node.get() {
+            element.scroll_into_view();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = node;
+    });
+}
+
 /// The new key and signing secret, shown once, with copy buttons.
 #[component]
 fn IssuedKeyPanel(issued: IssuedApiKey, on_done: Callback<()>) -> impl IntoView {
     let name = issued.summary.name.clone();
+    let node = NodeRef::new();
+    scroll_into_view_on_mount(node);
     view! {
-        <section class="notice issued-key" aria-labelledby="issued-heading" data-testid="issued-panel">
+        <section node_ref=node class="notice issued-key" aria-labelledby="issued-heading" data-testid="issued-panel">
             <h2 id="issued-heading">{t_text("keys-issued-title", "name", &name)}</h2>
             <p><strong>{t("keys-issued-once")}</strong> " " {t("keys-issued-store")}</p>
             <div class="secret-row">
@@ -343,11 +361,13 @@ fn CopyButton(text: String, label: String) -> impl IntoView {
 #[component]
 fn RevokePanel(key: ApiKeySummary, action: ServerAction<RevokeApiKey>, on_cancel: Callback<()>) -> impl IntoView {
     let api_key_id = key.api_key_id;
+    let node = NodeRef::new();
+    scroll_into_view_on_mount(node);
     view! {
-        <section class="key-action" aria-labelledby="revoke-heading">
+        <section node_ref=node class="key-action" aria-labelledby="revoke-heading">
             <h2 id="revoke-heading">{t_text("keys-revoke-title", "name", &key.name)}</h2>
             <TypedConfirm
-                title=t("keys-revoke")
+                title=t("keys-revoke-sure")
                 warning=t_text("keys-revoke-warning", "key", &key.masked())
                 prompt=t_text("keys-revoke-confirm", "prefix", &key.prefix)
                 button_label=t("keys-revoke-button")
@@ -364,8 +384,10 @@ fn RevokePanel(key: ApiKeySummary, action: ServerAction<RevokeApiKey>, on_cancel
 #[component]
 fn RotatePanel(key: ApiKeySummary, action: ServerAction<RotateApiKey>, on_cancel: Callback<()>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let node = NodeRef::new();
+    scroll_into_view_on_mount(node);
     view! {
-        <section class="key-action" aria-labelledby="rotate-heading">
+        <section node_ref=node class="key-action" aria-labelledby="rotate-heading">
             <ActionForm action=action attr:class="card form">
                 <h2 id="rotate-heading">{t_text("keys-rotate-title", "name", &key.name)}</h2>
                 <p>{t("keys-rotate-explain")}</p>

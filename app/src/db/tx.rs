@@ -1,4 +1,4 @@
-//! The three transaction scopes. Row-level security policies read `app.tenant_id` and
+//! The four transaction scopes. Row-level security policies read `app.tenant_id` and
 //! `app.scope`, which only these constructors set (transaction-locally), so data is reachable only
 //! through one of them.
 //!
