@@ -192,7 +192,7 @@ impl Outcome {
             "peer_sql": peer::query_sql(&self.case),
             "atrium": self.atrium.map(Summary::to_json),
             "peer": self.peer.map(Summary::to_json),
-            "ratio_atrium_over_peer_p50": self.ratio().map(|r| (r * 100.0).round() / 100.0),
+            "ratio_atrium_over_peer_p50": self.ratio().map(crate::report::significant),
             "atrium_points_counted": self.atrium_points,
             "atrium_buckets": self.atrium_buckets,
             "atrium_response_bytes": self.atrium_bytes,

@@ -50,7 +50,7 @@ impl Run<'_> {
 
     pub fn to_json(&self) -> Value {
         let o = self.options;
-        let round2 = |r: Option<f64>| r.map(|r| (r * 1000.0).round() / 1000.0);
+        let ratio = |r: Option<f64>| r.map(significant);
         json!({
             "started_at": self.started_at,
             "commit": self.commit,
@@ -75,10 +75,10 @@ impl Run<'_> {
             "stored_points": self.stored_points,
             "peer_ingestion": self.peer_ingestion.map(|p| p.to_json()),
             "ratios": {
-                "ingest_atrium_over_peer_copy": round2(self.ratio_to_copy()),
-                "ingest_atrium_over_peer_batched_copy": round2(self.ratio_to_batched_copy()),
-                "ingest_atrium_over_peer_insert": round2(self.ratio_to_insert()),
-                "panels_atrium_over_peer_p50": self.panels.iter().map(|p| json!({"id": p.case.id, "ratio": p.ratio().map(|r| (r * 100.0).round() / 100.0)})).collect::<Vec<_>>(),
+                "ingest_atrium_over_peer_copy": ratio(self.ratio_to_copy()),
+                "ingest_atrium_over_peer_batched_copy": ratio(self.ratio_to_batched_copy()),
+                "ingest_atrium_over_peer_insert": ratio(self.ratio_to_insert()),
+                "panels_atrium_over_peer_p50": self.panels.iter().map(|p| json!({"id": p.case.id, "ratio": p.ratio().map(significant)})).collect::<Vec<_>>(),
             },
             "peer_table_build_s": self.peer_table_build_s.map(round3),
             "vacuum_analyze_s": self.vacuum_s.map(round3),
@@ -164,7 +164,7 @@ impl Run<'_> {
                     ms(p.atrium.map(|s| s.p95)),
                     ms(p.peer.map(|s| s.p50)),
                     ms(p.peer.map(|s| s.p95)),
-                    p.ratio().map_or("-".into(), |r| format!("{r:.2}")),
+                    p.ratio().map_or("-".into(), ratio_text),
                     counts,
                     p.atrium_buckets.map_or("-".into(), |b| b.to_string()),
                     accuracy,
@@ -322,6 +322,24 @@ fn describe_postgres(settings: &Value) -> String {
     )
 }
 
+/// Four significant digits: ratios span 1/1000 to 10 here, so fixed decimals would print 0.00.
+pub fn significant(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let scale = 10f64.powi(3 - value.abs().log10().floor() as i32);
+    (value * scale).round() / scale
+}
+
+/// A ratio as read in the tables: `4.06`, or `0.0031 (1/323)` when far below 1.
+fn ratio_text(ratio: f64) -> String {
+    if ratio >= 0.1 {
+        format!("{ratio:.2}")
+    } else {
+        format!("{} (1/{:.0})", significant(ratio), 1.0 / ratio)
+    }
+}
+
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
@@ -342,6 +360,14 @@ pub fn thousands(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_ratios_keep_their_digits() {
+        assert_eq!(significant(0.003_149_8), 0.00315);
+        assert_eq!(significant(4.0567), 4.057);
+        assert_eq!(ratio_text(4.0567), "4.06");
+        assert_eq!(ratio_text(0.003_149_8), "0.00315 (1/317)");
+    }
 
     #[test]
     fn thousands_are_grouped() {
