@@ -34,18 +34,15 @@ pub async fn get_panel(
     let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
     let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
     let mut tx = context.tenant_tx(tenant).await?;
-    let request = server::panel_request(
-        &mut tx,
-        &metric,
-        &range,
-        &from,
-        &to,
-        &bucket,
-        &labels,
-        chrono::Utc::now(),
-    )
-    .await?;
-    let panel = super::service::panel(&mut tx, request).await?;
+    let args = super::types::PanelArgs {
+        metric,
+        range,
+        from,
+        to,
+        bucket,
+        labels,
+    };
+    let panel = server::load_panel(&mut tx, &args, chrono::Utc::now()).await?;
     tx.commit().await?;
     Ok(panel)
 }
@@ -84,14 +81,19 @@ pub async fn get_analytics_page(
     let panel = if metrics.is_empty() {
         None
     } else {
-        let now = chrono::Utc::now();
-        Some(
-            match server::panel_request(&mut tx, &metric, &range, &from, &to, &bucket, &labels, now).await {
-                Ok(request) => Ok(super::service::panel(&mut tx, request).await?),
-                Err(error @ AppError::Validation(_)) => Err(error),
-                Err(other) => return Err(other),
-            },
-        )
+        let args = super::types::PanelArgs {
+            metric: metric.clone(),
+            range,
+            from,
+            to,
+            bucket,
+            labels,
+        };
+        Some(match server::load_panel(&mut tx, &args, chrono::Utc::now()).await {
+            Ok(panel) => Ok(panel),
+            Err(error @ AppError::Validation(_)) => Err(error),
+            Err(other) => return Err(other),
+        })
     };
     tx.commit().await?;
     Ok(PageData { metrics, metric, panel })
@@ -144,23 +146,28 @@ pub async fn update_metric(
 pub mod server {
     //! Parsing shared by the server functions and the REST endpoints.
     use super::super::service::{PanelRequest, check_bucket};
-    use super::super::types::{Bucket, PanelQuery, TimeRange};
+    use super::super::types::{Bucket, Panel, PanelArgs, PanelQuery, TimeRange};
     use crate::db::TenantTx;
     use crate::error::{AppError, FieldErrors};
     use chrono::{DateTime, Utc};
 
+    /// Parses `args` (field errors named after them) and reads the panel: what every server
+    /// function and REST endpoint that shows a panel calls.
+    pub async fn load_panel(tx: &mut TenantTx, args: &PanelArgs, now: DateTime<Utc>) -> Result<Panel, AppError> {
+        let request = panel_request(tx, args, now).await?;
+        Ok(super::super::service::panel(tx, request).await?)
+    }
+
     /// Turns the URL's strings into a panel request, with an error per field.
-    #[expect(clippy::too_many_arguments, reason = "one argument per URL parameter, all strings")]
-    pub async fn panel_request(
-        tx: &mut TenantTx,
-        metric: &str,
-        range: &str,
-        from: &str,
-        to: &str,
-        bucket: &str,
-        labels: &str,
-        now: DateTime<Utc>,
-    ) -> Result<PanelRequest, AppError> {
+    async fn panel_request(tx: &mut TenantTx, args: &PanelArgs, now: DateTime<Utc>) -> Result<PanelRequest, AppError> {
+        let PanelArgs {
+            metric,
+            range,
+            from,
+            to,
+            bucket,
+            labels,
+        } = args;
         let mut errors = FieldErrors::new();
         let range = TimeRange::parse(range, from, to)
             .map_err(|message| errors.add("range", message))

@@ -73,14 +73,30 @@ pub async fn ingest(
     names.dedup();
     let metric_ids = db::upsert_metrics(&mut tx, &names).await?;
 
-    let series_ids = resolve_series(&mut tx, &metric_ids, &mut batch, quotas.max_series).await?;
+    // Each point's series key, built once: the JSON labels are compared and hashed several times.
+    let mut keys = Vec::with_capacity(batch.points.len());
+    for point in &batch.points {
+        let metric_id = *metric_ids.get(point.metric.as_str()).ok_or(sqlx::Error::RowNotFound)?;
+        keys.push((metric_id, labels_json(point)));
+    }
+    let series_ids = resolve_series(&mut tx, &keys, quotas.max_series).await?;
     let mut rows = Vec::with_capacity(batch.points.len());
     let mut partials = Partials::default();
-    for point in &batch.points {
-        let metric_id = metric_ids[point.metric.as_str()];
-        let series_id = series_ids[&(metric_id, labels_json(point))];
-        rows.push((series_id, point.ts, point.value));
-        partials.add(metric_id, series_id, point.ts, point.value);
+    for (point, key) in batch.points.iter().zip(&keys) {
+        match series_ids.get(key) {
+            Some(series_id) => {
+                rows.push((*series_id, point.ts, point.value));
+                partials.add(key.0, *series_id, point.ts, point.value);
+            }
+            None => batch.rejected.push(Rejection {
+                index: point.index,
+                reason: RejectReason::SeriesLimitReached,
+                message: format!(
+                    "the plan allows {} series; this label set would be a new one",
+                    quotas.max_series
+                ),
+            }),
+        }
     }
     db::copy_points(&mut tx, retention, &rows).await?;
     let merged = db::merge_rollups(&mut tx, partials).await?;
@@ -112,19 +128,14 @@ fn labels_json(point: &ValidPoint) -> Value {
     )
 }
 
-/// Finds or declares each point's series. New series beyond the plan's limit are not created:
-/// their points move to the rejected list.
+/// Finds or declares the series of `keys`. New series beyond the plan's limit are not created,
+/// so they are missing from the answer (the caller refuses their points).
 async fn resolve_series(
     tx: &mut TenantTx,
-    metric_ids: &HashMap<String, MetricId>,
-    batch: &mut ParsedBatch,
+    keys: &[(MetricId, Value)],
     max_series: u32,
 ) -> Result<HashMap<(MetricId, Value), SeriesId>, sqlx::Error> {
-    let mut wanted: Vec<(MetricId, Value)> = batch
-        .points
-        .iter()
-        .map(|p| (metric_ids[p.metric.as_str()], labels_json(p)))
-        .collect();
+    let mut wanted: Vec<(MetricId, Value)> = keys.to_vec();
     wanted.sort_by_cached_key(|(metric, labels)| (*metric, labels.to_string()));
     wanted.dedup();
     let mut known = db::select_series_ids(tx, &wanted).await?;
@@ -133,20 +144,11 @@ async fn resolve_series(
         return Ok(known);
     }
     let room = usize::try_from(i64::from(max_series) - db::count_series(tx).await?).unwrap_or(0);
-    let allowed: Vec<(MetricId, Value)> = missing.iter().take(room).cloned().collect();
+    let allowed: Vec<(MetricId, Value)> = missing.into_iter().take(room).collect();
     if !allowed.is_empty() {
         db::insert_series(tx, &allowed).await?;
         known.extend(db::select_series_ids(tx, &allowed).await?);
     }
-    let (kept, refused): (Vec<ValidPoint>, Vec<ValidPoint>) = std::mem::take(&mut batch.points)
-        .into_iter()
-        .partition(|p| known.contains_key(&(metric_ids[p.metric.as_str()], labels_json(p))));
-    batch.points = kept;
-    batch.rejected.extend(refused.into_iter().map(|p| Rejection {
-        index: p.index,
-        reason: RejectReason::SeriesLimitReached,
-        message: format!("the plan allows {max_series} series; this label set would be a new one"),
-    }));
     Ok(known)
 }
 

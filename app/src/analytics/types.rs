@@ -284,6 +284,18 @@ impl PanelQuery {
     }
 }
 
+/// A panel as asked for in a URL or a form: the strings before parsing (empty means default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PanelArgs {
+    pub metric: String,
+    pub range: String,
+    pub from: String,
+    pub to: String,
+    pub bucket: String,
+    pub labels: String,
+}
+
 /// One bucket of a panel: all matching series merged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PanelPoint {

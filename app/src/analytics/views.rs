@@ -493,7 +493,7 @@ fn follow_live(data: RwSignal<Panel>, query: &PageQuery) {
         (panel.metric.metric_id, query.tenant)
     };
     live.subscribe(tenant, vec![metric_id]);
-    let relative = matches!(query.range.as_str(), "" | "15m" | "1h" | "24h" | "7d" | "30d");
+    let relative = TimeRange::parse(&query.range, &query.from, &query.to).is_ok_and(TimeRange::is_relative);
     let merge_directly = relative && query.labels.is_empty();
     let refetch = Refetch::new(data, query.clone());
     live.on_event(move |event| match event {

@@ -2,7 +2,7 @@
 //! a panel shows, as a streamed download. Authenticated by the session cookie like the pages;
 //! needs `analytics:export`. Tenant users export their own tenant; platform admins pass `tenant_id`.
 
-use atrium_app::analytics::types::{Panel, PanelPoint, Stat};
+use atrium_app::analytics::types::{Panel, PanelArgs, PanelPoint, Stat};
 use atrium_app::audit::db::{AuditEvent, insert_audit_event};
 use atrium_app::auth::context::RequestContext;
 use atrium_app::db::Db;
@@ -56,18 +56,15 @@ async fn start(
     };
     let tenant = atrium_app::permissions::api::server::tenant_for(&context, chosen)?;
     let mut tx = context.tenant_tx(tenant).await?;
-    let request = atrium_app::analytics::api::server::panel_request(
-        &mut tx,
-        param("metric"),
-        param("range"),
-        param("from"),
-        param("to"),
-        param("bucket"),
-        param("labels"),
-        chrono::Utc::now(),
-    )
-    .await?;
-    let panel = atrium_app::analytics::service::panel(&mut tx, request).await?;
+    let args = PanelArgs {
+        metric: param("metric").to_owned(),
+        range: param("range").to_owned(),
+        from: param("from").to_owned(),
+        to: param("to").to_owned(),
+        bucket: param("bucket").to_owned(),
+        labels: param("labels").to_owned(),
+    };
+    let panel = atrium_app::analytics::api::server::load_panel(&mut tx, &args, chrono::Utc::now()).await?;
     let event = AuditEvent {
         tenant_id: Some(tenant),
         action: "analytics.export",

@@ -5,7 +5,8 @@
 use crate::routes::AppState;
 use atrium_app::analytics::ingest::{BatchError, BodyFormat, IngestLimits, parse_batch};
 use atrium_app::analytics::service::{IngestError, ingest};
-use atrium_app::api_keys::auth::{KeyAuthError, KeyPrincipal, authenticate};
+use atrium_app::analytics::types::PanelArgs;
+use atrium_app::api_keys::auth::{KeyPrincipal, authenticate};
 use atrium_app::api_keys::types::ApiKeyScope;
 use atrium_app::db::{Db, TenantTx};
 use atrium_app::error::AppError;
@@ -15,7 +16,6 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// A REST error with its stable code; `extra` adds fields (positions, rejected points).
@@ -27,25 +27,13 @@ pub fn json_error(status: StatusCode, code: &str, message: impl Into<String>, ex
     (status, Json(json!({ "error": error }))).into_response()
 }
 
-fn key_error(error: KeyAuthError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-    let mut response = json_error(status, error.code(), error.message(), Value::Null);
-    if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"atrium\""),
-        );
-    }
-    response
-}
-
 fn app_error(error: AppError) -> Response {
     crate::api::ApiError(error).into_response()
 }
 
 async fn key_with(db: &Db, headers: &HeaderMap, scope: ApiKeyScope) -> Result<KeyPrincipal, Response> {
-    let principal = authenticate(db, headers).await.map_err(key_error)?;
-    principal.require(scope).map_err(key_error)?;
+    let principal = authenticate(db, headers).await.map_err(IntoResponse::into_response)?;
+    principal.require(scope).map_err(IntoResponse::into_response)?;
     Ok(principal)
 }
 
@@ -71,7 +59,7 @@ pub async fn ingest_points(State(state): State<AppState>, request: Request) -> R
     };
     let now = Utc::now();
     if let Err(error) = principal.verify_signature(&parts.headers, &body, now) {
-        return key_error(error);
+        return error.into_response();
     }
     let format = BodyFormat::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
     // Points older than the plan keeps raw data would only land in partitions about to go.
@@ -180,26 +168,12 @@ pub async fn list(State(db): State<Db>, headers: HeaderMap) -> Response {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PanelParams {
-    #[serde(default)]
-    range: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    bucket: String,
-    #[serde(default)]
-    labels: String,
-}
-
 /// `GET /api/v1/metrics/{metric}/panel?range=…&bucket=…&labels=…`.
 pub async fn panel(
     State(db): State<Db>,
     headers: HeaderMap,
     Path(metric): Path<String>,
-    Query(params): Query<PanelParams>,
+    Query(args): Query<PanelArgs>,
 ) -> Response {
     let principal = match key_with(&db, &headers, ApiKeyScope::MetricsRead).await {
         Ok(principal) => principal,
@@ -207,18 +181,8 @@ pub async fn panel(
     };
     let result = async {
         let mut tx = TenantTx::begin(&db, principal.tenant_id).await?;
-        let request = atrium_app::analytics::api::server::panel_request(
-            &mut tx,
-            &metric,
-            &params.range,
-            &params.from,
-            &params.to,
-            &params.bucket,
-            &params.labels,
-            Utc::now(),
-        )
-        .await?;
-        let panel = atrium_app::analytics::service::panel(&mut tx, request).await?;
+        let args = PanelArgs { metric, ..args };
+        let panel = atrium_app::analytics::api::server::load_panel(&mut tx, &args, Utc::now()).await?;
         tx.commit().await?;
         Ok::<_, AppError>(panel)
     }
