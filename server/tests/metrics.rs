@@ -359,3 +359,54 @@ async fn retention_drops_whole_expired_partitions(_: PgPoolOptions, options: PgC
         .expect("count");
     assert_eq!(rollups, 4, "rollups outlive raw points");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn another_tenant_cannot_change_a_metric(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::analytics::api::{ListMetrics, UpdateMetric};
+    let app = spawn_app(options).await;
+    let acme = create_key(&app, "alice@acme.test", &["metrics:write"]).await;
+    let sent = send_points(&app, &acme.key, json!([{"metric": "orders.count", "value": 3}])).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let alice = app.sign_in("alice@acme.test").await;
+    let metric = app.call(ListMetrics::PATH, Some(&alice), &[]).await.json()[0].clone();
+    let metric_id = metric["metric_id"].as_str().expect("id").to_owned();
+    // Globex's admin, in their own tenant (RLS hides Acme's row) and naming Acme's tenant.
+    let gina = app.sign_in("gina@globex.test").await;
+    let acme_id = app.tenant_id("acme").await.expect("acme");
+    let own = app
+        .call(
+            UpdateMetric::PATH,
+            Some(&gina),
+            &[("metric_id", &metric_id), ("unit", "ms"), ("description", "x")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND, "{}", own.body);
+    let named = app
+        .call(
+            UpdateMetric::PATH,
+            Some(&gina),
+            &[
+                ("tenant_id", &acme_id),
+                ("metric_id", &metric_id),
+                ("unit", "ms"),
+                ("description", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(named.status, StatusCode::NOT_FOUND, "{}", named.body);
+    let after = app.call(ListMetrics::PATH, Some(&alice), &[]).await.json()[0].clone();
+    assert_eq!(
+        (after["unit"].as_str(), after["description"].as_str()),
+        (Some(""), Some(""))
+    );
+    // Alice can, and it is audited.
+    let done = app
+        .call(
+            UpdateMetric::PATH,
+            Some(&alice),
+            &[("metric_id", &metric_id), ("unit", "ms"), ("description", "Orders")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(app.audit_actions().await.iter().any(|a| a == "metric.update"));
+}
