@@ -50,4 +50,15 @@ id_type! {
     MetricId;
     /// One labelled series of a metric.
     SeriesId;
+    /// A notification channel (webhook, Slack, Teams, email) of a tenant.
+    ChannelId;
+    /// One message to one channel in the delivery outbox; also the `webhook-id` receivers
+    /// deduplicate by.
+    DeliveryId;
+    /// An alert rule of a tenant.
+    AlertRuleId;
+    /// One alert: an episode of one rule for one label set, from pending to resolved.
+    AlertId;
+    /// A silence (mute by rule or label matchers for a time window).
+    SilenceId;
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod live;
+pub mod notifications;
 pub mod paging;
 pub mod permissions;
 pub mod shell;

@@ -35,6 +35,14 @@ pub const TEST_ARGS: &[&str] = &[
 /// Scratch database the macros describe queries against; recreated each time.
 const CACHE_DATABASE: &str = "atrium_sqlx";
 
+/// `ATRIUM_SQLX_DATABASE` names another scratch database, so two checkouts can refresh side by side.
+fn cache_database() -> String {
+    std::env::var("ATRIUM_SQLX_DATABASE")
+        .ok()
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or_else(|| CACHE_DATABASE.to_owned())
+}
+
 /// `cargo xtask sqlx`: regenerate `.sqlx/` in place.
 pub fn regenerate_committed(ctx: &mut Ctx) -> Result<()> {
     let admin = ctx.phase("postgres", db::admin)?;
@@ -71,7 +79,7 @@ pub fn check_committed(ctx: &mut Ctx, admin: &db::Admin) -> Result<()> {
 /// Migrates a fresh database and builds the server and the tests online against it, with the
 /// macros writing their query files into `out_dir`.
 fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path) -> Result<()> {
-    let url = admin.recreate_database(CACHE_DATABASE)?;
+    let url = admin.recreate_database(&cache_database())?;
     for migration in migrations(&ctx.path("migrations"))? {
         admin
             .run_file(&url, &migration.path, !migration.no_transaction)
@@ -97,7 +105,7 @@ fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path) -> Result<()> {
     let built = run(&mut online(site::server_build(false)))
         .and_then(|()| run(&mut online(test_build)))
         .context("building against the migrated database failed");
-    let dropped = admin.drop_database(CACHE_DATABASE);
+    let dropped = admin.drop_database(&cache_database());
     built?;
     dropped
 }

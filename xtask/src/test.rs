@@ -26,7 +26,16 @@ pub struct Options {
 
 /// The administrator the end-to-end server seeds and the specs log in as.
 const ADMIN_EMAIL: &str = "admin@atrium.local";
+/// The end-to-end database; `ATRIUM_E2E_DATABASE` names another so two checkouts can run the specs
+/// side by side on one PostgreSQL.
 const E2E_DATABASE: &str = "atrium_e2e";
+
+fn e2e_database() -> String {
+    std::env::var("ATRIUM_E2E_DATABASE")
+        .ok()
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or_else(|| E2E_DATABASE.to_owned())
+}
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
@@ -175,9 +184,9 @@ fn parse_test_result(line: &str) -> Option<(u64, u64)> {
 fn end_to_end(ctx: &mut Ctx, tally: &mut Tally, admin: &db::Admin, chromium: &Path) {
     let mut counted_failures = 0;
     let result = ctx.phase("end-to-end", |ctx| {
-        let url = admin.recreate_database(E2E_DATABASE)?;
+        let url = admin.recreate_database(&e2e_database())?;
         let outcome = playwright_against_server(ctx, &url, chromium);
-        let dropped = admin.drop_database(E2E_DATABASE);
+        let dropped = admin.drop_database(&e2e_database());
         let (passed, failed) = outcome?;
         tally.passed += passed;
         tally.failed += failed;
