@@ -2,6 +2,7 @@
 //! browser (`hydrate`).
 #![recursion_limit = "256"]
 
+pub mod alerts;
 pub mod analytics;
 pub mod api_keys;
 pub mod audit;

@@ -427,36 +427,8 @@ pub async fn select_rollups(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, Aggregate)>, sqlx::Error> {
-    let tenant = tx.tenant_id().0;
-    let rows = sqlx::query!(
-        "SELECT bucket, count, sum, min, max, sketch FROM rollups
-         WHERE tenant_id = $1 AND metric_id = $2 AND resolution_s = $3 AND series_id = ANY($4)
-           AND bucket >= $5 AND bucket < $6
-         ORDER BY bucket",
-        tenant,
-        metric_id.0,
-        resolution.seconds() as i32,
-        series_ids,
-        from,
-        to
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            (
-                row.bucket,
-                Aggregate {
-                    count: u64::try_from(row.count).unwrap_or(0),
-                    sum: row.sum,
-                    min: row.min,
-                    max: row.max,
-                    sketch: Sketch::decode(&row.sketch),
-                },
-            )
-        })
-        .collect())
+    let rows = select_rollups_by_series(tx, metric_id, resolution, series_ids, from, to).await?;
+    Ok(rows.into_iter().map(|(_, bucket, aggregate)| (bucket, aggregate)).collect())
 }
 
 /// Deletes rollups older than `before` (the plan's rollup retention), returning how many went.
@@ -479,4 +451,65 @@ pub async fn drop_expired_partitions(db: &crate::db::Db, now: DateTime<Utc>) -> 
         .fetch_all(&mut *conn)
         .await?;
     Ok(dropped)
+}
+
+/// Series of a metric whose labels contain `filter`, with their labels (alert rules evaluate
+/// each one on its own).
+pub async fn select_series_with_labels(
+    tx: &mut TenantTx,
+    metric_id: MetricId,
+    filter: &Value,
+) -> Result<Vec<(Uuid, Value)>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let rows = sqlx::query!(
+        "SELECT series_id, labels FROM series WHERE tenant_id = $1 AND metric_id = $2 AND labels @> $3",
+        tenant,
+        metric_id.0,
+        filter
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.series_id, row.labels)).collect())
+}
+
+/// Like `select_rollups`, with each row's series id (the nil uuid = all series).
+pub async fn select_rollups_by_series(
+    tx: &mut TenantTx,
+    metric_id: MetricId,
+    resolution: Bucket,
+    series_ids: &[Uuid],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(Uuid, DateTime<Utc>, Aggregate)>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    let rows = sqlx::query!(
+        "SELECT series_id, bucket, count, sum, min, max, sketch FROM rollups
+         WHERE tenant_id = $1 AND metric_id = $2 AND resolution_s = $3 AND series_id = ANY($4)
+           AND bucket >= $5 AND bucket < $6
+         ORDER BY bucket",
+        tenant,
+        metric_id.0,
+        resolution.seconds() as i32,
+        series_ids,
+        from,
+        to
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.series_id,
+                row.bucket,
+                Aggregate {
+                    count: u64::try_from(row.count).unwrap_or(0),
+                    sum: row.sum,
+                    min: row.min,
+                    max: row.max,
+                    sketch: Sketch::decode(&row.sketch),
+                },
+            )
+        })
+        .collect())
 }

@@ -52,6 +52,12 @@ pub enum LiveEvent {
     },
     /// This connection fell behind and events were dropped: refetch what is on screen.
     Lagged { missed: u64 },
+    /// An alert of the tenant changed state (the alerts page and dashboard refetch).
+    AlertChanged {
+        tenant_id: TenantId,
+        alert_id: crate::ids::AlertId,
+        state: String,
+    },
     /// A command was refused (bad JSON, forbidden tenant, too many subscriptions).
     Error { code: String, message: String },
 }
@@ -60,7 +66,10 @@ impl LiveEvent {
     /// The tenant the event belongs to, if it carries tenant data (routing and isolation key).
     pub fn tenant_id(&self) -> Option<TenantId> {
         match self {
-            Self::Subscribed { tenant_id, .. } | Self::Rollups { tenant_id, .. } | Self::Stale { tenant_id, .. } => {
+            Self::Subscribed { tenant_id, .. }
+            | Self::Rollups { tenant_id, .. }
+            | Self::Stale { tenant_id, .. }
+            | Self::AlertChanged { tenant_id, .. } => {
                 Some(*tenant_id)
             }
             _ => None,

@@ -67,3 +67,39 @@ pub async fn insert_deliveries(
     }
     Ok(ids)
 }
+
+/// Deliveries about `source` (an alert id), newest first.
+pub async fn select_deliveries_for_source(
+    tx: &mut TenantTx,
+    source: uuid::Uuid,
+) -> Result<Vec<super::types::DeliverySummary>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    let rows = sqlx::query!(
+        r#"SELECT d.delivery_id, d.channel_id, c.name, c.kind, d.event_type, d.status, d.attempts, d.created_at,
+                  d.next_attempt_at, d.finished_at
+           FROM deliveries d JOIN channels c USING (tenant_id, channel_id)
+           WHERE d.tenant_id = $1 AND d.source_ids @> ARRAY[$2::uuid]
+           ORDER BY d.created_at DESC, d.delivery_id"#,
+        tenant_id.0,
+        source
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(super::types::DeliverySummary {
+                delivery_id: DeliveryId(row.delivery_id),
+                channel_id: ChannelId(row.channel_id),
+                channel_name: row.name,
+                channel_kind: ChannelKind::parse(&row.kind)?,
+                event_type: row.event_type,
+                status: row.status,
+                attempts: row.attempts,
+                created_at: row.created_at,
+                next_attempt_at: row.next_attempt_at,
+                finished_at: row.finished_at,
+            })
+        })
+        .collect())
+}

@@ -63,3 +63,18 @@ pub struct Notification {
     /// The event's structured data: the `data` member of the webhook body.
     pub data: serde_json::Value,
 }
+
+/// One outbox message as delivery logs list it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliverySummary {
+    pub delivery_id: crate::ids::DeliveryId,
+    pub channel_id: ChannelId,
+    pub channel_name: String,
+    pub channel_kind: ChannelKind,
+    pub event_type: String,
+    pub status: String,
+    pub attempts: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}

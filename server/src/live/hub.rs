@@ -44,7 +44,8 @@ impl Frame {
 /// Why an event was not published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    /// Only `rollups` and `stale` (tenant data about one metric) travel through the hub.
+    /// Only `rollups` and `stale` (tenant data about one metric) and `alert_changed` travel
+    /// through the hub.
     NotADataEvent,
 }
 
@@ -95,14 +96,18 @@ impl Hub {
     /// Returns how many receivers the event reached (0 when nobody of the tenant listens).
     pub fn publish(&self, mut event: LiveEvent) -> Result<usize, Refused> {
         let (tenant_id, metric_id) = match (&event, event.tenant_id(), event.metric_id()) {
-            (LiveEvent::Rollups { .. } | LiveEvent::Stale { .. }, Some(tenant), Some(metric)) => (tenant, metric),
+            (LiveEvent::Rollups { .. } | LiveEvent::Stale { .. }, Some(tenant), Some(metric)) => (tenant, Some(metric)),
+            // Alert changes are not numbered: a page that missed one refetches on `resumed`.
+            (LiveEvent::AlertChanged { .. }, Some(tenant), None) => (tenant, None),
             _ => return Err(Refused::NotADataEvent),
         };
         let mut topics = self.topics();
-        let seq = topics.seqs.entry((tenant_id, metric_id)).or_insert(0);
-        *seq += 1;
-        if let LiveEvent::Rollups { seq: slot, .. } | LiveEvent::Stale { seq: slot, .. } = &mut event {
-            *slot = *seq;
+        if let Some(metric_id) = metric_id {
+            let seq = topics.seqs.entry((tenant_id, metric_id)).or_insert(0);
+            *seq += 1;
+            if let LiveEvent::Rollups { seq: slot, .. } | LiveEvent::Stale { seq: slot, .. } = &mut event {
+                *slot = *seq;
+            }
         }
         let Some(sender) = topics.senders.get(&tenant_id) else {
             return Ok(0);

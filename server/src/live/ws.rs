@@ -59,7 +59,9 @@ pub async fn connect(State(db): State<Db>, State(live): State<Live>, request: Re
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
-    let connection = Connection::new(live, db, token, context.principal);
+    // Alert changes go only to connections whose principal may read alerts.
+    let sees_alerts = context.require(Permission::AlertsRead).await.is_ok();
+    let connection = Connection::new(live, db, token, context.principal, sees_alerts);
     upgrade
         .max_message_size(MAX_COMMAND_BYTES)
         .max_frame_size(MAX_COMMAND_BYTES)
@@ -112,6 +114,7 @@ struct Connection {
     db: Db,
     token: String,
     principal: Principal,
+    sees_alerts: bool,
     topic: Option<TopicReceiver>,
     metrics: HashSet<MetricId>,
     gauge: ConnectionGauge,
@@ -120,13 +123,14 @@ struct Connection {
 }
 
 impl Connection {
-    fn new(live: Live, db: Db, token: String, principal: Principal) -> Self {
+    fn new(live: Live, db: Db, token: String, principal: Principal, sees_alerts: bool) -> Self {
         let gauge = ConnectionGauge::open(live.stats().clone());
         Self {
             live,
             db,
             token,
             principal,
+            sees_alerts,
             topic: None,
             metrics: HashSet::new(),
             gauge,
@@ -231,11 +235,15 @@ impl Connection {
     }
 
     /// Whether a frame of the topic is for this connection: its tenant (always, since topics are
-    /// per tenant; checked again here) and one of its metrics.
+    /// per tenant; checked again here) and one of its metrics; a tenant frame about no metric is
+    /// an alert change, for connections that may read alerts.
     fn wants(&self, frame: &Frame) -> bool {
         let Some(topic) = &self.topic else { return false };
-        frame.tenant_id.is_none_or(|tenant| tenant == topic.tenant_id())
-            && frame.metric_id.is_none_or(|metric| self.metrics.contains(&metric))
+        let tenant_ok = frame.tenant_id.is_none_or(|tenant| tenant == topic.tenant_id());
+        match frame.metric_id {
+            Some(metric) => tenant_ok && self.metrics.contains(&metric),
+            None => tenant_ok && (frame.tenant_id.is_none() || self.sees_alerts),
+        }
     }
 
     async fn command(&mut self, text: &str) -> Option<LiveEvent> {
@@ -331,6 +339,7 @@ impl Connection {
         }
         match effective_permissions(&self.db, &principal).await {
             Ok(effective) if effective.allows(Permission::AnalyticsRead) => {
+                self.sees_alerts = effective.allows(Permission::AlertsRead);
                 self.principal = principal;
                 Ok(())
             }

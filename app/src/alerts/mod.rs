@@ -1,0 +1,14 @@
+//! Alerting: rules on metrics, the evaluator that raises alerts from rollups, their lifecycle
+//! (pending → firing → acknowledged → resolved, no-data, error) with history, silences,
+//! cooldown, grouping and escalation. Messages go out through `notifications`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod evaluate;
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
+pub mod silence;
+pub mod types;
+pub mod views;

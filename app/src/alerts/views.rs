@@ -1,0 +1,1 @@
+//! Alert, rule and silence pages.
