@@ -17,6 +17,8 @@ pub struct Config {
     pub seed_demo: Option<bool>,
     /// `ATRIUM_INGEST_*`: what one ingestion request may carry.
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
+    /// `ATRIUM_ALERT_INTERVAL_SECS`: how often alert rules are evaluated.
+    pub alert_interval: std::time::Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -48,6 +50,13 @@ impl Config {
             admin_password: var("ATRIUM_ADMIN_PASSWORD"),
             seed_demo,
             ingest: ingest_limits()?,
+            alert_interval: match var("ATRIUM_ALERT_INTERVAL_SECS") {
+                None => crate::jobs::ALERT_INTERVAL,
+                Some(text) => match text.parse::<u64>() {
+                    Ok(secs) if (1..=3600).contains(&secs) => std::time::Duration::from_secs(secs),
+                    _ => anyhow::bail!("ATRIUM_ALERT_INTERVAL_SECS must be a whole number of seconds from 1 to 3600, not {text:?}"),
+                },
+            },
         })
     }
 }

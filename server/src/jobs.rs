@@ -52,3 +52,35 @@ pub async fn analytics_maintenance(db: Db, interval: Duration) {
     })
     .await
 }
+
+/// How often alert rules are evaluated unless `ATRIUM_ALERT_INTERVAL_SECS` says otherwise.
+pub const ALERT_INTERVAL: Duration = Duration::from_secs(15);
+
+/// Advisory lock key of the alert evaluator ("atrium" + "alrt" in ASCII).
+const ALERT_LOCK_KEY: i64 = 0x6174_7269_616c_7274;
+
+/// Evaluates every tenant's alert rules every `interval`, on one replica at a time.
+pub async fn alert_evaluation(db: Db, interval: Duration) {
+    every(interval, || async {
+        match evaluate_if_leader(&db).await {
+            Ok(Some(report)) => tracing::debug!(summary = %report.summary(), "alert evaluation done"),
+            Ok(None) => tracing::debug!("alert evaluation skipped: another replica holds the lock"),
+            Err(error) => tracing::error!(%error, "alert evaluation failed"),
+        }
+    })
+    .await
+}
+
+async fn evaluate_if_leader(db: &Db) -> Result<Option<atrium_app::alerts::evaluate::Report>, sqlx::Error> {
+    let mut lock = atrium_app::db::detached_connection(db).await?;
+    let acquired: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(ALERT_LOCK_KEY)
+        .fetch_one(&mut lock)
+        .await?;
+    if !acquired {
+        return Ok(None);
+    }
+    let result = atrium_app::alerts::evaluate::evaluate_all(db, chrono::Utc::now()).await;
+    let _ = sqlx::Connection::close(lock).await;
+    result.map(Some)
+}

@@ -32,6 +32,7 @@ pub async fn run() -> anyhow::Result<()> {
         database.db.clone(),
         jobs::ANALYTICS_MAINTENANCE_INTERVAL,
     ));
+    let alerts = tokio::spawn(jobs::alert_evaluation(database.db.clone(), config.alert_interval));
     let live = live::Live::new(live::LiveSettings::default());
     let listener_task = live.start(database.db.clone());
     let options = routes::leptos_options(&config);
@@ -68,6 +69,7 @@ pub async fn run() -> anyhow::Result<()> {
     let _ = listener_task.await;
     pruning.abort();
     maintenance.abort();
+    alerts.abort();
     database.shutdown().await;
     Ok(())
 }

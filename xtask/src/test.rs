@@ -219,6 +219,9 @@ fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Resul
         .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ATRIUM_ADMIN_PASSWORD", &password)
         .env("RUST_LOG", "info")
+        // The alerts journey waits for the evaluator; a 1 s interval keeps the wait short and
+        // lets the spec measure breach-to-browser latency against a known cadence.
+        .env("ATRIUM_ALERT_INTERVAL_SECS", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

@@ -592,16 +592,25 @@ pub async fn save_rule(
     };
     let now = chrono::Utc::now();
     let mut tx = server::own_tx(&context).await?;
-    let (metrics, channel_ids) = server::known(&mut tx).await?;
+    let before = match existing {
+        Some(id) => Some(super::db::select_rule(&mut tx, id).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let (mut metrics, channel_ids) = server::known(&mut tx).await?;
+    // A rule may keep a metric that has no points yet (the default rules): only a change of
+    // metric has to name an existing one.
+    if let Some(rule) = &before {
+        metrics.insert(rule.spec.metric.clone());
+    }
     let spec = form.parse(&metrics, &channel_ids)?;
     if intent == "test" {
         let tested = super::evaluate::backtest(&mut tx, &spec, chrono::Duration::hours(24), now).await?;
         tx.commit().await?;
         return Ok(RuleFormOutcome::Tested(tested));
     }
-    let (rule_id, before) = match existing {
-        Some(id) => {
-            let before = super::db::select_rule(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let (rule_id, before) = match before {
+        Some(before) => {
+            let id = before.rule_id;
             super::db::update_rule(&mut tx, id, &spec, now)
                 .await
                 .map_err(server::name_taken)?;

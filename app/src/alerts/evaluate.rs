@@ -834,8 +834,11 @@ mod tests {
             let observed = judge(&spec(aggregation, Comparison::Gt, Some(1e9)), &data, at);
             assert_eq!(observed, Observation::Clear(Some(expected)), "{aggregation:?}");
         }
-        let p99 = judge(&spec(Aggregation::P99, Comparison::Gte, Some(6.5)), &data, at);
-        assert!(matches!(p99, Observation::Breach(v) if (v - 7.0).abs() < 0.1), "{p99:?}");
+        // The sketch ranks like "nearest rank": the p99 of four values is the third one (±1%).
+        let p99 = judge(&spec(Aggregation::P99, Comparison::Gte, Some(4.5)), &data, at);
+        assert!(matches!(p99, Observation::Breach(v) if (v - 5.0).abs() < 0.1), "{p99:?}");
+        let p50 = judge(&spec(Aggregation::P50, Comparison::Lt, Some(4.5)), &data, at);
+        assert!(matches!(p50, Observation::Breach(v) if (v - 3.0).abs() < 0.1), "{p50:?}");
     }
 
     #[test]

@@ -76,6 +76,19 @@ declare! {
     crate::api_keys::api::RevokeApiKey => Requires(ApiKeysRevoke),
     crate::api_keys::api::RotateApiKey => Requires(ApiKeysRotate),
     crate::api_keys::api::UpdateIngestSigning => Requires(SettingsUpdate),
+    crate::alerts::api::GetAlertsPage => Requires(AlertsRead),
+    crate::alerts::api::GetAlertDetail => Requires(AlertsRead),
+    crate::alerts::api::AcknowledgeAlert => Requires(AlertsAcknowledge),
+    crate::alerts::api::ResolveAlert => Requires(AlertsResolve),
+    crate::alerts::api::GetRulesPage => Requires(AlertsRead),
+    crate::alerts::api::GetRuleForm => Requires(AlertsManageRules),
+    crate::alerts::api::SaveRule => Requires(AlertsManageRules),
+    crate::alerts::api::SetRuleEnabled => Requires(AlertsManageRules),
+    crate::alerts::api::DeleteRule => Requires(AlertsManageRules),
+    crate::alerts::api::GetSilencesPage => Requires(AlertsRead),
+    crate::alerts::api::CreateSilence => Requires(AlertsManageRules),
+    crate::alerts::api::EndSilence => Requires(AlertsManageRules),
+    crate::alerts::api::GetFiringCounts => Requires(AlertsRead),
 }
 
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a

@@ -75,6 +75,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("analytics") view=crate::analytics::views::AnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts") view=crate::alerts::views::AlertsPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules") view=crate::alerts::views::RulesPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/new") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/silences") view=crate::alerts::views::SilencesPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -176,6 +182,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
                         {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
                         {can(Permission::AnalyticsRead).then(|| view! { <li><A href="/analytics">{t("nav-analytics")}</A></li> })}
+                        {(can(Permission::AlertsRead) && !me.is_platform).then(|| view! { <li><A href="/alerts">{t("nav-alerts")}</A></li> })}
                         {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                     </ul>
