@@ -54,7 +54,9 @@ impl Config {
                 None => crate::jobs::ALERT_INTERVAL,
                 Some(text) => match text.parse::<u64>() {
                     Ok(secs) if (1..=3600).contains(&secs) => std::time::Duration::from_secs(secs),
-                    _ => anyhow::bail!("ATRIUM_ALERT_INTERVAL_SECS must be a whole number of seconds from 1 to 3600, not {text:?}"),
+                    _ => anyhow::bail!(
+                        "ATRIUM_ALERT_INTERVAL_SECS must be a whole number of seconds from 1 to 3600, not {text:?}"
+                    ),
                 },
             },
         })

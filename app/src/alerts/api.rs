@@ -2,9 +2,7 @@
 //! silences; each change writes an audit row (and, for alerts, a history line) in the same
 //! transaction. Rule forms are parsed here into a `RuleSpec`, with a message per bad field.
 
-use super::types::{
-    AlertDetail, AlertsPageData, Backtest, FiringCounts, RuleFormData, RuleRow, SilencesPageData,
-};
+use super::types::{AlertDetail, AlertsPageData, Backtest, FiringCounts, RuleFormData, RuleRow, SilencesPageData};
 use crate::error::AppError;
 use crate::ids::{AlertId, AlertRuleId, SilenceId};
 use leptos::prelude::*;
@@ -293,7 +291,8 @@ pub async fn get_alert_detail(alert_id: AlertId) -> Result<AlertDetail, AppError
     let history = super::db::select_events(&mut tx, alert_id).await?;
     let deliveries = crate::notifications::db::select_deliveries_for_source(&mut tx, alert_id.0).await?;
     let silences = super::db::select_silences(&mut tx, now).await?;
-    alert.silenced = alert.state.is_open() && super::evaluate::is_silenced(&silences, alert.rule_id, &alert.labels, now);
+    alert.silenced =
+        alert.state.is_open() && super::evaluate::is_silenced(&silences, alert.rule_id, &alert.labels, now);
     // The metric from an hour before the alert started to an hour after it ended (or now).
     let from = alert.started_at - chrono::Duration::hours(1);
     let to = alert
@@ -321,7 +320,9 @@ pub async fn get_alert_detail(alert_id: AlertId) -> Result<AlertDetail, AppError
         bucket: "minute".to_owned(),
         labels: labels.join(","),
     };
-    let panel = crate::analytics::api::server::load_panel(&mut tx, &args, now).await.ok();
+    let panel = crate::analytics::api::server::load_panel(&mut tx, &args, now)
+        .await
+        .ok();
     tx.commit().await?;
     let mut steps = rule.spec.escalation.clone();
     steps.sort_by_key(|s| s.after_s);
@@ -352,11 +353,7 @@ pub async fn get_alert_detail(alert_id: AlertId) -> Result<AlertDetail, AppError
 }
 
 #[cfg(feature = "ssr")]
-async fn act_on_alert(
-    alert_id: AlertId,
-    comment: String,
-    action: super::lifecycle::Manual,
-) -> Result<(), AppError> {
+async fn act_on_alert(alert_id: AlertId, comment: String, action: super::lifecycle::Manual) -> Result<(), AppError> {
     use super::db::NewEvent;
     use super::lifecycle::{Manual, manual};
     use super::types::AlertEventKind;
@@ -585,10 +582,7 @@ pub async fn save_rule(
     };
     let existing = match rule_id.trim() {
         "" => None,
-        text => Some(
-            text.parse::<AlertRuleId>()
-                .map_err(|_| AppError::NotFound)?,
-        ),
+        text => Some(text.parse::<AlertRuleId>().map_err(|_| AppError::NotFound)?),
     };
     let now = chrono::Utc::now();
     let mut tx = server::own_tx(&context).await?;
@@ -625,7 +619,11 @@ pub async fn save_rule(
     };
     let event = AuditEvent {
         tenant_id: Some(tx.tenant_id()),
-        action: if before.is_some() { "alert_rule.update" } else { "alert_rule.create" },
+        action: if before.is_some() {
+            "alert_rule.update"
+        } else {
+            "alert_rule.create"
+        },
         entity_type: "alert_rule",
         entity_id: Some(rule_id.to_string()),
         before,
@@ -652,7 +650,11 @@ pub async fn set_rule_enabled(rule_id: AlertRuleId, enabled: bool) -> Result<(),
     super::db::update_rule(&mut tx, rule_id, &spec, chrono::Utc::now()).await?;
     let event = AuditEvent {
         tenant_id: Some(tx.tenant_id()),
-        action: if enabled { "alert_rule.enable" } else { "alert_rule.disable" },
+        action: if enabled {
+            "alert_rule.enable"
+        } else {
+            "alert_rule.disable"
+        },
         entity_type: "alert_rule",
         entity_id: Some(rule_id.to_string()),
         before: Some(serde_json::json!({ "enabled": rule.spec.enabled })),
@@ -744,9 +746,7 @@ pub async fn create_silence(
         "" => now,
         text => chrono::DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&chrono::Utc))
-            .or_else(|_| {
-                chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").map(|t| t.and_utc())
-            })
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").map(|t| t.and_utc()))
             .unwrap_or_else(|_| {
                 errors.add("starts_at", t("alerts-valid-starts"));
                 now

@@ -2,7 +2,7 @@
 //! (the evaluator's list of tenants to visit comes from `PlatformTx`).
 
 use super::types::{
-    AlertEvent, AlertEventKind, AlertState, AlertSummary, Aggregation, Comparison, EscalationStep, Matcher,
+    Aggregation, AlertEvent, AlertEventKind, AlertState, AlertSummary, Comparison, EscalationStep, Matcher,
     NoDataPolicy, Rule, RuleSpec, Severity, Silence,
 };
 use crate::db::{PlatformTx, TenantTx};
@@ -205,7 +205,11 @@ pub async fn delete_rule(tx: &mut TenantTx, rule_id: AlertRuleId) -> Result<bool
 }
 
 /// Records when the evaluator last looked at a rule.
-pub async fn update_rule_evaluated(tx: &mut TenantTx, rule_id: AlertRuleId, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn update_rule_evaluated(
+    tx: &mut TenantTx,
+    rule_id: AlertRuleId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let tenant = tx.tenant_id().0;
     sqlx::query!(
         "UPDATE alert_rules SET last_evaluated_at = $3 WHERE tenant_id = $1 AND rule_id = $2",
@@ -257,6 +261,8 @@ pub struct OpenAlert {
     pub value: Option<f64>,
     pub started_at: DateTime<Utc>,
     pub fired_at: Option<DateTime<Utc>>,
+    /// When a notification about it last went out (none: never announced).
+    pub notified_at: Option<DateTime<Utc>>,
     pub escalation_step: i32,
 }
 
@@ -270,6 +276,7 @@ struct OpenRow {
     value: Option<f64>,
     started_at: DateTime<Utc>,
     fired_at: Option<DateTime<Utc>>,
+    notified_at: Option<DateTime<Utc>>,
     escalation_step: i32,
 }
 
@@ -285,6 +292,7 @@ impl OpenRow {
             value: self.value,
             started_at: self.started_at,
             fired_at: self.fired_at,
+            notified_at: self.notified_at,
             escalation_step: self.escalation_step,
         })
     }
@@ -295,7 +303,7 @@ pub async fn select_open_alerts(tx: &mut TenantTx, rule_id: AlertRuleId) -> Resu
     let tenant = tx.tenant_id().0;
     let rows = sqlx::query_as!(
         OpenRow,
-        "SELECT alert_id, rule_id, fingerprint, labels, state, severity, value, started_at, fired_at, escalation_step
+        "SELECT alert_id, rule_id, fingerprint, labels, state, severity, value, started_at, fired_at, notified_at, escalation_step
          FROM alerts WHERE tenant_id = $1 AND rule_id = $2 AND state <> 'resolved'
          ORDER BY alert_id FOR UPDATE",
         tenant,
@@ -311,7 +319,7 @@ pub async fn select_alert_for_update(tx: &mut TenantTx, alert_id: AlertId) -> Re
     let tenant = tx.tenant_id().0;
     let row = sqlx::query_as!(
         OpenRow,
-        "SELECT alert_id, rule_id, fingerprint, labels, state, severity, value, started_at, fired_at, escalation_step
+        "SELECT alert_id, rule_id, fingerprint, labels, state, severity, value, started_at, fired_at, notified_at, escalation_step
          FROM alerts WHERE tenant_id = $1 AND alert_id = $2 FOR UPDATE",
         tenant,
         alert_id.0

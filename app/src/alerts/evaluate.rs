@@ -7,7 +7,7 @@ use super::db::{self, NewAlert, NewEvent, OpenAlert};
 use super::lifecycle::{self, Current, Observation, Step};
 use super::silence;
 use super::types::{
-    AlertEventKind, AlertState, Aggregation, Backtest, Comparison, Rule, RuleSpec, Silence, format_duration,
+    Aggregation, AlertEventKind, AlertState, Backtest, Comparison, Rule, RuleSpec, Silence, format_duration,
     format_label_set, format_number,
 };
 use crate::analytics::rollup::Aggregate;
@@ -114,6 +114,8 @@ struct Change {
     to: AlertState,
     value: Option<f64>,
     reason: String,
+    /// Whether people were told about this alert before (its end is news only then).
+    announced: bool,
 }
 
 async fn evaluate_rule(
@@ -236,6 +238,7 @@ async fn evaluate_rule(
                     to: state,
                     value: observation.value(),
                     reason,
+                    announced: false,
                 });
             }
             (Step::Move(state), Some(alert)) => {
@@ -257,6 +260,7 @@ async fn evaluate_rule(
                     to: state,
                     value: observation.value(),
                     reason,
+                    announced: alert.notified_at.is_some(),
                 });
             }
             (Step::Move(_), None) => {}
@@ -313,6 +317,10 @@ async fn notify_changes(
         let Some(event_type) = lifecycle::event_type(change.from, change.to) else {
             continue;
         };
+        // The end of an alert nobody was told about (silenced, in cooldown) is no news either.
+        if !change.announced && matches!(event_type, "alert.resolved" | "alert.acknowledged") {
+            continue;
+        }
         if let Some(silence) = silence::silenced_by(silences, rule.rule_id, &change.labels, now) {
             let reason = format!(
                 "notification silenced until {} ({})",
@@ -336,7 +344,11 @@ async fn notify_changes(
                 continue;
             }
         }
-        let key: Vec<Option<String>> = spec.group_by.iter().map(|label| change.labels.get(label).cloned()).collect();
+        let key: Vec<Option<String>> = spec
+            .group_by
+            .iter()
+            .map(|label| change.labels.get(label).cloned())
+            .collect();
         groups.entry((event_type, key)).or_default().push(change);
     }
     let mut sent = 0;
@@ -351,7 +363,7 @@ async fn notify_changes(
         }
         sent += 1;
         let ids: Vec<AlertId> = members.iter().map(|m| m.alert_id).collect();
-        if event_type == "alert.firing" {
+        if matches!(event_type, "alert.firing" | "alert.no_data" | "alert.error") {
             db::update_notified(tx, &ids, now).await?;
         }
         let reason = if members.len() > 1 {
@@ -402,6 +414,7 @@ async fn escalate(
                 to: AlertState::Firing,
                 value: *value,
                 reason: format!("unacknowledged for {after}"),
+                announced: true,
             };
             let mut message = notification(rule, "alert.escalated", &[&change], now);
             message.title = format!("[ESCALATED · step {taken_now}] {}", rule.spec.name);
@@ -527,12 +540,21 @@ pub fn manual_notification(
         to,
         value: alert.value,
         reason: reason.to_owned(),
+        announced: alert.notified_at.is_some(),
     };
+    if !change.announced && matches!(event_type, "alert.resolved" | "alert.acknowledged") {
+        return None;
+    }
     Some(notification(rule, event_type, &[&change], now))
 }
 
 /// Whether an active silence mutes this alert now (for lists and manual actions).
-pub fn is_silenced(silences: &[Silence], alert_rule: crate::ids::AlertRuleId, labels: &BTreeMap<String, String>, now: DateTime<Utc>) -> bool {
+pub fn is_silenced(
+    silences: &[Silence],
+    alert_rule: crate::ids::AlertRuleId,
+    labels: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> bool {
     silence::silenced_by(silences, alert_rule, labels, now).is_some()
 }
 
@@ -540,7 +562,9 @@ fn reason(spec: &RuleSpec, observation: &Observation, held: bool) -> String {
     let window = format_duration(spec.window_s);
     let stat = format!("{} of {}", spec.aggregation.as_str(), spec.metric);
     match observation {
-        Observation::Breach(value) if !value.is_finite() => format!("no points in the last {window} (counts as alerting)"),
+        Observation::Breach(value) if !value.is_finite() => {
+            format!("no points in the last {window} (counts as alerting)")
+        }
         Observation::Breach(value) => {
             let judged = match (spec.comparison, spec.threshold) {
                 (Comparison::Anomaly, _) | (_, None) => format!("{stat} = {} is anomalous", format_number(*value)),
@@ -603,7 +627,11 @@ fn judge(spec: &RuleSpec, buckets: &BTreeMap<DateTime<Utc>, Aggregate>, at: Date
                     (t.timestamp() as f64, value)
                 })
                 .collect();
-            let found = series_analysis::anomalies(&samples, series_analysis::DEFAULT_WINDOW, series_analysis::DEFAULT_SIGMA);
+            let found = series_analysis::anomalies(
+                &samples,
+                series_analysis::DEFAULT_WINDOW,
+                series_analysis::DEFAULT_SIGMA,
+            );
             match found.iter().rev().find(|a| a.t >= first.timestamp() as f64) {
                 Some(anomaly) => Observation::Breach(anomaly.value),
                 None => Observation::Clear(Some(value)),
@@ -635,7 +663,9 @@ async fn load_buckets(
         members.push((Uuid::nil(), String::new(), BTreeMap::new()));
     } else {
         let filter = serde_json::to_value(&spec.series_filter).unwrap_or_default();
-        for (series_id, labels) in crate::analytics::db::select_series_with_labels(tx, metric.metric_id, &filter).await? {
+        for (series_id, labels) in
+            crate::analytics::db::select_series_with_labels(tx, metric.metric_id, &filter).await?
+        {
             let labels: BTreeMap<String, String> = serde_json::from_value(labels).unwrap_or_default();
             if spec.per_series {
                 let fingerprint = serde_json::to_string(&labels).unwrap_or_default();
@@ -646,11 +676,13 @@ async fn load_buckets(
         }
     }
     let ids: Vec<Uuid> = members.iter().map(|(id, _, _)| *id).collect();
-    let rows = crate::analytics::db::select_rollups_by_series(tx, metric.metric_id, Bucket::Minute, &ids, from, to).await?;
+    let rows =
+        crate::analytics::db::select_rollups_by_series(tx, metric.metric_id, Bucket::Minute, &ids, from, to).await?;
     let owner: HashMap<Uuid, usize> = members.iter().enumerate().map(|(i, (id, _, _))| (*id, i)).collect();
     let mut sets: BTreeMap<String, (BTreeMap<String, String>, BTreeMap<DateTime<Utc>, Aggregate>)> = BTreeMap::new();
     for (_, fingerprint, labels) in &members {
-        sets.entry(fingerprint.clone()).or_insert_with(|| (labels.clone(), BTreeMap::new()));
+        sets.entry(fingerprint.clone())
+            .or_insert_with(|| (labels.clone(), BTreeMap::new()));
     }
     for (series_id, bucket, aggregate) in rows {
         let Some((_, fingerprint, _)) = owner.get(&series_id).and_then(|i| members.get(*i)) else {
@@ -836,9 +868,15 @@ mod tests {
         }
         // The sketch ranks like "nearest rank": the p99 of four values is the third one (±1%).
         let p99 = judge(&spec(Aggregation::P99, Comparison::Gte, Some(4.5)), &data, at);
-        assert!(matches!(p99, Observation::Breach(v) if (v - 5.0).abs() < 0.1), "{p99:?}");
+        assert!(
+            matches!(p99, Observation::Breach(v) if (v - 5.0).abs() < 0.1),
+            "{p99:?}"
+        );
         let p50 = judge(&spec(Aggregation::P50, Comparison::Lt, Some(4.5)), &data, at);
-        assert!(matches!(p50, Observation::Breach(v) if (v - 3.0).abs() < 0.1), "{p50:?}");
+        assert!(
+            matches!(p50, Observation::Breach(v) if (v - 3.0).abs() < 0.1),
+            "{p50:?}"
+        );
     }
 
     #[test]

@@ -134,7 +134,12 @@ mod tests {
         let error = Observation::Error("boom".into());
         let five = Duration::minutes(5);
         let zero = Duration::zero();
-        let open = |state, since| Some(Current { state, started_at: at(since) });
+        let open = |state, since| {
+            Some(Current {
+                state,
+                started_at: at(since),
+            })
+        };
         // (current, observation, pending period, now, expected)
         let table: Vec<(Option<Current>, &Observation, Duration, i64, Step)> = vec![
             (None, &breach, five, 0, Step::Open(Pending)),
@@ -179,7 +184,10 @@ mod tests {
         assert_eq!(Observation::NoData.under(NoDataPolicy::NoData), Observation::NoData);
         assert_eq!(Observation::NoData.under(NoDataPolicy::Ok), Observation::Clear(None));
         assert!(matches!(Observation::NoData.under(NoDataPolicy::Alerting), Observation::Breach(v) if v.is_nan()));
-        assert_eq!(Observation::Breach(2.0).under(NoDataPolicy::Ok), Observation::Breach(2.0));
+        assert_eq!(
+            Observation::Breach(2.0).under(NoDataPolicy::Ok),
+            Observation::Breach(2.0)
+        );
     }
 
     #[test]

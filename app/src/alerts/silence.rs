@@ -72,7 +72,12 @@ pub fn matcher_matches(matcher: &Matcher, labels: &BTreeMap<String, String>) -> 
 }
 
 /// Whether `silence` mutes an alert of `rule_id` with `labels` at `now`.
-pub fn silences(silence: &Silence, rule_id: AlertRuleId, labels: &BTreeMap<String, String>, now: DateTime<Utc>) -> bool {
+pub fn silences(
+    silence: &Silence,
+    rule_id: AlertRuleId,
+    labels: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> bool {
     silence.is_active(now)
         && silence.rule_id.is_none_or(|rule| rule == rule_id)
         && silence.matchers.iter().all(|m| matcher_matches(m, labels))
@@ -157,13 +162,13 @@ mod tests {
         assert!(silences(&by_labels, other_rule, &set, now));
         assert!(!silences(&by_labels, rule, &labels(&[("env", "prod")]), now));
         assert!(!silences(&by_labels, rule, &set, now + Duration::hours(1)), "ended");
-        assert!(!silences(&by_labels, rule, &set, now - Duration::minutes(10)), "not started");
+        assert!(
+            !silences(&by_labels, rule, &set, now - Duration::minutes(10)),
+            "not started"
+        );
         let both = silence(Some(rule), "env=dev", now);
         assert!(!silences(&both, rule, &set, now));
         let all = [both, by_labels];
-        assert_eq!(
-            silenced_by(&all, rule, &set, now).map(|s| s.matchers.len()),
-            Some(2)
-        );
+        assert_eq!(silenced_by(&all, rule, &set, now).map(|s| s.matchers.len()), Some(2));
     }
 }

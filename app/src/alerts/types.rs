@@ -132,7 +132,11 @@ impl RuleSpec {
         let window = format_duration(self.window_s);
         match (self.comparison, self.threshold) {
             (Comparison::Anomaly, _) | (_, None) => {
-                format!("{} of {} is anomalous over {window}", self.aggregation.as_str(), self.metric)
+                format!(
+                    "{} of {} is anomalous over {window}",
+                    self.aggregation.as_str(),
+                    self.metric
+                )
             }
             (comparison, Some(threshold)) => format!(
                 "{} of {} {} {} over {window}",
@@ -505,7 +509,10 @@ mod tests {
 
     #[test]
     fn tabs_cover_every_state_once() {
-        let mut seen: Vec<AlertState> = AlertTab::ALL.iter().flat_map(|tab| tab.states().iter().copied()).collect();
+        let mut seen: Vec<AlertState> = AlertTab::ALL
+            .iter()
+            .flat_map(|tab| tab.states().iter().copied())
+            .collect();
         seen.sort();
         let mut all = AlertState::ALL.to_vec();
         all.sort();

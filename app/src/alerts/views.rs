@@ -10,7 +10,7 @@ use super::api::{
 };
 use super::lifecycle::Manual;
 use super::types::{
-    AlertDetail, AlertEvent, AlertEventKind, AlertState, AlertSummary, AlertTab, Aggregation, Backtest, Comparison,
+    Aggregation, AlertDetail, AlertEvent, AlertEventKind, AlertState, AlertSummary, AlertTab, Backtest, Comparison,
     EscalationStatus, NoDataPolicy, Rule, RuleFormData, RuleRow, Severity, Silence, format_duration, format_label_set,
     format_number,
 };
@@ -85,7 +85,14 @@ pub fn AlertsPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveAlert>::new();
     let live = follow_alert_changes();
     let data = Resource::new(
-        move || (tab.get(), live.get(), acknowledge.version().get(), resolve.version().get()),
+        move || {
+            (
+                tab.get(),
+                live.get(),
+                acknowledge.version().get(),
+                resolve.version().get(),
+            )
+        },
         |(tab, ..)| get_alerts_page(tab.as_param().to_owned()),
     );
     let acting: RwSignal<Option<(Manual, AlertSummary)>> = RwSignal::new(None);
@@ -262,7 +269,14 @@ pub fn AlertDetailPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveAlert>::new();
     let live = follow_alert_changes();
     let data = Resource::new(
-        move || (alert_id.get(), live.get(), acknowledge.version().get(), resolve.version().get()),
+        move || {
+            (
+                alert_id.get(),
+                live.get(),
+                acknowledge.version().get(),
+                resolve.version().get(),
+            )
+        },
         |(id, ..)| async move {
             match id {
                 Some(id) => get_alert_detail(id).await,
@@ -387,7 +401,10 @@ fn escalation_text(status: &EscalationStatus) -> String {
 fn HistoryLine(event: AlertEvent) -> impl IntoView {
     let what = match (event.kind, event.from_state, event.to_state) {
         (AlertEventKind::Transition, from, Some(to)) => match from {
-            Some(from) => t_args("history-moved", &[("from", &state_label(from)), ("to", &state_label(to))]),
+            Some(from) => t_args(
+                "history-moved",
+                &[("from", &state_label(from)), ("to", &state_label(to))],
+            ),
             None => t_args("history-opened", &[("to", &state_label(to))]),
         },
         (kind, _, _) => t(&format!("history-{}", kind.as_str())),
@@ -485,7 +502,11 @@ pub fn RulesPage() -> impl IntoView {
 }
 
 #[component]
-fn RuleTable(page: RulesPageData, toggle: ServerAction<SetRuleEnabled>, deleting: RwSignal<Option<Rule>>) -> impl IntoView {
+fn RuleTable(
+    page: RulesPageData,
+    toggle: ServerAction<SetRuleEnabled>,
+    deleting: RwSignal<Option<Rule>>,
+) -> impl IntoView {
     let can_manage = page.can_manage;
     view! {
         <p class="muted small" data-testid="evaluator-status">
@@ -517,7 +538,12 @@ fn RuleTable(page: RulesPageData, toggle: ServerAction<SetRuleEnabled>, deleting
 }
 
 #[component]
-fn RuleLine(row: RuleRow, can_manage: bool, toggle: ServerAction<SetRuleEnabled>, deleting: RwSignal<Option<Rule>>) -> impl IntoView {
+fn RuleLine(
+    row: RuleRow,
+    can_manage: bool,
+    toggle: ServerAction<SetRuleEnabled>,
+    deleting: RwSignal<Option<Rule>>,
+) -> impl IntoView {
     let RuleRow { rule, open } = row;
     let id = rule.rule_id;
     let enabled = rule.spec.enabled;
@@ -562,7 +588,12 @@ fn RuleLine(row: RuleRow, can_manage: bool, toggle: ServerAction<SetRuleEnabled>
 #[component]
 pub fn RuleEditPage() -> impl IntoView {
     let params = use_params_map();
-    let rule_id = Memo::new(move |_| params.read().get("rule_id").and_then(|id| id.parse::<AlertRuleId>().ok()));
+    let rule_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("rule_id")
+            .and_then(|id| id.parse::<AlertRuleId>().ok())
+    });
     let data = Resource::new(move || rule_id.get(), get_rule_form);
     view! {
         <Title text=t("rule-edit-title") />
@@ -578,7 +609,11 @@ pub fn RuleEditPage() -> impl IntoView {
     }
 }
 
-fn options<T: Copy>(all: &[T], value: impl Fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<(String, String)> {
+fn options<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+) -> Vec<(String, String)> {
     all.iter().map(|item| (value(*item).to_owned(), label(*item))).collect()
 }
 
@@ -616,7 +651,9 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
                     sorted.sort_by_key(|step| step.after_s);
                     sorted.get(i).cloned()
                 })
-                .map_or((String::new(), Vec::new()), |step| (format_duration(step.after_s), step.channel_ids))
+                .map_or((String::new(), Vec::new()), |step| {
+                    (format_duration(step.after_s), step.channel_ids)
+                })
         })
         .collect();
     let chosen = spec.as_ref().map(|s| s.channel_ids.clone()).unwrap_or_default();
@@ -752,7 +789,10 @@ fn BacktestResult(backtest: Backtest) -> impl IntoView {
 pub fn SilencesPage() -> impl IntoView {
     let create = ServerAction::<CreateSilence>::new();
     let end = ServerAction::<EndSilence>::new();
-    let data = Resource::new(move || (create.version().get(), end.version().get()), |_| get_silences_page());
+    let data = Resource::new(
+        move || (create.version().get(), end.version().get()),
+        |_| get_silences_page(),
+    );
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
         <Title text=t("silences-title") />
@@ -808,7 +848,12 @@ pub fn SilencesPage() -> impl IntoView {
 }
 
 #[component]
-fn SilenceLine(silence: Silence, now: chrono::DateTime<chrono::Utc>, can_manage: bool, end: ServerAction<EndSilence>) -> impl IntoView {
+fn SilenceLine(
+    silence: Silence,
+    now: chrono::DateTime<chrono::Utc>,
+    can_manage: bool,
+    end: ServerAction<EndSilence>,
+) -> impl IntoView {
     let status = if silence.is_active(now) {
         "active"
     } else if silence.starts_at > now {

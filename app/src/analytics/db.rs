@@ -428,7 +428,10 @@ pub async fn select_rollups(
     to: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, Aggregate)>, sqlx::Error> {
     let rows = select_rollups_by_series(tx, metric_id, resolution, series_ids, from, to).await?;
-    Ok(rows.into_iter().map(|(_, bucket, aggregate)| (bucket, aggregate)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(_, bucket, aggregate)| (bucket, aggregate))
+        .collect())
 }
 
 /// Deletes rollups older than `before` (the plan's rollup retention), returning how many went.

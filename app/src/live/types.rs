@@ -69,9 +69,7 @@ impl LiveEvent {
             Self::Subscribed { tenant_id, .. }
             | Self::Rollups { tenant_id, .. }
             | Self::Stale { tenant_id, .. }
-            | Self::AlertChanged { tenant_id, .. } => {
-                Some(*tenant_id)
-            }
+            | Self::AlertChanged { tenant_id, .. } => Some(*tenant_id),
             _ => None,
         }
     }

@@ -70,6 +70,7 @@ pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettin
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
         ingest: Default::default(),
+        alert_interval: atrium_server::jobs::ALERT_INTERVAL,
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
