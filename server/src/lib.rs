@@ -27,7 +27,7 @@ pub async fn run() -> anyhow::Result<()> {
             .await
             .context("seeding the demo data")?;
     }
-    tracing::info!(replica = %config.replica_id, "replica");
+    tracing::info!(replica = %config.replica_id, "starting replica");
     let (replica, stop_jobs) = jobs::Replica::new(config.replica_id.clone());
     let job_tasks = [
         tokio::spawn(jobs::audit_pruning(
