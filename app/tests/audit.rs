@@ -1,7 +1,8 @@
 //! The audit hash chain on a real PostgreSQL: rows written through the app form valid chains per
 //! tenant; tampering by UPDATE or DELETE (done here as the table owner, the way an attacker with
 //! database access would) is found at the right link; concurrent writers still form one chain;
-//! pruning to retention keeps the rest verifiable; secrets never reach before/after.
+//! pruning to retention keeps the rest verifiable, also when two pruners overlap; secrets never
+//! reach before/after.
 //!
 //! Tampering uses unchecked `sqlx::query` on an owner connection on purpose: the app role cannot
 //! do it (asserted in rls.rs).
@@ -14,8 +15,8 @@ use atrium_app::audit::types::{BreakReason, ChainReport};
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use atrium_app::ids::TenantId;
 use chrono::{Duration, Utc};
+use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Executor, PgPool};
 
 struct Fixture {
     db: Db,
@@ -293,7 +294,7 @@ async fn pruning_to_retention_keeps_the_chain_verifiable(_: PgPoolOptions, optio
     .expect("audit");
     tx.commit().await.expect("commit");
 
-    assert_eq!(prune_expired(&f.db).await.expect("prune"), Some(3));
+    assert_eq!(prune_expired(&f.db).await.expect("prune"), 3);
     let kept: Vec<i64> =
         sqlx::query_scalar("SELECT chain_seq FROM audit_events WHERE tenant_id = $1 ORDER BY chain_seq")
             .bind(f.alpha.0)
@@ -314,7 +315,7 @@ async fn pruning_to_retention_keeps_the_chain_verifiable(_: PgPoolOptions, optio
 
     // Appending after a prune, and pruning again with nothing expired, keep it valid.
     write(&f, f.alpha, 1).await;
-    assert_eq!(prune_expired(&f.db).await.expect("prune"), Some(0));
+    assert_eq!(prune_expired(&f.db).await.expect("prune"), 0);
     assert!(verify(&f).await.is_intact());
 
     // A forged checkpoint (e.g. to hide more rows) does not match the first kept row.
@@ -330,25 +331,47 @@ async fn pruning_to_retention_keeps_the_chain_verifiable(_: PgPoolOptions, optio
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn only_one_pruner_runs_at_a_time(_: PgPoolOptions, options: PgConnectOptions) {
+async fn two_pruners_at_once_delete_each_expired_row_once(_: PgPoolOptions, options: PgConnectOptions) {
+    // Pruning takes no lock of its own: the server runs it on the job's leader only. Should two
+    // replicas overlap anyway (a leader cut off from its lock finishing its pass), each chain's
+    // head lock serializes them and the second finds nothing left.
     let f = fixture(options).await;
-    // Another replica: its own session holding the pruning lock.
-    let mut holder: sqlx::PgConnection = sqlx::Connection::connect_with(&f.options).await.expect("connection");
-    let key: i64 = 0x6174_7269_756d_6175;
-    holder
-        .execute(sqlx::query("SELECT pg_advisory_lock($1)").bind(key))
+    let other_replica = Db::connect(f.options.clone(), 4).await.expect("connect");
+    sqlx::query("UPDATE tenants SET audit_retention_days = 30")
+        .execute(&f.owner)
         .await
-        .expect("lock");
+        .expect("retention");
+    for (tenant, old) in [(f.alpha, 6), (f.beta, 3)] {
+        for n in 0..old + 2 {
+            let at = if n < old {
+                Utc::now() - Duration::days(40)
+            } else {
+                Utc::now()
+            };
+            let mut tx = TenantTx::begin(&f.db, tenant).await.expect("tx");
+            insert_audit_event_at(&mut tx, &actor(), event(Some(tenant), n), at)
+                .await
+                .expect("audit");
+            tx.commit().await.expect("commit");
+        }
+    }
+    let (first, second) = tokio::join!(prune_expired(&f.db), prune_expired(&other_replica));
     assert_eq!(
-        prune_expired(&f.db).await.expect("prune"),
-        None,
-        "another replica holds the lock"
+        first.expect("prune") + second.expect("prune"),
+        9,
+        "each expired row once"
     );
-    holder
-        .execute(sqlx::query("SELECT pg_advisory_unlock($1)").bind(key))
+    let checkpoints: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_checkpoints")
+        .fetch_one(&f.owner)
         .await
-        .expect("unlock");
-    assert_eq!(prune_expired(&f.db).await.expect("prune"), Some(0));
+        .expect("checkpoints");
+    assert_eq!(
+        checkpoints, 2,
+        "one checkpoint per chain, none for the pass that found nothing"
+    );
+    let report = verify(&f).await;
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.rows, 4);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,8 +1,10 @@
 //! Settings from the environment (each one is documented in `.env.example`).
 
+use crate::jobs::JobIntervals;
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,8 +19,10 @@ pub struct Config {
     pub seed_demo: Option<bool>,
     /// `ATRIUM_INGEST_*`: what one ingestion request may carry.
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
-    /// `ATRIUM_ALERT_INTERVAL_SECS`: how often alert rules are evaluated.
-    pub alert_interval: std::time::Duration,
+    /// `ATRIUM_REPLICA_ID`, else `<hostname>-<pid>`: this process in logs and `job_leaders`.
+    pub replica_id: String,
+    /// `ATRIUM_*_INTERVAL_SECS`: how often each periodic job runs.
+    pub intervals: JobIntervals,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -50,17 +54,86 @@ impl Config {
             admin_password: var("ATRIUM_ADMIN_PASSWORD"),
             seed_demo,
             ingest: ingest_limits()?,
-            alert_interval: match var("ATRIUM_ALERT_INTERVAL_SECS") {
-                None => crate::jobs::ALERT_INTERVAL,
-                Some(text) => match text.parse::<u64>() {
-                    Ok(secs) if (1..=3600).contains(&secs) => std::time::Duration::from_secs(secs),
-                    _ => anyhow::bail!(
-                        "ATRIUM_ALERT_INTERVAL_SECS must be a whole number of seconds from 1 to 3600, not {text:?}"
-                    ),
-                },
-            },
+            replica_id: replica_id(var("ATRIUM_REPLICA_ID"))?,
+            intervals: job_intervals()?,
         })
     }
+}
+
+/// The longest job interval accepted: a week (longer ones are surely a typo, and tokio's timers
+/// must not overflow).
+const MAX_INTERVAL_SECS: u64 = 7 * 24 * 3600;
+
+/// `ATRIUM_AUDIT_PRUNE_INTERVAL_SECS`, `ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS` and
+/// `ATRIUM_ALERT_INTERVAL_SECS`, each defaulting to `JobIntervals::default()`.
+fn job_intervals() -> anyhow::Result<JobIntervals> {
+    let defaults = JobIntervals::default();
+    Ok(JobIntervals {
+        audit_pruning: interval(
+            "ATRIUM_AUDIT_PRUNE_INTERVAL_SECS",
+            var("ATRIUM_AUDIT_PRUNE_INTERVAL_SECS"),
+            defaults.audit_pruning,
+        )?,
+        analytics_maintenance: interval(
+            "ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS",
+            var("ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS"),
+            defaults.analytics_maintenance,
+        )?,
+        alert_evaluation: interval(
+            "ATRIUM_ALERT_INTERVAL_SECS",
+            var("ATRIUM_ALERT_INTERVAL_SECS"),
+            defaults.alert_evaluation,
+        )?,
+    })
+}
+
+fn interval(name: &str, raw: Option<String>, default: Duration) -> anyhow::Result<Duration> {
+    let Some(raw) = raw else {
+        return Ok(default);
+    };
+    raw.parse::<u64>()
+        .ok()
+        .filter(|secs| (1..=MAX_INTERVAL_SECS).contains(secs))
+        .map(Duration::from_secs)
+        .with_context(|| format!("{name} must be a whole number of seconds from 1 to {MAX_INTERVAL_SECS}, not {raw:?}"))
+}
+
+/// The longest replica id (the `job_leaders.leader_replica` check allows 128 characters).
+const MAX_REPLICA_ID: usize = 128;
+
+/// `ATRIUM_REPLICA_ID` as given (up to 128 visible characters, no spaces), else
+/// `<hostname>-<pid>`: unique per process on one host, and a pod's name on Kubernetes.
+fn replica_id(configured: Option<String>) -> anyhow::Result<String> {
+    match configured {
+        Some(id) => {
+            let visible = id.chars().all(|c| !c.is_whitespace() && !c.is_control());
+            anyhow::ensure!(
+                visible && id.chars().count() <= MAX_REPLICA_ID,
+                "ATRIUM_REPLICA_ID must be at most {MAX_REPLICA_ID} characters without spaces, not {id:?}"
+            );
+            Ok(id)
+        }
+        None => {
+            let host: String = hostname()
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .take(MAX_REPLICA_ID - 12)
+                .collect();
+            let host = if host.is_empty() { "atrium".to_owned() } else { host };
+            Ok(format!("{host}-{}", std::process::id()))
+        }
+    }
+}
+
+/// The machine's name without a dependency: Linux's kernel setting, else `/etc/hostname`, else
+/// `$HOSTNAME`; empty when none is there.
+fn hostname() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// `ATRIUM_INGEST_MAX_POINTS`, `ATRIUM_INGEST_MAX_BYTES`, `ATRIUM_INGEST_MAX_AGE_HOURS` and
@@ -86,4 +159,42 @@ fn ingest_limits() -> anyhow::Result<atrium_app::analytics::ingest::IngestLimits
             defaults.max_future.num_seconds(),
         )?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_are_whole_positive_seconds_up_to_a_week() {
+        let default = Duration::from_secs(15);
+        assert_eq!(interval("X", None, default).expect("default"), default);
+        assert_eq!(
+            interval("X", Some("1".into()), default).expect("one"),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            interval("X", Some("604800".into()), default).expect("a week"),
+            Duration::from_secs(604_800)
+        );
+        for bad in ["0", "-5", "1.5", "15s", "604801", "99999999999999999999"] {
+            let error = interval("ATRIUM_ALERT_INTERVAL_SECS", Some(bad.into()), default)
+                .expect_err(bad)
+                .to_string();
+            assert_eq!(
+                error,
+                format!("ATRIUM_ALERT_INTERVAL_SECS must be a whole number of seconds from 1 to 604800, not {bad:?}")
+            );
+        }
+    }
+
+    #[test]
+    fn replica_ids_are_taken_as_given_or_made_from_host_and_pid() {
+        assert_eq!(replica_id(Some("web-1".into())).expect("given"), "web-1");
+        assert!(replica_id(Some("web 1".into())).is_err(), "spaces are refused");
+        assert!(replica_id(Some("x".repeat(129))).is_err(), "too long");
+        let made = replica_id(None).expect("made");
+        assert!(made.ends_with(&format!("-{}", std::process::id())), "{made}");
+        assert!(made.len() > format!("-{}", std::process::id()).len(), "{made}");
+    }
 }

@@ -27,12 +27,25 @@ pub async fn run() -> anyhow::Result<()> {
             .await
             .context("seeding the demo data")?;
     }
-    let pruning = tokio::spawn(jobs::audit_pruning(database.db.clone(), jobs::AUDIT_PRUNE_INTERVAL));
-    let maintenance = tokio::spawn(jobs::analytics_maintenance(
-        database.db.clone(),
-        jobs::ANALYTICS_MAINTENANCE_INTERVAL,
-    ));
-    let alerts = tokio::spawn(jobs::alert_evaluation(database.db.clone(), config.alert_interval));
+    tracing::info!(replica = %config.replica_id, "starting replica");
+    let (replica, stop_jobs) = jobs::Replica::new(config.replica_id.clone());
+    let job_tasks = [
+        tokio::spawn(jobs::audit_pruning(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.audit_pruning,
+        )),
+        tokio::spawn(jobs::analytics_maintenance(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.analytics_maintenance,
+        )),
+        tokio::spawn(jobs::alert_evaluation(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.alert_evaluation,
+        )),
+    ];
     let live = live::Live::new(live::LiveSettings::default());
     let listener_task = live.start(database.db.clone());
     let options = routes::leptos_options(&config);
@@ -41,6 +54,7 @@ pub async fn run() -> anyhow::Result<()> {
         db: database.db.clone(),
         ingest: config.ingest,
         live: live.clone(),
+        jobs: config.intervals,
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -56,6 +70,9 @@ pub async fn run() -> anyhow::Result<()> {
         let live = live.clone();
         async move {
             shutdown_signal().await;
+            // Hand the jobs over before draining anything: each leader closes its lock
+            // connection now, so another replica leads at its next tick.
+            stop_jobs.stop();
             // Upgraded sockets are not the server's to drain: say goodbye to them first, so
             // browsers reconnect to another replica.
             live.shut_down();
@@ -67,9 +84,8 @@ pub async fn run() -> anyhow::Result<()> {
     live.shut_down();
     live.closed(std::time::Duration::from_secs(3)).await;
     let _ = listener_task.await;
-    pruning.abort();
-    maintenance.abort();
-    alerts.abort();
+    // Stopped since the signal; a loop still closing its connection gets a moment to finish.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), futures::future::join_all(job_tasks)).await;
     database.shutdown().await;
     Ok(())
 }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
     /// Live updates: the hub `/ws` connections read from (fed by this replica's listener).
     pub live: Live,
+    /// How often each periodic job runs (reported by `GET /api/v1/system/jobs`).
+    pub jobs: crate::jobs::JobIntervals,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.

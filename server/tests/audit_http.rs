@@ -57,7 +57,8 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
         ingest: Default::default(),
-        alert_interval: atrium_server::jobs::ALERT_INTERVAL,
+        replica_id: "test-replica".into(),
+        intervals: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -65,6 +66,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         db: db.clone(),
         ingest: Default::default(),
         live: atrium_server::live::Live::new(Default::default()),
+        jobs: Default::default(),
     });
     TestApp { router, db, owner }
 }

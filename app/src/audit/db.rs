@@ -5,7 +5,7 @@
 use super::chain::{self, RowContent, StoredRow, Verifier};
 use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, SECURITY_ACTIONS, TenantFilter};
 use crate::auth::types::Principal;
-use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx, detached_connection};
+use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::ids::TenantId;
 use crate::paging::Page;
 use chrono::{DateTime, Utc};
@@ -564,32 +564,13 @@ pub async fn verify_all_chains(db: &Db, guard: PlatformGuard) -> Result<ChainRep
     Ok(report)
 }
 
-/// Advisory lock key of the pruning job ("atrium" + "audit" in ASCII, to not collide by chance).
-const PRUNE_LOCK_KEY: i64 = 0x6174_7269_756d_6175;
-
 /// Prunes every chain to its retention (see migration `…22_audit_pruning`), one short
-/// transaction per chain. Only one replica prunes at a time: the others find the advisory lock
-/// taken and return `None`. Returns the number of rows deleted.
-pub async fn prune_expired(db: &Db) -> Result<Option<u64>, sqlx::Error> {
-    // A session-level lock on a connection of its own: it spans the per-chain transactions and is
-    // released when the connection closes, even if this task dies half-way.
-    let mut lock = detached_connection(db).await?;
-    let acquired = sqlx::query_scalar!(r#"SELECT pg_try_advisory_lock($1) AS "acquired!""#, PRUNE_LOCK_KEY)
-        .fetch_one(&mut lock)
-        .await?;
-    if !acquired {
-        return Ok(None);
-    }
-    let result = prune_chains(db).await;
-    // Closing the connection releases the lock; an explicit unlock first is merely tidy.
-    let _ = sqlx::query_scalar!("SELECT pg_advisory_unlock($1)", PRUNE_LOCK_KEY)
-        .fetch_one(&mut lock)
-        .await;
-    let _ = sqlx::Connection::close(lock).await;
-    result.map(Some)
-}
-
-async fn prune_chains(db: &Db) -> Result<u64, sqlx::Error> {
+/// transaction per chain, and returns the number of rows deleted. The server runs it on one
+/// replica at a time (the job's leader, `server/src/jobs`); two passes at once would still be
+/// correct, only wasteful: `audit_prune_chain` locks the chain head, so the second pass waits and
+/// then finds nothing left to delete. Each chain is committed on its own, so a pass cut short
+/// leaves every chain either pruned or untouched.
+pub async fn prune_expired(db: &Db) -> Result<u64, sqlx::Error> {
     let guard = PlatformGuard::for_system_task();
     let mut tx = PlatformTx::begin(db, guard).await?;
     let chains = sqlx::query_scalar!("SELECT tenant_id FROM audit_chain_heads")

@@ -100,6 +100,7 @@ pub const REST_ROUTES: &[(&str, Access)] = &[
     ("/api/v1/metrics/{metric}/panel", ApiKey("metrics:read")),
     ("/api/v1/analytics/export", Requires(AnalyticsExport)),
     ("/api/v1/live/stats", Requires(SystemMonitor)),
+    ("/api/v1/system/jobs", Requires(SystemMonitor)),
 ];
 
 /// The declared access of the server function at `path`, if it declared one.

@@ -4,6 +4,7 @@
 pub mod analytics_export;
 pub mod metrics;
 pub mod permissions;
+pub mod system;
 
 use atrium_app::auth::context::session_token;
 use atrium_app::auth::service::principal_for_token;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
         ("/api/v1/metrics/{metric}/panel", get(metrics::panel)),
         ("/api/v1/analytics/export", get(analytics_export::export)),
         ("/api/v1/live/stats", get(crate::live::stats::live_stats)),
+        ("/api/v1/system/jobs", get(system::jobs)),
     ]
 }
 

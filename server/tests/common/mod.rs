@@ -70,7 +70,8 @@ pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettin
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
         ingest: Default::default(),
-        alert_interval: atrium_server::jobs::ALERT_INTERVAL,
+        replica_id: "test-replica".into(),
+        intervals: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -78,6 +79,7 @@ pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettin
         db: db.clone(),
         ingest: config.ingest,
         live: live.clone(),
+        jobs: config.intervals,
     });
     TestApp {
         router,
