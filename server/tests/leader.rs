@@ -449,6 +449,9 @@ async fn the_jobs_endpoint_shows_leaders_and_passes_to_platform_monitors_only(
 
 /// The interval the server processes run analytics maintenance at.
 const PROCESS_INTERVAL: Duration = Duration::from_secs(1);
+/// The job the two-process test watches: the alert evaluator, which the issue requires to fail
+/// over (every led job shares the same machinery).
+const PROCESS_JOB: Job = Job::AlertEvaluation;
 
 /// A running `atrium` process, killed (and its log printed, if the test is failing) on drop.
 struct Server {
@@ -471,6 +474,7 @@ impl Server {
                 "ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS",
                 PROCESS_INTERVAL.as_secs().to_string(),
             )
+            .env("ATRIUM_ALERT_INTERVAL_SECS", PROCESS_INTERVAL.as_secs().to_string())
             .env("ATRIUM_LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -555,8 +559,8 @@ async fn two_servers_fail_over_when_the_leader_is_killed_and_hand_over_on_sigter
     _: PgPoolOptions,
     options: PgConnectOptions,
 ) {
-    const PASS_DONE: &str = "analytics_maintenance pass done";
-    const TOOK: &str = "took leadership of analytics_maintenance";
+    const PASS_DONE: &str = "alert_evaluation pass done";
+    const TOOK: &str = "took leadership of alert_evaluation";
     let bound = PROCESS_INTERVAL.as_secs_f64() + SLACK.as_secs_f64();
     let observer = Db::connect(options.clone(), 2).await.expect("connect");
     let (url, database) = database_url(&options);
@@ -565,20 +569,20 @@ async fn two_servers_fail_over_when_the_leader_is_killed_and_hand_over_on_sigter
     let mut a = Server::start("replica-a", &url, &database);
     a.listening().await;
     eventually("replica-a to lead", async || {
-        row(&observer, JOB)
+        row(&observer, PROCESS_JOB)
             .await
             .filter(|row| row.leader_replica == "replica-a")
     })
     .await;
     let mut b = Server::start("replica-b", &url, &database);
     b.listening().await;
-    let joined = row(&observer, JOB).await.expect("row").pass_count;
+    let joined = row(&observer, PROCESS_JOB).await.expect("row").pass_count;
     eventually("three passes with both up", async || {
-        let row = row(&observer, JOB).await?;
+        let row = row(&observer, PROCESS_JOB).await?;
         (row.pass_count >= joined + 3).then_some(())
     })
     .await;
-    let before = row(&observer, JOB).await.expect("row");
+    let before = row(&observer, PROCESS_JOB).await.expect("row");
     assert_eq!((before.leader_replica.as_str(), before.term), ("replica-a", 1));
     assert!(a.logged(PASS_DONE).len() >= 3);
     assert!(
@@ -592,7 +596,7 @@ async fn two_servers_fail_over_when_the_leader_is_killed_and_hand_over_on_sigter
     let killed = Utc::now();
     a.child.wait().expect("reaped");
     let after = eventually("replica-b to lead and finish a pass", async || {
-        row(&observer, JOB).await.filter(|row| {
+        row(&observer, PROCESS_JOB).await.filter(|row| {
             row.leader_replica == "replica-b" && row.last_pass_finished_at.is_some_and(|at| at > row.leader_since)
         })
     })
@@ -622,7 +626,7 @@ async fn two_servers_fail_over_when_the_leader_is_killed_and_hand_over_on_sigter
     b.signal("-TERM");
     let terminated = Utc::now();
     let handed = eventually("replica-c to lead", async || {
-        row(&observer, JOB)
+        row(&observer, PROCESS_JOB)
             .await
             .filter(|row| row.leader_replica == "replica-c")
     })
@@ -641,7 +645,7 @@ async fn two_servers_fail_over_when_the_leader_is_killed_and_hand_over_on_sigter
     );
     let exit = eventually("replica-b to exit", async || b.child.try_wait().ok().flatten()).await;
     assert!(exit.success(), "a clean exit on SIGTERM: {exit:?}");
-    let released = b.logged("released leadership of analytics_maintenance");
+    let released = b.logged("released leadership of alert_evaluation");
     assert_eq!(released.len(), 1, "replica-b said it let go");
     assert!(
         seconds(terminated, released[0]) <= SLACK.as_secs_f64(),
