@@ -419,7 +419,7 @@ mod browser {
                     state.seqs.clear();
                     resume = true;
                 }
-                LiveEvent::Heartbeat { .. } | LiveEvent::Error { .. } => {}
+                LiveEvent::Heartbeat { .. } | LiveEvent::Error { .. } | LiveEvent::AlertChanged { .. } => {}
             }
             let handlers: Vec<Handler> = state.handlers.iter().map(|(_, handler)| handler.clone()).collect();
             Some((resume, handlers))
