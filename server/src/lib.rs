@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit_export;
 pub mod config;
 pub mod database;
+pub mod delivery;
 pub mod health;
 pub mod jobs;
 pub mod live;
@@ -34,12 +35,18 @@ pub async fn run() -> anyhow::Result<()> {
     ));
     let live = live::Live::new(live::LiveSettings::default());
     let listener_task = live.start(database.db.clone());
+    let outbox = atrium_app::notifications::outbox::Outbox::new(config.delivery.clone())
+        .context("setting up outbound notifications")?;
+    // Every replica runs a delivery worker: SKIP LOCKED shares the due rows, no leader needed.
+    let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
+    let mut delivery_worker = tokio::spawn(delivery::run(database.db.clone(), outbox.clone(), delivery_stopped));
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
         db: database.db.clone(),
         ingest: config.ingest,
         live: live.clone(),
+        outbox: outbox.clone(),
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -66,6 +73,14 @@ pub async fn run() -> anyhow::Result<()> {
     live.shut_down();
     live.closed(std::time::Duration::from_secs(3)).await;
     let _ = listener_task.await;
+    // Let attempts in flight finish and be recorded; one cut short is retried by another
+    // replica (or this one after a restart) when its lease ends.
+    let _ = stop_delivery.send(true);
+    let grace = config.delivery.timeout + std::time::Duration::from_secs(5);
+    if tokio::time::timeout(grace, &mut delivery_worker).await.is_err() {
+        tracing::warn!("delivery worker did not stop in time; its leases will expire");
+        delivery_worker.abort();
+    }
     pruning.abort();
     maintenance.abort();
     database.shutdown().await;

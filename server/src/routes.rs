@@ -27,6 +27,8 @@ pub struct AppState {
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
     /// Live updates: the hub `/ws` connections read from (fed by this replica's listener).
     pub live: Live,
+    /// The notification sender ("send test" attempts through it; the delivery worker too).
+    pub outbox: atrium_app::notifications::outbox::Outbox,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -47,8 +49,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let db = state.db.clone();
+                let outbox = state.outbox.clone();
                 move || {
                     provide_context(db.clone());
+                    provide_context(outbox.clone());
                     // A fresh memo per request: effective permissions are computed at most once.
                     provide_context(PermissionCache::default());
                 }

@@ -57,6 +57,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
         ingest: Default::default(),
+        delivery: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -64,6 +65,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         db: db.clone(),
         ingest: Default::default(),
         live: atrium_server::live::Live::new(Default::default()),
+        outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),
     });
     TestApp { router, db, owner }
 }
