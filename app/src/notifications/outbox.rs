@@ -303,14 +303,22 @@ impl Outbox {
             response_excerpt: sent.excerpt.as_deref(),
         };
         let mut tx = TenantTx::begin(db, claim.tenant_id).await?;
+        // The channel row first: every transaction that changes a channel and its deliveries
+        // (this one, turning a channel off) locks them in that order, so two attempts recorded
+        // at once for one channel queue up instead of deadlocking.
+        let health = if delivery.channel_enabled {
+            notify_db::update_channel_failing(&mut tx, delivery.channel_id, sent.success, now).await?
+        } else {
+            None
+        };
         if delivery.channel_enabled {
             notify_db::insert_attempt(&mut tx, &row).await?;
         }
         if !notify_db::update_delivery_after_attempt(&mut tx, &row, claim.token, next_attempt_at).await? {
             tracing::warn!(delivery_id = %claim.delivery_id, "lease ran out during the attempt; another worker owns it");
         }
-        if delivery.channel_enabled {
-            self.update_channel_health(&mut tx, claim.tenant_id, delivery.channel_id, &sent, now)
+        if let Some((failing_since, true)) = health {
+            self.turn_off_if_due(&mut tx, claim.tenant_id, delivery.channel_id, &sent, failing_since, now)
                 .await?;
         }
         tx.commit().await?;
@@ -331,21 +339,18 @@ impl Outbox {
         }))
     }
 
-    /// The channel's failure clock, and turning it off when it has failed for too long or its
-    /// receiver is gone (audited as a system action; its pending deliveries end as failed).
-    async fn update_channel_health(
+    /// Turns the channel off when it has failed for too long or its receiver is gone (audited as
+    /// a system action; its pending deliveries end as failed).
+    async fn turn_off_if_due(
         &self,
         tx: &mut TenantTx,
         tenant_id: TenantId,
         channel_id: ChannelId,
         sent: &Sent,
+        failing_since: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let Some((failing_since, enabled)) = notify_db::update_channel_failing(tx, channel_id, sent.success, now).await?
-        else {
-            return Ok(());
-        };
-        if sent.success || !enabled {
+        if sent.success {
             return Ok(());
         }
         let disable_after = chrono::Duration::from_std(self.settings().disable_after).unwrap_or(chrono::Duration::MAX);
