@@ -78,7 +78,9 @@ impl Receiver {
         let app = axum::Router::new()
             .route("/hook", axum::routing::post(receive))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind receiver");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { addr, state }
@@ -265,7 +267,13 @@ fn alert_notification(source: uuid::Uuid) -> Notification {
 }
 
 /// Enqueues as the alerts domain does: in a tenant transaction of its own, committed.
-async fn enqueue_for(app: &TestApp, tenant: TenantId, channel: ChannelId, notification: &Notification, now: DateTime<Utc>) -> DeliveryId {
+async fn enqueue_for(
+    app: &TestApp,
+    tenant: TenantId,
+    channel: ChannelId,
+    notification: &Notification,
+    now: DateTime<Utc>,
+) -> DeliveryId {
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
     let ids = enqueue(&mut tx, &[channel], notification, now).await.expect("enqueue");
     tx.commit().await.expect("commit");
@@ -275,7 +283,10 @@ async fn enqueue_for(app: &TestApp, tenant: TenantId, channel: ChannelId, notifi
 
 async fn delivery(app: &TestApp, tenant: TenantId, id: DeliveryId) -> DeliverySummary {
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
-    let found = select_delivery(&mut tx, id).await.expect("select").expect("delivery exists");
+    let found = select_delivery(&mut tx, id)
+        .await
+        .expect("select")
+        .expect("delivery exists");
     tx.commit().await.expect("commit");
     found
 }
@@ -294,7 +305,10 @@ async fn audit_actors(app: &TestApp, action: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_: PgPoolOptions, options: PgConnectOptions) {
+async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
     let app = spawn_app_delivering(options, open_settings()).await;
     let receiver = Receiver::start().await;
     let alice = app.sign_in("alice@acme.test").await;
@@ -302,7 +316,10 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_:
     let secret = created["secret"].as_str().expect("secret shown once").to_owned();
     assert!(secret.starts_with("whsec_"), "{secret}");
     let channel = channel_id(&created);
-    assert_eq!(created["channel"]["target_display"], format!("http://{}/…", receiver.addr));
+    assert_eq!(
+        created["channel"]["target_display"],
+        format!("http://{}/…", receiver.addr)
+    );
 
     receiver.fail_first(2);
     let tenant = acme(&app).await;
@@ -317,13 +334,28 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_:
     assert_eq!(after_first.last_status_code, Some(500));
     assert_eq!(after_first.next_attempt_at, Some(t0 + Span::seconds(5)));
     // Not due again before the schedule says so.
-    assert_eq!(app.outbox.process_due(&app.db, t0 + Span::seconds(4)).await.expect("early"), 0);
+    assert_eq!(
+        app.outbox
+            .process_due(&app.db, t0 + Span::seconds(4))
+            .await
+            .expect("early"),
+        0
+    );
     let t1 = t0 + Span::seconds(5);
     assert_eq!(app.outbox.process_due(&app.db, t1).await.expect("second"), 1);
-    assert_eq!(delivery(&app, tenant, id).await.next_attempt_at, Some(t1 + Span::minutes(5)));
+    assert_eq!(
+        delivery(&app, tenant, id).await.next_attempt_at,
+        Some(t1 + Span::minutes(5))
+    );
     let t2 = t1 + Span::minutes(5);
     assert_eq!(app.outbox.process_due(&app.db, t2).await.expect("third"), 1);
-    assert_eq!(app.outbox.process_due(&app.db, t2 + Span::hours(48)).await.expect("done"), 0);
+    assert_eq!(
+        app.outbox
+            .process_due(&app.db, t2 + Span::hours(48))
+            .await
+            .expect("done"),
+        0
+    );
 
     let done = delivery(&app, tenant, id).await;
     assert_eq!(done.status, DeliveryStatus::Delivered);
@@ -347,7 +379,10 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_:
     assert_eq!(requests.len(), 3);
     assert!(requests.iter().all(|r| r.id == id.to_string()));
     assert!(requests.iter().all(|r| verify(&secret, r)), "{requests:?}");
-    assert!(!verify("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", &requests[0]));
+    assert!(!verify(
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        &requests[0]
+    ));
     assert_eq!(receiver.accepted(), 1);
     assert_eq!(receiver.duplicates(), 0);
     assert_eq!(requests[2].timestamp, t2.timestamp().to_string());
@@ -357,7 +392,10 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_:
     assert_eq!(body["type"], "alert.firing");
     assert_eq!(body["data"]["title"], "CPU above 90%");
     assert_eq!(body["data"]["severity"], "high");
-    assert_eq!(body["data"]["link"], format!("https://atrium.example.com/alerts/{source}"));
+    assert_eq!(
+        body["data"]["link"],
+        format!("https://atrium.example.com/alerts/{source}")
+    );
     assert_eq!(body["data"]["sources"][0], source.to_string());
 
     // The alert page's view and the Channels page's log.
@@ -365,7 +403,12 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_:
     let for_alert = select_deliveries_for_source(&mut tx, source).await.expect("by source");
     assert_eq!(for_alert.len(), 1);
     assert_eq!(for_alert[0].channel_name, "ops webhook");
-    assert!(select_deliveries_for_source(&mut tx, uuid::Uuid::new_v4()).await.expect("none").is_empty());
+    assert!(
+        select_deliveries_for_source(&mut tx, uuid::Uuid::new_v4())
+            .await
+            .expect("none")
+            .is_empty()
+    );
     tx.commit().await.expect("commit");
     let page = app
         .call(GetChannelsPage::PATH, Some(&alice), &[("status", "delivered")])
@@ -375,12 +418,17 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(_:
     assert_eq!(page["deliveries"].as_array().map(Vec::len), Some(1));
     assert_eq!(page["deliveries"][0]["attempt_log"].as_array().map(Vec::len), Some(3));
     assert!(!page.to_string().contains(&secret), "the page never carries the secret");
-    let failed_only = app.call(GetChannelsPage::PATH, Some(&alice), &[("status", "failed")]).await;
+    let failed_only = app
+        .call(GetChannelsPage::PATH, Some(&alice), &[("status", "failed")])
+        .await;
     assert_eq!(failed_only.json()["deliveries"], serde_json::json!([]));
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_last_failed_attempt_fails_the_delivery_and_a_replay_keeps_its_id(_: PgPoolOptions, options: PgConnectOptions) {
+async fn the_last_failed_attempt_fails_the_delivery_and_a_replay_keeps_its_id(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
     let settings = DeliverySettings {
         schedule: vec![Duration::ZERO, Duration::from_secs(5)],
         ..open_settings()
@@ -394,12 +442,24 @@ async fn the_last_failed_attempt_fails_the_delivery_and_a_replay_keeps_its_id(_:
     let t0 = Utc::now();
     let id = enqueue_for(&app, tenant, channel, &alert_notification(uuid::Uuid::new_v4()), t0).await;
     app.outbox.process_due(&app.db, t0).await.expect("first");
-    app.outbox.process_due(&app.db, t0 + Span::seconds(5)).await.expect("last");
+    app.outbox
+        .process_due(&app.db, t0 + Span::seconds(5))
+        .await
+        .expect("last");
     let failed = delivery(&app, tenant, id).await;
     assert_eq!(failed.status, DeliveryStatus::Failed);
-    assert_eq!(failed.attempt_log.last().map(|a| a.outcome), Some(AttemptOutcome::Failed));
+    assert_eq!(
+        failed.attempt_log.last().map(|a| a.outcome),
+        Some(AttemptOutcome::Failed)
+    );
     assert!(failed.finished_at.is_some());
-    assert_eq!(app.outbox.process_due(&app.db, t0 + Span::days(3)).await.expect("nothing"), 0);
+    assert_eq!(
+        app.outbox
+            .process_due(&app.db, t0 + Span::days(3))
+            .await
+            .expect("nothing"),
+        0
+    );
 
     // Replay: a new cycle under the same webhook-id; the worker delivers it.
     let replayed = app
@@ -411,7 +471,10 @@ async fn the_last_failed_attempt_fails_the_delivery_and_a_replay_keeps_its_id(_:
         .call(ReplayDelivery::PATH, Some(&alice), &[("delivery_id", &id.to_string())])
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "only failed deliveries replay");
-    app.outbox.process_due(&app.db, Utc::now()).await.expect("replayed attempt");
+    app.outbox
+        .process_due(&app.db, Utc::now())
+        .await
+        .expect("replayed attempt");
     let done = delivery(&app, tenant, id).await;
     assert_eq!(done.status, DeliveryStatus::Delivered);
     assert_eq!((done.attempts, done.replays), (1, 1));
@@ -424,7 +487,10 @@ async fn the_last_failed_attempt_fails_the_delivery_and_a_replay_keeps_its_id(_:
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn both_secrets_sign_during_a_rotation_overlap_and_only_the_new_one_after(_: PgPoolOptions, options: PgConnectOptions) {
+async fn both_secrets_sign_during_a_rotation_overlap_and_only_the_new_one_after(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
     let app = spawn_app_delivering(options, open_settings()).await;
     let receiver = Receiver::start().await;
     let alice = app.sign_in("alice@acme.test").await;
@@ -446,14 +512,21 @@ async fn both_secrets_sign_during_a_rotation_overlap_and_only_the_new_one_after(
     assert!(rotated["channel"]["previous_secret_until"].is_string());
 
     let test = app
-        .call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &channel.to_string())])
+        .call(
+            SendChannelTest::PATH,
+            Some(&alice),
+            &[("channel_id", &channel.to_string())],
+        )
         .await;
     assert_eq!(test.status, StatusCode::OK, "{}", test.body);
     assert_eq!(test.json()["status"], "delivered");
     let during = receiver.requests().pop().expect("test request");
     assert_eq!(during.signature.split(' ').count(), 2, "{}", during.signature);
     assert!(verify(&new, &during), "the new secret verifies");
-    assert!(verify(&old, &during), "the old secret still verifies during the overlap");
+    assert!(
+        verify(&old, &during),
+        "the old secret still verifies during the overlap"
+    );
     let body: Value = serde_json::from_slice(&during.body).expect("json");
     assert_eq!(body["type"], "channel.test");
 
@@ -477,8 +550,12 @@ async fn both_secrets_sign_during_a_rotation_overlap_and_only_the_new_one_after(
         .await
         .json();
     let newest = rotated["secret"].as_str().expect("secret").to_owned();
-    app.call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &channel.to_string())])
-        .await;
+    app.call(
+        SendChannelTest::PATH,
+        Some(&alice),
+        &[("channel_id", &channel.to_string())],
+    )
+    .await;
     let last = receiver.requests().pop().expect("request");
     assert!(verify(&newest, &last));
     assert!(!verify(&new, &last));
@@ -519,7 +596,10 @@ async fn a_receiver_slower_than_the_timeout_is_a_failed_attempt(_: PgPoolOptions
     assert_eq!(after.last_status_code, None);
     let attempt = &after.attempt_log[0];
     assert_eq!(attempt.outcome, AttemptOutcome::Retry);
-    assert!(attempt.error.as_deref().is_some_and(|e| e.contains("300 ms")), "{attempt:?}");
+    assert!(
+        attempt.error.as_deref().is_some_and(|e| e.contains("300 ms")),
+        "{attempt:?}"
+    );
     assert!(attempt.latency_ms >= 250 && attempt.latency_ms < 2000, "{attempt:?}");
 }
 
@@ -539,10 +619,19 @@ async fn a_worker_that_dies_mid_attempt_loses_the_delivery_to_another(_: PgPoolO
     assert_eq!(claimed[0].delivery_id, id);
     // While the lease lasts nobody else takes it.
     let second_replica = Outbox::new(open_settings()).expect("outbox");
-    assert!(second_replica.claim_due(&app.db, t0 + Span::seconds(29)).await.expect("claim").is_empty());
+    assert!(
+        second_replica
+            .claim_due(&app.db, t0 + Span::seconds(29))
+            .await
+            .expect("claim")
+            .is_empty()
+    );
     // After it, worker B does and delivers.
     assert_eq!(
-        second_replica.process_due(&app.db, t0 + Span::seconds(31)).await.expect("takeover"),
+        second_replica
+            .process_due(&app.db, t0 + Span::seconds(31))
+            .await
+            .expect("takeover"),
         1
     );
     let done = delivery(&app, tenant, id).await;
@@ -563,14 +652,23 @@ async fn a_worker_that_dies_mid_attempt_loses_the_delivery_to_another(_: PgPoolO
     let t1 = Utc::now();
     let lost = enqueue_for(&app, tenant, channel, &alert_notification(uuid::Uuid::new_v4()), t1).await;
     assert_eq!(single.claim_due(&app.db, t1).await.expect("claim").len(), 1);
-    assert_eq!(single.process_due(&app.db, t1 + Span::seconds(31)).await.expect("sweep"), 0);
+    assert_eq!(
+        single
+            .process_due(&app.db, t1 + Span::seconds(31))
+            .await
+            .expect("sweep"),
+        0
+    );
     let abandoned = delivery(&app, tenant, lost).await;
     assert_eq!(abandoned.status, DeliveryStatus::Failed);
     assert!(abandoned.last_error.is_some());
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worker(_: PgPoolOptions, options: PgConnectOptions) {
+async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worker(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
     let app = spawn_app_delivering(options, open_settings()).await;
     let receiver = Receiver::start().await;
     let alice = app.sign_in("alice@acme.test").await;
@@ -578,11 +676,23 @@ async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worke
     let tenant = acme(&app).await;
 
     // Committed while no worker runs (the server is down); a rolled-back one never exists.
-    let kept = enqueue_for(&app, tenant, channel, &alert_notification(uuid::Uuid::new_v4()), Utc::now()).await;
+    let kept = enqueue_for(
+        &app,
+        tenant,
+        channel,
+        &alert_notification(uuid::Uuid::new_v4()),
+        Utc::now(),
+    )
+    .await;
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
-    enqueue(&mut tx, &[channel], &alert_notification(uuid::Uuid::new_v4()), Utc::now())
-        .await
-        .expect("enqueue");
+    enqueue(
+        &mut tx,
+        &[channel],
+        &alert_notification(uuid::Uuid::new_v4()),
+        Utc::now(),
+    )
+    .await
+    .expect("enqueue");
     drop(tx);
 
     // "Restart": a new process's outbox and worker loop. Its poll interval is long, so what it
@@ -602,7 +712,14 @@ async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worke
 
     // The worker now waits on LISTEN: a new commit wakes it well before the next poll.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let woken = enqueue_for(&app, tenant, channel, &alert_notification(uuid::Uuid::new_v4()), Utc::now()).await;
+    let woken = enqueue_for(
+        &app,
+        tenant,
+        channel,
+        &alert_notification(uuid::Uuid::new_v4()),
+        Utc::now(),
+    )
+    .await;
     wait_until(|| receiver.accepted() == 2).await;
     assert_eq!(delivery(&app, tenant, woken).await.status, DeliveryStatus::Delivered);
     let _ = stop.send(true);
@@ -663,13 +780,23 @@ async fn destinations_inside_the_network_are_refused(_: PgPoolOptions, options: 
     let tenant = acme(&open_app).await;
     let now = Utc::now();
     let strict_outbox = Outbox::new(strict).expect("outbox");
-    for (n, url) in [format!("http://127.0.0.1:{port}/hook"), format!("http://localhost:{port}/hook")]
-        .into_iter()
-        .enumerate()
+    for (n, url) in [
+        format!("http://127.0.0.1:{port}/hook"),
+        format!("http://localhost:{port}/hook"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let name = format!("was allowed {n}");
         let channel = channel_id(&create_channel(&open_app, &alice, &name, "webhook", &url).await);
-        let id = enqueue_for(&open_app, tenant, channel, &alert_notification(uuid::Uuid::new_v4()), now).await;
+        let id = enqueue_for(
+            &open_app,
+            tenant,
+            channel,
+            &alert_notification(uuid::Uuid::new_v4()),
+            now,
+        )
+        .await;
         assert_eq!(strict_outbox.process_due(&open_app.db, now).await.expect("attempt"), 1);
         let refused = delivery(&open_app, tenant, id).await;
         assert_eq!(refused.status, DeliveryStatus::Pending);
@@ -699,18 +826,33 @@ async fn email_channels_send_through_smtp(_: PgPoolOptions, options: PgConnectOp
         .call(
             CreateChannel::PATH,
             Some(&alice),
-            &[("name", "mail"), ("kind", "email"), ("recipients", "ops@example.com, nope")],
+            &[
+                ("name", "mail"),
+                ("kind", "email"),
+                ("recipients", "ops@example.com, nope"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.error().field_error("recipients").is_some());
-    let created = create_channel(&app, &alice, "on-call mail", "email", "ops@example.com; sre@example.com").await;
+    let created = create_channel(
+        &app,
+        &alice,
+        "on-call mail",
+        "email",
+        "ops@example.com; sre@example.com",
+    )
+    .await;
     assert!(created["secret"].is_null(), "email channels have no signing secret");
     assert_eq!(created["channel"]["target"], "ops@example.com, sre@example.com");
     let channel = channel_id(&created);
 
     let test = app
-        .call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &channel.to_string())])
+        .call(
+            SendChannelTest::PATH,
+            Some(&alice),
+            &[("channel_id", &channel.to_string())],
+        )
         .await;
     assert_eq!(test.status, StatusCode::OK, "{}", test.body);
     let test = test.json();
@@ -727,12 +869,21 @@ async fn email_channels_send_through_smtp(_: PgPoolOptions, options: PgConnectOp
     assert_eq!(mails.len(), 2);
     let alert = &mails[1];
     assert_eq!(alert.from, "<alerts@atrium.test>");
-    assert_eq!(alert.to, vec!["<ops@example.com>".to_owned(), "<sre@example.com>".to_owned()]);
+    assert_eq!(
+        alert.to,
+        vec!["<ops@example.com>".to_owned(), "<sre@example.com>".to_owned()]
+    );
     // Undo quoted-printable soft line breaks before reading the text.
     let data = alert.data.replace("=\n", "");
     assert!(data.contains("Subject: CPU above 90%"), "{data}");
-    assert!(data.contains("p95 is 97% on web-1") || data.contains("p95 is 97=25 on web-1"), "{data}");
-    assert!(data.contains(&format!("https://atrium.example.com/alerts/{source}")), "{data}");
+    assert!(
+        data.contains("p95 is 97% on web-1") || data.contains("p95 is 97=25 on web-1"),
+        "{data}"
+    );
+    assert!(
+        data.contains(&format!("https://atrium.example.com/alerts/{source}")),
+        "{data}"
+    );
     assert!(data.contains("text/html"), "{data}");
     assert!(mails[0].data.contains("Subject: Test notification for on-call mail"));
 }
@@ -766,7 +917,10 @@ async fn a_channel_failing_for_the_period_turns_off_and_admins_are_told(_: PgPoo
     for id in [first, second] {
         assert_eq!(delivery(&app, tenant, id).await.status, DeliveryStatus::Failed);
     }
-    assert_eq!(audit_actors(&app, "channel.auto_disable").await, vec!["system".to_owned()]);
+    assert_eq!(
+        audit_actors(&app, "channel.auto_disable").await,
+        vec!["system".to_owned()]
+    );
     let warnings = app.call(GetChannelWarnings::PATH, Some(&alice), &[]).await;
     assert_eq!(warnings.status, StatusCode::OK, "{}", warnings.body);
     assert_eq!(warnings.json()[0]["name"], "flaky");
@@ -775,17 +929,27 @@ async fn a_channel_failing_for_the_period_turns_off_and_admins_are_told(_: PgPoo
     assert!(home.body.contains("Channels turned off"), "home warns");
     // Nothing new goes to a channel that is off.
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
-    assert!(enqueue(&mut tx, &[channel], &alert_notification(uuid::Uuid::new_v4()), t1)
-        .await
-        .expect("enqueue")
-        .is_empty());
+    assert!(
+        enqueue(&mut tx, &[channel], &alert_notification(uuid::Uuid::new_v4()), t1)
+            .await
+            .expect("enqueue")
+            .is_empty()
+    );
     tx.commit().await.expect("commit");
     let test = app
-        .call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &channel.to_string())])
+        .call(
+            SendChannelTest::PATH,
+            Some(&alice),
+            &[("channel_id", &channel.to_string())],
+        )
         .await;
     assert_eq!(test.status, StatusCode::CONFLICT);
     let replay = app
-        .call(ReplayDelivery::PATH, Some(&alice), &[("delivery_id", &first.to_string())])
+        .call(
+            ReplayDelivery::PATH,
+            Some(&alice),
+            &[("delivery_id", &first.to_string())],
+        )
         .await;
     assert_eq!(replay.status, StatusCode::CONFLICT, "replay waits for the channel");
 
@@ -803,7 +967,11 @@ async fn a_channel_failing_for_the_period_turns_off_and_admins_are_told(_: PgPoo
     let warnings = app.call(GetChannelWarnings::PATH, Some(&alice), &[]).await.json();
     assert_eq!(warnings, serde_json::json!([]));
     let replay = app
-        .call(ReplayDelivery::PATH, Some(&alice), &[("delivery_id", &first.to_string())])
+        .call(
+            ReplayDelivery::PATH,
+            Some(&alice),
+            &[("delivery_id", &first.to_string())],
+        )
         .await;
     assert_eq!(replay.status, StatusCode::OK, "{}", replay.body);
     app.outbox.process_due(&app.db, Utc::now()).await.expect("replay");
@@ -862,7 +1030,11 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
     assert_eq!(page["channels"], serde_json::json!([]));
     assert_eq!(page["deliveries"], serde_json::json!([]));
     let filtered = app
-        .call(GetChannelsPage::PATH, Some(&gina), &[("channel_id", &channel.to_string())])
+        .call(
+            GetChannelsPage::PATH,
+            Some(&gina),
+            &[("channel_id", &channel.to_string())],
+        )
         .await
         .json();
     assert_eq!(filtered["deliveries"], serde_json::json!([]));
@@ -872,10 +1044,16 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
     );
     let id = channel.to_string();
     let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        (UpdateChannel::PATH, vec![("channel_id", &id), ("name", "mine"), ("url", "http://127.0.0.1:9/x")]),
+        (
+            UpdateChannel::PATH,
+            vec![("channel_id", &id), ("name", "mine"), ("url", "http://127.0.0.1:9/x")],
+        ),
         (DeleteChannel::PATH, vec![("channel_id", &id)]),
         (SetChannelEnabled::PATH, vec![("channel_id", &id), ("enabled", "false")]),
-        (RotateChannelSecret::PATH, vec![("channel_id", &id), ("overlap", "none")]),
+        (
+            RotateChannelSecret::PATH,
+            vec![("channel_id", &id), ("overlap", "none")],
+        ),
         (SendChannelTest::PATH, vec![("channel_id", &id)]),
     ];
     for (path, form) in &attempts {
@@ -889,12 +1067,19 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
     assert_eq!(replay.status, StatusCode::NOT_FOUND);
     let globex = TenantId(app.tenant_id("globex").await.expect("globex").parse().expect("uuid"));
     let mut tx = TenantTx::begin(&app.db, globex).await.expect("tx");
-    assert!(select_deliveries_for_source(&mut tx, source).await.expect("select").is_empty());
+    assert!(
+        select_deliveries_for_source(&mut tx, source)
+            .await
+            .expect("select")
+            .is_empty()
+    );
     // Enqueueing to another tenant's channel id writes nothing.
-    assert!(enqueue(&mut tx, &[channel], &alert_notification(source), now)
-        .await
-        .expect("enqueue")
-        .is_empty());
+    assert!(
+        enqueue(&mut tx, &[channel], &alert_notification(source), now)
+            .await
+            .expect("enqueue")
+            .is_empty()
+    );
     tx.commit().await.expect("commit");
 
     // Nothing changed on Acme's side.
@@ -931,7 +1116,10 @@ async fn the_outbox_scope_reads_deliveries_only(_: PgPoolOptions, options: PgCon
     // As the app role, with the worker's scope set by hand: deliveries yes, nothing else.
     let mut conn = unscoped_connection(&app.db).await.expect("connection");
     sqlx::query("BEGIN").execute(&mut *conn).await.expect("begin");
-    let role: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut *conn).await.expect("role");
+    let role: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("role");
     assert_eq!(role, "atrium_app");
     sqlx::query("SELECT set_config('app.scope', 'outbox', true)")
         .execute(&mut *conn)
@@ -945,7 +1133,10 @@ async fn the_outbox_scope_reads_deliveries_only(_: PgPoolOptions, options: PgCon
         ("audit_events", 0),
         ("users", 0),
     ] {
-        let found: i64 = sqlx::query_scalar(&count(table)).fetch_one(&mut *conn).await.expect("count");
+        let found: i64 = sqlx::query_scalar(&count(table))
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count");
         assert_eq!(found, expected, "{table} in the outbox scope");
     }
     let inserted = sqlx::query(
@@ -973,7 +1164,10 @@ async fn channel_forms_are_validated_and_changes_audited(_: PgPoolOptions, optio
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = bad.error();
-    assert!(error.field_error("name").is_some() && error.field_error("url").is_some(), "{error:?}");
+    assert!(
+        error.field_error("name").is_some() && error.field_error("url").is_some(),
+        "{error:?}"
+    );
     let bad_kind = app
         .call(CreateChannel::PATH, Some(&alice), &[("name", "x"), ("kind", "sms")])
         .await;
@@ -985,11 +1179,25 @@ async fn channel_forms_are_validated_and_changes_audited(_: PgPoolOptions, optio
             &[("name", "mail"), ("kind", "email"), ("recipients", "a@example.com")],
         )
         .await;
-    assert!(no_smtp.error().field_error("kind").is_some(), "no SMTP settings: {}", no_smtp.body);
+    assert!(
+        no_smtp.error().field_error("kind").is_some(),
+        "no SMTP settings: {}",
+        no_smtp.body
+    );
 
-    let slack = create_channel(&app, &alice, "team chat", "slack", &format!("{}?token=abc", receiver.url())).await;
+    let slack = create_channel(
+        &app,
+        &alice,
+        "team chat",
+        "slack",
+        &format!("{}?token=abc", receiver.url()),
+    )
+    .await;
     assert!(slack["secret"].is_null(), "Slack does not verify signatures");
-    assert_eq!(slack["channel"]["target_display"], format!("http://{}/…", receiver.addr));
+    assert_eq!(
+        slack["channel"]["target_display"],
+        format!("http://{}/…", receiver.addr)
+    );
     let taken = app
         .call(
             CreateChannel::PATH,
@@ -1010,17 +1218,26 @@ async fn channel_forms_are_validated_and_changes_audited(_: PgPoolOptions, optio
         .await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
     assert_eq!(updated.json()["name"], "team chat 2");
-    let test = app.call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &id)]).await.json();
+    let test = app
+        .call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &id)])
+        .await
+        .json();
     assert_eq!(test["status"], "delivered", "{test}");
     let slack_body: Value = serde_json::from_slice(&receiver.requests()[0].body).expect("json");
-    assert!(slack_body["text"].is_string() && slack_body["blocks"].is_array(), "{slack_body}");
+    assert!(
+        slack_body["text"].is_string() && slack_body["blocks"].is_array(),
+        "{slack_body}"
+    );
     assert!(receiver.requests()[0].signature.is_empty());
     let teams = channel_id(&create_channel(&app, &alice, "teams", "teams", &receiver.url()).await).to_string();
-    app.call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &teams)]).await;
+    app.call(SendChannelTest::PATH, Some(&alice), &[("channel_id", &teams)])
+        .await;
     let card: Value = serde_json::from_slice(&receiver.requests()[1].body).expect("json");
     assert_eq!(card["@type"], "MessageCard", "{card}");
 
-    let deleted = app.call(DeleteChannel::PATH, Some(&alice), &[("channel_id", &id)]).await;
+    let deleted = app
+        .call(DeleteChannel::PATH, Some(&alice), &[("channel_id", &id)])
+        .await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
     let listed = app.call(ListChannels::PATH, Some(&alice), &[]).await.json();
     assert_eq!(listed.as_array().map(Vec::len), Some(1));

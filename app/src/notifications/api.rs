@@ -2,7 +2,9 @@
 //! its own people (`notifications:manage_channels`); a platform administrator has no tenant here
 //! and gets "not found". Each change writes an audit row in its transaction (see `service.rs`).
 
-use super::types::{ChannelDetail, ChannelSummary, ChannelWarning, ChannelsPage, DeliverySummary, IssuedChannelSecret, TestResult};
+use super::types::{
+    ChannelDetail, ChannelSummary, ChannelWarning, ChannelsPage, DeliverySummary, IssuedChannelSecret, TestResult,
+};
 use crate::error::AppError;
 use crate::ids::{ChannelId, DeliveryId};
 use leptos::prelude::*;
@@ -186,8 +188,7 @@ pub async fn replay_delivery(delivery_id: DeliveryId) -> Result<DeliverySummary,
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
     let mut tx = server::own_tx(&context).await?;
-    let replayed =
-        super::service::replay_delivery(&mut tx, &context.actor(), delivery_id, chrono::Utc::now()).await?;
+    let replayed = super::service::replay_delivery(&mut tx, &context.actor(), delivery_id, chrono::Utc::now()).await?;
     tx.commit().await?;
     Ok(replayed)
 }

@@ -661,7 +661,10 @@ pub async fn select_deliveries(
 }
 
 /// Deliveries whose message is about `source` (an alert id), newest first, with their attempts.
-pub async fn select_deliveries_for_source(tx: &mut TenantTx, source: Uuid) -> Result<Vec<DeliverySummary>, sqlx::Error> {
+pub async fn select_deliveries_for_source(
+    tx: &mut TenantTx,
+    source: Uuid,
+) -> Result<Vec<DeliverySummary>, sqlx::Error> {
     let tenant_id = tx.tenant_id();
     let rows = sqlx::query_as!(
         DeliveryRow,
@@ -682,7 +685,10 @@ pub async fn select_deliveries_for_source(tx: &mut TenantTx, source: Uuid) -> Re
 }
 
 /// One delivery of the tenant, with its attempts.
-pub async fn select_delivery(tx: &mut TenantTx, delivery_id: DeliveryId) -> Result<Option<DeliverySummary>, sqlx::Error> {
+pub async fn select_delivery(
+    tx: &mut TenantTx,
+    delivery_id: DeliveryId,
+) -> Result<Option<DeliverySummary>, sqlx::Error> {
     let tenant_id = tx.tenant_id();
     let rows = sqlx::query_as!(
         DeliveryRow,

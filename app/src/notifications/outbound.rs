@@ -209,7 +209,11 @@ struct BlockedHost(String);
 
 impl std::fmt::Display for BlockedHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} resolves only to addresses outbound requests may not reach", self.0)
+        write!(
+            f,
+            "{} resolves only to addresses outbound requests may not reach",
+            self.0
+        )
     }
 }
 impl std::error::Error for BlockedHost {}
@@ -448,7 +452,10 @@ mod tests {
     async fn names_resolving_to_loopback_are_refused_when_saved() {
         let strict = AddressPolicy::default();
         let url = parse_url("http://localhost:9/hook", strict).expect("syntax is fine");
-        assert!(matches!(check_resolves(&url, strict).await, Err(UrlProblem::Blocked(_))));
+        assert!(matches!(
+            check_resolves(&url, strict).await,
+            Err(UrlProblem::Blocked(_))
+        ));
         let open = AddressPolicy { allow_private: true };
         assert_eq!(check_resolves(&url, open).await, Ok(()));
         let nowhere = parse_url("http://no-such-host.invalid/", strict).expect("syntax");

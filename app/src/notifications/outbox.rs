@@ -264,7 +264,12 @@ impl Outbox {
 
     /// Makes the attempt `claim` holds and records it. `None`: the lease was lost before the
     /// attempt started (another worker has the delivery now), so nothing was sent.
-    pub async fn attempt(&self, db: &Db, claim: &Claim, now: DateTime<Utc>) -> Result<Option<AttemptReport>, sqlx::Error> {
+    pub async fn attempt(
+        &self,
+        db: &Db,
+        claim: &Claim,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AttemptReport>, sqlx::Error> {
         let mut tx = TenantTx::begin(db, claim.tenant_id).await?;
         let delivery = notify_db::select_delivery_to_send(&mut tx, claim, now).await?;
         tx.commit().await?;
@@ -363,7 +368,8 @@ impl Outbox {
         };
         notify_db::update_channel_enabled(tx, channel_id, Some(reason), now).await?;
         let ended =
-            notify_db::update_pending_deliveries_failed(tx, channel_id, &t("deliveries-error-channel-off"), now).await?;
+            notify_db::update_pending_deliveries_failed(tx, channel_id, &t("deliveries-error-channel-off"), now)
+                .await?;
         let event = AuditEvent {
             tenant_id: Some(tenant_id),
             action: "channel.auto_disable",
@@ -421,8 +427,9 @@ impl Outbox {
                     Ok(answer) => Sent {
                         status_code: Some(i32::from(answer.status)),
                         latency_ms,
-                        error: (!(200..300).contains(&answer.status))
-                            .then(|| crate::i18n::t_args("deliveries-error-status", &[("status", &answer.status.to_string())])),
+                        error: (!(200..300).contains(&answer.status)).then(|| {
+                            crate::i18n::t_args("deliveries-error-status", &[("status", &answer.status.to_string())])
+                        }),
                         excerpt: answer.excerpt,
                         success: (200..300).contains(&answer.status),
                         gone: answer.status == 410,
@@ -438,7 +445,12 @@ impl Outbox {
         }
     }
 
-    async fn send_email(&self, delivery_id: DeliveryId, to: &[String], notification: &super::types::Notification) -> Sent {
+    async fn send_email(
+        &self,
+        delivery_id: DeliveryId,
+        to: &[String],
+        notification: &super::types::Notification,
+    ) -> Sent {
         let Some((transport, from)) = &self.inner.smtp else {
             return Sent::refused(t("deliveries-error-no-smtp"));
         };

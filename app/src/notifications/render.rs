@@ -226,7 +226,11 @@ pub fn email_content(notification: &Notification, public_url: &str) -> EmailCont
     }
     html.push_str("<p>");
     if let Some(severity) = &severity {
-        html.push_str(&format!("{}: <strong>{}</strong><br>\n", t("notify-severity"), escape_html(severity)));
+        html.push_str(&format!(
+            "{}: <strong>{}</strong><br>\n",
+            t("notify-severity"),
+            escape_html(severity)
+        ));
     }
     html.push_str(&format!(
         "{}: <code>{}</code></p>\n",
@@ -301,7 +305,11 @@ mod tests {
         assert_eq!(blocks[0]["text"]["text"], "CPU <high> & rising");
         assert_eq!(blocks[1]["text"]["type"], "mrkdwn");
         assert_eq!(blocks[1]["text"]["text"], "p95 is 97%\nfor *10* minutes");
-        assert!(blocks[2]["elements"][0]["text"].as_str().is_some_and(|s| s.contains("*critical*")));
+        assert!(
+            blocks[2]["elements"][0]["text"]
+                .as_str()
+                .is_some_and(|s| s.contains("*critical*"))
+        );
         assert_eq!(blocks[3]["elements"][0]["url"], "https://atrium.example.com/alerts/123");
         let long = Notification {
             title: "x".repeat(400),

@@ -54,7 +54,10 @@ pub fn parse_recipients(raw: &str) -> Result<Vec<String>, String> {
         return Err(t("channels-recipients-required"));
     }
     if recipients.len() > RECIPIENTS_MAX {
-        return Err(t_args("channels-recipients-too-many", &[("max", &RECIPIENTS_MAX.to_string())]));
+        return Err(t_args(
+            "channels-recipients-too-many",
+            &[("max", &RECIPIENTS_MAX.to_string())],
+        ));
     }
     Ok(recipients)
 }
@@ -152,11 +155,17 @@ async fn audit(
 }
 
 async fn channel_or_not_found(tx: &mut TenantTx, channel_id: ChannelId) -> Result<ChannelDetail, AppError> {
-    notify_db::select_channel(tx, channel_id).await?.ok_or(AppError::NotFound)
+    notify_db::select_channel(tx, channel_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Creates a channel; a webhook channel gets a signing secret, returned once.
-pub async fn create_channel(tx: &mut TenantTx, actor: &Actor, input: &ChannelInput) -> Result<IssuedChannelSecret, AppError> {
+pub async fn create_channel(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    input: &ChannelInput,
+) -> Result<IssuedChannelSecret, AppError> {
     let secret = input.kind.is_signed().then(signing::generate_secret);
     let row = NewChannelRow {
         name: &input.name,
@@ -168,7 +177,16 @@ pub async fn create_channel(tx: &mut TenantTx, actor: &Actor, input: &ChannelInp
         .await
         .map_err(|e| map_unique(e, NAME_TAKEN))?;
     let channel = channel_or_not_found(tx, channel_id).await?;
-    audit(tx, actor, "channel.create", "channel", channel_id.to_string(), None, audit_json(&channel)).await?;
+    audit(
+        tx,
+        actor,
+        "channel.create",
+        "channel",
+        channel_id.to_string(),
+        None,
+        audit_json(&channel),
+    )
+    .await?;
     Ok(IssuedChannelSecret {
         channel,
         secret: secret.map(|s| s.text),
@@ -207,7 +225,16 @@ pub async fn update_channel(
 pub async fn delete_channel(tx: &mut TenantTx, actor: &Actor, channel_id: ChannelId) -> Result<(), AppError> {
     let before = channel_or_not_found(tx, channel_id).await?;
     notify_db::delete_channel(tx, channel_id).await?;
-    audit(tx, actor, "channel.delete", "channel", channel_id.to_string(), audit_json(&before), None).await
+    audit(
+        tx,
+        actor,
+        "channel.delete",
+        "channel",
+        channel_id.to_string(),
+        audit_json(&before),
+        None,
+    )
+    .await
 }
 
 /// Turns a channel on (clearing any reason it was turned off and its failure clock) or off (its
@@ -230,7 +257,16 @@ pub async fn set_channel_enabled(
     }
     let after = channel_or_not_found(tx, channel_id).await?;
     let action = if enabled { "channel.enable" } else { "channel.disable" };
-    audit(tx, actor, action, "channel", channel_id.to_string(), audit_json(&before), audit_json(&after)).await?;
+    audit(
+        tx,
+        actor,
+        action,
+        "channel",
+        channel_id.to_string(),
+        audit_json(&before),
+        audit_json(&after),
+    )
+    .await?;
     Ok(after)
 }
 

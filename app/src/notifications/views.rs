@@ -5,12 +5,12 @@
 //! server turned off.
 
 use super::api::{
-    CreateChannel, DeleteChannel, ReplayDelivery, RotateChannelSecret, SendChannelTest, SetChannelEnabled, UpdateChannel,
-    get_channel_warnings, get_channels_page,
+    CreateChannel, DeleteChannel, ReplayDelivery, RotateChannelSecret, SendChannelTest, SetChannelEnabled,
+    UpdateChannel, get_channel_warnings, get_channels_page,
 };
 use super::types::{
-    AttemptSummary, ChannelDetail, ChannelKind, ChannelWarning, ChannelsPage as PageData, DeliveryStatus, DeliverySummary,
-    DisabledReason, IssuedChannelSecret, SecretOverlap, TestResult,
+    AttemptSummary, ChannelDetail, ChannelKind, ChannelWarning, ChannelsPage as PageData, DeliveryStatus,
+    DeliverySummary, DisabledReason, IssuedChannelSecret, SecretOverlap, TestResult,
 };
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
@@ -42,7 +42,10 @@ fn t_text(key: &str, arg: &str, text: &str) -> String {
 fn channel_status(channel: &ChannelDetail) -> (String, &'static str) {
     match (channel.enabled, channel.disabled_reason) {
         (true, _) => (t("channels-status-on"), "active"),
-        (false, Some(reason)) => (t_args("channels-status-off", &[("reason", &reason.label())]), "disabled"),
+        (false, Some(reason)) => (
+            t_args("channels-status-off", &[("reason", &reason.label())]),
+            "disabled",
+        ),
         (false, None) => (t("channels-status-off-plain"), "disabled"),
     }
 }
@@ -229,7 +232,8 @@ fn PageBody(data: PageData, actions: ChannelActions, replay: ServerAction<Replay
         .map(|c| (c.channel_id.to_string(), c.name.clone()))
         .collect();
     let filter = data.filter.clone();
-    let email_note = (!data.email_available).then(|| view! { <p class="muted small">{t("channels-email-unavailable")}</p> });
+    let email_note =
+        (!data.email_available).then(|| view! { <p class="muted small">{t("channels-email-unavailable")}</p> });
     view! {
         <ChannelWarningList warnings reenable=Some(actions.set_enabled) />
         <section aria-labelledby="channels-heading">
@@ -373,7 +377,10 @@ fn ChannelRow(channel: ChannelDetail, actions: ChannelActions) -> impl IntoView 
 /// One line about a test's outcome: delivered with code and time, or why it failed.
 #[component]
 fn TestResultLine(result: TestResult) -> impl IntoView {
-    let code = result.status_code.map(|code| code.to_string()).unwrap_or_else(|| "—".into());
+    let code = result
+        .status_code
+        .map(|code| code.to_string())
+        .unwrap_or_else(|| "—".into());
     let ms = result.latency_ms.map(|ms| ms.to_string()).unwrap_or_else(|| "—".into());
     let text = match result.status {
         DeliveryStatus::Delivered => t_args("channels-test-delivered", &[("code", &code), ("ms", &ms)]),
@@ -668,7 +675,11 @@ fn EditPanel(channel: ChannelDetail, action: ServerAction<UpdateChannel>, on_can
 }
 
 #[component]
-fn RotatePanel(channel: ChannelDetail, action: ServerAction<RotateChannelSecret>, on_cancel: Callback<()>) -> impl IntoView {
+fn RotatePanel(
+    channel: ChannelDetail,
+    action: ServerAction<RotateChannelSecret>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let node = NodeRef::new();
     scroll_into_view_on_mount(node);
