@@ -1,3 +1,4 @@
--- Drops the outbox and the channels (deliveries first: they reference channels).
+-- Drops the attempt log, the outbox and the channels (each references the one after it).
+DROP TABLE IF EXISTS delivery_attempts;
 DROP TABLE IF EXISTS deliveries;
 DROP TABLE IF EXISTS channels;

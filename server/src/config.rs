@@ -2,6 +2,8 @@
 
 use crate::jobs::JobIntervals;
 use anyhow::Context;
+use atrium_app::notifications::outbound::AddressPolicy;
+use atrium_app::notifications::outbox::{DeliverySettings, SmtpSettings, SmtpTls, parse_schedule};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -23,6 +25,9 @@ pub struct Config {
     pub replica_id: String,
     /// `ATRIUM_*_INTERVAL_SECS`: how often each periodic job runs.
     pub intervals: JobIntervals,
+    /// `ATRIUM_DELIVERY_*`, `ATRIUM_OUTBOUND_ALLOW_PRIVATE`, `ATRIUM_PUBLIC_URL`,
+    /// `ATRIUM_CHANNEL_DISABLE_AFTER_HOURS`, `ATRIUM_SMTP_*`: outbound notifications.
+    pub delivery: DeliverySettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -41,11 +46,12 @@ impl Config {
             Some("false" | "0" | "no") => Some(false),
             Some(other) => anyhow::bail!("ATRIUM_SEED_DEMO must be true or false, not {other:?}"),
         };
+        let addr: SocketAddr = addr
+            .parse()
+            .with_context(|| format!("ATRIUM_ADDR {addr:?} is not host:port"))?;
         Ok(Self {
             database_url: var("DATABASE_URL"),
-            addr: addr
-                .parse()
-                .with_context(|| format!("ATRIUM_ADDR {addr:?} is not host:port"))?,
+            addr,
             site_root: var("ATRIUM_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".to_owned())
                 .into(),
@@ -56,6 +62,7 @@ impl Config {
             ingest: ingest_limits()?,
             replica_id: replica_id(var("ATRIUM_REPLICA_ID"))?,
             intervals: job_intervals()?,
+            delivery: delivery_settings(addr)?,
         })
     }
 }
@@ -134,6 +141,87 @@ fn hostname() -> String {
         .or_else(|| std::env::var("HOSTNAME").ok())
         .map(|name| name.trim().to_owned())
         .unwrap_or_default()
+}
+
+fn flag(name: &str) -> anyhow::Result<Option<bool>> {
+    match var(name).as_deref() {
+        None => Ok(None),
+        Some("true" | "1" | "yes") => Ok(Some(true)),
+        Some("false" | "0" | "no") => Ok(Some(false)),
+        Some(other) => anyhow::bail!("{name} must be true or false, not {other:?}"),
+    }
+}
+
+fn positive(name: &str, default: u64) -> anyhow::Result<u64> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("{name} must be a positive whole number, not {raw:?}")),
+    }
+}
+
+/// The outbound notification settings; defaults in `DeliverySettings::default()`.
+fn delivery_settings(addr: SocketAddr) -> anyhow::Result<DeliverySettings> {
+    let defaults = DeliverySettings::default();
+    let schedule = match var("ATRIUM_DELIVERY_SCHEDULE") {
+        None => defaults.schedule,
+        Some(raw) => parse_schedule(&raw).map_err(|e| anyhow::anyhow!("ATRIUM_DELIVERY_SCHEDULE: {e}"))?,
+    };
+    let timeout = Duration::from_secs(positive("ATRIUM_DELIVERY_TIMEOUT_SECS", defaults.timeout.as_secs())?);
+    let lease = Duration::from_secs(positive("ATRIUM_DELIVERY_LEASE_SECS", defaults.lease.as_secs())?);
+    if lease <= timeout {
+        anyhow::bail!("ATRIUM_DELIVERY_LEASE_SECS must be longer than ATRIUM_DELIVERY_TIMEOUT_SECS");
+    }
+    let public_url = var("ATRIUM_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        anyhow::bail!("ATRIUM_PUBLIC_URL must start with http:// or https://, not {public_url:?}");
+    }
+    Ok(DeliverySettings {
+        schedule,
+        timeout,
+        lease,
+        poll_interval: Duration::from_millis(positive(
+            "ATRIUM_DELIVERY_POLL_MS",
+            u64::try_from(defaults.poll_interval.as_millis()).unwrap_or(1000),
+        )?),
+        batch: i64::try_from(positive("ATRIUM_DELIVERY_BATCH", 16)?.min(1000))?,
+        disable_after: Duration::from_secs(3600 * positive("ATRIUM_CHANNEL_DISABLE_AFTER_HOURS", 24)?),
+        policy: AddressPolicy {
+            allow_private: flag("ATRIUM_OUTBOUND_ALLOW_PRIVATE")?.unwrap_or(false),
+        },
+        public_url: public_url.trim_end_matches('/').to_owned(),
+        smtp: smtp_settings()?,
+    })
+}
+
+/// `ATRIUM_SMTP_*`; none without a host.
+fn smtp_settings() -> anyhow::Result<Option<SmtpSettings>> {
+    let Some(host) = var("ATRIUM_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let tls = match var("ATRIUM_SMTP_TLS").as_deref() {
+        None | Some("starttls") => SmtpTls::StartTls,
+        Some("tls") => SmtpTls::Tls,
+        Some("none") => SmtpTls::None,
+        Some(other) => anyhow::bail!("ATRIUM_SMTP_TLS must be starttls, tls or none, not {other:?}"),
+    };
+    let default_port = match tls {
+        SmtpTls::StartTls => 587,
+        SmtpTls::Tls => 465,
+        SmtpTls::None => 25,
+    };
+    let port = u16::try_from(positive("ATRIUM_SMTP_PORT", default_port)?).context("ATRIUM_SMTP_PORT is too large")?;
+    Ok(Some(SmtpSettings {
+        host,
+        port,
+        tls,
+        username: var("ATRIUM_SMTP_USERNAME"),
+        password: var("ATRIUM_SMTP_PASSWORD"),
+        from: var("ATRIUM_SMTP_FROM").context("ATRIUM_SMTP_FROM is required with ATRIUM_SMTP_HOST")?,
+    }))
 }
 
 /// `ATRIUM_INGEST_MAX_POINTS`, `ATRIUM_INGEST_MAX_BYTES`, `ATRIUM_INGEST_MAX_AGE_HOURS` and

@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit_export;
 pub mod config;
 pub mod database;
+pub mod delivery;
 pub mod health;
 pub mod jobs;
 pub mod live;
@@ -48,6 +49,11 @@ pub async fn run() -> anyhow::Result<()> {
     ];
     let live = live::Live::new(live::LiveSettings::default());
     let listener_task = live.start(database.db.clone());
+    let outbox = atrium_app::notifications::outbox::Outbox::new(config.delivery.clone())
+        .context("setting up outbound notifications")?;
+    // Every replica runs a delivery worker: SKIP LOCKED shares the due rows, no leader needed.
+    let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
+    let mut delivery_worker = tokio::spawn(delivery::run(database.db.clone(), outbox.clone(), delivery_stopped));
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
@@ -55,6 +61,7 @@ pub async fn run() -> anyhow::Result<()> {
         ingest: config.ingest,
         live: live.clone(),
         jobs: config.intervals,
+        outbox: outbox.clone(),
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -86,6 +93,14 @@ pub async fn run() -> anyhow::Result<()> {
     let _ = listener_task.await;
     // Stopped since the signal; a loop still closing its connection gets a moment to finish.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(3), futures::future::join_all(job_tasks)).await;
+    // Let attempts in flight finish and be recorded; one cut short is retried by another
+    // replica (or this one after a restart) when its lease ends.
+    let _ = stop_delivery.send(true);
+    let grace = config.delivery.timeout + std::time::Duration::from_secs(5);
+    if tokio::time::timeout(grace, &mut delivery_worker).await.is_err() {
+        tracing::warn!("delivery worker did not stop in time; its leases will expire");
+        delivery_worker.abort();
+    }
     database.shutdown().await;
     Ok(())
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub live: Live,
     /// How often each periodic job runs (reported by `GET /api/v1/system/jobs`).
     pub jobs: crate::jobs::JobIntervals,
+    /// The notification sender ("send test" attempts through it; the delivery worker too).
+    pub outbox: atrium_app::notifications::outbox::Outbox,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -49,8 +51,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let db = state.db.clone();
+                let outbox = state.outbox.clone();
                 move || {
                     provide_context(db.clone());
+                    provide_context(outbox.clone());
                     // A fresh memo per request: effective permissions are computed at most once.
                     provide_context(PermissionCache::default());
                 }

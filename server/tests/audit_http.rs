@@ -59,6 +59,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         ingest: Default::default(),
         replica_id: "test-replica".into(),
         intervals: Default::default(),
+        delivery: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -67,6 +68,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         ingest: Default::default(),
         live: atrium_server::live::Live::new(Default::default()),
         jobs: Default::default(),
+        outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),
     });
     TestApp { router, db, owner }
 }

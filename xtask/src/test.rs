@@ -218,6 +218,9 @@ fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Resul
         .env("ATRIUM_SEED_DEMO", "true")
         .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ATRIUM_ADMIN_PASSWORD", &password)
+        // channels.spec.ts starts its webhook receiver on 127.0.0.1, which the server refuses to
+        // send to by default (server-side request forgery); the e2e server must allow it.
+        .env("ATRIUM_OUTBOUND_ALLOW_PRIVATE", "true")
         .env("RUST_LOG", "info")
         // The alerts journey waits for the evaluator; a 1 s interval keeps the wait short and
         // lets the spec measure breach-to-browser latency against a known cadence.

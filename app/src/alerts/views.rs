@@ -19,7 +19,6 @@ use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{AlertId, AlertRuleId};
-use crate::notifications::types::DeliverySummary;
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
@@ -365,7 +364,7 @@ fn AlertDetailView(detail: AlertDetail, acting: RwSignal<Option<(Manual, AlertSu
         </section>
         <section class="card" aria-labelledby="alert-deliveries-heading">
             <h2 id="alert-deliveries-heading">{t("alert-deliveries")}</h2>
-            <DeliveryList deliveries />
+            <crate::notifications::views::DeliveryTable deliveries />
         </section>
         <p><A href=format!("/alerts/rules/{}", rule.rule_id)>{t("alert-edit-rule")}</A></p>
     }
@@ -417,37 +416,6 @@ fn HistoryLine(event: AlertEvent) -> impl IntoView {
             {(!event.reason.is_empty()).then(|| view! { <div class="reason">{event.reason.clone()}</div> })}
         </li>
     }
-}
-
-/// An alert's notification deliveries (the Channels page has each one's attempts).
-#[component]
-fn DeliveryList(deliveries: Vec<DeliverySummary>) -> impl IntoView {
-    if deliveries.is_empty() {
-        return view! { <p class="muted">{t("alert-no-deliveries")}</p> }.into_any();
-    }
-    view! {
-        <table class="data" data-testid="alert-deliveries">
-            <thead><tr>
-                <th scope="col">{t("delivery-channel")}</th>
-                <th scope="col">{t("delivery-event")}</th>
-                <th scope="col">{t("field-status")}</th>
-                <th scope="col">{t("delivery-attempts")}</th>
-                <th scope="col">{t("field-created")}</th>
-            </tr></thead>
-            <tbody>
-                {deliveries.into_iter().map(|d| view! {
-                    <tr>
-                        <td>{d.channel_name.clone()} " " <span class="muted small">{d.channel_kind.as_str()}</span></td>
-                        <td><code>{d.event_type.clone()}</code></td>
-                        <td><span class=format!("badge delivery {}", d.status)>{d.status.clone()}</span></td>
-                        <td class="numeric">{d.attempts}</td>
-                        <td>{format_time(d.created_at)}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
 }
 
 #[component]

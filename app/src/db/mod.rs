@@ -8,4 +8,6 @@ mod tx;
 #[cfg(feature = "ssr")]
 pub use pool::{Db, MIGRATOR};
 #[cfg(feature = "ssr")]
-pub use tx::{ApiKeyTx, AuthTx, PlatformGuard, PlatformTx, TenantTx, detached_connection, unscoped_connection};
+pub use tx::{
+    ApiKeyTx, AuthTx, OutboxTx, PlatformGuard, PlatformTx, TenantTx, detached_connection, unscoped_connection,
+};

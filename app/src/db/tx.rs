@@ -9,6 +9,8 @@
 //!   writes sessions and sign-in audit rows.
 //! - `ApiKeyTx`: finding the API key a machine request presents, before its tenant is known:
 //!   read-only, sees API keys and tenants.
+//! - `OutboxTx`: delivery workers claiming due deliveries of every tenant: reads and leases
+//!   `deliveries` rows, sees nothing else.
 #![expect(
     clippy::disallowed_methods,
     reason = "the one module that opens transactions on the pool (clippy.toml)"
@@ -144,6 +146,24 @@ impl ApiKeyTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin_with("BEGIN READ ONLY").await?;
         sqlx::query!("SELECT set_config('app.scope', 'api_key', true)")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Self { tx })
+    }
+}
+
+/// A transaction in the outbox scope: a delivery worker finds due deliveries of every tenant and
+/// leases them (`FOR UPDATE SKIP LOCKED`). It sees no other table; what a delivery needs next
+/// (its channel, the attempt log) is read and written in the delivery's own `TenantTx`.
+pub struct OutboxTx {
+    tx: Transaction<'static, Postgres>,
+}
+scoped_tx!(OutboxTx);
+
+impl OutboxTx {
+    pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
+        let mut tx = db.pool().begin().await?;
+        sqlx::query!("SELECT set_config('app.scope', 'outbox', true)")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })

@@ -89,6 +89,16 @@ declare! {
     crate::alerts::api::CreateSilence => Requires(AlertsManageRules),
     crate::alerts::api::EndSilence => Requires(AlertsManageRules),
     crate::alerts::api::GetFiringCounts => Requires(AlertsRead),
+    crate::notifications::api::ListChannels => Requires(AlertsRead),
+    crate::notifications::api::GetChannelsPage => Requires(NotificationsManageChannels),
+    crate::notifications::api::CreateChannel => Requires(NotificationsManageChannels),
+    crate::notifications::api::UpdateChannel => Requires(NotificationsManageChannels),
+    crate::notifications::api::DeleteChannel => Requires(NotificationsManageChannels),
+    crate::notifications::api::SetChannelEnabled => Requires(NotificationsManageChannels),
+    crate::notifications::api::RotateChannelSecret => Requires(NotificationsManageChannels),
+    crate::notifications::api::SendChannelTest => Requires(NotificationsManageChannels),
+    crate::notifications::api::ReplayDelivery => Requires(NotificationsManageChannels),
+    crate::notifications::api::GetChannelWarnings => Requires(NotificationsManageChannels),
 }
 
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a

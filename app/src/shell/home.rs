@@ -139,6 +139,7 @@ pub fn HomePage() -> impl IntoView {
         <Title text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>
         <crate::alerts::views::FiringAlertsCard />
+        <crate::notifications::views::ChannelWarningBanner />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

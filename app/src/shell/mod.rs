@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/silences") view=crate::alerts::views::SilencesPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/channels") view=crate::notifications::views::ChannelsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -184,6 +185,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::AnalyticsRead).then(|| view! { <li><A href="/analytics">{t("nav-analytics")}</A></li> })}
                         {(can(Permission::AlertsRead) && !me.is_platform).then(|| view! { <li><A href="/alerts">{t("nav-alerts")}</A></li> })}
                         {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
+                        {can(Permission::NotificationsManageChannels).then(|| view! { <li><A href="/alerts/channels">{t("nav-channels")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                     </ul>
                 </nav>

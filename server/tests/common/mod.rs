@@ -4,6 +4,7 @@
 
 use atrium_app::db::{Db, PlatformGuard, PlatformTx};
 use atrium_app::error::AppError;
+use atrium_app::notifications::outbox::{DeliverySettings, Outbox};
 use atrium_server::config::Config;
 use atrium_server::live::{Live, LiveSettings};
 use atrium_server::routes::{AppState, leptos_options, router};
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub live: Live,
     /// The login role's options (owner of the test database), for tampering in tests.
     pub owner_options: PgConnectOptions,
+    /// The notification sender the app was built with (tests drive its worker steps).
+    pub outbox: Outbox,
 }
 
 pub struct Reply {
@@ -58,6 +61,15 @@ pub async fn spawn_app(options: PgConnectOptions) -> TestApp {
 /// `spawn_app` with other live settings (e.g. a short heartbeat). Called twice on the same
 /// database it makes two replicas; the second finds the demo already seeded.
 pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettings) -> TestApp {
+    spawn_app_full(options, live_settings, DeliverySettings::default()).await
+}
+
+/// `spawn_app` with other outbound notification settings (e.g. private receivers allowed).
+pub async fn spawn_app_delivering(options: PgConnectOptions, delivery: DeliverySettings) -> TestApp {
+    spawn_app_full(options, LiveSettings::default(), delivery).await
+}
+
+async fn spawn_app_full(options: PgConnectOptions, live_settings: LiveSettings, delivery: DeliverySettings) -> TestApp {
     let owner_options = options.clone();
     let live = Live::new(live_settings);
     let db = Db::connect(options, 8).await.expect("connect");
@@ -72,20 +84,24 @@ pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettin
         ingest: Default::default(),
         replica_id: "test-replica".into(),
         intervals: Default::default(),
+        delivery,
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
+    let outbox = Outbox::new(config.delivery.clone()).expect("outbox");
     let router = router(AppState {
         leptos_options: leptos_options(&config),
         db: db.clone(),
         ingest: config.ingest,
         live: live.clone(),
         jobs: config.intervals,
+        outbox: outbox.clone(),
     });
     TestApp {
         router,
         db,
         live,
         owner_options,
+        outbox,
     }
 }
 
