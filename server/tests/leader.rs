@@ -315,6 +315,7 @@ async fn a_leader_whose_lock_connection_is_cut_cancels_its_pass_and_a_follower_t
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stopped_leader_cancels_its_pass_and_hands_over_at_once(_: PgPoolOptions, options: PgConnectOptions) {
     let shared = Shared::default();
+    let observer = Db::connect(options.clone(), 2).await.expect("connect");
     let length = Duration::from_secs(5);
     let (task_a, stop_a) = replica(&options, "replica-a", &shared, length).await;
     let (task_b, stop_b) = replica(&options, "replica-b", &shared, length).await;
@@ -332,6 +333,12 @@ async fn a_stopped_leader_cancels_its_pass_and_hands_over_at_once(_: PgPoolOptio
         .expect("the loop ends without finishing its 5 s pass")
         .expect("no panic");
     assert!(!passes(&shared).runs[0].completed, "the pass was cancelled");
+    let record = row(&observer, JOB).await.expect("recorded");
+    assert_eq!(
+        (record.last_outcome.as_deref(), record.last_error.as_deref()),
+        (Some("error"), Some("cancelled: the replica is shutting down")),
+        "the stopped leader recorded its cancelled pass"
+    );
     let taken_over = eventually("the follower's first pass", async || {
         passes(&shared).first_start_by(follower)
     })

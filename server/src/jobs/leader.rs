@@ -110,7 +110,7 @@ impl StopJobs {
 /// Runs `job` every `interval` for as long as this replica leads it, until `replica` is stopped.
 ///
 /// Every tick (the first at once): contend for or confirm leadership, then, if leading, call
-/// `pass` with the tick's time. The pass's `Ok` is a one-line summary and its `Err` the failure;
+/// `pass` with the current time. The pass's `Ok` is a one-line summary and its `Err` the failure;
 /// both are logged and recorded in `job_leaders`, and a failed pass is simply retried at the next
 /// tick. A pass is cancelled (dropped at an await) when the lock is lost or the replica stops, so
 /// it must leave nothing half-done between awaits (commit or roll back whole transactions). A slow
@@ -162,6 +162,10 @@ where
             biased;
             () = replica.stopped() => {
                 tracing::info!(job = job.name(), "stopping: the running {job} pass is cancelled");
+                // Still the leader: say so in the record, briefly, then let go.
+                let cancelled = Err("cancelled: the replica is shutting down".to_owned());
+                let recorded = record::update_pass_finished(&seat.db, job, term, &cancelled);
+                let _ = tokio::time::timeout(Duration::from_secs(2), recorded).await;
                 break;
             }
             () = seat.lost(check_period) => {
