@@ -1,6 +1,7 @@
 //! Domain-free UI building blocks: form fields, tables, toasts, confirmations.
 pub mod chart;
 pub mod confirm;
+pub mod copy;
 pub mod form;
 pub mod sparkline;
 pub mod table;

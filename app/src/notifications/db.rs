@@ -347,8 +347,8 @@ pub async fn insert_deliveries(
 }
 
 /// Writes a channel test: a single-attempt delivery already leased to the caller (who attempts it
-/// right after committing), so no worker races it; should the caller die, the lease ends and a
-/// worker makes the attempt.
+/// right after committing), so no worker races it; should the caller die before recording, the
+/// lease ends and a worker marks it failed (its one attempt is spent), replayable like any other.
 pub async fn insert_leased_delivery(
     tx: &mut TenantTx,
     channel_id: ChannelId,

@@ -31,6 +31,13 @@ pub async fn enqueue(
     notify_db::insert_deliveries(tx, channels, notification, now).await
 }
 
+/// `t_args` with one argument that is user text: `t_args` passes number-like values as numbers
+/// (for plurals), which would turn a channel named "007" into "7".
+fn t_text(key: &str, arg: &str, text: &str) -> String {
+    const MARK: char = '\u{1}';
+    t_args(key, &[(arg, &MARK.to_string())]).replace(MARK, text)
+}
+
 /// The most recipients an email channel may have.
 pub const RECIPIENTS_MAX: usize = 20;
 
@@ -358,7 +365,7 @@ pub async fn send_test(
     }
     let notification = Notification {
         event_type: TEST_EVENT.to_owned(),
-        title: t_args("channels-test-title", &[("name", &channel.name)]),
+        title: t_text("channels-test-title", "name", &channel.name),
         body: t_args(
             "channels-test-body",
             &[("who", actor.email.as_deref().unwrap_or("Atrium"))],

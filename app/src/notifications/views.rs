@@ -13,6 +13,7 @@ use super::types::{
     DeliverySummary, DisabledReason, IssuedChannelSecret, SecretOverlap, TestResult,
 };
 use crate::components::confirm::TypedConfirm;
+use crate::components::copy::CopyButton;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
@@ -740,26 +741,5 @@ fn IssuedSecretPanel(issued: IssuedChannelSecret, on_done: Callback<()>) -> impl
             </div>
             <button type="button" class="button" on:click=move |_| on_done.run(())>{t("channels-secret-done")}</button>
         </section>
-    }
-}
-
-/// Copies `text` to the clipboard (after hydration) and says so.
-#[component]
-fn CopyButton(text: String, label: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let on_click = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            // The promise settles on its own; a refusal leaves the text selectable by hand.
-            let _ = window.navigator().clipboard().write_text(&text);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &text;
-        copied.set(true);
-    };
-    view! {
-        <button type="button" class="button" on:click=on_click>
-            {move || if copied.get() { t("keys-copied") } else { label.clone() }}
-        </button>
     }
 }
