@@ -95,6 +95,21 @@ pub async fn evaluate_tenant(db: &Db, tenant: TenantId, now: DateTime<Utc>) -> R
     Ok(report)
 }
 
+/// A label set's labels.
+type Labels = BTreeMap<String, String>;
+/// Minute buckets by start time.
+type Buckets = BTreeMap<DateTime<Utc>, Aggregate>;
+
+/// An alert firing after this pass: escalation looks at when it first fired and the steps taken.
+#[derive(Debug, Clone)]
+struct FiringAlert {
+    alert_id: AlertId,
+    fired_at: DateTime<Utc>,
+    steps_taken: i32,
+    labels: Labels,
+    value: Option<f64>,
+}
+
 /// What one label set of a rule looked like.
 #[derive(Debug, Clone)]
 struct Observed {
@@ -184,7 +199,7 @@ async fn evaluate_rule(
     let mut changes = Vec::new();
     let mut values = Vec::new();
     // Alerts firing after this pass, with when they first fired and the escalation steps taken.
-    let mut firing: Vec<(AlertId, DateTime<Utc>, i32, BTreeMap<String, String>, Option<f64>)> = Vec::new();
+    let mut firing: Vec<FiringAlert> = Vec::new();
     for item in observed {
         let observation = item.observation.clone().under(spec.no_data);
         let existing = by_fingerprint.get(item.fingerprint.as_str()).copied();
@@ -200,13 +215,13 @@ async fn evaluate_rule(
                     values.push((alert.alert_id, value));
                 }
                 if alert.state == AlertState::Firing {
-                    firing.push((
-                        alert.alert_id,
-                        alert.fired_at.unwrap_or(now),
-                        alert.escalation_step,
-                        alert.labels.clone(),
-                        observation.value().or(alert.value),
-                    ));
+                    firing.push(FiringAlert {
+                        alert_id: alert.alert_id,
+                        fired_at: alert.fired_at.unwrap_or(now),
+                        steps_taken: alert.escalation_step,
+                        labels: alert.labels.clone(),
+                        value: observation.value().or(alert.value),
+                    });
                 }
             }
             (Step::Stay, None) => {}
@@ -228,7 +243,13 @@ async fn evaluate_rule(
                 )
                 .await?;
                 if state == AlertState::Firing {
-                    firing.push((alert_id, now, 0, labels.clone(), observation.value()));
+                    firing.push(FiringAlert {
+                        alert_id,
+                        fired_at: now,
+                        steps_taken: 0,
+                        labels: labels.clone(),
+                        value: observation.value(),
+                    });
                 }
                 changes.push(Change {
                     alert_id,
@@ -244,13 +265,13 @@ async fn evaluate_rule(
             (Step::Move(state), Some(alert)) => {
                 db::update_alert_state(&mut tx, alert.alert_id, state, observation.value(), &reason, now).await?;
                 if state == AlertState::Firing {
-                    firing.push((
-                        alert.alert_id,
-                        alert.fired_at.unwrap_or(now),
-                        alert.escalation_step,
-                        alert.labels.clone(),
-                        observation.value(),
-                    ));
+                    firing.push(FiringAlert {
+                        alert_id: alert.alert_id,
+                        fired_at: alert.fired_at.unwrap_or(now),
+                        steps_taken: alert.escalation_step,
+                        labels: alert.labels.clone(),
+                        value: observation.value(),
+                    });
                 }
                 changes.push(Change {
                     alert_id: alert.alert_id,
@@ -386,14 +407,21 @@ async fn notify_changes(
 async fn escalate(
     tx: &mut TenantTx,
     rule: &Rule,
-    firing: &[(AlertId, DateTime<Utc>, i32, BTreeMap<String, String>, Option<f64>)],
+    firing: &[FiringAlert],
     silences: &[Silence],
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
     let mut steps = rule.spec.escalation.clone();
     steps.sort_by_key(|step| step.after_s);
     let mut taken_total = 0;
-    for (alert_id, fired_at, taken, labels, value) in firing {
+    for alert in firing {
+        let FiringAlert {
+            alert_id,
+            fired_at,
+            steps_taken: taken,
+            labels,
+            value,
+        } = alert;
         let mut taken_now = usize::try_from(*taken).unwrap_or(0);
         for (index, step) in steps.iter().enumerate().skip(taken_now) {
             if *fired_at + Duration::seconds(step.after_s) > now {
@@ -653,7 +681,7 @@ async fn load_buckets(
     spec: &RuleSpec,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Option<Vec<(String, BTreeMap<String, String>, BTreeMap<DateTime<Utc>, Aggregate>)>>, sqlx::Error> {
+) -> Result<Option<Vec<(String, Labels, Buckets)>>, sqlx::Error> {
     let Some(metric) = crate::analytics::db::select_metric_by_name(tx, &spec.metric).await? else {
         return Ok(None);
     };
@@ -679,7 +707,7 @@ async fn load_buckets(
     let rows =
         crate::analytics::db::select_rollups_by_series(tx, metric.metric_id, Bucket::Minute, &ids, from, to).await?;
     let owner: HashMap<Uuid, usize> = members.iter().enumerate().map(|(i, (id, _, _))| (*id, i)).collect();
-    let mut sets: BTreeMap<String, (BTreeMap<String, String>, BTreeMap<DateTime<Utc>, Aggregate>)> = BTreeMap::new();
+    let mut sets: BTreeMap<String, (Labels, Buckets)> = BTreeMap::new();
     for (_, fingerprint, labels) in &members {
         sets.entry(fingerprint.clone())
             .or_insert_with(|| (labels.clone(), BTreeMap::new()));
@@ -834,7 +862,7 @@ mod tests {
     }
 
     fn minute(m: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 - 1_800_000_000 % 60 + m * 60, 0).expect("valid")
+        DateTime::from_timestamp(1_800_000_000 + m * 60, 0).expect("valid")
     }
 
     fn buckets(values: &[(i64, &[f64])]) -> BTreeMap<DateTime<Utc>, Aggregate> {

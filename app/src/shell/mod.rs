@@ -80,8 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("alerts/rules/new") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/silences") view=crate::alerts::views::SilencesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/channels") view=crate::notifications::views::ChannelsPage ssr=SsrMode::Async />
+                    // Matched in order: every fixed `alerts/…` path above the alert id.
+                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
