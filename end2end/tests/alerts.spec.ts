@@ -91,7 +91,7 @@ test('a breach fires live, acknowledging stops escalation, resolving ends it, th
     const ruleName = `Queue too deep ${unique()}`;
     await page.getByLabel('Name', { exact: true }).fill(ruleName);
     // Bad input first: the message shows next to the field.
-    await page.getByLabel('Metric').selectOption(metric);
+    await page.getByLabel('Metric', { exact: true }).selectOption(metric);
     await page.getByLabel('Aggregation').selectOption('max');
     await page.getByLabel('Comparison').selectOption('gt');
     await page.getByLabel('Threshold').fill('lots');
