@@ -4,6 +4,60 @@
 use crate::i18n::{t, t_args};
 use serde::{Deserialize, Serialize};
 
+/// How long a replaced secret keeps working next to its successor (an API key's grace period, a
+/// channel's signing-secret overlap): none, 1 hour, 24 hours or 7 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OverlapPeriod {
+    /// The previous secret stops at once.
+    None,
+    OneHour,
+    OneDay,
+    SevenDays,
+}
+
+/// A value that is none of `OverlapPeriod::ALL`; each form says in its own words what to choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownOverlap;
+
+impl OverlapPeriod {
+    pub const ALL: [Self; 4] = [Self::None, Self::OneHour, Self::OneDay, Self::SevenDays];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::OneHour => "1h",
+            Self::OneDay => "24h",
+            Self::SevenDays => "7d",
+        }
+    }
+    pub fn parse(value: &str) -> Result<Self, UnknownOverlap> {
+        Self::ALL
+            .into_iter()
+            .find(|period| period.as_str() == value.trim())
+            .ok_or(UnknownOverlap)
+    }
+    pub fn duration(self) -> Option<chrono::Duration> {
+        match self {
+            Self::None => None,
+            Self::OneHour => Some(chrono::Duration::hours(1)),
+            Self::OneDay => Some(chrono::Duration::hours(24)),
+            Self::SevenDays => Some(chrono::Duration::days(7)),
+        }
+    }
+    /// (value, label) pairs for a select; labels are the catalogue's `<label_prefix>-<value>`.
+    pub fn options(label_prefix: &str) -> Vec<(String, String)> {
+        Self::ALL
+            .into_iter()
+            .map(|period| {
+                (
+                    period.as_str().to_owned(),
+                    t(&format!("{label_prefix}-{}", period.as_str())),
+                )
+            })
+            .collect()
+    }
+}
+
 pub const NAME_MAX: usize = 120;
 pub const EMAIL_MAX: usize = 254;
 pub const PASSWORD_MIN: usize = 10;

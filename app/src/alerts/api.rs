@@ -259,8 +259,8 @@ pub async fn get_alerts_page(#[server(default)] tab: String) -> Result<AlertsPag
     let silences = super::db::select_silences(&mut tx, now).await?;
     tx.commit().await?;
     for alert in &mut alerts {
-        alert.silenced =
-            alert.state.is_open() && super::evaluate::is_silenced(&silences, alert.rule_id, &alert.labels, now);
+        alert.silenced = alert.state.is_open()
+            && super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
     }
     let count = |states: &[AlertState]| -> i64 {
         by_state
@@ -296,7 +296,7 @@ pub async fn get_alert_detail(alert_id: AlertId) -> Result<AlertDetail, AppError
     let deliveries = crate::notifications::db::select_deliveries_for_source(&mut tx, alert_id.0).await?;
     let silences = super::db::select_silences(&mut tx, now).await?;
     alert.silenced =
-        alert.state.is_open() && super::evaluate::is_silenced(&silences, alert.rule_id, &alert.labels, now);
+        alert.state.is_open() && super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
     // The metric from an hour before the alert started to an hour after it ended (or now).
     let from = alert.started_at - chrono::Duration::hours(1);
     let to = alert
@@ -414,7 +414,7 @@ async fn act_on_alert(alert_id: AlertId, comment: String, action: super::lifecyc
     )
     .await?;
     let silences = super::db::select_silences(&mut tx, now).await?;
-    let silenced = super::evaluate::is_silenced(&silences, alert.rule_id, &alert.labels, now);
+    let silenced = super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
     if let Some(message) = super::evaluate::manual_notification(&rule, &alert, to, &reason, now)
         && !silenced
         && !rule.spec.channel_ids.is_empty()
@@ -445,7 +445,7 @@ async fn act_on_alert(alert_id: AlertId, comment: String, action: super::lifecyc
         crate::live::types::LiveEvent::AlertChanged {
             tenant_id,
             alert_id,
-            state: to.as_str().to_owned(),
+            state: to,
         },
     )
     .await?;

@@ -309,7 +309,7 @@ async fn evaluate_rule(
             LiveEvent::AlertChanged {
                 tenant_id: tenant,
                 alert_id: change.alert_id,
-                state: change.to.as_str().to_owned(),
+                state: change.to,
             },
         )
         .await?;
@@ -574,16 +574,6 @@ pub fn manual_notification(
         return None;
     }
     Some(notification(rule, event_type, &[&change], now))
-}
-
-/// Whether an active silence mutes this alert now (for lists and manual actions).
-pub fn is_silenced(
-    silences: &[Silence],
-    alert_rule: crate::ids::AlertRuleId,
-    labels: &BTreeMap<String, String>,
-    now: DateTime<Utc>,
-) -> bool {
-    silence::silenced_by(silences, alert_rule, labels, now).is_some()
 }
 
 fn reason(spec: &RuleSpec, observation: &Observation, held: bool) -> String {

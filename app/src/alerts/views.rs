@@ -862,7 +862,13 @@ pub fn FiringAlertsCard() -> impl IntoView {
     let can_read = use_can(Permission::AlertsRead);
     let user = crate::shell::use_current_user();
     let tenant_user = Signal::derive(move || user.get().is_some_and(|u| !u.is_platform));
-    let live = follow_alert_changes();
+    // Only people who see the card follow alert changes: a platform administrator's overview
+    // opens no socket for it.
+    let live = if can_read.get_untracked() && tenant_user.get_untracked() {
+        follow_alert_changes()
+    } else {
+        Signal::stored((0, 0))
+    };
     let counts = Resource::new(
         move || (can_read.get() && tenant_user.get(), live.get()),
         |(wanted, _)| async move {

@@ -116,7 +116,8 @@ pub async fn rotate_api_key(api_key_id: ApiKeyId, grace: String) -> Result<Issue
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::ApiKeysRotate).await?;
     server::issuer(&context)?;
-    let grace = RotationGrace::parse(&grace).map_err(|e| AppError::field("grace", e))?;
+    let grace =
+        RotationGrace::parse(&grace).map_err(|_| AppError::field("grace", crate::i18n::t("keys-grace-invalid")))?;
     let mut tx = server::key_tx(&context, api_key_id, Permission::ApiKeysRotate).await?;
     let issued = super::service::rotate_key(&mut tx, &context.actor(), api_key_id, grace).await?;
     tx.commit().await?;

@@ -191,50 +191,7 @@ impl KeyExpiry {
 }
 
 /// How long the previous key keeps working after a rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RotationGrace {
-    /// The previous key stops at once.
-    None,
-    OneHour,
-    OneDay,
-    SevenDays,
-}
-
-impl RotationGrace {
-    pub const ALL: [RotationGrace; 4] = [Self::None, Self::OneHour, Self::OneDay, Self::SevenDays];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::OneHour => "1h",
-            Self::OneDay => "24h",
-            Self::SevenDays => "7d",
-        }
-    }
-    pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|grace| grace.as_str() == value.trim())
-            .ok_or_else(|| t("keys-grace-invalid"))
-    }
-    pub fn duration(self) -> Option<Duration> {
-        match self {
-            Self::None => None,
-            Self::OneHour => Some(Duration::hours(1)),
-            Self::OneDay => Some(Duration::hours(24)),
-            Self::SevenDays => Some(Duration::days(7)),
-        }
-    }
-    pub fn label(self) -> String {
-        t(&format!("keys-grace-{}", self.as_str()))
-    }
-    pub fn options() -> Vec<(String, String)> {
-        Self::ALL
-            .into_iter()
-            .map(|grace| (grace.as_str().to_owned(), grace.label()))
-            .collect()
-    }
-}
+pub type RotationGrace = crate::validation::OverlapPeriod;
 
 /// Parses the names of the checked scopes: at least one, each known, no repeats.
 pub fn parse_scopes(values: &[String]) -> Result<Vec<ApiKeyScope>, String> {

@@ -7,6 +7,7 @@ use super::types::{ApiKeyList, ApiKeyScope, ApiKeyStatus, ApiKeySummary, IssuedA
 use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
@@ -301,18 +302,6 @@ fn CreateKeyForm(action: ServerAction<CreateApiKey>, form: NodeRef<leptos::html:
     }
 }
 
-/// Brings a panel the user just asked for into view (it may open far from the button).
-fn scroll_into_view_on_mount(node: NodeRef<leptos::html::Section>) {
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(element) = node.get() {
-            element.scroll_into_view();
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = node;
-    });
-}
-
 /// The new key and signing secret, shown once, with copy buttons.
 #[component]
 fn IssuedKeyPanel(issued: IssuedApiKey, on_done: Callback<()>) -> impl IntoView {
@@ -373,7 +362,7 @@ fn RotatePanel(key: ApiKeySummary, action: ServerAction<RotateApiKey>, on_cancel
                 <p>{t("keys-rotate-explain")}</p>
                 <FormAlert error />
                 <input type="hidden" name="api_key_id" value=key.api_key_id.to_string() />
-                <SelectField name="grace" label=t("keys-grace") error options=RotationGrace::options() selected=RotationGrace::OneDay.as_str() />
+                <SelectField name="grace" label=t("keys-grace") error options=RotationGrace::options("keys-grace") selected=RotationGrace::OneDay.as_str() />
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("keys-rotate-button")}</button>
                     <button type="button" class="button" on:click=move |_| on_cancel.run(())>{t("action-cancel")}</button>

@@ -156,7 +156,8 @@ pub async fn rotate_channel_secret(channel_id: ChannelId, overlap: String) -> Re
     use super::types::SecretOverlap;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
-    let overlap = SecretOverlap::parse(&overlap).map_err(|e| AppError::field("overlap", e))?;
+    let overlap = SecretOverlap::parse(&overlap)
+        .map_err(|_| AppError::field("overlap", crate::i18n::t("channels-overlap-invalid")))?;
     let mut tx = server::own_tx(&context).await?;
     let issued =
         super::service::rotate_secret(&mut tx, &context.actor(), channel_id, overlap, chrono::Utc::now()).await?;

@@ -3,7 +3,7 @@
 
 use crate::i18n::t;
 use crate::ids::{ChannelId, DeliveryId};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -180,50 +180,7 @@ impl std::fmt::Debug for IssuedChannelSecret {
 
 /// How long the previous signing secret keeps signing after a rotation, so receivers can switch
 /// to the new one without dropping messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SecretOverlap {
-    /// The previous secret stops at once.
-    None,
-    OneHour,
-    OneDay,
-    SevenDays,
-}
-
-impl SecretOverlap {
-    pub const ALL: [Self; 4] = [Self::None, Self::OneHour, Self::OneDay, Self::SevenDays];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::OneHour => "1h",
-            Self::OneDay => "24h",
-            Self::SevenDays => "7d",
-        }
-    }
-    pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|overlap| overlap.as_str() == value.trim())
-            .ok_or_else(|| t("channels-overlap-invalid"))
-    }
-    pub fn duration(self) -> Option<Duration> {
-        match self {
-            Self::None => None,
-            Self::OneHour => Some(Duration::hours(1)),
-            Self::OneDay => Some(Duration::hours(24)),
-            Self::SevenDays => Some(Duration::days(7)),
-        }
-    }
-    pub fn label(self) -> String {
-        t(&format!("channels-overlap-{}", self.as_str()))
-    }
-    pub fn options() -> Vec<(String, String)> {
-        Self::ALL
-            .into_iter()
-            .map(|overlap| (overlap.as_str().to_owned(), overlap.label()))
-            .collect()
-    }
-}
+pub type SecretOverlap = crate::validation::OverlapPeriod;
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -389,6 +346,7 @@ pub fn parse_channel_name(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     #[test]
     fn kinds_statuses_and_reasons_round_trip_their_names() {

@@ -15,6 +15,7 @@ use super::types::{
 use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
 use crate::ids::ChannelId;
@@ -635,18 +636,6 @@ fn CreateChannelForm(action: ServerAction<CreateChannel>, form: NodeRef<leptos::
     }
 }
 
-/// Brings a panel the user just asked for into view (it may open far from the button).
-fn scroll_into_view_on_mount(node: NodeRef<leptos::html::Section>) {
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(element) = node.get() {
-            element.scroll_into_view();
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = node;
-    });
-}
-
 #[component]
 fn EditPanel(channel: ChannelDetail, action: ServerAction<UpdateChannel>, on_cancel: Callback<()>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -691,7 +680,7 @@ fn RotatePanel(
                 <p>{t("channels-rotate-explain")}</p>
                 <FormAlert error />
                 <input type="hidden" name="channel_id" value=channel.channel_id.to_string() />
-                <SelectField name="overlap" label=t("channels-overlap") error options=SecretOverlap::options() selected=SecretOverlap::OneDay.as_str() />
+                <SelectField name="overlap" label=t("channels-overlap") error options=SecretOverlap::options("channels-overlap") selected=SecretOverlap::OneDay.as_str() />
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("channels-rotate-button")}</button>
                     <button type="button" class="button" on:click=move |_| on_cancel.run(())>{t("action-cancel")}</button>
