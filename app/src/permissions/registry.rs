@@ -19,11 +19,25 @@ pub enum Access {
     ApiKey(&'static str),
 }
 
+/// Something that walks the declared server functions with their types, so a tool (the attack
+/// suite in `server/tests/attack.rs`) can learn each one's arguments from its `Deserialize` impl
+/// instead of from a second list that would drift from this one.
+pub trait ServerFnVisitor {
+    fn visit<F>(&mut self, path: &'static str, access: Access)
+    where
+        F: ServerFn + serde::Serialize + serde::de::DeserializeOwned + 'static;
+}
+
 macro_rules! declare {
     ($($path:path => $access:expr,)*) => {
         /// Every server function's path with its declared access.
         pub fn server_fn_access() -> Vec<(&'static str, Access)> {
             vec![$((<$path as ServerFn>::PATH, $access),)*]
+        }
+
+        /// Calls `visitor` once per declared server function, with its type.
+        pub fn visit_server_fns(visitor: &mut impl ServerFnVisitor) {
+            $(visitor.visit::<$path>(<$path as ServerFn>::PATH, $access);)*
         }
     };
 }
