@@ -82,7 +82,7 @@ impl Entities {
 
 /// The value of one argument, by its name, aimed at `target`'s entities. `None`: leave it out.
 /// An argument that names an id the suite does not know panics, so it gets a mapping here.
-fn argument(name: &str, shape: &Shape, target: &Entities) -> Option<Value> {
+fn argument(name: &str, shape: &Shape, target: &Entities, text: &str) -> Option<Value> {
     let id = |value: &str| Some(json!(value));
     let by_name = match name {
         "tenant_id" => id(&target.tenant),
@@ -106,7 +106,7 @@ fn argument(name: &str, shape: &Shape, target: &Entities) -> Option<Value> {
         "role" => Some(json!("viewer")),
         "inherits" => Some(json!("role:viewer")),
         "plan" => Some(json!("free")),
-        "status" => Some(json!("disabled")),
+        "status" => Some(json!("active")),
         "kind" => Some(json!("webhook")),
         "url" => Some(json!("http://127.0.0.1:9/x")),
         "permission" => Some(json!("users:delete")),
@@ -126,6 +126,7 @@ fn argument(name: &str, shape: &Shape, target: &Entities) -> Option<Value> {
         "comparison" => Some(json!("gt")),
         "severity" => Some(json!("high")),
         "required" | "enabled" => Some(json!("true")),
+        "name" | "description" | "comment" | "reason" | "unit" => Some(json!(text)),
         _ => None,
     };
     match (shape, by_name) {
@@ -134,7 +135,7 @@ fn argument(name: &str, shape: &Shape, target: &Entities) -> Option<Value> {
         (Shape::Text, Some(value)) | (Shape::Optional(_), Some(value)) => Some(value),
         (Shape::List(_), Some(value)) if value.is_array() => Some(value),
         (Shape::List(_), Some(value)) => Some(json!([value])),
-        (Shape::Text, None) => Some(json!("probe")),
+        (Shape::Text, None) => Some(json!(text)),
         (Shape::Optional(_), None) | (Shape::List(_), None) => None,
         (Shape::Other(_) | Shape::Unknown, _) => {
             panic!(
@@ -145,7 +146,8 @@ fn argument(name: &str, shape: &Shape, target: &Entities) -> Option<Value> {
     }
 }
 
-type Encoder = Box<dyn Fn(&Entities) -> Result<String, String>>;
+/// Encodes a call aimed at a tenant's entities, with this free text in every text argument.
+type Encoder = Box<dyn Fn(&Entities, &str) -> Result<String, String>>;
 
 /// One registered server function, ready to be called against any tenant's entities.
 struct Target {
@@ -165,10 +167,10 @@ impl ServerFnVisitor for Collect {
         F: leptos::server_fn::ServerFn + serde::Serialize + serde::de::DeserializeOwned + 'static,
     {
         let arguments = shape::arguments::<F>().unwrap_or_else(|e| panic!("{path}: cannot learn its arguments: {e}"));
-        let encode: Encoder = Box::new(move |target: &Entities| {
+        let encode: Encoder = Box::new(move |target: &Entities, text: &str| {
             let mut object = Map::new();
             for (name, shape) in &arguments {
-                if let Some(value) = argument(name, shape, target) {
+                if let Some(value) = argument(name, shape, target, text) {
                     object.insert((*name).to_owned(), value);
                 }
             }
@@ -435,9 +437,18 @@ fn mentions_other_tenant(body: &str, sent: &str, other: &Entities) -> Option<Str
         .map(str::to_owned)
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptions, options: PgConnectOptions) {
-    count_panics();
+/// The app with both tenants' entities and the sessions the cases act through.
+struct Scene {
+    app: TestApp,
+    /// Acme's (tenant A's) Admin.
+    alice: String,
+    /// Acme's Viewer.
+    victor: String,
+    acme: Entities,
+    globex: Entities,
+}
+
+async fn scene(options: PgConnectOptions) -> Scene {
     // Channels point at 127.0.0.1 (tests send nothing elsewhere), which the server refuses unless
     // private destinations are allowed.
     let delivery = DeliverySettings {
@@ -445,11 +456,31 @@ async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptio
         ..DeliverySettings::default()
     };
     let app = spawn_app_delivering(options, delivery).await;
-    let mut alice = app.sign_in("alice@acme.test").await;
-    let mut victor = app.sign_in("victor@acme.test").await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let victor = app.sign_in("victor@acme.test").await;
     let gina = app.sign_in("gina@globex.test").await;
     let acme = create_entities(&app, &alice, "acme", "victor@acme.test", "acme").await;
     let globex = create_entities(&app, &gina, "globex", "hank@globex.test", "globex").await;
+    Scene {
+        app,
+        alice,
+        victor,
+        acme,
+        globex,
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptions, options: PgConnectOptions) {
+    count_panics();
+    let Scene {
+        app,
+        alice,
+        victor,
+        acme,
+        globex,
+    } = scene(options).await;
+    let (mut alice, mut victor) = (alice, victor);
     let fingerprint = Fingerprint::new(app.owner_options.clone()).await;
 
     let mut collect = Collect::default();
@@ -464,8 +495,8 @@ async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptio
 
     for target in &collect.targets {
         let path = target.path;
-        let with_b = (target.encode)(&globex).unwrap_or_else(|e| panic!("{e}"));
-        let with_a = (target.encode)(&acme).unwrap_or_else(|e| panic!("{e}"));
+        let with_b = (target.encode)(&globex, "probe").unwrap_or_else(|e| panic!("{e}"));
+        let with_a = (target.encode)(&acme, "probe").unwrap_or_else(|e| panic!("{e}"));
 
         // 1. Tenant A's admin with tenant B's ids: B unchanged, nothing of B in the answer.
         let before_b = fingerprint.all(&globex.tenant).await;
@@ -602,4 +633,94 @@ async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptio
         findings.problems.len(),
         findings.problems.join("\n")
     );
+}
+
+/// Markup an attacker types into a text field. Rendered anywhere as markup, it would run.
+const XSS: &str = "x\"'><img src=x onerror=xss(1)></title><script>xss(2)</script>";
+/// What must never appear in a page: the payload's tags, unescaped.
+const XSS_RAW: [&str; 2] = ["<img src=x onerror=xss(1)>", "<script>xss(2)</script>"];
+/// What shows that the payload was stored and rendered as text.
+const XSS_ESCAPED: &str = "&lt;img src=x onerror=xss(1)&gt;";
+
+/// Every page route with its parameters filled from a tenant's entities.
+fn page_paths(entities: &Entities) -> Vec<String> {
+    let routes = leptos_axum::generate_route_list(atrium_app::App);
+    routes
+        .iter()
+        .map(|route| {
+            let path = route.path().to_owned();
+            let mut filled = path.clone();
+            for (param, value) in [
+                ("tenant_id", &entities.tenant),
+                ("user_id", &entities.victim),
+                ("set_id", &entities.set),
+                ("rule_id", &entities.rule),
+                ("alert_id", &entities.alert),
+            ] {
+                filled = filled
+                    .replace(&format!("{{{param}}}"), value)
+                    .replace(&format!(":{param}"), value);
+            }
+            assert!(
+                !filled.contains('{') && !filled.contains(':'),
+                "the attack suite cannot fill the parameters of page {path}"
+            );
+            filled
+        })
+        .collect()
+}
+
+/// Every text argument of every server function gets markup, as A's Admin and as the Super
+/// Admin; then every page, rendered on the server for both, must show it as text.
+#[sqlx::test(migrations = "../migrations")]
+async fn markup_typed_into_any_text_field_renders_as_text(_: PgPoolOptions, options: PgConnectOptions) {
+    let Scene { app, alice, acme, .. } = scene(options).await;
+    let mut alice = alice;
+    let mut admin = app.sign_in("admin@atrium.test").await;
+    let mut collect = Collect::default();
+    visit_server_fns(&mut collect);
+    let mut stored = 0;
+    for (n, target) in collect.targets.iter().enumerate() {
+        // A fresh email per function, so an update is not refused for reusing a created one's.
+        let body = (target.encode)(&acme, XSS)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .replace("probe%40attack.test", &format!("probe{n}%40attack.test"));
+        for cookie in [&alice, &admin] {
+            let reply = post(&app, target.path, Some(cookie), "http://atrium.test", body.clone()).await;
+            assert!(
+                !reply.status.is_server_error(),
+                "{}: {} {}",
+                target.path,
+                reply.status,
+                reply.body
+            );
+            stored += usize::from(reply.status.is_success());
+        }
+        if matches!(target.access, Access::Public) {
+            alice = app.sign_in("alice@acme.test").await;
+            admin = app.sign_in("admin@atrium.test").await;
+        }
+    }
+    let mut rendered = 0;
+    let mut problems = Vec::new();
+    for path in page_paths(&acme) {
+        for (who, cookie) in [("Acme's Admin", &alice), ("the Super Admin", &admin)] {
+            let reply = app.get(&path, Some(cookie)).await;
+            if reply.status.is_server_error() {
+                problems.push(format!("{path} for {who}: {}", reply.status));
+            }
+            for raw in XSS_RAW {
+                if reply.body.contains(raw) {
+                    let at = reply.body.find(raw).unwrap_or(0);
+                    let context = &reply.body[at.saturating_sub(80)..(at + raw.len() + 20).min(reply.body.len())];
+                    problems.push(format!("{path} for {who} renders {raw:?} as markup: …{context}…"));
+                }
+            }
+            rendered += usize::from(reply.body.contains(XSS_ESCAPED));
+        }
+    }
+    println!("markup: {stored} calls stored it, {rendered} page renders showed it as text");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Not vacuous: the payload reached pages (user, tenant, set, rule, channel, key names …).
+    assert!(rendered >= 10, "the payload showed on only {rendered} page render(s)");
 }
