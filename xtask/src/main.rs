@@ -1,6 +1,7 @@
 //! Atrium's build, run and test driver: `cargo xtask build|run|test|sqlx` (see README.md).
 
 mod db;
+mod fuzz;
 mod process;
 mod serve;
 mod site;
@@ -22,7 +23,8 @@ commands:
   test [--no-e2e|--e2e-only]
                            every check: fmt, .sqlx freshness, Rust tests on PostgreSQL, clippy,
                            site build, Playwright end-to-end tests
-  sqlx                     regenerate the committed .sqlx/ query cache from migrations/";
+  sqlx                     regenerate the committed .sqlx/ query cache from migrations/
+  fuzz [--seconds N]       run every fuzz target in fuzz/ for N seconds each (default 60)";
 
 fn main() -> ExitCode {
     match dispatch() {
@@ -69,6 +71,18 @@ fn dispatch() -> Result<ExitCode> {
         "sqlx" => {
             parse_flags(flags, &[])?;
             let result = sqlx_cache::regenerate_committed(&mut ctx);
+            ctx.print_phases();
+            result.map(|()| ExitCode::SUCCESS)
+        }
+        "fuzz" => {
+            let seconds = match flags {
+                [] => 60,
+                [flag, value] if flag == "--seconds" => value
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--seconds takes a whole number, not `{value}`"))?,
+                _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+            };
+            let result = ctx.phase("fuzz", |ctx| fuzz::run_targets(ctx, seconds));
             ctx.print_phases();
             result.map(|()| ExitCode::SUCCESS)
         }

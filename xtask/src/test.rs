@@ -1,5 +1,5 @@
 //! `cargo xtask test`: every check in one command — fmt, `.sqlx` freshness, Rust tests on a real
-//! PostgreSQL, clippy on both halves, the site build and the Playwright end-to-end tests — ending
+//! PostgreSQL, clippy on both halves, a bounded fuzz run, the site build and the Playwright end-to-end tests — ending
 //! with a phase summary and the line `N passed, M failed`.
 //!
 //! A failing gate does not stop the run (the report is more useful whole); a phase that later
@@ -36,6 +36,8 @@ fn e2e_database() -> String {
         .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         .unwrap_or_else(|| E2E_DATABASE.to_owned())
 }
+/// How long the test command fuzzes each target.
+const FUZZ_SECONDS: u64 = 10;
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
@@ -101,6 +103,11 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
                 ])
                 .args(["--all-targets", "--", "-D", "warnings"])
                 .env("SQLX_OFFLINE", "true"))
+        });
+        // A few seconds per target: enough to prove the targets build and run and to replay the
+        // committed seeds; `cargo xtask fuzz` runs longer.
+        gate(ctx, tally, "fuzz (bounded)", |ctx| {
+            crate::fuzz::run_targets(ctx, FUZZ_SECONDS)
         });
         gate(ctx, tally, "clippy (hydrate)", |_| {
             run(cargo()
