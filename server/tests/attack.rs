@@ -724,3 +724,43 @@ async fn markup_typed_into_any_text_field_renders_as_text(_: PgPoolOptions, opti
     // Not vacuous: the payload reached pages (user, tenant, set, rule, channel, key names …).
     assert!(rendered >= 10, "the payload showed on only {rendered} page render(s)");
 }
+
+/// The live socket carries the session cookie like any page; a page of another site (or of this
+/// host over another scheme, or a sandboxed `null` one) must not open it.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_live_socket_refuses_foreign_origins(_: PgPoolOptions, options: PgConnectOptions) {
+    use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
+    let app = common::spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let addr = app.serve().await;
+    let attempt = |origin: String| {
+        let alice = alice.clone();
+        async move {
+            let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
+            request.headers_mut().insert("cookie", alice.parse().unwrap());
+            request.headers_mut().insert("origin", origin.parse().unwrap());
+            match tokio_tungstenite::connect_async(request).await {
+                Ok(_) => None,
+                Err(tungstenite::Error::Http(response)) => Some(response.status()),
+                Err(other) => panic!("handshake failed: {other}"),
+            }
+        }
+    };
+    assert_eq!(
+        attempt(format!("http://{addr}")).await,
+        None,
+        "this site's own page connects"
+    );
+    for origin in [
+        "http://evil.example".to_owned(),
+        "null".to_owned(),
+        format!("https://{addr}"),
+        format!("http://{addr}.evil.example"),
+    ] {
+        assert_eq!(
+            attempt(origin.clone()).await,
+            Some(StatusCode::FORBIDDEN),
+            "a socket from {origin}"
+        );
+    }
+}
