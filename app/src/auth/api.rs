@@ -4,15 +4,15 @@ use super::types::CurrentUser;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The session cookie: `__Host-` prefixed and Secure over https (browsers then refuse any
+/// Domain and require `Path=/`), plain over http.
 #[cfg(feature = "ssr")]
 fn session_cookie(parts: &http::request::Parts, value: &str, max_age: i64) -> String {
-    // Secure when the request reached us (or the proxy in front) over https.
-    let https = parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
-        || parts.uri.scheme_str() == Some("https");
+    let https = super::context::served_over_https(&parts.headers);
     let secure = if https { "; Secure" } else { "" };
     format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        super::SESSION_COOKIE
+        super::session_cookie_name(https)
     )
 }
 
