@@ -204,7 +204,11 @@ async fn a_burst_of_guesses_gets_at_most_five_checks(_: PgPoolOptions, options: 
         let mut attempts = Vec::new();
         for i in 0..31 {
             let db = f.db.clone();
-            let password = if i == 15 { PASSWORD.to_owned() } else { format!("guess-{i}") };
+            let password = if i == 15 {
+                PASSWORD.to_owned()
+            } else {
+                format!("guess-{i}")
+            };
             attempts.push(tokio::spawn(async move {
                 (i == 15, login(&db, request(email, &password)).await)
             }));

@@ -113,10 +113,7 @@ const MAX_SESSION_IDLE_MINUTES: u64 = 30 * 24 * 60;
 /// (default 10).
 fn auth_settings() -> anyhow::Result<AuthSettings> {
     let defaults = AuthSettings::default();
-    let idle = positive(
-        "ATRIUM_SESSION_IDLE_MINUTES",
-        u64::from(defaults.session_idle_minutes),
-    )?;
+    let idle = positive("ATRIUM_SESSION_IDLE_MINUTES", u64::from(defaults.session_idle_minutes))?;
     anyhow::ensure!(
         idle <= MAX_SESSION_IDLE_MINUTES,
         "ATRIUM_SESSION_IDLE_MINUTES must be at most {MAX_SESSION_IDLE_MINUTES}, not {idle}"

@@ -185,7 +185,9 @@ async fn over_https_the_session_cookie_is_host_prefixed(_: PgPoolOptions, option
 
 /// Runs `sql` as the database owner (the test's login role), for moving session times back.
 async fn as_owner(app: &common::TestApp, sql: &str) -> u64 {
-    let mut conn = sqlx::PgConnection::connect_with(&app.owner_options).await.expect("connect");
+    let mut conn = sqlx::PgConnection::connect_with(&app.owner_options)
+        .await
+        .expect("connect");
     let done = sqlx::query(sql).execute(&mut conn).await.expect(sql).rows_affected();
     conn.close().await.expect("close");
     done
@@ -193,7 +195,9 @@ async fn as_owner(app: &common::TestApp, sql: &str) -> u64 {
 
 /// Counts rows as the database owner.
 async fn count(app: &common::TestApp, sql: &str) -> i64 {
-    let mut conn = sqlx::PgConnection::connect_with(&app.owner_options).await.expect("connect");
+    let mut conn = sqlx::PgConnection::connect_with(&app.owner_options)
+        .await
+        .expect("connect");
     let count = sqlx::query_scalar(sql).fetch_one(&mut conn).await.expect(sql);
     conn.close().await.expect("close");
     count
@@ -220,10 +224,16 @@ async fn an_idle_session_is_refused_and_use_keeps_one_alive(_: PgPoolOptions, op
     assert_eq!(refreshed, 1, "the session used was marked as seen");
     // Two more minutes pass: the session used a minute ago lives, the other is refused like an
     // expired one, by pages and by server functions.
-    as_owner(&app, "UPDATE sessions SET last_seen_at = last_seen_at - interval '2 minutes'").await;
+    as_owner(
+        &app,
+        "UPDATE sessions SET last_seen_at = last_seen_at - interval '2 minutes'",
+    )
+    .await;
     assert_eq!(app.get("/", Some(&busy)).await.status, StatusCode::OK);
     assert_eq!(app.get("/", Some(&idle)).await.status, StatusCode::SEE_OTHER);
-    let call = app.call(atrium_app::auth::api::GetCurrentUser::PATH, Some(&idle), &[]).await;
+    let call = app
+        .call(atrium_app::auth::api::GetCurrentUser::PATH, Some(&idle), &[])
+        .await;
     assert_eq!(call.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -255,7 +265,10 @@ async fn the_session_cleanup_job_deletes_expired_and_idle_sessions(_: PgPoolOpti
     ));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while session_count(&app).await > 1 {
-        assert!(tokio::time::Instant::now() < deadline, "stale sessions were not deleted");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "stale sessions were not deleted"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     stop.stop();
@@ -263,5 +276,9 @@ async fn the_session_cleanup_job_deletes_expired_and_idle_sessions(_: PgPoolOpti
         .await
         .expect("the job stops")
         .expect("job task");
-    assert_eq!(app.get("/", Some(&live)).await.status, StatusCode::OK, "the live session stays");
+    assert_eq!(
+        app.get("/", Some(&live)).await.status,
+        StatusCode::OK,
+        "the live session stays"
+    );
 }

@@ -381,7 +381,12 @@ async fn the_jobs_endpoint_shows_leaders_and_passes_to_platform_monitors_only(
         .collect();
     assert_eq!(
         names,
-        ["audit_pruning", "analytics_maintenance", "alert_evaluation", "session_cleanup"]
+        [
+            "audit_pruning",
+            "analytics_maintenance",
+            "alert_evaluation",
+            "session_cleanup"
+        ]
     );
     let intervals: Vec<u64> = idle["jobs"]
         .as_array()

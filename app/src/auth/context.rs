@@ -2,8 +2,8 @@
 //! session cookie, checks the permission the function declares, and hands out the only ways to
 //! reach data on behalf of this principal.
 
-use super::session_cookie_name;
 use super::service::principal_for_token;
+use super::session_cookie_name;
 use super::types::Principal;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};

@@ -204,7 +204,11 @@ pub async fn update_platform_user_failure(tx: &mut AuthTx, id: PlatformUserId) -
 }
 
 /// The platform-user twin of `update_tenant_user_release`.
-pub async fn update_platform_user_release(tx: &mut AuthTx, id: PlatformUserId, signed_in: bool) -> Result<bool, sqlx::Error> {
+pub async fn update_platform_user_release(
+    tx: &mut AuthTx,
+    id: PlatformUserId,
+    signed_in: bool,
+) -> Result<bool, sqlx::Error> {
     let unlocked = sqlx::query_scalar!(
         r#"UPDATE platform_users SET
              pending_logins = greatest(pending_logins - 1, 0),

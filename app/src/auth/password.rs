@@ -88,7 +88,10 @@ impl Hasher {
     }
 
     /// Runs `work` on the blocking pool once a permit is free, with a reused argon2 buffer.
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static) -> Result<T, AppError> {
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let refused = AppError::RateLimited {
             retry_after: RETRY_AFTER_SECS,
         };
@@ -115,7 +118,11 @@ impl Hasher {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             running.fetch_add(1, Ordering::SeqCst);
-            let mut buffer = buffers.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default();
+            let mut buffer = buffers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop()
+                .unwrap_or_default();
             let result = work(&mut buffer);
             // A buffer grown for unusual parameters is not kept.
             if buffer.len() <= default_block_count() {
@@ -133,10 +140,12 @@ impl Hasher {
 
     /// Hashes a password (argon2id, default parameters, random salt) as a PHC string.
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.run(move |buffer| hash_with(buffer, &password)).await?.map_err(|error| {
-            tracing::error!(%error, "hashing failed");
-            AppError::Internal
-        })
+        self.run(move |buffer| hash_with(buffer, &password))
+            .await?
+            .map_err(|error| {
+                tracing::error!(%error, "hashing failed");
+                AppError::Internal
+            })
     }
 
     /// Verifies a password against a stored hash; `None` verifies against a dummy hash (the same
@@ -228,10 +237,11 @@ static HASHER: OnceLock<Hasher> = OnceLock::new();
 /// Sets the process-wide limits (server start-up, before the first hash). Returns false when
 /// hashing had already started with other limits, which then stay.
 pub fn configure(limits: HashingLimits) -> bool {
-    HASHER.get_or_init(|| Hasher::new(limits)).limits() == HashingLimits {
-        concurrency: limits.concurrency.max(1),
-        ..limits
-    }
+    HASHER.get_or_init(|| Hasher::new(limits)).limits()
+        == HashingLimits {
+            concurrency: limits.concurrency.max(1),
+            ..limits
+        }
 }
 
 /// The process-wide hasher (default limits unless `configure`d first).
@@ -273,7 +283,10 @@ mod tests {
     async fn hashes_verify_and_reject() {
         let hash = hash("correct horse battery".into()).await.expect("hash");
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert_eq!(verify(Some(hash.clone()), "correct horse battery".into()).await, Ok(true));
+        assert_eq!(
+            verify(Some(hash.clone()), "correct horse battery".into()).await,
+            Ok(true)
+        );
         assert_eq!(verify(Some(hash), "wrong".into()).await, Ok(false));
         assert_eq!(verify(None, "anything".into()).await, Ok(false));
         assert_eq!(verify(Some("not a hash".into()), "anything".into()).await, Ok(false));
@@ -284,10 +297,7 @@ mod tests {
         let mut buffer = Vec::new();
         // A hash stored by the previous code (argon2's own hasher) verifies in a reused buffer…
         let salt = SaltString::generate(&mut OsRng);
-        let theirs = Argon2::default()
-            .hash_password(b"pw", &salt)
-            .expect("hash")
-            .to_string();
+        let theirs = Argon2::default().hash_password(b"pw", &salt).expect("hash").to_string();
         assert!(verify_with(&mut buffer, &theirs, "pw"));
         assert!(!verify_with(&mut buffer, &theirs, "pw2"));
         // …and ours verifies with argon2's own verifier.
@@ -350,7 +360,10 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-        assert!(refused >= 4, "only {refused} of 6 refused with one permit and a 1 ms wait");
+        assert!(
+            refused >= 4,
+            "only {refused} of 6 refused with one permit and a 1 ms wait"
+        );
         // Once the burst is over, hashing works again.
         assert_eq!(hasher.verify(None, "pw".into()).await, Ok(false));
     }

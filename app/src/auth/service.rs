@@ -272,7 +272,10 @@ pub async fn principal_for_token(db: &Db, token: &str) -> Result<Option<super::t
     let mut tx = AuthTx::begin(db).await?;
     let live = auth_db::select_session_principal(&mut tx, &token_hash, settings::session_idle_secs()).await?;
     let granularity = Duration::seconds(settings::SESSION_SEEN_GRANULARITY_SECS);
-    if live.as_ref().is_some_and(|live| live.last_seen_at <= Utc::now() - granularity) {
+    if live
+        .as_ref()
+        .is_some_and(|live| live.last_seen_at <= Utc::now() - granularity)
+    {
         auth_db::update_session_seen(&mut tx, &token_hash, granularity.as_seconds_f64()).await?;
     }
     tx.commit().await?;
