@@ -15,7 +15,6 @@ pub struct LoginCandidate {
     pub password_hash: String,
     pub active: bool,
     pub tenant_active: bool,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +60,7 @@ pub async fn select_login_candidates(
     let mut candidates = Vec::new();
     if workspace.is_none() {
         let rows = sqlx::query!(
-            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus", locked_until
+            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus"
                FROM platform_users WHERE email = $1"#,
             email
         )
@@ -72,12 +71,11 @@ pub async fn select_login_candidates(
             password_hash: row.password_hash,
             active: row.status == UserStatus::Active,
             tenant_active: true,
-            locked_until: row.locked_until,
         }));
     }
     let rows = sqlx::query!(
         r#"SELECT u.tenant_id, u.user_id, u.password_hash, u.status AS "status: UserStatus",
-                  u.locked_until, t.status AS "tenant_status: TenantStatus"
+                  t.status AS "tenant_status: TenantStatus"
            FROM users u JOIN tenants t USING (tenant_id)
            WHERE u.email = $1 AND ($2::text IS NULL OR t.slug = $2)
            ORDER BY t.slug"#,
@@ -91,7 +89,6 @@ pub async fn select_login_candidates(
         password_hash: row.password_hash,
         active: row.status == UserStatus::Active,
         tenant_active: row.tenant_status == TenantStatus::Active,
-        locked_until: row.locked_until,
     }));
     Ok(candidates)
 }
