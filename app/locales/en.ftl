@@ -33,7 +33,6 @@ login-workspace = Workspace (optional)
 login-workspace-hint = Only needed when your email belongs to several workspaces.
 login-submit = Sign in
 login-failed = Incorrect email or password.
-login-locked = Too many failed attempts. This account is locked for 15 minutes.
 login-ambiguous = This email belongs to several workspaces: enter the workspace.
 login-suspended = This workspace is suspended. Contact your platform administrator.
 login-disabled = This account is disabled. Contact your administrator.

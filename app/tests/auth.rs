@@ -119,16 +119,18 @@ async fn wrong_passwords_and_unknown_emails_get_the_same_answer(_: PgPoolOptions
 #[sqlx::test(migrations = "../migrations")]
 async fn five_failures_lock_the_account_for_fifteen_minutes(_: PgPoolOptions, options: PgConnectOptions) {
     let f = fixture(options).await;
-    for attempt in 1..=4 {
+    for attempt in 1..=5 {
         assert_eq!(
             message(login(&f.db, request("ann@acme.test", "bad")).await),
             "Incorrect email or password.",
             "attempt {attempt}"
         );
     }
-    assert!(message(login(&f.db, request("ann@acme.test", "bad")).await).contains("locked for 15 minutes"));
-    // Now even the right password is refused, with the same message.
-    assert!(message(login(&f.db, request("ann@acme.test", PASSWORD)).await).contains("locked"));
+    // Now even the right password is refused, with the same message as any wrong one.
+    assert_eq!(
+        message(login(&f.db, request("ann@acme.test", PASSWORD)).await),
+        "Incorrect email or password."
+    );
     // The lock is per account: another user of the tenant is unaffected.
     let mut tx = TenantTx::begin(&f.db, f.acme).await.expect("tx");
     let until: Option<chrono::DateTime<chrono::Utc>> =
@@ -138,25 +140,123 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(_: PgPoolOptions, op
             .expect("lock");
     let minutes = (until.expect("locked") - chrono::Utc::now()).num_minutes();
     assert!((14..=15).contains(&minutes), "locked for {minutes} minutes");
-    // When the lock has expired, the right password works again and the counter resets.
-    sqlx::query("UPDATE users SET locked_until = now() - interval '1 second' WHERE email = 'ann@acme.test'")
-        .execute(&mut *tx)
-        .await
-        .expect("expire");
+    // When the lock and the window of failures have passed, the right password works again.
+    sqlx::query(
+        "UPDATE users SET locked_until = now() - interval '1 second',
+                failed_window_start = now() - interval '16 minutes' WHERE email = 'ann@acme.test'",
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("expire");
     tx.commit().await.expect("commit");
     login(&f.db, request("ann@acme.test", PASSWORD))
         .await
         .expect("login after lock expiry");
-    let failures: Vec<String> = {
-        let mut tx = TenantTx::begin(&f.db, f.acme).await.expect("tx");
-        sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'auth.%' ORDER BY audit_id")
-            .fetch_all(&mut *tx)
-            .await
-            .expect("audit")
-    };
+    let failures = audit_actions(&f.db, f.acme).await;
     assert_eq!(failures.iter().filter(|a| *a == "auth.login_failed").count(), 4);
     assert_eq!(failures.iter().filter(|a| *a == "auth.locked").count(), 1);
     assert_eq!(failures.last().map(String::as_str), Some("auth.login"));
+}
+
+async fn audit_actions(db: &Db, tenant: TenantId) -> Vec<String> {
+    let mut tx = TenantTx::begin(db, tenant).await.expect("tx");
+    sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'auth.%' ORDER BY chain_seq")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("audit")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_locked_account_answers_like_an_unknown_email(_: PgPoolOptions, options: PgConnectOptions) {
+    let f = fixture(options).await;
+    for _ in 0..5 {
+        let _ = login(&f.db, request("gus@globex.test", "bad")).await;
+    }
+    let unknown = message(login(&f.db, request("nobody@globex.test", PASSWORD)).await);
+    let locked_right = message(login(&f.db, request("gus@globex.test", PASSWORD)).await);
+    let locked_wrong = message(login(&f.db, request("gus@globex.test", "bad")).await);
+    assert_eq!(unknown, "Incorrect email or password.");
+    assert_eq!(locked_right, unknown);
+    assert_eq!(locked_wrong, unknown);
+    // The lock stays visible to the tenant's admins: one auth.locked row, after four failures.
+    let actions = audit_actions(&f.db, f.globex).await;
+    assert_eq!(
+        actions,
+        [
+            "auth.login_failed",
+            "auth.login_failed",
+            "auth.login_failed",
+            "auth.login_failed",
+            "auth.locked"
+        ]
+    );
+}
+
+/// Thirty wrong passwords and the right one at once, on one account. Each attempt must claim its
+/// place among the five allowed failures before its password is checked, so at most five wrong
+/// guesses meet the real hash (every one of them is recorded as a failure; attempts refused by
+/// the lock are not), and the right one signs in only if it claimed its place before the fifth
+/// failure.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_burst_of_guesses_gets_at_most_five_checks(_: PgPoolOptions, options: PgConnectOptions) {
+    let f = fixture(options).await;
+    for (email, tenant) in [("ann@acme.test", f.acme), ("gus@globex.test", f.globex)] {
+        let mut attempts = Vec::new();
+        for i in 0..31 {
+            let db = f.db.clone();
+            let password = if i == 15 {
+                PASSWORD.to_owned()
+            } else {
+                format!("guess-{i}")
+            };
+            attempts.push(tokio::spawn(async move {
+                (i == 15, login(&db, request(email, &password)).await)
+            }));
+        }
+        let mut signed_in = false;
+        for attempt in attempts {
+            let (right, result) = attempt.await.expect("attempt");
+            match result {
+                Ok(_) => {
+                    assert!(right, "{email}: a wrong password signed in");
+                    signed_in = true;
+                }
+                Err(AppError::SignIn(message)) => assert_eq!(message, "Incorrect email or password."),
+                Err(other) => panic!("{email}: {other:?}"),
+            }
+        }
+        let actions = audit_actions(&f.db, tenant).await;
+        let failures = |actions: &[String]| {
+            actions
+                .iter()
+                .filter(|a| matches!(a.as_str(), "auth.login_failed" | "auth.locked"))
+                .count()
+        };
+        // The first five claims always succeed and at most one of them is the right password.
+        assert!(
+            (4..=5).contains(&failures(&actions)),
+            "{email}: {} guesses checked",
+            failures(&actions)
+        );
+        let locks = actions.iter().filter(|a| *a == "auth.locked").count();
+        assert_eq!(locks, usize::from(failures(&actions) == 5), "{actions:?}");
+        // Every claim was settled: nothing is left in flight to block the next window.
+        let mut tx = TenantTx::begin(&f.db, tenant).await.expect("tx");
+        let pending: i32 = sqlx::query_scalar("SELECT pending_logins FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("pending");
+        tx.commit().await.expect("commit");
+        assert_eq!(pending, 0, "{email}");
+        if signed_in {
+            let login_at = actions.iter().position(|a| a == "auth.login").expect("login row");
+            assert!(
+                failures(&actions[..login_at]) < 5,
+                "{email}: signed in after five failures: {actions:?}"
+            );
+        }
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -2,6 +2,8 @@
 
 use crate::jobs::JobIntervals;
 use anyhow::Context;
+use atrium_app::auth::password::HashingLimits;
+use atrium_app::auth::settings::AuthSettings;
 use atrium_app::notifications::outbound::AddressPolicy;
 use atrium_app::notifications::outbox::{DeliverySettings, SmtpSettings, SmtpTls, parse_schedule};
 use std::net::SocketAddr;
@@ -28,6 +30,8 @@ pub struct Config {
     /// `ATRIUM_DELIVERY_*`, `ATRIUM_OUTBOUND_ALLOW_PRIVATE`, `ATRIUM_PUBLIC_URL`,
     /// `ATRIUM_CHANNEL_DISABLE_AFTER_HOURS`, `ATRIUM_SMTP_*`: outbound notifications.
     pub delivery: DeliverySettings,
+    /// `ATRIUM_SESSION_IDLE_MINUTES`, `ATRIUM_PASSWORD_HASH_*`: sessions and password hashing.
+    pub auth: AuthSettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -63,6 +67,7 @@ impl Config {
             replica_id: replica_id(var("ATRIUM_REPLICA_ID"))?,
             intervals: job_intervals()?,
             delivery: delivery_settings(addr)?,
+            auth: auth_settings()?,
         })
     }
 }
@@ -71,8 +76,9 @@ impl Config {
 /// must not overflow).
 const MAX_INTERVAL_SECS: u64 = 7 * 24 * 3600;
 
-/// `ATRIUM_AUDIT_PRUNE_INTERVAL_SECS`, `ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS` and
-/// `ATRIUM_ALERT_INTERVAL_SECS`, each defaulting to `JobIntervals::default()`.
+/// `ATRIUM_AUDIT_PRUNE_INTERVAL_SECS`, `ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS`,
+/// `ATRIUM_ALERT_INTERVAL_SECS` and `ATRIUM_SESSION_CLEANUP_INTERVAL_SECS`, each defaulting to
+/// `JobIntervals::default()`.
 fn job_intervals() -> anyhow::Result<JobIntervals> {
     let defaults = JobIntervals::default();
     Ok(JobIntervals {
@@ -91,6 +97,41 @@ fn job_intervals() -> anyhow::Result<JobIntervals> {
             var("ATRIUM_ALERT_INTERVAL_SECS"),
             defaults.alert_evaluation,
         )?,
+        session_cleanup: interval(
+            "ATRIUM_SESSION_CLEANUP_INTERVAL_SECS",
+            var("ATRIUM_SESSION_CLEANUP_INTERVAL_SECS"),
+            defaults.session_cleanup,
+        )?,
+    })
+}
+
+/// The longest idle timeout accepted: 30 days (sessions expire after 12 hours anyway).
+const MAX_SESSION_IDLE_MINUTES: u64 = 30 * 24 * 60;
+
+/// `ATRIUM_SESSION_IDLE_MINUTES` (default 60), `ATRIUM_PASSWORD_HASH_CONCURRENCY` (default: the
+/// number of CPUs), `ATRIUM_PASSWORD_HASH_QUEUE` (default 64) and `ATRIUM_PASSWORD_HASH_WAIT_SECS`
+/// (default 10).
+fn auth_settings() -> anyhow::Result<AuthSettings> {
+    let defaults = AuthSettings::default();
+    let idle = positive("ATRIUM_SESSION_IDLE_MINUTES", u64::from(defaults.session_idle_minutes))?;
+    anyhow::ensure!(
+        idle <= MAX_SESSION_IDLE_MINUTES,
+        "ATRIUM_SESSION_IDLE_MINUTES must be at most {MAX_SESSION_IDLE_MINUTES}, not {idle}"
+    );
+    let hashing = HashingLimits {
+        concurrency: usize::try_from(positive(
+            "ATRIUM_PASSWORD_HASH_CONCURRENCY",
+            defaults.hashing.concurrency as u64,
+        )?)?,
+        queue: usize::try_from(positive("ATRIUM_PASSWORD_HASH_QUEUE", defaults.hashing.queue as u64)?)?,
+        max_wait: Duration::from_secs(positive(
+            "ATRIUM_PASSWORD_HASH_WAIT_SECS",
+            defaults.hashing.max_wait.as_secs(),
+        )?),
+    };
+    Ok(AuthSettings {
+        session_idle_minutes: u32::try_from(idle)?,
+        hashing,
     })
 }
 

@@ -22,6 +22,9 @@ use config::Config;
 pub async fn run() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let database = database::prepare(&config).await?;
+    if !atrium_app::auth::settings::configure(config.auth) {
+        tracing::warn!("sign-in settings were in use before start-up applied them; the defaults stay");
+    }
     atrium_app::auth::password::warm_up();
     if config.seed_demo.unwrap_or(database.is_private()) {
         seed::seed_demo(&database.db, &config)
@@ -45,6 +48,11 @@ pub async fn run() -> anyhow::Result<()> {
             database.db.clone(),
             replica.clone(),
             config.intervals.alert_evaluation,
+        )),
+        tokio::spawn(jobs::session_cleanup(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.session_cleanup,
         )),
     ];
     let live = live::Live::new(live::LiveSettings::default());

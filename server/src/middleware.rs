@@ -3,6 +3,7 @@
 
 use atrium_app::auth::context::{ClientIp, session_token};
 use atrium_app::auth::service::principal_for_token;
+use atrium_app::auth::types::LocalPath;
 use atrium_app::db::Db;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -35,11 +36,14 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
             next.run(request).await
         }
         (false, None) => {
+            // Offered as `next` only when the sign-in would accept it (`LocalPath`), so the login
+            // page never carries a target it will refuse.
             let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-            let location = if target == "/" {
-                "/login".to_owned()
-            } else {
-                format!("/login?next={}", atrium_app::paging::encode(target))
+            let location = match LocalPath::parse(target) {
+                Ok(next) if next != LocalPath::root() => {
+                    format!("/login?next={}", atrium_app::paging::encode(next.as_str()))
+                }
+                _ => "/login".to_owned(),
             };
             Redirect::to(&location).into_response()
         }

@@ -60,6 +60,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         replica_id: "test-replica".into(),
         intervals: Default::default(),
         delivery: Default::default(),
+        auth: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {

@@ -379,14 +379,22 @@ async fn the_jobs_endpoint_shows_leaders_and_passes_to_platform_monitors_only(
         .iter()
         .filter_map(|job| job["job"].as_str())
         .collect();
-    assert_eq!(names, ["audit_pruning", "analytics_maintenance", "alert_evaluation"]);
+    assert_eq!(
+        names,
+        [
+            "audit_pruning",
+            "analytics_maintenance",
+            "alert_evaluation",
+            "session_cleanup"
+        ]
+    );
     let intervals: Vec<u64> = idle["jobs"]
         .as_array()
         .expect("jobs")
         .iter()
         .filter_map(|job| job["interval_secs"].as_u64())
         .collect();
-    assert_eq!(intervals, [3600, 3600, 15]);
+    assert_eq!(intervals, [3600, 3600, 15, 900]);
     assert_eq!(idle["jobs"][1]["leader_replica"], serde_json::Value::Null);
     assert_eq!(idle["jobs"][1]["lock_held"], false);
 

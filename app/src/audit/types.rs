@@ -3,7 +3,7 @@
 
 use crate::i18n::t;
 use crate::ids::TenantId;
-use crate::paging::{DEFAULT_PAGE_SIZE, PAGE_SIZES, encode};
+use crate::paging::{DEFAULT_PAGE_SIZE, PAGE_SIZES, encode, parse_query_string};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -192,47 +192,6 @@ impl AuditQuery {
     pub fn actor_pattern(&self) -> String {
         format!("%{}%", escape_like(&self.actor))
     }
-}
-
-/// `name=value` pairs of a URL query string, percent-decoded (`+` is a space, as in forms).
-pub fn parse_query_string(query: &str) -> Vec<(String, String)> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(name), decode(value))
-        })
-        .collect()
-}
-
-fn decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (other, _) => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn escape_like(value: &str) -> String {

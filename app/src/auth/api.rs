@@ -4,30 +4,15 @@ use super::types::CurrentUser;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// A redirect target from the login form, accepted only when it stays on this site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.starts_with("/login") =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
-
+/// The session cookie: `__Host-` prefixed and Secure over https (browsers then refuse any
+/// Domain and require `Path=/`), plain over http.
 #[cfg(feature = "ssr")]
 fn session_cookie(parts: &http::request::Parts, value: &str, max_age: i64) -> String {
-    // Secure when the request reached us (or the proxy in front) over https.
-    let https = parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
-        || parts.uri.scheme_str() == Some("https");
+    let https = super::context::served_over_https(&parts.headers);
     let secure = if https { "; Secure" } else { "" };
     format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        super::SESSION_COOKIE
+        super::session_cookie_name(https)
     )
 }
 
@@ -51,6 +36,7 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use super::context::{db, request_meta, session_token};
     use super::service::{self, LoginRequest, SESSION_TTL_HOURS};
+    use super::types::LocalPath;
     let db = db()?;
     let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
     let meta = request_meta(&parts);
@@ -66,9 +52,12 @@ pub async fn login(
         user_agent: meta.user_agent.clone(),
         request_id: meta.request_id.clone(),
     };
+    // Parsed before signing in, so nothing after a successful sign-in can fail on it: a
+    // `LocalPath` is always a valid header value (leptos_axum::redirect panics on others).
+    let next = LocalPath::or_root(next.as_deref());
     let token = service::login(&db, request).await?;
     set_cookie(session_cookie(&parts, &token, SESSION_TTL_HOURS * 3600));
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    leptos_axum::redirect(next.as_str());
     Ok(())
 }
 
@@ -91,18 +80,4 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn get_current_user() -> Result<CurrentUser, AppError> {
     let context = super::context::authenticated().await?;
     Ok(context.principal.to_current_user(&context.permissions))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_stays_on_site() {
-        assert_eq!(safe_next(Some("/tenants?q=a")), "/tenants?q=a");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "/login", "tenants"] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
-        }
-        assert_eq!(safe_next(None), "/");
-    }
 }

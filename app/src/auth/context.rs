@@ -2,8 +2,8 @@
 //! session cookie, checks the permission the function declares, and hands out the only ways to
 //! reach data on behalf of this principal.
 
-use super::SESSION_COOKIE;
 use super::service::principal_for_token;
+use super::session_cookie_name;
 use super::types::Principal;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
@@ -96,15 +96,27 @@ pub fn db() -> Result<Db, AppError> {
     })
 }
 
-/// The session token from the request's cookie header, if any.
+/// Whether the request reached us (or the TLS-terminating proxy in front) over https.
+pub fn served_over_https(headers: &http::HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The session token from the request's cookie header, if any: over https only the
+/// `__Host-` cookie counts (one without the prefix may have been planted), over http only the
+/// plain one.
 pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    let name = session_cookie_name(served_over_https(headers));
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_owned())
         .filter(|value| !value.is_empty() && value.len() <= 128)
 }

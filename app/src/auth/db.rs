@@ -15,7 +15,6 @@ pub struct LoginCandidate {
     pub password_hash: String,
     pub active: bool,
     pub tenant_active: bool,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +60,7 @@ pub async fn select_login_candidates(
     let mut candidates = Vec::new();
     if workspace.is_none() {
         let rows = sqlx::query!(
-            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus", locked_until
+            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus"
                FROM platform_users WHERE email = $1"#,
             email
         )
@@ -72,12 +71,11 @@ pub async fn select_login_candidates(
             password_hash: row.password_hash,
             active: row.status == UserStatus::Active,
             tenant_active: true,
-            locked_until: row.locked_until,
         }));
     }
     let rows = sqlx::query!(
         r#"SELECT u.tenant_id, u.user_id, u.password_hash, u.status AS "status: UserStatus",
-                  u.locked_until, t.status AS "tenant_status: TenantStatus"
+                  t.status AS "tenant_status: TenantStatus"
            FROM users u JOIN tenants t USING (tenant_id)
            WHERE u.email = $1 AND ($2::text IS NULL OR t.slug = $2)
            ORDER BY t.slug"#,
@@ -91,45 +89,110 @@ pub async fn select_login_candidates(
         password_hash: row.password_hash,
         active: row.status == UserStatus::Active,
         tenant_active: row.tenant_status == TenantStatus::Active,
-        locked_until: row.locked_until,
     }));
     Ok(candidates)
 }
 
-/// Counts a failed attempt inside the 15-minute window; locks for 15 minutes at the fifth.
-/// Returns whether the account is now locked.
-pub async fn update_tenant_user_failure(tx: &mut TenantTx, user_id: UserId) -> Result<bool, sqlx::Error> {
-    let locked = sqlx::query_scalar!(
+/// Claims a place for one sign-in attempt among the five failures a 15-minute window allows,
+/// before its password is checked. Refused (false) while the account is locked or while failures
+/// and attempts in flight already make five; PostgreSQL re-evaluates the WHERE of an UPDATE that
+/// waited for a concurrent one, so two attempts can never both take the last place. A window
+/// older than 15 minutes starts again. Every claim is settled by `update_tenant_user_failure` or
+/// `update_tenant_user_release`.
+pub async fn update_tenant_user_claim(tx: &mut TenantTx, id: UserId) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query_scalar!(
         r#"UPDATE users SET
              failed_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
-                                  THEN failed_logins + 1 ELSE 1 END,
+                                  THEN failed_logins ELSE 0 END,
+             pending_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                   THEN pending_logins + 1 ELSE 1 END,
              failed_window_start = CASE WHEN failed_window_start > now() - interval '15 minutes'
-                                  THEN failed_window_start ELSE now() END,
-             locked_until = CASE WHEN failed_window_start > now() - interval '15 minutes'
-                                       AND failed_logins + 1 >= 5
-                                  THEN now() + interval '15 minutes' ELSE locked_until END
+                                        THEN failed_window_start ELSE now() END
            WHERE user_id = $1
-           RETURNING coalesce(locked_until > now(), false) AS "locked!""#,
-        user_id.0
+             AND (locked_until IS NULL OR locked_until <= now())
+             AND (failed_window_start IS NULL
+                  OR failed_window_start <= now() - interval '15 minutes'
+                  OR failed_logins + pending_logins < 5)
+           RETURNING true AS "claimed!""#,
+        id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(claimed.unwrap_or(false))
+}
+
+/// Settles a claimed attempt whose password was wrong: one more failure; the fifth in the window
+/// locks the account for 15 minutes. Returns whether this failure is the one that locked it.
+pub async fn update_tenant_user_failure(tx: &mut TenantTx, id: UserId) -> Result<bool, sqlx::Error> {
+    let locked = sqlx::query_scalar!(
+        r#"UPDATE users SET
+             pending_logins = greatest(pending_logins - 1, 0),
+             failed_logins = failed_logins + 1,
+             locked_until = CASE WHEN failed_logins + 1 >= 5 AND (locked_until IS NULL OR locked_until <= now())
+                                 THEN now() + interval '15 minutes' ELSE locked_until END
+           WHERE user_id = $1
+           RETURNING failed_logins = 5 AS "locked!""#,
+        id.0
     )
     .fetch_optional(&mut **tx)
     .await?;
     Ok(locked.unwrap_or(false))
+}
+
+/// Settles a claimed attempt whose password was right: the claim is handed back (failures in the
+/// window stay counted: a right password does not buy more guesses), and `signed_in` stamps
+/// `last_login_at`. Returns false when the account is locked after all, which then must not sign
+/// in.
+pub async fn update_tenant_user_release(tx: &mut TenantTx, id: UserId, signed_in: bool) -> Result<bool, sqlx::Error> {
+    let unlocked = sqlx::query_scalar!(
+        r#"UPDATE users SET
+             pending_logins = greatest(pending_logins - 1, 0),
+             failed_window_start = CASE WHEN failed_logins = 0 AND pending_logins <= 1
+                                        THEN NULL ELSE failed_window_start END,
+             last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
+           WHERE user_id = $1
+           RETURNING (locked_until IS NULL OR locked_until <= now()) AS "unlocked!""#,
+        id.0,
+        signed_in
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(unlocked.unwrap_or(false))
+}
+
+/// The platform-user twin of `update_tenant_user_claim`.
+pub async fn update_platform_user_claim(tx: &mut AuthTx, id: PlatformUserId) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query_scalar!(
+        r#"UPDATE platform_users SET
+             failed_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                  THEN failed_logins ELSE 0 END,
+             pending_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                   THEN pending_logins + 1 ELSE 1 END,
+             failed_window_start = CASE WHEN failed_window_start > now() - interval '15 minutes'
+                                        THEN failed_window_start ELSE now() END
+           WHERE platform_user_id = $1
+             AND (locked_until IS NULL OR locked_until <= now())
+             AND (failed_window_start IS NULL
+                  OR failed_window_start <= now() - interval '15 minutes'
+                  OR failed_logins + pending_logins < 5)
+           RETURNING true AS "claimed!""#,
+        id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(claimed.unwrap_or(false))
 }
 
 /// The platform-user twin of `update_tenant_user_failure`.
 pub async fn update_platform_user_failure(tx: &mut AuthTx, id: PlatformUserId) -> Result<bool, sqlx::Error> {
     let locked = sqlx::query_scalar!(
         r#"UPDATE platform_users SET
-             failed_logins = CASE WHEN failed_window_start > now() - interval '15 minutes'
-                                  THEN failed_logins + 1 ELSE 1 END,
-             failed_window_start = CASE WHEN failed_window_start > now() - interval '15 minutes'
-                                  THEN failed_window_start ELSE now() END,
-             locked_until = CASE WHEN failed_window_start > now() - interval '15 minutes'
-                                       AND failed_logins + 1 >= 5
-                                  THEN now() + interval '15 minutes' ELSE locked_until END
+             pending_logins = greatest(pending_logins - 1, 0),
+             failed_logins = failed_logins + 1,
+             locked_until = CASE WHEN failed_logins + 1 >= 5 AND (locked_until IS NULL OR locked_until <= now())
+                                 THEN now() + interval '15 minutes' ELSE locked_until END
            WHERE platform_user_id = $1
-           RETURNING coalesce(locked_until > now(), false) AS "locked!""#,
+           RETURNING failed_logins = 5 AS "locked!""#,
         id.0
     )
     .fetch_optional(&mut **tx)
@@ -137,26 +200,26 @@ pub async fn update_platform_user_failure(tx: &mut AuthTx, id: PlatformUserId) -
     Ok(locked.unwrap_or(false))
 }
 
-pub async fn update_tenant_user_success(tx: &mut TenantTx, user_id: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE users SET failed_logins = 0, failed_window_start = NULL, locked_until = NULL,
-                last_login_at = now() WHERE user_id = $1",
-        user_id.0
+/// The platform-user twin of `update_tenant_user_release`.
+pub async fn update_platform_user_release(
+    tx: &mut AuthTx,
+    id: PlatformUserId,
+    signed_in: bool,
+) -> Result<bool, sqlx::Error> {
+    let unlocked = sqlx::query_scalar!(
+        r#"UPDATE platform_users SET
+             pending_logins = greatest(pending_logins - 1, 0),
+             failed_window_start = CASE WHEN failed_logins = 0 AND pending_logins <= 1
+                                        THEN NULL ELSE failed_window_start END,
+             last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
+           WHERE platform_user_id = $1
+           RETURNING (locked_until IS NULL OR locked_until <= now()) AS "unlocked!""#,
+        id.0,
+        signed_in
     )
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(())
-}
-
-pub async fn update_platform_user_success(tx: &mut AuthTx, id: PlatformUserId) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE platform_users SET failed_logins = 0, failed_window_start = NULL, locked_until = NULL,
-                last_login_at = now() WHERE platform_user_id = $1",
-        id.0
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    Ok(unlocked.unwrap_or(false))
 }
 
 pub struct NewSession<'a> {
@@ -236,18 +299,31 @@ pub async fn delete_user_sessions(tx: &mut TenantTx, user_id: UserId) -> Result<
     Ok(())
 }
 
-/// The principal behind a live session: unexpired, account active, tenant not suspended.
-pub async fn select_session_principal(tx: &mut AuthTx, token_hash: &[u8]) -> Result<Option<Principal>, sqlx::Error> {
+/// A live session's principal and when the session was last used (to refresh it).
+pub struct LiveSession {
+    pub principal: Principal,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// The principal behind a live session: unexpired, used within the last `idle_secs`, account
+/// active, tenant not suspended.
+pub async fn select_session_principal(
+    tx: &mut AuthTx,
+    token_hash: &[u8],
+    idle_secs: f64,
+) -> Result<Option<LiveSession>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT s.platform_user_id, p.email AS "p_email?", p.name AS "p_name?",
                   s.tenant_id, s.user_id, u.email AS "u_email?", u.name AS "u_name?",
-                  u.role AS "role?: Role", t.name AS "tenant_name?"
+                  u.role AS "role?: Role", t.name AS "tenant_name?", s.last_seen_at
            FROM sessions s
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
            LEFT JOIN tenants t ON t.tenant_id = s.tenant_id AND t.status = 'active'
-           WHERE s.token_hash = $1 AND s.expires_at > now()"#,
-        token_hash
+           WHERE s.token_hash = $1 AND s.expires_at > now()
+             AND s.last_seen_at > now() - make_interval(secs => $2)"#,
+        token_hash,
+        idle_secs
     )
     .fetch_optional(&mut **tx)
     .await?;
@@ -279,15 +355,36 @@ pub async fn select_session_principal(tx: &mut AuthTx, token_hash: &[u8]) -> Res
             _ => None,
         },
     };
-    Ok(principal)
+    Ok(principal.map(|principal| LiveSession {
+        principal,
+        last_seen_at: row.last_seen_at,
+    }))
 }
 
-/// Expired sessions are useless; removing them keeps the table small.
-pub async fn delete_expired_sessions(tx: &mut AuthTx) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()")
-        .execute(&mut **tx)
-        .await?
-        .rows_affected())
+/// Marks a session as used now, unless that was written less than `granularity_secs` ago (so
+/// concurrent requests of one session do not all write).
+pub async fn update_session_seen(tx: &mut AuthTx, token_hash: &[u8], granularity_secs: f64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE sessions SET last_seen_at = now()
+         WHERE token_hash = $1 AND last_seen_at <= now() - make_interval(secs => $2)",
+        token_hash,
+        granularity_secs
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes sessions that can no longer sign anyone in: expired, or unused for `idle_secs`
+/// (the `session_cleanup` job). Returns how many went.
+pub async fn delete_stale_sessions(tx: &mut AuthTx, idle_secs: f64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(secs => $1)",
+        idle_secs
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }
 
 /// Creates a platform administrator (seeding and, later, platform user management).

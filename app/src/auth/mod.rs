@@ -8,8 +8,20 @@ pub mod db;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod settings;
 pub mod types;
 pub mod views;
 
-/// The session cookie's name.
+/// The session cookie's name over plain http (development, tests).
 pub const SESSION_COOKIE: &str = "atrium_session";
+
+/// The session cookie's name over https. Browsers accept a `__Host-` cookie only when it is
+/// Secure, has `Path=/` and no `Domain`, and only from a secure origin, so a sibling subdomain or
+/// a plain-http response cannot plant or overwrite it (cookie tossing).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-atrium_session";
+
+/// The session cookie's name for a request served over https or not.
+pub const fn session_cookie_name(https: bool) -> &'static str {
+    if https { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+}

@@ -1,8 +1,10 @@
-//! The sign-in procedure: candidate lookup, constant-effort password checks, lockout, session.
+//! The sign-in procedure: candidate lookup, constant-effort password checks, lockout claimed
+//! before hashing, session.
 
 use super::context::RequestMeta;
 use super::db::{self as auth_db, Account, LoginCandidate, NewSession};
 use super::password;
+use super::settings;
 use crate::audit::db::{Actor, insert_audit_event};
 use crate::db::{AuthTx, Db, TenantTx};
 use crate::error::{AppError, FieldErrors};
@@ -37,10 +39,31 @@ pub struct LoginRequest {
     pub request_id: Option<String>,
 }
 
-/// Signs in; returns the new session token. Every failure path does the same argon2 work as a
-/// success, so timing does not reveal whether an email exists.
+/// Signs in; returns the new session token.
+///
+/// Every refusal that is not about the password being right (a wrong password, an unknown email,
+/// a locked account) gives the same answer after the same argon2 work, so neither the message
+/// nor the timing tells whether an email exists or is locked. Before an account's real hash is
+/// checked the attempt claims one of the five failures its window allows
+/// (`update_*_claim`); a locked account, or one with five failures and attempts in flight, is
+/// checked against the dummy hash instead. So however many guesses arrive at once, at most five
+/// meet the real hash per window, and a right password wins only if it claimed its place before
+/// the fifth failure.
+///
+/// The attempt runs to its end in a task of its own: a client that disconnects mid-hash must not
+/// leave a claim unsettled.
 pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
-    let failed = || AppError::SignIn(t("login-failed"));
+    let db = db.clone();
+    tokio::spawn(async move { attempt(&db, request).await })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "sign-in task failed");
+            AppError::Internal
+        })?
+}
+
+async fn attempt(db: &Db, request: LoginRequest) -> Result<String, AppError> {
+    let refused = || AppError::SignIn(t("login-failed"));
     let workspace = request
         .workspace
         .as_deref()
@@ -48,62 +71,105 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase);
     let Ok(email) = Email::parse(&request.email) else {
-        password::verify(None, request.password).await;
-        return Err(failed());
+        password::verify(None, request.password).await?;
+        return Err(refused());
     };
 
     let mut tx = AuthTx::begin(db).await?;
     let candidates = auth_db::select_login_candidates(&mut tx, email.as_str(), workspace.as_deref()).await?;
     tx.commit().await?;
-
-    let now = Utc::now();
-    let mut matched: Vec<&LoginCandidate> = Vec::new();
-    let mut locked = false;
     if candidates.is_empty() {
-        password::verify(None, request.password.clone()).await;
-    }
-    for candidate in &candidates {
-        if candidate.locked_until.is_some_and(|until| until > now) {
-            // Keep the work constant, but a locked account is refused whatever the password.
-            password::verify(None, request.password.clone()).await;
-            locked = true;
-            continue;
-        }
-        if password::verify(Some(candidate.password_hash.clone()), request.password.clone()).await {
-            matched.push(candidate);
-        }
+        password::verify(None, request.password.clone()).await?;
     }
 
     let actor =
         Actor::anonymous(request.ip.clone(), request.user_agent.clone()).with_request_id(request.request_id.clone());
+    let mut matched: Vec<&LoginCandidate> = Vec::new();
+    for candidate in &candidates {
+        if !claim_attempt(db, candidate.account).await? {
+            // Locked, or five failures and attempts in flight: the same work, the same answer.
+            if let Err(error) = password::verify(None, request.password.clone()).await {
+                release_attempts(db, &matched).await?;
+                return Err(error);
+            }
+            continue;
+        }
+        let checked = password::verify(Some(candidate.password_hash.clone()), request.password.clone()).await;
+        match checked {
+            Ok(true) => matched.push(candidate),
+            Ok(false) => record_failure(db, candidate.account, &actor, email.as_str()).await?,
+            Err(error) => {
+                // Not checked (hashing is saturated): the attempt counts for nothing.
+                release_attempts(db, &[candidate]).await?;
+                release_attempts(db, &matched).await?;
+                return Err(error);
+            }
+        }
+    }
+
     match matched.as_slice() {
-        [] => {
-            for candidate in candidates.iter().filter(|c| c.locked_until.is_none_or(|u| u <= now)) {
-                locked |= record_failure(db, candidate.account, &actor, email.as_str()).await?;
-            }
-            if locked {
-                Err(AppError::SignIn(t("login-locked")))
-            } else {
-                Err(failed())
-            }
+        [] => Err(refused()),
+        [candidate] if !candidate.active => {
+            release_attempts(db, &matched).await?;
+            Err(AppError::SignIn(t("login-disabled")))
         }
-        [candidate] => {
-            if !candidate.active {
-                return Err(AppError::SignIn(t("login-disabled")));
-            }
-            if !candidate.tenant_active {
-                return Err(AppError::SignIn(t("login-suspended")));
-            }
-            start_session(db, candidate.account, email.as_str(), &request).await
+        [candidate] if !candidate.tenant_active => {
+            release_attempts(db, &matched).await?;
+            Err(AppError::SignIn(t("login-suspended")))
         }
-        _ => Err(AppError::Validation(FieldErrors::single(
-            "workspace",
-            t("login-ambiguous"),
-        ))),
+        [candidate] => start_session(db, candidate.account, email.as_str(), &request)
+            .await?
+            .ok_or_else(refused),
+        _ => {
+            release_attempts(db, &matched).await?;
+            Err(AppError::Validation(FieldErrors::single(
+                "workspace",
+                t("login-ambiguous"),
+            )))
+        }
     }
 }
 
-async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -> Result<bool, AppError> {
+/// Claims a place for one attempt on `account` (see `auth_db::update_tenant_user_claim`), in a
+/// transaction of its own that commits before the hash is checked.
+async fn claim_attempt(db: &Db, account: Account) -> Result<bool, AppError> {
+    match account {
+        Account::Platform(id) => {
+            let mut tx = AuthTx::begin(db).await?;
+            let claimed = auth_db::update_platform_user_claim(&mut tx, id).await?;
+            tx.commit().await?;
+            Ok(claimed)
+        }
+        Account::Tenant(tenant_id, user_id) => {
+            let mut tx = TenantTx::begin(db, tenant_id).await?;
+            let claimed = auth_db::update_tenant_user_claim(&mut tx, user_id).await?;
+            tx.commit().await?;
+            Ok(claimed)
+        }
+    }
+}
+
+/// Hands back the claims of attempts that end without a session and without a failure.
+async fn release_attempts(db: &Db, candidates: &[&LoginCandidate]) -> Result<(), AppError> {
+    for candidate in candidates {
+        match candidate.account {
+            Account::Platform(id) => {
+                let mut tx = AuthTx::begin(db).await?;
+                auth_db::update_platform_user_release(&mut tx, id, false).await?;
+                tx.commit().await?;
+            }
+            Account::Tenant(tenant_id, user_id) => {
+                let mut tx = TenantTx::begin(db, tenant_id).await?;
+                auth_db::update_tenant_user_release(&mut tx, user_id, false).await?;
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Settles a claimed attempt as a failure, with its audit row (`auth.locked` for the fifth).
+async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -> Result<(), AppError> {
     let after = Some(serde_json::json!({ "email": email }));
     let action = |locked: bool| if locked { "auth.locked" } else { "auth.login_failed" };
     match account {
@@ -112,19 +178,25 @@ async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -
             let locked = auth_db::update_platform_user_failure(&mut tx, id).await?;
             insert_audit_event(&mut tx, actor, account.audit_event(action(locked), after)).await?;
             tx.commit().await?;
-            Ok(locked)
         }
         Account::Tenant(tenant_id, user_id) => {
             let mut tx = TenantTx::begin(db, tenant_id).await?;
             let locked = auth_db::update_tenant_user_failure(&mut tx, user_id).await?;
             insert_audit_event(&mut tx, actor, account.audit_event(action(locked), after)).await?;
             tx.commit().await?;
-            Ok(locked)
         }
     }
+    Ok(())
 }
 
-async fn start_session(db: &Db, account: Account, email: &str, request: &LoginRequest) -> Result<String, AppError> {
+/// Settles the claimed attempt as a success and starts the session, in one transaction; `None`
+/// (nothing written) when the account turned out locked.
+async fn start_session(
+    db: &Db,
+    account: Account,
+    email: &str,
+    request: &LoginRequest,
+) -> Result<Option<String>, AppError> {
     let (token, token_hash) = new_token();
     let session = NewSession {
         token_hash: &token_hash,
@@ -136,27 +208,32 @@ async fn start_session(db: &Db, account: Account, email: &str, request: &LoginRe
     let mut actor =
         Actor::anonymous(request.ip.clone(), request.user_agent.clone()).with_request_id(request.request_id.clone());
     actor.email = Some(email.to_owned());
+    account.act_as(&mut actor);
     match account {
         Account::Platform(id) => {
             let mut tx = AuthTx::begin(db).await?;
-            auth_db::update_platform_user_success(&mut tx, id).await?;
+            if !auth_db::update_platform_user_release(&mut tx, id, true).await? {
+                tx.commit().await?;
+                return Ok(None);
+            }
             auth_db::insert_session(&mut tx, session).await?;
-            account.act_as(&mut actor);
             insert_audit_event(&mut tx, &actor, account.audit_event("auth.login", None)).await?;
             tx.commit().await?;
         }
         Account::Tenant(tenant_id, user_id) => {
             let mut tx = TenantTx::begin(db, tenant_id).await?;
-            auth_db::update_tenant_user_success(&mut tx, user_id).await?;
-            account.act_as(&mut actor);
+            if !auth_db::update_tenant_user_release(&mut tx, user_id, true).await? {
+                tx.commit().await?;
+                return Ok(None);
+            }
             insert_audit_event(&mut tx, &actor, account.audit_event("auth.login", None)).await?;
             // Sessions are not tenant rows; writing it in this transaction keeps it atomic with
-            // the counter reset and the audit entry.
+            // the settled attempt and the audit entry.
             auth_db::insert_session(&mut tx, session).await?;
             tx.commit().await?;
         }
     }
-    Ok(token)
+    Ok(Some(token))
 }
 
 /// Ends one session (sign-out) and records `auth.logout` in the same transaction, in the
@@ -188,10 +265,27 @@ pub async fn logout(db: &Db, token: &str, meta: &RequestMeta) -> Result<(), AppE
     Ok(())
 }
 
-/// The principal behind a session token, if the session is live.
+/// The principal behind a session token, if the session is live: unexpired and used within the
+/// idle timeout. A use is written back when the last one written is a minute old or more.
 pub async fn principal_for_token(db: &Db, token: &str) -> Result<Option<super::types::Principal>, AppError> {
+    let token_hash = hash_token(token);
     let mut tx = AuthTx::begin(db).await?;
-    let principal = auth_db::select_session_principal(&mut tx, &hash_token(token)).await?;
+    let live = auth_db::select_session_principal(&mut tx, &token_hash, settings::session_idle_secs()).await?;
+    let granularity = Duration::seconds(settings::SESSION_SEEN_GRANULARITY_SECS);
+    if live
+        .as_ref()
+        .is_some_and(|live| live.last_seen_at <= Utc::now() - granularity)
+    {
+        auth_db::update_session_seen(&mut tx, &token_hash, granularity.as_seconds_f64()).await?;
+    }
     tx.commit().await?;
-    Ok(principal)
+    Ok(live.map(|live| live.principal))
+}
+
+/// Deletes expired and idle sessions (the `session_cleanup` job's pass); returns how many.
+pub async fn delete_stale_sessions(db: &Db) -> Result<u64, AppError> {
+    let mut tx = AuthTx::begin(db).await?;
+    let deleted = auth_db::delete_stale_sessions(&mut tx, settings::session_idle_secs()).await?;
+    tx.commit().await?;
+    Ok(deleted)
 }

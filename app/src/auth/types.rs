@@ -75,3 +75,192 @@ impl CurrentUser {
         self.permissions.contains(&permission)
     }
 }
+
+/// Where a successful sign-in may send the browser: an absolute path of this site, parsed once
+/// and never anything a browser could resolve to another host.
+///
+/// Browsers drop tabs and line breaks from URLs and treat `\` like `/`, so `/\t/evil.example` and
+/// `/\evil.example` both become `//evil.example`, a link to another host. Rather than list the
+/// dangerous forms, a `LocalPath` holds only visible ASCII (no spaces, no control characters, no
+/// Unicode whitespace, no `\`), starts with one `/`, and its path part has no empty, `.` or `..`
+/// segment (also not percent-encoded, as `%2e`, which URL parsers decode) and no encoded `/` or
+/// `\`. Such a string is always a valid HTTP header value, so redirecting to it cannot fail.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LocalPath(String);
+
+/// A `next` value that is not a local path; callers fall back to `LocalPath::root()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotLocal;
+
+impl LocalPath {
+    /// Longer targets are refused rather than carried through a URL and a form.
+    pub const MAX_LEN: usize = 2048;
+
+    /// The home page.
+    pub fn root() -> Self {
+        Self("/".to_owned())
+    }
+
+    pub fn parse(value: &str) -> Result<Self, NotLocal> {
+        let visible = value.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+        if !visible || value.len() > Self::MAX_LEN || !value.starts_with('/') {
+            return Err(NotLocal);
+        }
+        let path = value.split(['?', '#']).next().unwrap_or_default();
+        let lower = path.to_ascii_lowercase();
+        // Percent-encoded slashes, backslashes and control characters have no place in a path
+        // this app serves, and some proxies and routers decode them.
+        let encoded_separator = ["%2f", "%5c", "%7f"].iter().any(|e| lower.contains(e))
+            || lower
+                .match_indices('%')
+                .any(|(at, _)| matches!(lower.as_bytes().get(at + 1), Some(b'0' | b'1')));
+        let dot_segment = lower
+            .split('/')
+            .skip(1)
+            .any(|segment| matches!(segment.replace("%2e", ".").as_str(), "." | ".."));
+        let login = path == "/login" || path.starts_with("/login/");
+        if path.contains("//") || encoded_separator || dot_segment || login {
+            return Err(NotLocal);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// `next` from the sign-in form: the path when it is local, else the home page.
+    pub fn or_root(value: Option<&str>) -> Self {
+        value.and_then(|v| Self::parse(v).ok()).unwrap_or_else(Self::root)
+    }
+
+    /// The `next` parameter of a raw URL query string (`a=1&next=%2Fusers`), percent-decoded
+    /// exactly once, when it is a local path.
+    pub fn from_query(query: &str) -> Option<Self> {
+        crate::paging::parse_query_string(query)
+            .into_iter()
+            .find(|(name, _)| name == "next")
+            .and_then(|(_, value)| Self::parse(&value).ok())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LocalPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LocalPath;
+
+    /// What attackers put in `next`, after the one decoding the browser's form post applies.
+    const HOSTILE: &[&str] = &[
+        "",
+        "tenants",
+        "//evil.example",
+        "///evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/\r\nSet-Cookie: a=b",
+        "\t/evil.example",
+        " /evil.example",
+        "/ /evil.example",
+        "/\u{1}",
+        "/\u{0}",
+        "/tenants\u{7f}",
+        "/\\evil.example",
+        "/\\/evil.example",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+        "/%5cevil.example",
+        "/%2F/evil.example",
+        "/%2f%2fevil.example",
+        "/%09/evil.example",
+        "/%0d%0a/evil.example",
+        "/%00",
+        "/%7F",
+        "/..//evil.example",
+        "/./evil.example",
+        "/a/../..//evil.example",
+        "/%2e%2e//evil.example",
+        "/.%2E/evil.example",
+        "/\u{a0}/evil.example",
+        "/\u{2000}/evil.example",
+        "/\u{2028}/evil.example",
+        "/\u{3000}/evil.example",
+        "/\u{feff}/evil.example",
+        "/tenants/ü",
+        "https://evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/login",
+        "/login?next=/users",
+        "/login/",
+        "/login#x",
+    ];
+
+    #[test]
+    fn hostile_targets_are_refused() {
+        for value in HOSTILE {
+            assert_eq!(LocalPath::parse(value), Err(super::NotLocal), "{value:?}");
+            assert_eq!(LocalPath::or_root(Some(value)).as_str(), "/", "{value:?}");
+        }
+        assert_eq!(LocalPath::or_root(None), LocalPath::root());
+        let long = format!("/{}", "a".repeat(LocalPath::MAX_LEN));
+        assert!(LocalPath::parse(&long).is_err());
+    }
+
+    #[test]
+    fn paths_of_this_site_are_kept_as_they_are() {
+        for value in [
+            "/",
+            "/tenants?q=a%20b&sort=name",
+            "/users/42",
+            "/audit?actor=a%2Fb&next=//x#top",
+            "/tenants/",
+            "/tenants?q=%09%0D%0A",
+            "/logins",
+            "/a.b/c..d",
+            "/@evil.example",
+        ] {
+            assert_eq!(LocalPath::parse(value).map(|p| p.to_string()), Ok(value.to_owned()));
+        }
+    }
+
+    #[test]
+    fn next_is_read_from_a_query_with_one_decoding() {
+        // `%2509` decodes to the three characters `%09`, not to a tab, and `%2F%2F` stays refused.
+        let once = LocalPath::from_query("next=%2F%2509%2Fevil.example");
+        assert_eq!(
+            once.as_ref().map(LocalPath::as_str),
+            None,
+            "an encoded control in the path"
+        );
+        assert_eq!(
+            LocalPath::from_query("a=1&next=%2Ftenants%3Fq%3D%2509").map(|p| p.to_string()),
+            Some("/tenants?q=%09".to_owned())
+        );
+        for query in [
+            "next=%2F%09%2Fevil.example",
+            "next=%2F%2Fevil.example",
+            "next=%2F%5Cevil.example",
+            "next=%2F%0D%0A",
+            "next=%01",
+            "next=https%3A%2F%2Fevil.example",
+            "other=%2Fusers",
+        ] {
+            assert_eq!(LocalPath::from_query(query), None, "{query}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_local_path_is_a_header_value() {
+        for value in ["/", "/tenants?q=a%20b", "/~!$&'()*+,;=:@-._"] {
+            let path = LocalPath::parse(value).expect(value);
+            assert!(http::HeaderValue::from_str(path.as_str()).is_ok(), "{value}");
+        }
+    }
+}

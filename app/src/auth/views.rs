@@ -1,17 +1,25 @@
 //! The sign-in page.
 
 use super::api::Login;
+use super::types::LocalPath;
 use crate::components::form::{FormAlert, TextField};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
+    // The raw query string, decoded here exactly once: leptos_router's query map decodes values
+    // that are already decoded (0.8.17, `ParamsMap::insert`), which turned `%2509` into a tab.
+    // Only a local path is carried into the form; the server parses it again.
+    let search = use_location().search;
+    let next = move || {
+        LocalPath::from_query(&search.read())
+            .map(|path| path.as_str().to_owned())
+            .unwrap_or_default()
+    };
     let result = action.value();
     let error = Signal::derive(move || result.get().and_then(Result::err));
     view! {

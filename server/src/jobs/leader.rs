@@ -374,6 +374,7 @@ mod tests {
                 0x3ce7_0430_u32.cast_signed(), // audit_pruning
                 0xdb3f_6e33_u32.cast_signed(), // analytics_maintenance
                 0x188e_a910_u32.cast_signed(), // alert_evaluation
+                0xa6ce_44c4_u32.cast_signed(), // session_cleanup
             ]
         );
         seconds.sort_unstable();

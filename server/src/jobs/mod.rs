@@ -21,16 +21,24 @@ pub enum Job {
     AnalyticsMaintenance,
     /// Evaluates alert rules (`alerts::evaluate`).
     AlertEvaluation,
+    /// Deletes expired and idle sessions.
+    SessionCleanup,
 }
 
 impl Job {
-    pub const ALL: [Self; 3] = [Self::AuditPruning, Self::AnalyticsMaintenance, Self::AlertEvaluation];
+    pub const ALL: [Self; 4] = [
+        Self::AuditPruning,
+        Self::AnalyticsMaintenance,
+        Self::AlertEvaluation,
+        Self::SessionCleanup,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
             Self::AuditPruning => "audit_pruning",
             Self::AnalyticsMaintenance => "analytics_maintenance",
             Self::AlertEvaluation => "alert_evaluation",
+            Self::SessionCleanup => "session_cleanup",
         }
     }
 
@@ -51,6 +59,7 @@ pub struct JobIntervals {
     pub audit_pruning: Duration,
     pub analytics_maintenance: Duration,
     pub alert_evaluation: Duration,
+    pub session_cleanup: Duration,
 }
 
 impl Default for JobIntervals {
@@ -59,6 +68,7 @@ impl Default for JobIntervals {
             audit_pruning: Duration::from_secs(3600),
             analytics_maintenance: Duration::from_secs(3600),
             alert_evaluation: Duration::from_secs(15),
+            session_cleanup: Duration::from_secs(900),
         }
     }
 }
@@ -69,6 +79,7 @@ impl JobIntervals {
             Job::AuditPruning => self.audit_pruning,
             Job::AnalyticsMaintenance => self.analytics_maintenance,
             Job::AlertEvaluation => self.alert_evaluation,
+            Job::SessionCleanup => self.session_cleanup,
         }
     }
 }
@@ -124,6 +135,22 @@ pub async fn alert_evaluation(db: Db, replica: Replica, interval: Duration) {
     .await;
 }
 
+/// Deletes expired and idle sessions every `interval` while this replica leads the job, until
+/// `replica` is stopped. The lookup already refuses them; this keeps the table small.
+pub async fn session_cleanup(db: Db, replica: Replica, interval: Duration) {
+    let pass_db = db.clone();
+    led(db, replica, Job::SessionCleanup, interval, move |_now| {
+        let db = pass_db.clone();
+        async move {
+            let rows = atrium_app::auth::service::delete_stale_sessions(&db)
+                .await
+                .context("deleting expired and idle sessions")?;
+            Ok(format!("{rows} expired or idle session(s) deleted"))
+        }
+    })
+    .await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,9 +177,10 @@ mod tests {
             audit_pruning: Duration::from_secs(1),
             analytics_maintenance: Duration::from_secs(2),
             alert_evaluation: Duration::from_secs(3),
+            session_cleanup: Duration::from_secs(4),
         };
         let secs: Vec<u64> = Job::ALL.iter().map(|job| intervals.of(*job).as_secs()).collect();
-        assert_eq!(secs, [1, 2, 3]);
+        assert_eq!(secs, [1, 2, 3, 4]);
         assert_eq!(JobIntervals::default().alert_evaluation, Duration::from_secs(15));
     }
 }

@@ -85,6 +85,7 @@ async fn spawn_app_full(options: PgConnectOptions, live_settings: LiveSettings, 
         replica_id: "test-replica".into(),
         intervals: Default::default(),
         delivery,
+        auth: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let outbox = Outbox::new(config.delivery.clone()).expect("outbox");
