@@ -756,6 +756,18 @@ async fn acting_on_a_user_needs_outranking_them(_: PgPoolOptions, options: PgCon
         "delegating to a peer: {}",
         lend.body
     );
+    // The delegation form offers only colleagues below him.
+    let view = app.call(ListDelegations::PATH, Some(&mark), &[]).await.json();
+    let offered: Vec<&str> = view["colleagues"]
+        .as_array()
+        .expect("colleagues")
+        .iter()
+        .filter_map(|c| c[0].as_str())
+        .collect();
+    assert!(
+        offered.contains(&victor.as_str()) && !offered.contains(&m2.as_str()),
+        "{offered:?}"
+    );
 
     // Below him, Mark still acts; assigning a role is allowed up to his own.
     let below = app

@@ -497,7 +497,13 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
             .await?
             .items
             .into_iter()
-            .filter(|u| u.user_id != me && u.status == crate::users::types::UserStatus::Active)
+            // Only colleagues whose role is below my standing: delegating needs outranking the
+            // delegate (the server checks their full rank on creation).
+            .filter(|u| {
+                u.user_id != me
+                    && u.status == crate::users::types::UserStatus::Active
+                    && super::rank::outranks(context.permissions.standing(), u.role)
+            })
             .map(|u| (u.user_id, u.name))
             .collect()
     } else {
