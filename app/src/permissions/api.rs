@@ -352,11 +352,15 @@ pub async fn get_user_permissions(user_id: UserId) -> Result<UserPermissions, Ap
         .collect();
     let grants = super::db::select_user_grants(&mut tx, user_id).await?;
     tx.commit().await?;
+    let may_change = context.permissions.allows(Permission::RolesManage)
+        && !crate::users::api::server::is_self(&context, user_id)
+        && super::rank::outranks_target(&context, &effective);
     Ok(UserPermissions {
         effective,
         sets,
         available_sets,
         grants,
+        may_change,
     })
 }
 

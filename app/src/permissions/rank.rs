@@ -23,23 +23,39 @@ pub fn outranks(standing: Option<Role>, rank: Role) -> bool {
     standing.is_some_and(|standing| standing > rank)
 }
 
+/// Whether the caller outranks a user holding `target` (see the module comment).
+pub fn outranks_target(context: &RequestContext, target: &EffectivePermissions) -> bool {
+    match &context.principal {
+        Principal::Platform { .. } => true,
+        Principal::Tenant { .. } => outranks(context.permissions.standing(), target.rank()),
+    }
+}
+
 /// Refuses unless the caller outranks a user holding `target` (see the module comment).
 pub fn ensure_outranks(context: &RequestContext, target: &EffectivePermissions) -> Result<(), AppError> {
-    match &context.principal {
-        Principal::Platform { .. } => Ok(()),
-        Principal::Tenant { email, .. } => {
-            let rank = target.rank();
-            if outranks(context.permissions.standing(), rank) {
-                Ok(())
-            } else {
-                tracing::info!(principal = %email, target_rank = ?rank, "acting on a user one does not outrank refused");
-                Err(AppError::forbidden(t_args(
-                    "rank-above",
-                    &[("role", &t(rank.label_key()))],
-                )))
-            }
-        }
+    if outranks_target(context, target) {
+        return Ok(());
     }
+    let rank = target.rank();
+    tracing::info!(principal = %context.principal.email(), target_rank = ?rank, "acting on a user one does not outrank refused");
+    Err(AppError::forbidden(t_args(
+        "rank-above",
+        &[("role", &t(rank.label_key()))],
+    )))
+}
+
+/// Whether the caller outranks `user_id` (for the UI to offer only what the server will allow).
+pub async fn outranks_user(
+    context: &RequestContext,
+    tx: &mut TenantTx,
+    user_id: UserId,
+    role: Role,
+) -> Result<bool, AppError> {
+    if matches!(context.principal, Principal::Platform { .. }) {
+        return Ok(true);
+    }
+    let target = super::db::select_effective(tx, user_id, role).await?;
+    Ok(outranks_target(context, &target))
 }
 
 /// Loads `user_id`'s effective permissions in `tx` and refuses unless the caller outranks them.

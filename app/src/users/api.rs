@@ -2,7 +2,7 @@
 //! only on their own tenant's, only on users they outrank, and give at most their own role
 //! (`permissions::rank`).
 
-use super::types::{IssuedPassword, User};
+use super::types::{IssuedPassword, User, UserDetail};
 use crate::error::AppError;
 use crate::ids::{TenantId, UserId};
 use crate::paging::Page;
@@ -119,16 +119,19 @@ pub async fn list_users(
     Ok(page)
 }
 
+/// A user, and whether the caller may act on them (so the page hides what would be refused).
 #[server]
-pub async fn get_user(user_id: UserId) -> Result<User, AppError> {
+pub async fn get_user(user_id: UserId) -> Result<UserDetail, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
     let mut tx = server::user_tx(&context, user_id, Permission::UsersRead).await?;
     let user = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let is_self = server::is_self(&context, user_id);
+    let may_act = !is_self && crate::permissions::rank::outranks_user(&context, &mut tx, user_id, user.role).await?;
     tx.commit().await?;
-    Ok(user)
+    Ok(UserDetail { user, may_act, is_self })
 }
 
 /// Creates a user; with an empty password one is generated and returned once.
