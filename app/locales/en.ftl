@@ -146,6 +146,10 @@ role-super-admin = Super Admin
 user-status-active = Active
 user-status-disabled = Disabled
 users-not-self = You cannot do this to your own account.
+users-own-role = You cannot change your own role; ask someone above you.
+users-role-above-own = You can give at most your own role.
+# Completes error-forbidden: "(needs a role above Manager)".
+rank-above = a role above { $role }
 users-open = Open user
 
 ## Permissions: explanations
@@ -315,7 +319,7 @@ audit-verify-result = Chain verification
 audit-retention = Keep audit entries for (days)
 audit-retention-save = Save retention
 audit-retention-saved = Retention saved.
-audit-retention-range = Choose a whole number of days from 1 to 3650.
+audit-retention-range = Choose a whole number of days from 30 to 3650.
 audit-retention-hint = Older entries are pruned hourly; a checkpoint keeps the chain verifiable.
 
 ## Analytics

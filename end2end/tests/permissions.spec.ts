@@ -1,5 +1,6 @@
 // Roles & permissions journeys: what a Viewer sees and is refused, a custom set changing a
-// user's effective permissions, and a delegation used, then revoked.
+// user's effective permissions, a delegation used, then revoked, and actions offered only on users
+// one outranks.
 import { test, expect, PASSWORD, hydrated, signIn, signInAs, signOut, unique } from './helpers';
 
 test('a viewer sees no write buttons and a forced write is refused with a message', async ({ page }) => {
@@ -106,4 +107,26 @@ test('a delegation is created, used by the delegate, then revoked', async ({ pag
   await page.getByLabel('Name', { exact: true }).fill('Second Try');
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'needs users:create' })).toBeVisible();
+});
+
+test('a manager is offered actions only on users he outranks', async ({ page }) => {
+  await signInAs(page, 'mark@acme.test', 'Mark Manager');
+  // Alice is an Admin: Mark may look, but nothing on her page acts on her.
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.getByRole('link', { name: 'Alice Admin' }).click();
+  await expect(page.getByRole('heading', { name: 'Alice Admin', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByRole('link', { name: 'Edit', exact: true })).toHaveCount(0);
+  for (const name of ['Disable', 'Reset password']) {
+    await expect(page.getByRole('button', { name })).toHaveCount(0);
+  }
+  // Ana is an Analyst: below him, so her page offers what he may do.
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.getByRole('link', { name: 'Ana Analyst' }).click();
+  await expect(page.getByRole('heading', { name: 'Ana Analyst', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByRole('link', { name: 'Edit', exact: true })).toBeVisible();
+  for (const name of ['Disable', 'Reset password']) {
+    await expect(page.getByRole('button', { name })).toBeVisible();
+  }
 });

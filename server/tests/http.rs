@@ -468,7 +468,7 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
         .await;
     assert_eq!(
         upward.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::FORBIDDEN,
         "a manager cannot reset an admin's password"
     );
     let reset = app

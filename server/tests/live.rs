@@ -495,3 +495,69 @@ async fn a_point_ingested_on_one_replica_moves_a_chart_on_another(_: PgPoolOptio
         other => panic!("expected rollups, got {other:?}"),
     }
 }
+
+/// The rights a socket keeps are computed from effective permissions, whatever their source: a
+/// permission that only a grant or a loan gave is gone once they are (the heartbeat recomputes
+/// them every beat, see `recheck_session`).
+#[test]
+fn live_rights_follow_effective_permissions_from_every_source() {
+    use atrium_app::permissions::effective::{EffectivePermissions, Source};
+    use atrium_app::permissions::types::Permission;
+    use atrium_server::live::ws::LiveRights;
+    let mut effective = EffectivePermissions::default();
+    assert_eq!(LiveRights::of(&effective), None, "no analytics:read, no socket");
+    effective.add(Permission::AnalyticsRead, Source::Grant { granted_by: "a".into() });
+    assert_eq!(LiveRights::of(&effective), Some(LiveRights { sees_alerts: false }));
+    effective.add(
+        Permission::AlertsRead,
+        Source::Delegation {
+            delegation_id: uuid::Uuid::nil(),
+            from: "Ann".into(),
+            expires_at: chrono::Utc::now(),
+        },
+    );
+    assert_eq!(LiveRights::of(&effective), Some(LiveRights { sees_alerts: true }));
+}
+
+/// Re-checking every source at each beat keeps a socket whose rights still hold: a grant and a
+/// delegation coming and going do not close it.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_socket_survives_permission_changes_that_leave_its_rights(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::permissions::api::{CreateDelegation, RevokeDelegation};
+    let settings = atrium_server::live::LiveSettings {
+        heartbeat: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let app = spawn_app_with(options, settings).await;
+    let addr = app.serve().await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let victor = app.sign_in("victor@acme.test").await;
+    let victor_id = app.user_id("victor@acme.test").await;
+    let mut socket = connect(addr, &victor).await;
+    let expires = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let lent = app
+        .call(
+            CreateDelegation::PATH,
+            Some(&alice),
+            &[
+                ("delegate_id", &victor_id),
+                ("expires_at", &expires),
+                ("reason", ""),
+                ("permissions[0]", "alerts:acknowledge"),
+            ],
+        )
+        .await;
+    assert_eq!(lent.status, StatusCode::OK, "{}", lent.body);
+    let id = lent.json().as_str().expect("id").to_owned();
+    assert_quiet(&mut socket).await; // reading keeps answering pings across the beats
+    let revoked = app
+        .call(RevokeDelegation::PATH, Some(&alice), &[("delegation_id", &id)])
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    // Several beats, each recomputing the permissions: nothing but heartbeats, no close.
+    for _ in 0..3 {
+        assert_quiet(&mut socket).await;
+    }
+}

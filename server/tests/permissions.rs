@@ -8,7 +8,7 @@ use atrium_app::permissions::api::{
     CreateDelegation, DeletePermissionSet, ExplainPermission, GetRoleMatrix, GetUserPermissions, ListDelegations,
     RevokeDelegation, SavePermissionSet, SetUserGrant, SetUserPermissionSet,
 };
-use atrium_app::users::api::{CreateUser, DeleteUser, ListUsers};
+use atrium_app::users::api::{CreateUser, DeleteUser, ListUsers, ResetUserPassword, SetUserStatus, UpdateUser};
 use axum::http::StatusCode;
 use common::{TestApp, spawn_app};
 use leptos::server_fn::ServerFn;
@@ -615,10 +615,10 @@ async fn tenant_admins_set_their_audit_retention(_: PgPoolOptions, options: PgCo
     let bad = app.call(SetAuditRetention::PATH, Some(&alice), &[("days", "0")]).await;
     assert_eq!(
         bad.error().field_error("days").as_deref(),
-        Some("Choose a whole number of days from 1 to 3650.")
+        Some("Choose a whole number of days from 30 to 3650.")
     );
     assert_eq!(
-        app.call(SetAuditRetention::PATH, Some(&victor), &[("days", "7")])
+        app.call(SetAuditRetention::PATH, Some(&victor), &[("days", "60")])
             .await
             .status,
         StatusCode::FORBIDDEN
@@ -660,4 +660,532 @@ fn every_mounted_rest_route_declares_its_access() {
         mounted, declared,
         "a /api/v1 route without a declared permission (or a stale declaration)"
     );
+}
+
+/// Creates a user in Acme as `cookie` and answers their id.
+async fn create_user(app: &TestApp, cookie: &str, email: &str, role: &str) -> String {
+    let reply = app
+        .call(
+            CreateUser::PATH,
+            Some(cookie),
+            &[
+                ("email", email),
+                ("name", email),
+                ("role", role),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()["user_id"].as_str().expect("user id").to_owned()
+}
+
+async fn explain(app: &TestApp, cookie: &str, user: &str, permission: &str) -> Value {
+    let reply = app
+        .call(
+            ExplainPermission::PATH,
+            Some(cookie),
+            &[("user_id", user), ("permission", permission)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()
+}
+
+async fn set_role(app: &TestApp, cookie: &str, user: &str, email: &str, role: &str) -> common::Reply {
+    app.call(
+        UpdateUser::PATH,
+        Some(cookie),
+        &[("user_id", user), ("email", email), ("name", email), ("role", role)],
+    )
+    .await
+}
+
+fn ok(reply: &common::Reply) -> bool {
+    reply.status.is_success() || reply.status.is_redirection()
+}
+
+/// The live attack: a Manager reset another Manager's password, signed in as them and granted
+/// himself more. Acting on a user now needs outranking them, by role and by everything they hold.
+#[sqlx::test(migrations = "../migrations")]
+async fn acting_on_a_user_needs_outranking_them(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await; // Admin
+    let mark = app.sign_in("mark@acme.test").await; // Manager
+    let admin = app.sign_in("admin@atrium.test").await; // Super Admin
+    let victor = app.user_id("victor@acme.test").await; // Viewer
+    let m2 = create_user(&app, &alice, "m2@acme.test", "manager").await;
+
+    // Every way of acting on a peer is refused, with nothing changed.
+    let reset = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &m2)])
+        .await;
+    assert_eq!(
+        reset.status,
+        StatusCode::FORBIDDEN,
+        "peer password reset: {}",
+        reset.body
+    );
+    assert!(
+        !reset.body.contains("password\":\""),
+        "no password handed out: {}",
+        reset.body
+    );
+    let _ = app.sign_in("m2@acme.test").await; // the old password still works
+    let rename = set_role(&app, &mark, &m2, "m2@acme.test", "manager").await;
+    assert_eq!(rename.status, StatusCode::FORBIDDEN, "peer update: {}", rename.body);
+    let disable = app
+        .call(
+            SetUserStatus::PATH,
+            Some(&mark),
+            &[("user_id", &m2), ("status", "disabled")],
+        )
+        .await;
+    assert_eq!(disable.status, StatusCode::FORBIDDEN, "peer disable: {}", disable.body);
+    let lend = call_with(
+        &app,
+        CreateDelegation::PATH,
+        &mark,
+        &[("delegate_id", &m2), ("expires_at", &in_days(2)), ("reason", "")],
+        &indexed("permissions", &["audit:read"]),
+    )
+    .await;
+    assert_eq!(
+        lend.status,
+        StatusCode::FORBIDDEN,
+        "delegating to a peer: {}",
+        lend.body
+    );
+    // The delegation form offers only colleagues below him.
+    let view = app.call(ListDelegations::PATH, Some(&mark), &[]).await.json();
+    let offered: Vec<&str> = view["colleagues"]
+        .as_array()
+        .expect("colleagues")
+        .iter()
+        .filter_map(|c| c[0].as_str())
+        .collect();
+    assert!(
+        offered.contains(&victor.as_str()) && !offered.contains(&m2.as_str()),
+        "{offered:?}"
+    );
+
+    // Below him, Mark still acts; assigning a role is allowed up to his own.
+    let below = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &victor)])
+        .await;
+    assert_eq!(below.status, StatusCode::OK, "{}", below.body);
+    let too_high = set_role(&app, &mark, &victor, "victor@acme.test", "admin").await;
+    assert!(too_high.error().field_error("role").is_some(), "{}", too_high.body);
+    let promoted = set_role(&app, &mark, &victor, "victor@acme.test", "manager").await;
+    assert!(ok(&promoted), "{}", promoted.body);
+    let now_peer = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &victor)])
+        .await;
+    assert_eq!(
+        now_peer.status,
+        StatusCode::FORBIDDEN,
+        "a promoted user is out of reach"
+    );
+
+    // An Admin creates Admins but cannot act on one; the Super Admin can.
+    let a2 = create_user(&app, &alice, "a2@acme.test", "admin").await;
+    for reply in [
+        app.call(ResetUserPassword::PATH, Some(&alice), &[("user_id", &a2)])
+            .await,
+        app.call(
+            DeleteUser::PATH,
+            Some(&alice),
+            &[("user_id", &a2), ("confirm", "a2@acme.test")],
+        )
+        .await,
+        app.call(
+            SetUserGrant::PATH,
+            Some(&alice),
+            &[("user_id", &a2), ("permission", "users:read"), ("grant", "true")],
+        )
+        .await,
+    ] {
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "acting on a peer admin: {}",
+            reply.body
+        );
+    }
+    let platform = app
+        .call(ResetUserPassword::PATH, Some(&admin), &[("user_id", &a2)])
+        .await;
+    assert_eq!(platform.status, StatusCode::OK, "{}", platform.body);
+
+    // Nobody changes their own role, up or down; their own name they may.
+    let alice_id = app.user_id("alice@acme.test").await;
+    let own_role = set_role(&app, &alice, &alice_id, "alice@acme.test", "manager").await;
+    assert!(own_role.error().field_error("role").is_some(), "{}", own_role.body);
+    let own_name = set_role(&app, &alice, &alice_id, "alice@acme.test", "admin").await;
+    assert!(ok(&own_name), "{}", own_name.body);
+
+    // Rank counts everything a user holds: a Viewer granted roles:manage ranks as an Admin, so
+    // taking over their account would hand Mark what he does not hold.
+    let v2 = create_user(&app, &alice, "v2@acme.test", "viewer").await;
+    let grant = app
+        .call(
+            SetUserGrant::PATH,
+            Some(&alice),
+            &[("user_id", &v2), ("permission", "roles:manage"), ("grant", "true")],
+        )
+        .await;
+    assert_eq!(grant.status, StatusCode::OK, "{}", grant.body);
+    let takeover = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &v2)])
+        .await;
+    assert_eq!(takeover.status, StatusCode::FORBIDDEN, "{}", takeover.body);
+
+    // A set ranks by its base role: a Viewer holding a Manager-based set is Mark's peer.
+    let saved = call_with(
+        &app,
+        SavePermissionSet::PATH,
+        &alice,
+        &[("name", "Deputy"), ("description", ""), ("inherits", "role:manager")],
+        &[],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let deputy = saved.json().as_str().expect("set").to_owned();
+    let v3 = create_user(&app, &alice, "v3@acme.test", "viewer").await;
+    let assigned = app
+        .call(
+            SetUserPermissionSet::PATH,
+            Some(&alice),
+            &[("user_id", &v3), ("set_id", &deputy), ("assign", "true")],
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    let set_peer = app
+        .call(ResetUserPassword::PATH, Some(&mark), &[("user_id", &v3)])
+        .await;
+    assert_eq!(set_peer.status, StatusCode::FORBIDDEN, "{}", set_peer.body);
+}
+
+/// Handing out: grants, sets, delegations and roles all check the actor's firm permissions,
+/// so a permission held on loan (here roles:manage and users:update) gives nothing onwards.
+#[sqlx::test(migrations = "../migrations")]
+async fn nobody_hands_out_what_they_do_not_firmly_hold(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let mark = app.sign_in("mark@acme.test").await;
+    let mark_id = app.user_id("mark@acme.test").await;
+    let victor = app.user_id("victor@acme.test").await;
+    let lent = call_with(
+        &app,
+        CreateDelegation::PATH,
+        &alice,
+        &[
+            ("delegate_id", &mark_id),
+            ("expires_at", &in_days(7)),
+            ("reason", "cover"),
+        ],
+        &indexed("permissions", &["roles:manage", "users:delete"]),
+    )
+    .await;
+    assert_eq!(lent.status, StatusCode::OK, "{}", lent.body);
+    let admins = call_with(
+        &app,
+        SavePermissionSet::PATH,
+        &alice,
+        &[
+            ("name", "Almost admin"),
+            ("description", ""),
+            ("inherits", "role:admin"),
+        ],
+        &[],
+    )
+    .await
+    .json();
+    let admins = admins.as_str().expect("set").to_owned();
+
+    let refusals = [
+        (
+            "grant of a loaned permission",
+            app.call(
+                SetUserGrant::PATH,
+                Some(&mark),
+                &[("user_id", &victor), ("permission", "roles:manage"), ("grant", "true")],
+            )
+            .await,
+            "permission",
+        ),
+        (
+            "assigning a set with roles:manage",
+            app.call(
+                SetUserPermissionSet::PATH,
+                Some(&mark),
+                &[("user_id", &victor), ("set_id", &admins), ("assign", "true")],
+            )
+            .await,
+            "set_id",
+        ),
+        (
+            "saving a set with a loaned permission",
+            call_with(
+                &app,
+                SavePermissionSet::PATH,
+                &mark,
+                &[("name", "Mine"), ("description", ""), ("inherits", "")],
+                &indexed("permissions", &["users:delete"]),
+            )
+            .await,
+            "permissions",
+        ),
+        (
+            "saving a set inheriting Admin",
+            call_with(
+                &app,
+                SavePermissionSet::PATH,
+                &mark,
+                &[("name", "Mine"), ("description", ""), ("inherits", "role:admin")],
+                &[],
+            )
+            .await,
+            "permissions",
+        ),
+        (
+            "re-lending a loan",
+            call_with(
+                &app,
+                CreateDelegation::PATH,
+                &mark,
+                &[("delegate_id", &victor), ("expires_at", &in_days(2)), ("reason", "")],
+                &indexed("permissions", &["users:delete"]),
+            )
+            .await,
+            "permissions",
+        ),
+        (
+            "assigning a role above his own",
+            set_role(&app, &mark, &victor, "victor@acme.test", "admin").await,
+            "role",
+        ),
+    ];
+    for (what, reply, field) in refusals {
+        assert!(
+            reply.error().field_error(field).is_some(),
+            "{what}: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    let held = explain(&app, &alice, &victor, "roles:manage").await;
+    assert_eq!(held["allowed"], false, "{held}");
+}
+
+/// A delegation counts only while its delegator could still make it: holding each permission
+/// firmly and outranking the delegate. Explain, the REST check and the server functions agree.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_delegation_counts_only_while_its_delegator_could_make_it(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let mark = app.sign_in("mark@acme.test").await;
+    let admin = app.sign_in("admin@atrium.test").await;
+    let ana = app.sign_in("ana@acme.test").await; // Analyst
+    let ana_id = app.user_id("ana@acme.test").await;
+    let alice_id = app.user_id("alice@acme.test").await;
+    let mark_id = app.user_id("mark@acme.test").await;
+    let temp = create_user(&app, &alice, "temp@acme.test", "viewer").await;
+    let temp2 = create_user(&app, &alice, "temp2@acme.test", "viewer").await;
+    let lent = call_with(
+        &app,
+        CreateDelegation::PATH,
+        &alice,
+        &[("delegate_id", &ana_id), ("expires_at", &in_days(7)), ("reason", "")],
+        &indexed("permissions", &["users:delete", "audit:read"]),
+    )
+    .await;
+    assert_eq!(lent.status, StatusCode::OK, "{}", lent.body);
+    let used = app
+        .call(
+            DeleteUser::PATH,
+            Some(&ana),
+            &[("user_id", &temp), ("confirm", "temp@acme.test")],
+        )
+        .await;
+    assert!(ok(&used), "the loan works while Alice is an Admin: {}", used.body);
+
+    // Alice is demoted to Manager: she keeps audit:read but no longer holds users:delete.
+    let demoted = set_role(&app, &admin, &alice_id, "alice@acme.test", "manager").await;
+    assert!(ok(&demoted), "{}", demoted.body);
+    let why = explain(&app, &admin, &ana_id, "users:delete").await;
+    assert_eq!(why["allowed"], false, "{why}");
+    let still = explain(&app, &admin, &ana_id, "audit:read").await;
+    assert_eq!(still["allowed"], true, "{still}");
+    let check = app
+        .get(
+            &format!("/api/v1/permissions/check?user={ana_id}&permission=users:delete"),
+            Some(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(check["allowed"], false, "{check}");
+    let refused = app
+        .call(
+            DeleteUser::PATH,
+            Some(&ana),
+            &[("user_id", &temp2), ("confirm", "temp2@acme.test")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    // Mark (a Manager granted audit:export) lends it to Victor; once Victor is promoted to Manager
+    // Mark no longer outranks him, and the loan stops counting although Mark still holds it.
+    let victor_id = app.user_id("victor@acme.test").await;
+    let grant = app
+        .call(
+            SetUserGrant::PATH,
+            Some(&admin),
+            &[("user_id", &mark_id), ("permission", "audit:export"), ("grant", "true")],
+        )
+        .await;
+    assert_eq!(grant.status, StatusCode::OK, "{}", grant.body);
+    let export = call_with(
+        &app,
+        CreateDelegation::PATH,
+        &mark,
+        &[("delegate_id", &victor_id), ("expires_at", &in_days(7)), ("reason", "")],
+        &indexed("permissions", &["audit:export"]),
+    )
+    .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    assert_eq!(explain(&app, &admin, &victor_id, "audit:export").await["allowed"], true);
+    let promoted = set_role(&app, &admin, &victor_id, "victor@acme.test", "manager").await;
+    assert!(ok(&promoted), "{}", promoted.body);
+    let outranked = explain(&app, &admin, &victor_id, "audit:export").await;
+    assert_eq!(outranked["allowed"], false, "{outranked}");
+}
+
+/// Changing or deleting a set changes everyone who holds it (directly or through a set built on
+/// it), so it needs outranking each of them.
+#[sqlx::test(migrations = "../migrations")]
+async fn changing_a_set_needs_outranking_everyone_who_holds_it(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let admin = app.sign_in("admin@atrium.test").await;
+    let acme = app.tenant_id("acme").await.expect("acme");
+    let a2 = create_user(&app, &alice, "a2@acme.test", "admin").await;
+    let base = call_with(
+        &app,
+        SavePermissionSet::PATH,
+        &alice,
+        &[("name", "Base"), ("description", ""), ("inherits", "")],
+        &indexed("permissions", &["alerts:acknowledge"]),
+    )
+    .await
+    .json();
+    let base = base.as_str().expect("base").to_owned();
+    let child = call_with(
+        &app,
+        SavePermissionSet::PATH,
+        &alice,
+        &[
+            ("name", "Child"),
+            ("description", ""),
+            ("inherits", &format!("set:{base}")),
+        ],
+        &[],
+    )
+    .await
+    .json();
+    let child = child.as_str().expect("child").to_owned();
+    // Only the Super Admin may give a set to another Admin.
+    let assigned = app
+        .call(
+            SetUserPermissionSet::PATH,
+            Some(&admin),
+            &[("user_id", &a2), ("set_id", &child), ("assign", "true")],
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+
+    let edit_parent = call_with(
+        &app,
+        SavePermissionSet::PATH,
+        &alice,
+        &[
+            ("set_id", &base),
+            ("name", "Base"),
+            ("description", ""),
+            ("inherits", ""),
+        ],
+        &indexed("permissions", &["alerts:acknowledge", "alerts:resolve"]),
+    )
+    .await;
+    assert_eq!(edit_parent.status, StatusCode::FORBIDDEN, "{}", edit_parent.body);
+    let delete = app
+        .call(DeletePermissionSet::PATH, Some(&alice), &[("set_id", &child)])
+        .await;
+    assert_eq!(delete.status, StatusCode::FORBIDDEN, "{}", delete.body);
+    let platform = call_with(
+        &app,
+        SavePermissionSet::PATH,
+        &admin,
+        &[
+            ("tenant_id", &acme),
+            ("set_id", &base),
+            ("name", "Base"),
+            ("description", ""),
+            ("inherits", ""),
+        ],
+        &indexed("permissions", &["alerts:acknowledge", "alerts:resolve"]),
+    )
+    .await;
+    assert_eq!(platform.status, StatusCode::OK, "{}", platform.body);
+    // Once nobody out of her reach holds it, Alice may change it again.
+    let unassigned = app
+        .call(
+            SetUserPermissionSet::PATH,
+            Some(&admin),
+            &[("user_id", &a2), ("set_id", &child), ("assign", "false")],
+        )
+        .await;
+    assert_eq!(unassigned.status, StatusCode::OK, "{}", unassigned.body);
+    let deleted = app
+        .call(DeletePermissionSet::PATH, Some(&alice), &[("set_id", &child)])
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+}
+
+/// Audit retention has a floor of 30 days (a field error below it), and every change is audited
+/// with its before and after.
+#[sqlx::test(migrations = "../migrations")]
+async fn audit_retention_has_a_floor_and_is_audited(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::tenants::api::{GetAuditRetention, SetAuditRetention};
+    let app = spawn_app(options).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    for days in ["1", "29"] {
+        let short = app.call(SetAuditRetention::PATH, Some(&alice), &[("days", days)]).await;
+        assert_eq!(
+            short.error().field_error("days").as_deref(),
+            Some("Choose a whole number of days from 30 to 3650."),
+            "{days}: {}",
+            short.body
+        );
+    }
+    assert_eq!(app.call(GetAuditRetention::PATH, Some(&alice), &[]).await.json(), 365);
+    let saved = app.call(SetAuditRetention::PATH, Some(&alice), &[("days", "30")]).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let mut tx = atrium_app::db::PlatformTx::begin(&app.db, atrium_app::db::PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    let (before, after): (Value, Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events WHERE action = 'tenant.audit_retention' ORDER BY audit_id DESC LIMIT 1",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .expect("audit row");
+    assert_eq!(before["audit_retention_days"], 365);
+    assert_eq!(after["audit_retention_days"], 30);
+    // The database refuses a shorter retention too, whoever writes it.
+    let superuser = sqlx::PgPool::connect_with(app_options(&app)).await.expect("owner");
+    let direct = sqlx::query("UPDATE tenants SET audit_retention_days = 7")
+        .execute(&superuser)
+        .await;
+    assert!(direct.is_err(), "the table constraint allows 7 days");
 }

@@ -250,6 +250,9 @@ pub async fn save_permission_set(
         granted.extend(server::resolve_set(parent, &sets));
     }
     server::ensure_holds(&context, "permissions", granted)?;
+    if let Some(id) = set_id {
+        super::rank::ensure_outranks_holders(&context, &mut tx, id).await?;
+    }
     let names: Vec<String> = parsed.iter().map(|p| p.as_str().to_owned()).collect();
     let fields = super::db::SetFields {
         name: name.as_str(),
@@ -315,6 +318,7 @@ pub async fn delete_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) ->
             &[("child", &child.name)],
         )));
     }
+    super::rank::ensure_outranks_holders(&context, &mut tx, set_id).await?;
     let event = AuditEvent {
         tenant_id: Some(tenant),
         action: "permission_set.delete",
@@ -348,11 +352,15 @@ pub async fn get_user_permissions(user_id: UserId) -> Result<UserPermissions, Ap
         .collect();
     let grants = super::db::select_user_grants(&mut tx, user_id).await?;
     tx.commit().await?;
+    let may_change = context.permissions.allows(Permission::RolesManage)
+        && !crate::users::api::server::is_self(&context, user_id)
+        && super::rank::outranks_target(&context, &effective);
     Ok(UserPermissions {
         effective,
         sets,
         available_sets,
         grants,
+        may_change,
     })
 }
 
@@ -389,7 +397,12 @@ pub async fn set_user_permission_set(user_id: UserId, set_id: Uuid, assign: bool
     let user = crate::users::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::users::api::server::check_role_assignable(&context, user.role)?;
+    // Your own sets and grants are changed by someone who outranks you: a copy of what you hold
+    // through a set would otherwise outlive the set.
+    if crate::users::api::server::is_self(&context, user_id) {
+        return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
+    }
+    crate::permissions::rank::ensure_outranks_user(&context, &mut tx, user_id, user.role).await?;
     let sets = super::db::select_permission_sets(&mut tx).await?;
     let set = sets
         .iter()
@@ -432,7 +445,12 @@ pub async fn set_user_grant(user_id: UserId, permission: String, grant: bool) ->
     let user = crate::users::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::users::api::server::check_role_assignable(&context, user.role)?;
+    // Your own sets and grants are changed by someone who outranks you: a copy of what you hold
+    // through a set would otherwise outlive the set.
+    if crate::users::api::server::is_self(&context, user_id) {
+        return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
+    }
+    crate::permissions::rank::ensure_outranks_user(&context, &mut tx, user_id, user.role).await?;
     if grant {
         server::ensure_holds(&context, "permission", [wanted])?;
         super::db::insert_grant(&mut tx, user_id, wanted, context.principal.email()).await?;
@@ -483,7 +501,13 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
             .await?
             .items
             .into_iter()
-            .filter(|u| u.user_id != me && u.status == crate::users::types::UserStatus::Active)
+            // Only colleagues whose role is below my standing: delegating needs outranking the
+            // delegate (the server checks their full rank on creation).
+            .filter(|u| {
+                u.user_id != me
+                    && u.status == crate::users::types::UserStatus::Active
+                    && super::rank::outranks(context.permissions.standing(), u.role)
+            })
             .map(|u| (u.user_id, u.name))
             .collect()
     } else {
@@ -574,6 +598,7 @@ pub async fn create_delegation(
     if target.status != crate::users::types::UserStatus::Active {
         return Err(AppError::field("delegate_id", crate::i18n::t("perm-choose-delegate")));
     }
+    super::rank::ensure_outranks_user(&context, &mut tx, delegate, target.role).await?;
     let names: Vec<String> = parsed.iter().map(|p| p.as_str().to_owned()).collect();
     let id = super::db::insert_delegation(&mut tx, me, delegate, &names, expires, reason.trim()).await?;
     let event = AuditEvent {

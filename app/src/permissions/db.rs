@@ -9,12 +9,63 @@ use crate::ids::UserId;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// Everything `user_id` holds in the transaction's tenant, given their role.
+/// Everything `user_id` holds in the transaction's tenant, given their role: what they hold
+/// firmly, plus each delegation that is unrevoked and unexpired and that its delegator could
+/// still make, i.e. only the permissions the (active) delegator still holds firmly, and only
+/// while the delegator still outranks the delegate (`rank::outranks`, against the delegate's
+/// firm rank, so a loan cannot push its own delegate out of reach). Checked here, the one place
+/// effective permissions are computed, so a demotion ends its loans at once everywhere.
 pub async fn select_effective(
     tx: &mut TenantTx,
     user_id: UserId,
     role: Role,
 ) -> Result<EffectivePermissions, sqlx::Error> {
+    let mut effective = select_firm(tx, user_id, role).await?;
+    let delegate_rank = effective.rank();
+    let loans = sqlx::query!(
+        r#"SELECT d.delegation_id, d.permissions, d.expires_at, u.name AS from_name,
+                  d.delegator_id, u.role AS "delegator_role: Role"
+           FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
+           WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'
+           ORDER BY d.created_at"#,
+        user_id.0
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    // Each delegator's firm permissions, computed once however many loans they made.
+    let mut delegators: Vec<(Uuid, EffectivePermissions)> = Vec::new();
+    for loan in loans {
+        let index = match delegators.iter().position(|(id, _)| *id == loan.delegator_id) {
+            Some(index) => index,
+            None => {
+                let firm = select_firm(tx, UserId(loan.delegator_id), loan.delegator_role).await?;
+                delegators.push((loan.delegator_id, firm));
+                delegators.len() - 1
+            }
+        };
+        let delegator = &delegators[index].1;
+        if !super::rank::outranks(delegator.standing(), delegate_rank) {
+            continue;
+        }
+        let source = Source::Delegation {
+            delegation_id: loan.delegation_id,
+            from: loan.from_name,
+            expires_at: loan.expires_at,
+        };
+        for permission in loan
+            .permissions
+            .iter()
+            .filter_map(|p| Permission::parse(p))
+            .filter(|p| delegator.holds_firmly(*p))
+        {
+            effective.add(permission, source.clone());
+        }
+    }
+    Ok(effective)
+}
+
+/// What `user_id` holds firmly: role chain ∪ assigned sets (each up its chain) ∪ grants.
+async fn select_firm(tx: &mut TenantTx, user_id: UserId, role: Role) -> Result<EffectivePermissions, sqlx::Error> {
     let mut effective = EffectivePermissions::from_role(role);
     // Assigned sets, each followed up its parent chain (depth-limited: cycles are refused on save,
     // the limit only guards against a corrupted table).
@@ -74,25 +125,28 @@ pub async fn select_effective(
             );
         }
     }
-    let loans = sqlx::query!(
-        r#"SELECT d.delegation_id, d.permissions, d.expires_at, u.name AS from_name
-           FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
-           WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'"#,
-        user_id.0
+    Ok(effective)
+}
+
+/// Everyone holding `set_id` directly or through a set built on it (at any depth), with their
+/// role: the users a change to the set changes.
+pub async fn select_set_holders(tx: &mut TenantTx, set_id: Uuid) -> Result<Vec<(UserId, Role)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"WITH RECURSIVE affected AS (
+               SELECT permission_set_id FROM permission_sets WHERE permission_set_id = $1
+             UNION
+               SELECT ps.permission_set_id FROM permission_sets ps
+               JOIN affected a ON ps.parent_set_id = a.permission_set_id
+           )
+           SELECT DISTINCT u.user_id, u.role AS "role: Role"
+           FROM user_permission_sets ups
+           JOIN affected a ON a.permission_set_id = ups.permission_set_id
+           JOIN users u ON u.tenant_id = ups.tenant_id AND u.user_id = ups.user_id"#,
+        set_id
     )
     .fetch_all(&mut **tx)
     .await?;
-    for loan in loans {
-        let source = Source::Delegation {
-            delegation_id: loan.delegation_id,
-            from: loan.from_name,
-            expires_at: loan.expires_at,
-        };
-        for permission in loan.permissions.iter().filter_map(|p| Permission::parse(p)) {
-            effective.add(permission, source.clone());
-        }
-    }
-    Ok(effective)
+    Ok(rows.into_iter().map(|r| (UserId(r.user_id), r.role)).collect())
 }
 
 pub async fn select_permission_sets(tx: &mut TenantTx) -> Result<Vec<PermissionSet>, sqlx::Error> {

@@ -2,7 +2,7 @@
 //! delegations, each permission with every source that grants it, so the UI and the check
 //! endpoint can say *why*.
 
-use super::types::{Permission, Role};
+use super::types::{Permission, Role, Scope};
 use crate::i18n::t_args;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -102,6 +102,32 @@ impl EffectivePermissions {
             .is_some_and(|sources| sources.iter().any(|s| !s.is_delegation()))
     }
 
+    /// How high a user stands as a *target*: the lowest built-in role that grants everything held
+    /// here, from every source (loans included). A plain Manager ranks Manager; a Viewer holding
+    /// a set based on Manager ranks Manager; a Viewer granted `roles:manage` ranks Admin. Acting on
+    /// a user needs a standing above this, so taking over their account (a password reset, a new
+    /// email) can never yield a permission the actor does not already hold firmly.
+    pub fn rank(&self) -> Role {
+        self.entries
+            .keys()
+            .filter(|p| p.scope() == Scope::Tenant)
+            .filter_map(|p| Role::ALL.into_iter().find(|role| role.grants(*p)))
+            .max()
+            .unwrap_or(Role::Viewer)
+    }
+
+    /// How high a user stands as an *actor*: the highest built-in role all of whose permissions
+    /// are held firmly (role, set or grant, never a loan), or `None` below Viewer. A role counts
+    /// in full, a set counts as its base role, and loans lend permissions but not standing.
+    pub fn standing(&self) -> Option<Role> {
+        Role::ALL.into_iter().rev().find(|role| {
+            Permission::ALL
+                .iter()
+                .filter(|p| role.grants(**p))
+                .all(|p| self.holds_firmly(*p))
+        })
+    }
+
     pub fn permissions(&self) -> Vec<Permission> {
         self.entries.keys().copied().collect()
     }
@@ -131,6 +157,36 @@ mod tests {
         );
         assert!(!effective.allows(Permission::UsersDelete));
         assert!(effective.explain(Permission::UsersDelete)[0].contains("users:delete"));
+    }
+
+    #[test]
+    fn rank_counts_every_source_and_standing_only_firm_whole_roles() {
+        for role in Role::ALL {
+            let plain = EffectivePermissions::from_role(role);
+            assert_eq!((plain.rank(), plain.standing()), (role, Some(role)), "{role:?}");
+        }
+        let mut granted = EffectivePermissions::from_role(Role::Viewer);
+        granted.add(Permission::RolesManage, Source::Grant { granted_by: "x".into() });
+        assert_eq!(
+            granted.rank(),
+            Role::Admin,
+            "an admin permission ranks its holder as an admin"
+        );
+        assert_eq!(granted.standing(), Some(Role::Viewer), "one grant is not a whole role");
+        let mut lent = EffectivePermissions::from_role(Role::Viewer);
+        for permission in Permission::ALL.iter().filter(|p| Role::Manager.grants(**p)) {
+            lent.add(
+                *permission,
+                Source::Delegation {
+                    delegation_id: Uuid::nil(),
+                    from: "Ann".into(),
+                    expires_at: Utc::now(),
+                },
+            );
+        }
+        assert_eq!(lent.rank(), Role::Manager, "loans count towards rank");
+        assert_eq!(lent.standing(), Some(Role::Viewer), "loans lend no standing");
+        assert_eq!(EffectivePermissions::default().standing(), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod effective;
+#[cfg(feature = "ssr")]
+pub mod rank;
 pub mod registry;
 pub mod types;
 pub mod views;

@@ -335,6 +335,9 @@ pub struct UserPermissions {
     pub sets: Vec<(uuid::Uuid, String)>,
     pub available_sets: Vec<(uuid::Uuid, String)>,
     pub grants: Vec<UserGrant>,
+    /// Whether the caller may change this user's sets and grants (holds `roles:manage`, outranks
+    /// them, and it is not their own account); the server checks again on every change.
+    pub may_change: bool,
 }
 
 /// The answer to "may this user do X?".

@@ -396,6 +396,8 @@ pub fn UserPermissionsTab(user_id: UserId) -> impl IntoView {
                     Ok(data) => {
                         let held: Vec<String> = data.effective.permissions().iter().map(|p| p.as_str().to_owned()).collect();
                         let has_available = !data.available_sets.is_empty();
+                        // Only for users the caller may change (outranks, not themselves).
+                        let may_change = data.may_change;
                         view! {
                             <section aria-labelledby="effective-heading">
                                 <h2 id="effective-heading">{t("user-effective")}</h2>
@@ -440,14 +442,14 @@ pub fn UserPermissionsTab(user_id: UserId) -> impl IntoView {
                                         let label = t_args("user-unassign", &[("set", &name)]);
                                         view! {
                                             <li>{name}
-                                                <Show when=move || can_manage.get()>
+                                                <Show when=move || can_manage.get() && may_change>
                                                     <button type="button" class="icon" aria-label=label.clone() on:click=move |_| { change_set.dispatch((id, false)); }>"×"</button>
                                                 </Show>
                                             </li>
                                         }
                                     }).collect_view()}
                                 </ul>
-                                <Show when=move || can_manage.get() && has_available>
+                                <Show when=move || can_manage.get() && may_change && has_available>
                                     <div class="list-controls">
                                         <div class="field inline">
                                             <label for="assign-set">{t("user-assign-set")}</label>
@@ -471,7 +473,7 @@ pub fn UserPermissionsTab(user_id: UserId) -> impl IntoView {
                                         let label = t_args("user-remove-grant", &[("permission", &g.permission)]);
                                         view! {
                                             <li><code>{g.permission.clone()}</code>
-                                                <Show when=move || can_manage.get()>
+                                                <Show when=move || can_manage.get() && may_change>
                                                     <button type="button" class="icon" aria-label=label.clone() on:click={
                                                         let permission = permission.clone();
                                                         move |_| { change_grant.dispatch((permission.clone(), false)); }
@@ -481,7 +483,7 @@ pub fn UserPermissionsTab(user_id: UserId) -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ul>
-                                <Show when=move || can_manage.get()>
+                                <Show when=move || can_manage.get() && may_change>
                                     <div class="list-controls">
                                         <div class="field inline">
                                             <label for="add-grant">{t("user-add-grant")}</label>

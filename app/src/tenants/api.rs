@@ -253,8 +253,10 @@ pub async fn get_audit_retention(tenant_id: Option<TenantId>) -> Result<i32, App
     Ok(days)
 }
 
-/// Sets how long audit entries are kept: 1–3650 days. Older entries are pruned hourly behind a
-/// checkpoint, so the chain stays verifiable.
+/// Sets how long audit entries are kept: 30–3650 days. Older entries are pruned hourly behind a
+/// checkpoint, so the chain stays verifiable. The floor keeps anyone holding `settings:update`
+/// from wiping last month's trail (their own actions included) by setting one day; the change
+/// itself is an audit row with the old and new value.
 #[server]
 pub async fn set_audit_retention(tenant_id: Option<TenantId>, days: String) -> Result<i32, AppError> {
     use crate::audit::db::{AuditEvent, insert_audit_event};
@@ -265,7 +267,7 @@ pub async fn set_audit_retention(tenant_id: Option<TenantId>, days: String) -> R
         .trim()
         .parse()
         .ok()
-        .filter(|d| (1..=3650).contains(d))
+        .filter(|d| super::types::AUDIT_RETENTION_DAYS.contains(d))
         .ok_or_else(|| AppError::field("days", crate::i18n::t("audit-retention-range")))?;
     let mut tx = context.tenant_tx(tenant).await?;
     let before = super::db::select_audit_retention(&mut tx)

@@ -5,6 +5,11 @@ use crate::ids::TenantId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// How many days a tenant may keep its audit trail. At least 30, so whoever holds
+/// `settings:update` cannot make the trail of their own recent actions vanish at the next prune
+/// (the table's `tenants_audit_retention_days_check` holds the same bounds); at most ten years.
+pub const AUDIT_RETENTION_DAYS: std::ops::RangeInclusive<i32> = 30..=3650;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ssr",

@@ -1,7 +1,8 @@
 //! Server functions for users. Platform administrators act on any tenant's users; tenant users
-//! only on their own tenant's, and never above their own role.
+//! only on their own tenant's, only on users they outrank, and give at most their own role
+//! (`permissions::rank`).
 
-use super::types::{IssuedPassword, User};
+use super::types::{IssuedPassword, User, UserDetail};
 use crate::error::AppError;
 use crate::ids::{TenantId, UserId};
 use crate::paging::Page;
@@ -38,14 +39,13 @@ pub(crate) mod server {
         (errors, parsed)
     }
 
-    /// Nobody hands out a role above their own (platform administrators are above every role).
-    pub fn check_role_assignable(context: &RequestContext, role: Role) -> Result<(), AppError> {
-        match &context.principal {
-            Principal::Tenant { role: own, .. } if role > *own => {
-                Err(AppError::field("role", crate::i18n::t("valid-role")))
-            }
-            _ => Ok(()),
+    /// Acting on another user needs outranking them (`permissions::rank`); acting on yourself is
+    /// limited by each function instead (no own role change, no self-disable or delete).
+    pub async fn ensure_may_act_on(context: &RequestContext, tx: &mut TenantTx, user: &User) -> Result<(), AppError> {
+        if is_self(context, user.user_id) {
+            return Ok(());
         }
+        crate::permissions::rank::ensure_outranks_user(context, tx, user.user_id, user.role).await
     }
 
     /// Opens the transaction of the tenant `user_id` belongs to, as far as the principal may see.
@@ -119,16 +119,19 @@ pub async fn list_users(
     Ok(page)
 }
 
+/// A user, and whether the caller may act on them (so the page hides what would be refused).
 #[server]
-pub async fn get_user(user_id: UserId) -> Result<User, AppError> {
+pub async fn get_user(user_id: UserId) -> Result<UserDetail, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
     let mut tx = server::user_tx(&context, user_id, Permission::UsersRead).await?;
     let user = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let is_self = server::is_self(&context, user_id);
+    let may_act = !is_self && crate::permissions::rank::outranks_user(&context, &mut tx, user_id, user.role).await?;
     tx.commit().await?;
-    Ok(user)
+    Ok(UserDetail { user, may_act, is_self })
 }
 
 /// Creates a user; with an empty password one is generated and returned once.
@@ -175,7 +178,7 @@ pub async fn create_user(
         return Err(AppError::Validation(errors));
     };
     errors.into_result()?;
-    server::check_role_assignable(&context, parsed.role)?;
+    crate::permissions::rank::ensure_may_assign(&context, parsed.role)?;
     let hash = password::hash(new_password.as_str().to_owned()).await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let fields = super::db::UserFields {
@@ -216,13 +219,19 @@ pub async fn update_user(user_id: UserId, email: String, name: String, role: Str
     let Some(parsed) = parsed else {
         return Err(AppError::Validation(errors));
     };
-    server::check_role_assignable(&context, parsed.role)?;
     let mut tx = server::user_tx(&context, user_id, Permission::UsersUpdate).await?;
     let before = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    // Changing someone who outranks you is as much an escalation as granting the rank.
-    server::check_role_assignable(&context, before.role)?;
+    if server::is_self(&context, user_id) {
+        // Your own name and email are yours to fix; your role is not (up or down).
+        if parsed.role != before.role {
+            return Err(AppError::field("role", crate::i18n::t("users-own-role")));
+        }
+    } else {
+        server::ensure_may_act_on(&context, &mut tx, &before).await?;
+        crate::permissions::rank::ensure_may_assign(&context, parsed.role)?;
+    }
     let fields = super::db::UserFields {
         email: parsed.email.as_str(),
         name: parsed.name.as_str(),
@@ -263,7 +272,7 @@ pub async fn set_user_status(user_id: UserId, status: String) -> Result<User, Ap
     let before = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    server::check_role_assignable(&context, before.role)?;
+    server::ensure_may_act_on(&context, &mut tx, &before).await?;
     super::db::update_user_status(&mut tx, user_id, status).await?;
     if status == UserStatus::Disabled {
         crate::auth::db::delete_user_sessions(&mut tx, user_id).await?;
@@ -302,7 +311,7 @@ pub async fn reset_user_password(user_id: UserId) -> Result<IssuedPassword, AppE
     let user = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    server::check_role_assignable(&context, user.role)?;
+    server::ensure_may_act_on(&context, &mut tx, &user).await?;
     super::db::update_user_password(&mut tx, user_id, &hash).await?;
     crate::auth::db::delete_user_sessions(&mut tx, user_id).await?;
     let event = AuditEvent {
@@ -335,7 +344,7 @@ pub async fn delete_user(user_id: UserId, confirm: String) -> Result<(), AppErro
     let before = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    server::check_role_assignable(&context, before.role)?;
+    server::ensure_may_act_on(&context, &mut tx, &before).await?;
     if confirm.trim().to_lowercase() != before.email {
         return Err(AppError::field(
             "confirm",

@@ -63,6 +63,17 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A user as their page shows them, with what the signed-in principal may do to them: a hint so
+/// the page offers only what the server will allow (every action checks again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user: User,
+    /// The caller outranks this user (`permissions::rank`): edit, disable, reset, delete.
+    pub may_act: bool,
+    /// This is the caller's own account: name and email yes, role, disabling and deleting no.
+    pub is_self: bool,
+}
+
 /// The result of creating a user or resetting a password: the generated password, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedPassword {

@@ -217,7 +217,8 @@ pub fn UserDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(user) => {
+                    Ok(detail) => {
+                        let (user, may_act, is_self) = (detail.user, detail.may_act, detail.is_self);
                         let id = user.user_id;
                         let disabled = user.status == UserStatus::Disabled;
                         let email = user.email.clone();
@@ -227,14 +228,18 @@ pub fn UserDetailPage() -> impl IntoView {
                                 <h1>{user.name.clone()}</h1>
                                 <span class=format!("badge {}", user.status.as_str())>{user.status.label()}</span>
                                 <div class="actions">
-                                    <Show when=move || can_update.get()>
+                                    // Only what the server will allow: users the caller outranks (and, for
+                                    // their own account, editing their name and resetting their password).
+                                    <Show when=move || can_update.get() && (may_act || is_self)>
                                         <a class="button" href=format!("/users/{id}/edit")>{t("action-edit")}</a>
+                                    </Show>
+                                    <Show when=move || can_update.get() && may_act>
                                         <button type="button" class="button" disabled=move || status_action.pending().get()
                                             on:click=move |_| { status_action.dispatch(SetUserStatus { user_id: id, status: if disabled { "active" } else { "disabled" }.to_owned() }); }>
                                             {t(if disabled { "users-enable" } else { "users-disable" })}
                                         </button>
                                     </Show>
-                                    <Show when=move || can_reset.get()>
+                                    <Show when=move || can_reset.get() && (may_act || is_self)>
                                         <button type="button" class="button" disabled=move || reset_action.pending().get()
                                             on:click=move |_| { reset_action.dispatch(ResetUserPassword { user_id: id }); }>
                                             {t("users-reset-password")}
@@ -260,7 +265,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                 <div><dt>{t("field-last-login")}</dt><dd>{user.last_login_at.map(format_time).unwrap_or_else(|| t("never"))}</dd></div>
                                 <div><dt>{t("field-created")}</dt><dd>{format_time(user.created_at)}</dd></div>
                             </dl>
-                            <Show when=move || can_delete.get() && !on_permissions()>
+                            <Show when=move || can_delete.get() && may_act && !on_permissions()>
                                 <TypedConfirm
                                     title=t("users-delete-title")
                                     warning=t("users-delete-warning")
@@ -286,7 +291,7 @@ pub fn UserEditPage() -> impl IntoView {
         move || user_id.get(),
         |id| async move {
             match id {
-                Some(id) => get_user(id).await,
+                Some(id) => get_user(id).await.map(|detail| detail.user),
                 None => Err(AppError::NotFound),
             }
         },

@@ -1,7 +1,7 @@
 //! `GET /ws`: the browser's live connection. Authenticated by the session cookie before the
 //! upgrade (401 without a session, 403 without `analytics:read`, 403 from another site); then
 //! `welcome`, the client's `subscribe` commands, the subscribed tenant's events for the subscribed
-//! metrics, and a heartbeat that also re-checks the session.
+//! metrics, and a heartbeat that also re-checks the session and the effective permissions.
 
 use super::Live;
 use super::hub::{Frame, TopicReceiver};
@@ -16,6 +16,7 @@ use atrium_app::error::AppError;
 use atrium_app::i18n::t;
 use atrium_app::ids::{MetricId, TenantId};
 use atrium_app::live::types::{CLOSE_FORBIDDEN, CLOSE_GOING_AWAY, CLOSE_SESSION_ENDED, LiveCommand, LiveEvent};
+use atrium_app::permissions::effective::EffectivePermissions;
 use atrium_app::permissions::types::Permission;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Request, State};
@@ -323,8 +324,12 @@ impl Connection {
         }
     }
 
-    /// The session must still be live (not signed out, expired, disabled or suspended) and still
-    /// allow `analytics:read`. A database hiccup keeps the socket; the next beat checks again.
+    /// The session must still be live (not signed out, expired, disabled or suspended) and its
+    /// effective permissions, recomputed from every source (role, sets, grants, delegations and
+    /// their delegators' standing, expiry), must still allow `analytics:read`; `alerts:read`
+    /// decides whether alert changes keep coming. Recomputed at every beat rather than on a
+    /// change notice, because expiry and a delegator's demotion change them without any write to
+    /// the delegate's rows. A database hiccup keeps the socket; the next beat checks again.
     async fn recheck_session(&mut self) -> Result<(), Ending> {
         let principal = match principal_for_token(&self.db, &self.token).await {
             Ok(Some(principal)) => principal,
@@ -334,21 +339,35 @@ impl Connection {
                 return Ok(());
             }
         };
-        if principal == self.principal {
-            return Ok(());
-        }
         match effective_permissions(&self.db, &principal).await {
-            Ok(effective) if effective.allows(Permission::AnalyticsRead) => {
-                self.sees_alerts = effective.allows(Permission::AlertsRead);
-                self.principal = principal;
-                Ok(())
-            }
-            Ok(_) => Err(Ending::Close(CLOSE_FORBIDDEN, "permission withdrawn")),
+            Ok(effective) => match LiveRights::of(&effective) {
+                Some(rights) => {
+                    self.sees_alerts = rights.sees_alerts;
+                    self.principal = principal;
+                    Ok(())
+                }
+                None => Err(Ending::Close(CLOSE_FORBIDDEN, "permission withdrawn")),
+            },
             Err(error) => {
                 tracing::warn!(%error, "could not re-check live permissions");
                 Ok(())
             }
         }
+    }
+}
+
+/// What a live connection may receive, given its principal's effective permissions: nothing
+/// without `analytics:read` (the socket closes with 4403), alert changes only with `alerts:read`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveRights {
+    pub sees_alerts: bool,
+}
+
+impl LiveRights {
+    pub fn of(effective: &EffectivePermissions) -> Option<Self> {
+        effective.allows(Permission::AnalyticsRead).then(|| Self {
+            sees_alerts: effective.allows(Permission::AlertsRead),
+        })
     }
 }
 
