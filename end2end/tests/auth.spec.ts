@@ -47,3 +47,22 @@ test('a tenant user signs in and sees only their tenant', async ({ page }) => {
   await expect(page.getByRole('cell', { name: 'mark@acme.test' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'gina@globex.test' })).toHaveCount(0);
 });
+
+// A sign-in link whose `next` points elsewhere (a tab browsers drop, the same encoded twice, a
+// backslash browsers read as a slash) lands on this site's home page after the hydrated sign-in.
+for (const next of ['%2F%09%2Fevil.example', '%2F%2509%2Fevil.example', '%2F%5Cevil.example']) {
+  test(`a sign-in link with next=${next} stays on this site`, async ({ browser, baseURL }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`/login?next=${next}`);
+    await hydrated(page);
+    await page.getByLabel('Email').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    const landed = new URL(page.url());
+    expect(landed.origin).toBe(new URL(baseURL ?? page.url()).origin);
+    expect(landed.pathname).toBe('/');
+    await context.close();
+  });
+}
