@@ -69,15 +69,18 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let value = raw.trim();
+        // Control characters break layouts and logs; names never need them. They go before the
+        // checks, so a name of nothing but control characters is empty (found by fuzzing: it
+        // used to pass as "" and fail the table's length check with a 500).
+        let cleaned: String = raw.chars().filter(|c| !c.is_control()).collect();
+        let value = cleaned.trim();
         if value.is_empty() {
             return Err(t("valid-required"));
         }
         if value.chars().count() > NAME_MAX {
             return Err(t_args("valid-too-long", &[("max", &NAME_MAX.to_string())]));
         }
-        // Control characters break layouts and logs; names never need them.
-        Ok(Self(value.chars().filter(|c| !c.is_control()).collect()))
+        Ok(Self(value.to_owned()))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -164,6 +167,13 @@ mod tests {
         assert_eq!(
             DisplayName::parse("a\u{7}b").map(DisplayName::into_inner),
             Ok("ab".into())
+        );
+        // Only control characters is no name at all; spaces behind one are trimmed too.
+        assert!(DisplayName::parse("\u{2}").is_err());
+        assert!(DisplayName::parse(" \u{2}\n").is_err());
+        assert_eq!(
+            DisplayName::parse("\u{2} Acme").map(DisplayName::into_inner),
+            Ok("Acme".into())
         );
     }
 

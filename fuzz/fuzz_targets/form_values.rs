@@ -49,9 +49,16 @@ fuzz_target!(|data: &[u8]| {
     let again = AuditQuery::from_query_string(&query.to_query_string());
     assert_eq!(query.to_query_string(), again.to_query_string(), "audit filters do not round-trip");
 
-    let next = atrium_app::auth::api::safe_next(Some(a));
+    let local = atrium_app::auth::types::LocalPath::or_root(Some(a));
+    let next = local.as_str();
+    if let Ok(parsed) = atrium_app::auth::types::LocalPath::parse(a) {
+        assert_eq!(atrium_app::auth::types::LocalPath::parse(parsed.as_str()).ok(), Some(parsed.clone()));
+    }
+    if let Some(from_query) = atrium_app::auth::types::LocalPath::from_query(a) {
+        assert!(from_query.as_str().starts_with('/'));
+    }
     assert!(next.starts_with('/') && !next.starts_with("//"), "redirect target {next:?} leaves the site");
-    assert!(http::HeaderValue::from_str(&next).is_ok(), "redirect target {next:?} is not a header value");
+    assert!(http::HeaderValue::from_str(next).is_ok(), "redirect target {next:?} is not a header value");
     assert!(
         !next.chars().any(|ch| ch.is_control() || ch.is_whitespace() || ch == '\\'),
         "redirect target {next:?} holds a character browsers strip or rewrite"
