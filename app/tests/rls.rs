@@ -5,10 +5,11 @@
 //! the way a buggy query would; the application's own queries are compile-time checked.
 
 use atrium_app::audit::db::{Actor, AuditEvent, insert_audit_event};
+use atrium_app::auth::db::{Account, NewSession, insert_session};
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx, unscoped_connection};
-use atrium_app::ids::TenantId;
-use sqlx::Row;
+use atrium_app::ids::{TenantId, UserId};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, Row};
 
 async fn two_tenants(db: &Db) -> (TenantId, TenantId) {
     let mut tx = PlatformTx::begin(db, PlatformGuard::for_system_task())
@@ -225,4 +226,379 @@ async fn the_audit_trail_is_append_only(_: PgPoolOptions, options: PgConnectOpti
         let result = sqlx::query(statement).execute(&mut *tx).await;
         assert!(result.is_err(), "the app role may not rewrite history: {statement}");
     }
+}
+
+/// The user ids of `two_tenants`' first user in each tenant, read in that tenant's transaction.
+async fn first_user(db: &Db, tenant: TenantId) -> uuid::Uuid {
+    let mut tx = TenantTx::begin(db, tenant).await.expect("tx");
+    sqlx::query_scalar("SELECT user_id FROM users ORDER BY email LIMIT 1")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("user")
+}
+
+/// A platform administrator, created as seeding does (platform scope).
+async fn platform_admin(db: &Db) -> atrium_app::ids::PlatformUserId {
+    let mut tx = PlatformTx::begin(db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    let id = atrium_app::auth::db::insert_platform_user(&mut tx, "root@x.test", "Root", "$argon2id$secret-hash")
+        .await
+        .expect("platform user");
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// A session row for `account`, written where sign-in writes it: a tenant user's in their
+/// tenant's transaction, a platform administrator's in the auth scope.
+async fn session(db: &Db, account: Account, token: u8) {
+    let new = NewSession {
+        token_hash: &[token; 32],
+        account,
+        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        ip: None,
+        user_agent: None,
+    };
+    match account {
+        Account::Tenant(tenant, _) => {
+            let mut tx = TenantTx::begin(db, tenant).await.expect("tx");
+            insert_session(&mut tx, new).await.expect("tenant session");
+            tx.commit().await.expect("commit");
+        }
+        Account::Platform(_) => {
+            let mut conn = auth_scope(db).await;
+            insert_session(&mut conn, new).await.expect("platform session");
+            sqlx::query("COMMIT").execute(&mut *conn).await.expect("commit");
+        }
+    }
+}
+
+/// A transaction in the auth scope, opened by hand the way `AuthTx` (crate-private) opens it.
+async fn auth_scope(db: &Db) -> sqlx::pool::PoolConnection<sqlx::Postgres> {
+    let mut conn = unscoped_connection(db).await.expect("connection");
+    sqlx::query("BEGIN").execute(&mut *conn).await.expect("begin");
+    sqlx::query("SELECT set_config('app.scope', 'auth', true)")
+        .execute(&mut *conn)
+        .await
+        .expect("scope");
+    conn
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tenant_transaction_cannot_read_or_change_platform_administrators(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    let db = connect(options).await;
+    let (alpha, _) = two_tenants(&db).await;
+    platform_admin(&db).await;
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM platform_users")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("select");
+    assert!(
+        hashes.is_empty(),
+        "a tenant read the Super Admin's password hash: {hashes:?}"
+    );
+    let updated = sqlx::query("UPDATE platform_users SET password_hash = 'mine'")
+        .execute(&mut *tx)
+        .await
+        .expect("update");
+    assert_eq!(updated.rows_affected(), 0);
+    let inserted =
+        sqlx::query("INSERT INTO platform_users (email, name, password_hash) VALUES ('me@x.test', 'Me', 'x')")
+            .execute(&mut *tx)
+            .await;
+    assert!(inserted.is_err(), "a tenant must not create a platform administrator");
+    drop(tx);
+
+    // Sign-in still finds the administrator (auth scope), and the platform scope counts them.
+    let mut conn = auth_scope(&db).await;
+    let found: i64 = sqlx::query_scalar("SELECT count(*) FROM platform_users WHERE email = 'root@x.test'")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(found, 1);
+    let created =
+        sqlx::query("INSERT INTO platform_users (email, name, password_hash) VALUES ('me@x.test', 'Me', 'x')")
+            .execute(&mut *conn)
+            .await;
+    assert!(created.is_err(), "signing in creates no platform administrator");
+    drop(conn);
+    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    assert_eq!(
+        atrium_app::auth::db::select_platform_user_count(&mut tx)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tenant_transaction_sees_and_ends_only_its_own_sessions(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    let (alpha, beta) = two_tenants(&db).await;
+    let (alpha_user, beta_user) = (first_user(&db, alpha).await, first_user(&db, beta).await);
+    let root = platform_admin(&db).await;
+    session(&db, Account::Tenant(alpha, UserId(alpha_user)), 1).await;
+    session(&db, Account::Tenant(beta, UserId(beta_user)), 2).await;
+    session(&db, Account::Platform(root), 3).await;
+
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let visible: Vec<Option<uuid::Uuid>> = sqlx::query_scalar("SELECT user_id FROM sessions")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("select");
+    assert_eq!(visible, [Some(alpha_user)], "only alpha's own sessions are visible");
+    let deleted = sqlx::query("DELETE FROM sessions WHERE tenant_id IS DISTINCT FROM $1")
+        .bind(alpha.0)
+        .execute(&mut *tx)
+        .await
+        .expect("delete");
+    assert_eq!(deleted.rows_affected(), 0, "alpha ended someone else's session");
+    let extended = sqlx::query("UPDATE sessions SET expires_at = now() + interval '1 year' WHERE tenant_id = $1")
+        .bind(beta.0)
+        .execute(&mut *tx)
+        .await
+        .expect("update");
+    assert_eq!(extended.rows_affected(), 0);
+    let forged = sqlx::query(
+        "INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')",
+    )
+    .bind([9u8; 32].as_slice())
+    .bind(beta.0)
+    .bind(beta_user)
+    .execute(&mut *tx)
+    .await;
+    let error = forged.expect_err("a session for another tenant's user must be refused");
+    assert!(error.to_string().contains("row-level security"), "{error}");
+    drop(tx);
+
+    // Signing its own user out everywhere still works.
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    atrium_app::auth::db::delete_user_sessions(&mut tx, UserId(alpha_user))
+        .await
+        .expect("sign out everywhere");
+    tx.commit().await.expect("commit");
+    // Outside every scope, nothing; the auth scope sees what is left (beta's and the admin's).
+    let mut conn = unscoped_connection(&db).await.expect("connection");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(count, 0, "sessions leaked outside any scope");
+    drop(conn);
+    let mut conn = auth_scope(&db).await;
+    let left: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM sessions ORDER BY token_hash")
+        .fetch_all(&mut *conn)
+        .await
+        .expect("select");
+    assert_eq!(left, [vec![2u8; 32], vec![3u8; 32]]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tenant_changes_its_own_settings_but_not_its_plan_or_status(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    let (alpha, _) = two_tenants(&db).await;
+    for (statement, what) in [
+        ("UPDATE tenants SET plan = 'enterprise'", "plan"),
+        ("UPDATE tenants SET status = 'suspended'", "status"),
+        ("UPDATE tenants SET slug = 'renamed'", "slug"),
+        ("UPDATE tenants SET name = 'Renamed'", "name"),
+    ] {
+        let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+        let result = sqlx::query(statement).execute(&mut *tx).await;
+        assert!(result.is_err(), "a tenant transaction changed its own {what}");
+    }
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let deleted = sqlx::query("DELETE FROM tenants")
+        .execute(&mut *tx)
+        .await
+        .map(|done| done.rows_affected());
+    assert!(
+        matches!(deleted, Ok(0) | Err(_)),
+        "a tenant transaction deleted its tenant: {deleted:?}"
+    );
+    drop(tx);
+
+    // The settings a tenant's admins own are still theirs to change.
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    assert!(
+        atrium_app::tenants::db::update_audit_retention(&mut tx, 90)
+            .await
+            .expect("retention")
+    );
+    assert!(
+        atrium_app::tenants::db::update_require_signed_ingest(&mut tx, true)
+            .await
+            .expect("signing")
+    );
+    tx.commit().await.expect("commit");
+    // And the platform scope still changes plan and status.
+    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    let row = sqlx::query(
+        "UPDATE tenants SET plan = 'enterprise', status = 'suspended' WHERE tenant_id = $1
+         RETURNING plan::text, status::text, audit_retention_days, require_signed_ingest",
+    )
+    .bind(alpha.0)
+    .fetch_one(&mut *tx)
+    .await
+    .expect("platform update");
+    assert_eq!(row.get::<String, _>(0), "enterprise");
+    assert_eq!(row.get::<String, _>(1), "suspended");
+    assert_eq!(row.get::<i32, _>(2), 90);
+    assert!(row.get::<bool, _>(3));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_auth_scope_appends_only_to_the_platform_chain(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    let (alpha, _) = two_tenants(&db).await;
+    // A well-formed chained row, so only the policy can refuse it.
+    let insert = "INSERT INTO audit_events (tenant_id, actor_kind, action, entity_type, chain_seq, prev_hash, row_hash)
+                  VALUES ($1, 'anonymous', 'auth.login_failed', 'user', 1, $2, $2)";
+    let mut conn = auth_scope(&db).await;
+    let forged = sqlx::query(insert)
+        .bind(alpha.0)
+        .bind([0u8; 32].as_slice())
+        .execute(&mut *conn)
+        .await;
+    let error = forged.expect_err("the auth scope wrote into a tenant's audit trail");
+    assert!(error.to_string().contains("row-level security"), "{error}");
+    drop(conn);
+    // Platform sign-in events still go in.
+    let mut conn = auth_scope(&db).await;
+    let event = AuditEvent {
+        tenant_id: None,
+        action: "auth.login",
+        entity_type: "platform_user",
+        entity_id: None,
+        before: None,
+        after: None,
+    };
+    insert_audit_event(&mut conn, &Actor::system(), event)
+        .await
+        .expect("platform chain row");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn security_definer_functions_are_not_executable_by_public(_: PgPoolOptions, options: PgConnectOptions) {
+    // As the owner: a role created for this test (rolled back with the transaction) holds no
+    // grant of its own, so whatever it may execute, PUBLIC may.
+    let mut owner = sqlx::PgConnection::connect_with(&options).await.expect("owner");
+    let mut tx = owner.begin().await.expect("tx");
+    sqlx::query("CREATE ROLE atrium_rls_probe NOLOGIN")
+        .execute(&mut *tx)
+        .await
+        .expect("probe role");
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p
+         WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace
+           AND has_function_privilege('atrium_rls_probe', p.oid, 'EXECUTE')
+         ORDER BY 1",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .expect("functions");
+    assert!(open.is_empty(), "SECURITY DEFINER functions anyone may call: {open:?}");
+    let definers: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_proc WHERE prosecdef AND pronamespace = 'public'::regnamespace")
+            .fetch_one(&mut *tx)
+            .await
+            .expect("count");
+    assert!(
+        definers >= 4,
+        "the check above found only {definers} SECURITY DEFINER functions"
+    );
+    sqlx::query("SET LOCAL ROLE atrium_rls_probe")
+        .execute(&mut *tx)
+        .await
+        .expect("set role");
+    let call = sqlx::query("SELECT create_default_alert_rules(gen_random_uuid())")
+        .execute(&mut *tx)
+        .await;
+    let error = call.expect_err("PUBLIC called create_default_alert_rules");
+    assert!(error.to_string().contains("permission denied"), "{error}");
+    tx.rollback().await.expect("rollback");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tenant_cannot_write_alert_rules_into_another_tenant_through_a_definer_function(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    let db = connect(options).await;
+    let (alpha, beta) = two_tenants(&db).await;
+    let mut tx = TenantTx::begin(&db, beta).await.expect("tx");
+    sqlx::query("DELETE FROM alert_rules")
+        .execute(&mut *tx)
+        .await
+        .expect("clear beta's rules");
+    tx.commit().await.expect("commit");
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let call = sqlx::query("SELECT create_default_alert_rules($1)")
+        .bind(beta.0)
+        .execute(&mut *tx)
+        .await;
+    assert!(call.is_err(), "the app role ran create_default_alert_rules itself");
+    drop(tx);
+    let mut tx = TenantTx::begin(&db, beta).await.expect("tx");
+    let rules: i64 = sqlx::query_scalar("SELECT count(*) FROM alert_rules")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!(rules, 0);
+}
+
+/// `who` as (current_user, session_user, session user is superuser, session user bypasses RLS).
+async fn whoami(conn: &mut sqlx::PgConnection) -> (String, String, bool, bool) {
+    let row = sqlx::query(
+        "SELECT current_user::text, session_user::text, r.rolsuper, r.rolbypassrls
+         FROM pg_roles r WHERE r.rolname = session_user",
+    )
+    .fetch_one(conn)
+    .await
+    .expect("role");
+    (row.get(0), row.get(1), row.get(2), row.get(3))
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_app_logs_in_as_its_role_and_cannot_switch_back(_: PgPoolOptions, options: PgConnectOptions) {
+    // `options` are the owner's (a superuser here); `Db::connect` must not log in with them.
+    let db = connect(options).await;
+    let mut conn = unscoped_connection(&db).await.expect("connection");
+    let app = ("atrium_app".to_owned(), "atrium_app".to_owned(), false, false);
+    assert_eq!(whoami(&mut conn).await, app);
+    sqlx::query("RESET ROLE").execute(&mut *conn).await.expect("reset role");
+    assert_eq!(whoami(&mut conn).await, app, "RESET ROLE escaped the app role");
+    for escape in [
+        "SET ROLE postgres",
+        "SET SESSION AUTHORIZATION postgres",
+        "SET ROLE NONE",
+    ] {
+        let _ = sqlx::query(escape).execute(&mut *conn).await;
+        assert_eq!(whoami(&mut conn).await, app, "{escape} escaped the app role");
+    }
+    drop(conn);
+    // The LISTEN connection logs in as the app role too.
+    let mut listener = db.listener().await.expect("listener");
+    let who: (String, String) = sqlx::query_as("SELECT current_user::text, session_user::text")
+        .fetch_one(&mut listener)
+        .await
+        .expect("who");
+    assert_eq!(who, ("atrium_app".to_owned(), "atrium_app".to_owned()));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_privileged_app_login_is_refused(_: PgPoolOptions, options: PgConnectOptions) {
+    // Handing the owner's superuser login to `connect_as` (as a wrong ATRIUM_APP_DATABASE_URL
+    // would) must fail rather than run the app without row-level security.
+    let refused = Db::connect_as(options, 2).await;
+    let error = refused.expect_err("a superuser app login was accepted");
+    assert!(error.to_string().contains("superuser"), "{error}");
 }

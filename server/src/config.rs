@@ -14,6 +14,9 @@ use std::time::Duration;
 pub struct Config {
     /// `DATABASE_URL`; `None` starts a private PostgreSQL under `data_dir`.
     pub database_url: Option<String>,
+    /// `ATRIUM_APP_DATABASE_URL`: how the app logs in (a role without SUPERUSER or BYPASSRLS).
+    /// `None`: as `atrium_app` with `DATABASE_URL`'s server and a password derived from its.
+    pub app_database_url: Option<String>,
     pub addr: SocketAddr,
     pub site_root: PathBuf,
     pub data_dir: PathBuf,
@@ -55,6 +58,7 @@ impl Config {
             .with_context(|| format!("ATRIUM_ADDR {addr:?} is not host:port"))?;
         Ok(Self {
             database_url: var("DATABASE_URL"),
+            app_database_url: var("ATRIUM_APP_DATABASE_URL"),
             addr,
             site_root: var("ATRIUM_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".to_owned())

@@ -1,9 +1,11 @@
-//! Getting a migrated database: `DATABASE_URL`, or a private cluster under the data directory.
+//! Getting a migrated database: `DATABASE_URL`, or a private cluster under the data directory;
+//! migrated as its owner, then used as the app role `atrium_app`.
 
 use crate::config::Config;
 use anyhow::Context;
 use atrium_app::db::{Db, MIGRATOR};
 use sqlx::postgres::PgConnectOptions;
+use std::path::Path;
 use std::str::FromStr;
 
 pub struct Database {
@@ -26,10 +28,23 @@ impl Database {
 
 /// Connects (starting the private cluster when no URL is configured) and applies migrations.
 pub async fn prepare(config: &Config) -> anyhow::Result<Database> {
-    let (url, cluster) = match &config.database_url {
-        Some(url) => (url.clone(), None),
+    open(
+        config.database_url.as_deref(),
+        config.app_database_url.as_deref(),
+        &config.data_dir,
+    )
+    .await
+}
+
+/// `prepare` from its three settings: the owner's URL (`None`: the private cluster under
+/// `data_dir`), and the app's own URL if the operator gives one. Migrations run as the owner on a
+/// connection of their own; the app's pool logs in as `atrium_app`, derived from the owner's
+/// login unless `app_url` names it.
+pub async fn open(url: Option<&str>, app_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
+    let (url, cluster) = match url {
+        Some(url) => (url.to_owned(), None),
         None => {
-            let dir = config.data_dir.join("postgres");
+            let dir = data_dir.join("postgres");
             tracing::info!(dir = %dir.display(), "DATABASE_URL is not set: starting a private PostgreSQL");
             let cluster = tokio::task::spawn_blocking(move || -> anyhow::Result<pgcluster::Cluster> {
                 std::fs::create_dir_all(dir.parent().unwrap_or(&dir))?;
@@ -43,11 +58,24 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Database> {
     };
     let options = PgConnectOptions::from_str(&url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
     migrate(options.clone()).await?;
-    let db = Db::connect(options, 16).await.context("connecting to the database")?;
+    let db = match app_url {
+        Some(app_url) => {
+            let app =
+                PgConnectOptions::from_str(app_url).context("ATRIUM_APP_DATABASE_URL is not a valid PostgreSQL URL")?;
+            Db::connect_as(app, 16)
+                .await
+                .context("connecting to the database as ATRIUM_APP_DATABASE_URL's role")?
+        }
+        None => Db::connect(options, 16).await.context(
+            "connecting to the database as the app role atrium_app (derived from DATABASE_URL; the \
+             DATABASE_URL user must be allowed to ALTER ROLE atrium_app, or set ATRIUM_APP_DATABASE_URL)",
+        )?,
+    };
     Ok(Database { db, cluster })
 }
 
-/// Migrations run as the login role (the owner), not as `atrium_app`.
+/// Migrations run as the login role of `DATABASE_URL` (the owner), on a connection of their own;
+/// the app never holds the owner's login after this.
 async fn migrate(options: PgConnectOptions) -> anyhow::Result<()> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)

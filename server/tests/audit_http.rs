@@ -50,6 +50,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
     let db = Db::connect(options, 8).await.expect("connect");
     let config = Config {
         database_url: None,
+        app_database_url: None,
         addr: "127.0.0.1:0".parse().expect("addr"),
         site_root: "target/site".into(),
         data_dir: ".data".into(),

@@ -1,5 +1,8 @@
-//! Database access: the pool, the only ways to open a transaction, and the migrator.
+//! Database access: the pool (logged in as the app role), the only ways to open a transaction,
+//! and the migrator.
 
+#[cfg(feature = "ssr")]
+mod login;
 #[cfg(feature = "ssr")]
 mod pool;
 #[cfg(feature = "ssr")]

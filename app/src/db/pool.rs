@@ -1,8 +1,10 @@
-//! The connection pool. Every connection switches to the `atrium_app` role on connect, so row-level
-//! security applies whatever role the connection string logs in as (including a superuser).
+//! The connection pool. It logs in as the `atrium_app` role itself (no SUPERUSER, no BYPASSRLS),
+//! so row-level security applies to every statement and no SQL can switch back to a privileged
+//! role; see `login` for how that login is derived from the owner's.
 
+use super::login;
+use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{Executor, PgPool};
 use std::time::Duration;
 
 /// The embedded, reversible migrations in `migrations/`.
@@ -16,19 +18,47 @@ pub struct Db {
 }
 
 impl Db {
-    /// Connects with `options`; each connection runs as `atrium_app` from its first statement.
-    pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<Self, sqlx::Error> {
+    /// Connects as `atrium_app`, given the owner's options (`DATABASE_URL`, the private cluster's,
+    /// a test database's): the app logs in with the owner's options but user `atrium_app` and a
+    /// password derived from the owner's. When that login is refused (the role may not log in
+    /// yet, or its password is not the derived one) the owner grants it once and it is retried.
+    pub async fn connect(owner: PgConnectOptions, max_connections: u32) -> Result<Self, sqlx::Error> {
+        let app = login::app_options(&owner);
+        match Self::connect_as(app.clone(), max_connections).await {
+            Err(error) if login::is_login_refused(&error) => {
+                tracing::info!("letting the app role log in (ALTER ROLE atrium_app LOGIN)");
+                login::ensure_login(&owner, login::derived_password(&owner).as_deref()).await?;
+                Self::connect_as(app, max_connections).await
+            }
+            result => result,
+        }
+    }
+
+    /// Connects with exactly these options (`ATRIUM_APP_DATABASE_URL`). Refuses a login that is a
+    /// superuser or bypasses row-level security: the app must never run with either.
+    pub async fn connect_as(app: PgConnectOptions, max_connections: u32) -> Result<Self, sqlx::Error> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
-            .after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute("SET ROLE atrium_app").await?;
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+            .connect_with(app)
             .await?;
+        let login = sqlx::query!(
+            r#"SELECT session_user::text AS "name!", r.rolsuper AS "rolsuper!", r.rolbypassrls AS "rolbypassrls!"
+               FROM pg_roles r WHERE r.rolname = session_user"#
+        )
+        .fetch_one(&pool)
+        .await?;
+        if login.rolsuper || login.rolbypassrls {
+            pool.close().await;
+            return Err(sqlx::Error::Configuration(
+                format!(
+                    "the app's database login {:?} is a superuser or bypasses row-level security; \
+                     it must be a role like atrium_app (NOSUPERUSER NOBYPASSRLS)",
+                    login.name
+                )
+                .into(),
+            ));
+        }
         Ok(Self { pool })
     }
 
@@ -42,7 +72,7 @@ impl Db {
 
     /// A LISTEN connection of its own (not one of the pool's): it is held for as long as the
     /// listener lives, and sqlx reconnects it (re-listening) on the same options when it drops.
-    /// It reads no tables, so it needs no scope.
+    /// It logs in as the pool does (the app role) and reads no tables, so it needs no scope.
     pub async fn listener(&self) -> Result<PgListener, sqlx::Error> {
         let options = (*self.pool.connect_options()).clone();
         let pool = PgPoolOptions::new()
