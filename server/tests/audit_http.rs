@@ -60,6 +60,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         replica_id: "test-replica".into(),
         intervals: Default::default(),
         delivery: Default::default(),
+        http: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -69,6 +70,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         live: atrium_server::live::Live::new(Default::default()),
         jobs: Default::default(),
         outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),
+        http: Default::default(),
     });
     TestApp { router, db, owner }
 }

@@ -14,7 +14,7 @@ use crate::ids::TenantId;
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_current_user};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::page_title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/api-keys";
@@ -113,7 +113,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t("keys-title") />
+        <PageTitle text=t("keys-title") />
         <header class="page-header"><h1>{t("keys-title")}</h1></header>
         <Show when=move || is_platform.get()>
             <form method="get" action=PATH class="list-controls">

@@ -4,7 +4,7 @@ use super::api::Login;
 use crate::components::form::{FormAlert, TextField};
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::page_title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -15,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let result = action.value();
     let error = Signal::derive(move || result.get().and_then(Result::err));
     view! {
-        <Title text=t("login-title") />
+        <PageTitle text=t("login-title") />
         <main class="login-page">
             <div class="login-card">
                 <h1>{t("login-heading")}</h1>
