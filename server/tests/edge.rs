@@ -255,3 +255,112 @@ async fn bodies_over_the_limit_answer_413_with_the_json_error(_: PgPoolOptions, 
     }
     assert_eq!(app.tenant_id("big").await, None);
 }
+
+/// Short edge timeouts for the slow-client tests.
+fn short_timeouts() -> atrium_server::edge::HttpSettings {
+    atrium_server::edge::HttpSettings {
+        request_timeout: std::time::Duration::from_millis(1500),
+        header_read_timeout: std::time::Duration::from_millis(1000),
+        ..Default::default()
+    }
+}
+
+/// Reads until the server closes the connection; what it sent, or `None` if still open after `wait`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: std::time::Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(wait, async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await;
+    read.ok().map(|()| String::from_utf8_lossy(&received).into_owned())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_client_trickling_its_request_head_is_cut_off(_: PgPoolOptions, options: PgConnectOptions) {
+    use tokio::io::AsyncWriteExt;
+    let app = common::spawn_app_http(options, short_timeouts()).await;
+    let addr = app.serve().await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n").await.expect("write");
+    let started = std::time::Instant::now();
+    // One more header byte every 200 ms, never the blank line that ends the head.
+    let trickle = async {
+        for _ in 0..50 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if stream.write_all(b"X").await.is_err() {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), trickle).await;
+    let closed = closed_within(&mut stream, std::time::Duration::from_secs(2)).await;
+    assert!(closed.is_some(), "still open after {:?}", started.elapsed());
+    // A complete request on a fresh connection is still served.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let reply = closed_within(&mut stream, std::time::Duration::from_secs(5)).await.expect("answered");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_client_trickling_its_body_gets_a_timeout(_: PgPoolOptions, options: PgConnectOptions) {
+    use tokio::io::AsyncWriteExt;
+    let app = common::spawn_app_http(options, short_timeouts()).await;
+    let addr = app.serve().await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=",
+        atrium_app::auth::api::Login::PATH
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let started = std::time::Instant::now();
+    let reply = closed_within(&mut stream, std::time::Duration::from_secs(5)).await.expect("cut off");
+    assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+    assert!(reply.contains("\"code\":\"timeout\""), "{reply}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn https_behind_a_trusted_proxy_gets_hsts_and_its_own_origin(_: PgPoolOptions, options: PgConnectOptions) {
+    let proxy = atrium_server::edge::HttpSettings {
+        trust_forwarded_proto: true,
+        ..Default::default()
+    };
+    let app = common::spawn_app_http(options, proxy).await;
+    let login = |proto: &'static str| {
+        Request::get("/login")
+            .header(header::HOST, "atrium.test")
+            .header("x-forwarded-proto", proto)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let https = app.send(login("https")).await;
+    assert_eq!(
+        https.headers["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert!(app.send(login("http")).await.headers.get("strict-transport-security").is_none());
+    // Over https the https origin is this site and the http one is not.
+    let admin = app.sign_in("admin@atrium.test").await;
+    for (origin, expected) in [("http://atrium.test", StatusCode::FORBIDDEN), ("https://atrium.test", StatusCode::OK)] {
+        let request = Request::post(ListTenants::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "atrium.test")
+            .header("x-forwarded-proto", "https")
+            .header(header::ORIGIN, origin)
+            .header(header::COOKIE, &admin)
+            .body(Body::empty())
+            .expect("request");
+        assert_eq!(app.send(request).await.status, expected, "{origin}");
+    }
+}
