@@ -1,9 +1,9 @@
 //! The axum router: probes, server functions, server-rendered pages and static files.
 
 use crate::config::Config;
-use crate::live::Live;
 use crate::edge::HttpSettings;
 use crate::edge::headers::CspNonce;
+use crate::live::Live;
 use crate::{api, edge, health, live, middleware};
 use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
@@ -50,7 +50,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Leptos renders with the nonce the edge put in this response's Content-Security-Policy
 /// (leptos_axum generates one of its own first, which no header would name).
 fn provide_response_nonce() {
-    let nonce = use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    let nonce =
+        use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(nonce)) = nonce {
         provide_context(nonce);
     }

@@ -18,11 +18,19 @@ const XSS_NAME: &str = "T3 </title><img src=x onerror=alert(1)>";
 const XSS_TITLE: &str = "<title>T3 &lt;/title&gt;&lt;img src=x onerror=alert(1)&gt; · Atrium</title>";
 
 fn assert_no_raw_payload(html: &str) {
-    assert!(!html.contains("<img src=x"), "the payload is markup in the page: {html}");
+    assert!(
+        !html.contains("<img src=x"),
+        "the payload is markup in the page: {html}"
+    );
     assert!(
         html.contains(XSS_TITLE),
         "the escaped title is missing: {}",
-        html.split("<title>").nth(1).unwrap_or(html).chars().take(200).collect::<String>()
+        html.split("<title>")
+            .nth(1)
+            .unwrap_or(html)
+            .chars()
+            .take(200)
+            .collect::<String>()
     );
 }
 
@@ -85,7 +93,10 @@ async fn pages_carry_a_script_policy_with_a_fresh_nonce(_: PgPoolOptions, option
     let app = spawn_app(options).await;
     let first = app.get("/login", None).await;
     assert_eq!(first.status, StatusCode::OK);
-    let policy = first.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii").to_owned();
+    let policy = first.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let nonce = nonce_of(&policy);
     assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
     for directive in [
@@ -99,7 +110,10 @@ async fn pages_carry_a_script_policy_with_a_fresh_nonce(_: PgPoolOptions, option
     ] {
         assert!(policy.contains(directive), "{directive:?} missing from {policy:?}");
     }
-    let scripts = policy.split(';').find(|d| d.trim_start().starts_with("script-src")).expect("script-src");
+    let scripts = policy
+        .split(';')
+        .find(|d| d.trim_start().starts_with("script-src"))
+        .expect("script-src");
     assert!(
         !scripts.contains("'unsafe-inline'") && !scripts.contains("'unsafe-eval'"),
         "{scripts}"
@@ -107,12 +121,16 @@ async fn pages_carry_a_script_policy_with_a_fresh_nonce(_: PgPoolOptions, option
     // The hydration bootstrap carries the response's nonce; the wasm preload does not (leptos
     // #4843 put the nonce in its `crossorigin`, which Firefox reads as a mismatch).
     assert!(
-        first.body.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+        first
+            .body
+            .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
         "the bootstrap lacks the nonce"
     );
     assert!(!first.body.contains(&format!("crossorigin=\"{nonce}\"")), "leptos#4843");
     assert!(
-        first.body.contains("as=\"fetch\" type=\"application/wasm\" crossorigin=\"\""),
+        first
+            .body
+            .contains("as=\"fetch\" type=\"application/wasm\" crossorigin=\"\""),
         "the wasm preload asks for the credentials fetch() uses"
     );
     let second = app.get("/login", None).await;
@@ -133,7 +151,12 @@ async fn every_response_carries_the_security_headers(_: PgPoolOptions, options: 
         )
         .await;
     let redirect = app.get("/users", None).await;
-    for (what, reply) in [("page", &page), ("server fn", &server_fn), ("rest", &rest), ("redirect", &redirect)] {
+    for (what, reply) in [
+        ("page", &page),
+        ("server fn", &server_fn),
+        ("rest", &rest),
+        ("redirect", &redirect),
+    ] {
         let get = |name: &str| {
             reply
                 .headers
@@ -148,7 +171,10 @@ async fn every_response_carries_the_security_headers(_: PgPoolOptions, options: 
         }
         assert_eq!(get("cross-origin-opener-policy"), "same-origin", "{what}");
         assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
-        assert!(get("content-security-policy").contains("frame-ancestors 'none'"), "{what}");
+        assert!(
+            get("content-security-policy").contains("frame-ancestors 'none'"),
+            "{what}"
+        );
         // Pages, server function answers (generated passwords, keys) and REST JSON may all carry
         // secrets: no cache keeps them, and HTML is never reused without asking.
         assert_eq!(get("cache-control"), "no-store", "{what}");
@@ -161,7 +187,12 @@ async fn every_response_carries_the_security_headers(_: PgPoolOptions, options: 
 async fn an_origin_with_another_scheme_is_another_site(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
     let admin = app.sign_in("admin@atrium.test").await;
-    for origin in ["https://atrium.test", "http://atrium.test:8443", "null", "http://evil.example"] {
+    for origin in [
+        "https://atrium.test",
+        "http://atrium.test:8443",
+        "null",
+        "http://evil.example",
+    ] {
         let request = Request::post(CreateTenant::PATH)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "atrium.test")
@@ -202,11 +233,19 @@ async fn export_from(app: &common::TestApp, cookie: &str, path: &str, site: &str
 async fn exports_refuse_navigations_from_other_sites(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
     let alice = app.sign_in("alice@acme.test").await;
-    let exports = ["/api/v1/audit/export?format=csv", "/api/v1/analytics/export?metric=cpu&format=csv"];
+    let exports = [
+        "/api/v1/audit/export?format=csv",
+        "/api/v1/analytics/export?metric=cpu&format=csv",
+    ];
     for path in exports {
         for site in ["cross-site", "same-site"] {
             let reply = export_from(&app, &alice, path, site).await;
-            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path} from {site}: {}", reply.body);
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{path} from {site}: {}",
+                reply.body
+            );
             assert_eq!(reply.json()["error"]["code"], "cross_site_request", "{path}");
         }
     }
@@ -288,7 +327,10 @@ async fn a_client_trickling_its_request_head_is_cut_off(_: PgPoolOptions, option
     let app = common::spawn_app_http(options, short_timeouts()).await;
     let addr = app.serve().await;
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n").await.expect("write");
+    stream
+        .write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
     let started = std::time::Instant::now();
     // One more header byte every 200 ms, never the blank line that ends the head.
     let trickle = async {
@@ -308,7 +350,9 @@ async fn a_client_trickling_its_request_head_is_cut_off(_: PgPoolOptions, option
         .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .await
         .expect("write");
-    let reply = closed_within(&mut stream, std::time::Duration::from_secs(5)).await.expect("answered");
+    let reply = closed_within(&mut stream, std::time::Duration::from_secs(5))
+        .await
+        .expect("answered");
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }
 
@@ -324,10 +368,16 @@ async fn a_client_trickling_its_body_gets_a_timeout(_: PgPoolOptions, options: P
     );
     stream.write_all(head.as_bytes()).await.expect("write");
     let started = std::time::Instant::now();
-    let reply = closed_within(&mut stream, std::time::Duration::from_secs(5)).await.expect("cut off");
+    let reply = closed_within(&mut stream, std::time::Duration::from_secs(5))
+        .await
+        .expect("cut off");
     assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
     assert!(reply.contains("\"code\":\"timeout\""), "{reply}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -349,10 +399,19 @@ async fn https_behind_a_trusted_proxy_gets_hsts_and_its_own_origin(_: PgPoolOpti
         https.headers["strict-transport-security"],
         "max-age=31536000; includeSubDomains"
     );
-    assert!(app.send(login("http")).await.headers.get("strict-transport-security").is_none());
+    assert!(
+        app.send(login("http"))
+            .await
+            .headers
+            .get("strict-transport-security")
+            .is_none()
+    );
     // Over https the https origin is this site and the http one is not.
     let admin = app.sign_in("admin@atrium.test").await;
-    for (origin, expected) in [("http://atrium.test", StatusCode::FORBIDDEN), ("https://atrium.test", StatusCode::OK)] {
+    for (origin, expected) in [
+        ("http://atrium.test", StatusCode::FORBIDDEN),
+        ("https://atrium.test", StatusCode::OK),
+    ] {
         let request = Request::post(ListTenants::PATH)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "atrium.test")

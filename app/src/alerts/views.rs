@@ -16,13 +16,13 @@ use super::types::{
 };
 use crate::components::chart::Chart;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{AlertId, AlertRuleId};
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
-use crate::components::page_title::PageTitle;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 

@@ -2,9 +2,9 @@
 
 use super::api::Login;
 use crate::components::form::{FormAlert, TextField};
+use crate::components::page_title::PageTitle;
 use crate::i18n::t;
 use leptos::prelude::*;
-use crate::components::page_title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 #[component]

@@ -8,7 +8,6 @@ use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-
 /// The formatter every page title goes through, set once by the app root.
 #[component]
 pub fn AppTitle() -> impl IntoView {

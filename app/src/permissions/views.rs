@@ -7,13 +7,13 @@ use super::api::{
     set_user_grant, set_user_permission_set,
 };
 use super::types::{Delegation, Inherits, Permission, Role, Scope};
+use crate::components::page_title::PageTitle;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
 use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
-use crate::components::page_title::PageTitle;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::collections::BTreeSet;
 use uuid::Uuid;

@@ -1,9 +1,9 @@
 //! The overview page: a greeting and the figures the signed-in user may see.
 
+use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
-use crate::components::page_title::PageTitle;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

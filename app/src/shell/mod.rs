@@ -9,6 +9,7 @@ use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
+use crate::components::page_title::{AppTitle, PageTitle};
 use crate::components::toast::{ToastArea, Toaster};
 use crate::error::AppError;
 use crate::i18n::t;
@@ -20,13 +21,12 @@ use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, Ten
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use chrono::{DateTime, Utc};
 use home::HomePage;
-use scripts::HydrationBootstrap;
 use leptos::prelude::*;
-use crate::components::page_title::{AppTitle, PageTitle};
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{SsrMode, path};
+use scripts::HydrationBootstrap;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

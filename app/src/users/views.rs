@@ -4,6 +4,7 @@ use super::api::{CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, Updat
 use super::types::{UserStatus, role_options};
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::components::table::{ListControls, Pager, SortHeader};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
@@ -13,7 +14,6 @@ use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_current_user, use_list_query};
 use crate::tenants::api::list_tenant_options;
 use leptos::prelude::*;
-use crate::components::page_title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn user_id_param() -> Memo<Option<UserId>> {

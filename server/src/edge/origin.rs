@@ -158,21 +158,45 @@ mod tests {
         assert!(!is_same_origin(&host("atrium.test:3000"), Scheme::Http));
         // Default ports are the same origin with or without them.
         let plain = |origin, host| headers(&[("host", host), ("origin", origin)]);
-        assert!(is_same_origin(&plain("https://atrium.test", "atrium.test:443"), Scheme::Https));
-        assert!(is_same_origin(&plain("https://atrium.test:443", "atrium.test"), Scheme::Https));
-        assert!(is_same_origin(&plain("http://atrium.test:80", "atrium.test"), Scheme::Http));
-        assert!(!is_same_origin(&plain("http://atrium.test", "atrium.test:443"), Scheme::Https));
+        assert!(is_same_origin(
+            &plain("https://atrium.test", "atrium.test:443"),
+            Scheme::Https
+        ));
+        assert!(is_same_origin(
+            &plain("https://atrium.test:443", "atrium.test"),
+            Scheme::Https
+        ));
+        assert!(is_same_origin(
+            &plain("http://atrium.test:80", "atrium.test"),
+            Scheme::Http
+        ));
+        assert!(!is_same_origin(
+            &plain("http://atrium.test", "atrium.test:443"),
+            Scheme::Https
+        ));
         // No Host: nothing to compare with.
-        assert!(!is_same_origin(&headers(&[("origin", "http://atrium.test")]), Scheme::Http));
+        assert!(!is_same_origin(
+            &headers(&[("origin", "http://atrium.test")]),
+            Scheme::Http
+        ));
     }
 
     #[test]
     fn without_origin_only_this_origin_or_no_browser_passes() {
         assert!(is_same_origin(&headers(&[]), Scheme::Http));
-        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), Scheme::Http));
+        assert!(is_same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            Scheme::Http
+        ));
         assert!(is_same_origin(&headers(&[("sec-fetch-site", "none")]), Scheme::Http));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")]), Scheme::Http));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")]), Scheme::Http));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            Scheme::Http
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            Scheme::Http
+        ));
     }
 
     #[test]
@@ -184,8 +208,14 @@ mod tests {
         let https = headers(&[("x-forwarded-proto", "https")]);
         assert_eq!(scheme(&https, &HttpSettings::default()), Scheme::Http);
         assert_eq!(scheme(&https, &trusted), Scheme::Https);
-        assert_eq!(scheme(&headers(&[("x-forwarded-proto", "HTTPS, http")]), &trusted), Scheme::Https);
-        assert_eq!(scheme(&headers(&[("x-forwarded-proto", "http")]), &trusted), Scheme::Http);
+        assert_eq!(
+            scheme(&headers(&[("x-forwarded-proto", "HTTPS, http")]), &trusted),
+            Scheme::Https
+        );
+        assert_eq!(
+            scheme(&headers(&[("x-forwarded-proto", "http")]), &trusted),
+            Scheme::Http
+        );
         assert_eq!(scheme(&headers(&[]), &trusted), Scheme::Http);
     }
 }

@@ -51,7 +51,9 @@ pub async fn serve(listener: TcpListener, router: Router, settings: HttpSettings
         let header_read_timeout = settings.header_read_timeout;
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read_timeout);
             let connection = builder
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
                 .with_upgrades();

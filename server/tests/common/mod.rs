@@ -69,7 +69,13 @@ pub async fn spawn_app_http(options: PgConnectOptions, http: HttpSettings) -> Te
 /// `spawn_app` with other live settings (e.g. a short heartbeat). Called twice on the same
 /// database it makes two replicas; the second finds the demo already seeded.
 pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettings) -> TestApp {
-    spawn_app_full(options, live_settings, DeliverySettings::default(), HttpSettings::default()).await
+    spawn_app_full(
+        options,
+        live_settings,
+        DeliverySettings::default(),
+        HttpSettings::default(),
+    )
+    .await
 }
 
 /// `spawn_app` with other outbound notification settings (e.g. private receivers allowed).
