@@ -1,5 +1,6 @@
 //! `GET /api/v1/audit/export?format=csv|json&…filters`: the filtered audit trail as a streamed
-//! download. Authenticated by the session cookie like the pages; needs `audit:export`. Errors
+//! download. Authenticated by the session cookie like the pages; needs `audit:export`; refused
+//! (403 `cross_site_request`) when `Sec-Fetch-Site` says another site started it. Errors
 //! are JSON `{"error":{"code","message"}}` with the status of the `AppError`.
 
 use atrium_app::audit::export::{ExportFormat, export_stream};
@@ -37,6 +38,11 @@ pub fn error_response(error: AppError) -> Response {
 
 pub async fn export(State(db): State<Db>, Query(params): Query<HashMap<String, String>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
+    // A GET that writes an audit row and hands out data: the Lax session cookie rides along on
+    // another site's link, so only this site's own links (or a typed address) may start it.
+    if let Some(refusal) = crate::edge::origin::refuse_foreign_navigation(&parts.headers) {
+        return refusal;
+    }
     match start(db, &params, &parts).await {
         Ok(response) => response,
         Err(error) => error_response(error),

@@ -1,5 +1,6 @@
 //! Settings from the environment (each one is documented in `.env.example`).
 
+use crate::edge::HttpSettings;
 use crate::jobs::JobIntervals;
 use anyhow::Context;
 use atrium_app::auth::password::HashingLimits;
@@ -35,6 +36,9 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// `ATRIUM_SESSION_IDLE_MINUTES`, `ATRIUM_PASSWORD_HASH_*`: sessions and password hashing.
     pub auth: AuthSettings,
+    /// `ATRIUM_TRUST_FORWARDED_PROTO`, `ATRIUM_MAX_BODY_BYTES`, `ATRIUM_REQUEST_TIMEOUT_SECS`,
+    /// `ATRIUM_HEADER_READ_TIMEOUT_SECS`: the HTTP edge's trust and limits.
+    pub http: HttpSettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -72,6 +76,7 @@ impl Config {
             intervals: job_intervals()?,
             delivery: delivery_settings(addr)?,
             auth: auth_settings()?,
+            http: http_settings()?,
         })
     }
 }
@@ -206,6 +211,23 @@ fn positive(name: &str, default: u64) -> anyhow::Result<u64> {
             .filter(|n| *n > 0)
             .with_context(|| format!("{name} must be a positive whole number, not {raw:?}")),
     }
+}
+
+/// The HTTP edge's settings; defaults in `HttpSettings::default()`.
+fn http_settings() -> anyhow::Result<HttpSettings> {
+    let defaults = HttpSettings::default();
+    let seconds = |name: &str, default: Duration| -> anyhow::Result<Duration> {
+        let secs = positive(name, default.as_secs())?;
+        anyhow::ensure!(secs <= 3600, "{name} must be at most 3600 seconds, not {secs}");
+        Ok(Duration::from_secs(secs))
+    };
+    Ok(HttpSettings {
+        trust_forwarded_proto: flag("ATRIUM_TRUST_FORWARDED_PROTO")?.unwrap_or(defaults.trust_forwarded_proto),
+        max_body_bytes: usize::try_from(positive("ATRIUM_MAX_BODY_BYTES", defaults.max_body_bytes as u64)?)
+            .context("ATRIUM_MAX_BODY_BYTES is too large")?,
+        request_timeout: seconds("ATRIUM_REQUEST_TIMEOUT_SECS", defaults.request_timeout)?,
+        header_read_timeout: seconds("ATRIUM_HEADER_READ_TIMEOUT_SECS", defaults.header_read_timeout)?,
+    })
 }
 
 /// The outbound notification settings; defaults in `DeliverySettings::default()`.

@@ -7,6 +7,7 @@ pub mod audit_export;
 pub mod config;
 pub mod database;
 pub mod delivery;
+pub mod edge;
 pub mod health;
 pub mod jobs;
 pub mod live;
@@ -70,6 +71,7 @@ pub async fn run() -> anyhow::Result<()> {
         live: live.clone(),
         jobs: config.intervals,
         outbox: outbox.clone(),
+        http: config.http,
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -77,11 +79,7 @@ pub async fn run() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("\n  Atrium is running at http://{addr}\n");
     tracing::info!(%addr, "listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    edge::serve::serve(listener, app, config.http, {
         let live = live.clone();
         async move {
             shutdown_signal().await;
@@ -93,8 +91,7 @@ pub async fn run() -> anyhow::Result<()> {
             live.shut_down();
         }
     })
-    .await
-    .context("serving")?;
+    .await;
     tracing::info!("shutting down");
     live.shut_down();
     live.closed(std::time::Duration::from_secs(3)).await;

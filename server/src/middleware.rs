@@ -1,12 +1,12 @@
-//! Request middleware: the signed-out redirect for pages, cross-site request refusal, client
-//! address capture, request id hygiene and security headers.
+//! Request middleware: the signed-out redirect for pages, client address capture and request id
+//! hygiene. The origin check, security headers and limits are the edge's (`crate::edge`).
 
 use atrium_app::auth::context::{ClientIp, session_token};
 use atrium_app::auth::service::principal_for_token;
 use atrium_app::auth::types::LocalPath;
 use atrium_app::db::Db;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -50,46 +50,6 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
     }
 }
 
-/// Refuses state-changing requests from other sites (CSRF): the Origin, or failing that
-/// Sec-Fetch-Site, must say the request came from this site.
-pub async fn same_origin(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_site(request.headers()) {
-        next.run(request).await
-    } else {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        cross_site_refusal()
-    }
-}
-
-/// Whether a request says it comes from this site: an `Origin` whose host is `Host`, or without
-/// `Origin`, a `Sec-Fetch-Site` other than `cross-site`. Also guards websocket upgrades, which are
-/// GETs that browsers send cross-site with cookies (and always with `Origin`).
-pub fn is_same_site(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some("null") => false,
-        Some(origin) => {
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
-            Some(origin_host) == host
-        }
-        None => headers
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|site| site != "cross-site"),
-    }
-}
-
-/// The 403 answer to a cross-site request.
-pub fn cross_site_refusal() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        axum::Json(
-            serde_json::json!({"error": {"code": "cross_site_request", "message": "Cross-site requests are not allowed."}}),
-        ),
-    )
-        .into_response()
-}
-
 /// Removes an `x-request-id` the client sent that is not a plausible id (too long, odd
 /// characters), so the request-id layer replaces it with a fresh one.
 pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
@@ -110,25 +70,4 @@ pub async fn client_ip(mut request: Request, next: Next) -> Response {
         request.extensions_mut().insert(ClientIp(addr.ip().to_string()));
     }
     next.run(request).await
-}
-
-/// Headers every response carries.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let set = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "same-origin"),
-        // Scripts are the app's own (including Leptos' inline hydration bootstrap); framing,
-        // plugins and foreign base URLs are never needed.
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
-        ),
-    ];
-    for (name, value) in set {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
-    }
-    response
 }

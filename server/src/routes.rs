@@ -1,8 +1,10 @@
 //! The axum router: probes, server functions, server-rendered pages and static files.
 
 use crate::config::Config;
+use crate::edge::HttpSettings;
+use crate::edge::headers::CspNonce;
 use crate::live::Live;
-use crate::{api, health, live, middleware};
+use crate::{api, edge, health, live, middleware};
 use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
 use atrium_app::{App, shell};
@@ -10,7 +12,7 @@ use axum::Router;
 use axum::extract::{FromRef, Request};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::LatencyUnit;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -31,6 +33,8 @@ pub struct AppState {
     pub jobs: crate::jobs::JobIntervals,
     /// The notification sender ("send test" attempts through it; the delivery worker too).
     pub outbox: atrium_app::notifications::outbox::Outbox,
+    /// Body and time limits and proxy trust of the HTTP edge.
+    pub http: HttpSettings,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -43,6 +47,16 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// Leptos renders with the nonce the edge put in this response's Content-Security-Policy
+/// (leptos_axum generates one of its own first, which no header would name).
+fn provide_response_nonce() {
+    let nonce =
+        use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        provide_context(nonce);
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let pages = Router::new()
@@ -53,6 +67,7 @@ pub fn router(state: AppState) -> Router {
                 let db = state.db.clone();
                 let outbox = state.outbox.clone();
                 move || {
+                    provide_response_nonce();
                     provide_context(db.clone());
                     provide_context(outbox.clone());
                     // A fresh memo per request: effective permissions are computed at most once.
@@ -77,10 +92,22 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(health::ready))
         .route("/ws", get(live::ws::connect))
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_response_nonce,
+            shell,
+        ))
+        .layer(axum::middleware::from_fn(edge::origin::same_origin))
         .layer(axum::middleware::from_fn(middleware::client_ip))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        // The HTTP edge (issue 10), outermost first: the request's scheme (trusted proxy),
+        // the security headers and CSP nonce (so every answer below carries them, refusals
+        // included), then the body limit and the request timeout around everything inside.
+        .layer(axum::middleware::from_fn_with_state(state.http, edge::limits::bound))
+        .layer(axum::middleware::from_fn(edge::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.http,
+            edge::origin::request_scheme,
+        ))
+        // End of the HTTP edge.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {

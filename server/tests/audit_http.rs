@@ -62,6 +62,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         intervals: Default::default(),
         delivery: Default::default(),
         auth: Default::default(),
+        http: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -71,6 +72,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         live: atrium_server::live::Live::new(Default::default()),
         jobs: Default::default(),
         outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),
+        http: Default::default(),
     });
     TestApp { router, db, owner }
 }

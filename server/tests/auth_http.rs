@@ -124,7 +124,13 @@ fn https_get(path: &str, cookie: &str) -> Request<Body> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn over_https_the_session_cookie_is_host_prefixed(_: PgPoolOptions, options: PgConnectOptions) {
-    let app = spawn_app(options).await;
+    // Behind a TLS-terminating proxy the server is told to trust; an untrusted header is dropped
+    // at the edge (see `untrusted_forwarded_proto_keeps_the_plain_cookie`).
+    let http = atrium_server::edge::HttpSettings {
+        trust_forwarded_proto: true,
+        ..Default::default()
+    };
+    let app = common::spawn_app_http(options, http).await;
     let login = Request::post(Login::PATH)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "atrium.test")
@@ -281,4 +287,23 @@ async fn the_session_cleanup_job_deletes_expired_and_idle_sessions(_: PgPoolOpti
         StatusCode::OK,
         "the live session stays"
     );
+}
+
+/// Without a trusted proxy, a client's own `X-Forwarded-Proto: https` changes nothing: the
+/// cookie keeps its plain name and the plain cookie keeps working.
+#[sqlx::test(migrations = "../migrations")]
+async fn untrusted_forwarded_proto_keeps_the_plain_cookie(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options).await;
+    let login = Request::post(Login::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "atrium.test")
+        .header(header::ORIGIN, "http://atrium.test")
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(format!("email=alice%40acme.test&password={PASSWORD}")))
+        .unwrap();
+    let reply = app.send(login).await;
+    let cookie = reply.cookie().expect("a session cookie");
+    assert!(cookie.starts_with("atrium_session="), "{cookie}");
+    let page = app.get("/users", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
 }

@@ -16,13 +16,13 @@ use super::types::{
 };
 use crate::components::chart::Chart;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{AlertId, AlertRuleId};
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -96,7 +96,7 @@ pub fn AlertsPage() -> impl IntoView {
     );
     let acting: RwSignal<Option<(Manual, AlertSummary)>> = RwSignal::new(None);
     view! {
-        <Title text=t("alerts-title") />
+        <PageTitle text=t("alerts-title") />
         <header class="page-header">
             <h1>{t("alerts-title")}</h1>
             <div class="actions"><crate::live::client::LiveIndicator /></div>
@@ -285,7 +285,7 @@ pub fn AlertDetailPage() -> impl IntoView {
     );
     let acting: RwSignal<Option<(Manual, AlertSummary)>> = RwSignal::new(None);
     view! {
-        <Title text=t("alert-detail-title") />
+        <PageTitle text=t("alert-detail-title") />
         <AlertsNav />
         <ActionPanel acting acknowledge resolve />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
@@ -434,7 +434,7 @@ pub fn RulesPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("rules-title") />
+        <PageTitle text=t("rules-title") />
         <header class="page-header">
             <h1>{t("rules-title")}</h1>
             <div class="actions">
@@ -564,7 +564,7 @@ pub fn RuleEditPage() -> impl IntoView {
     });
     let data = Resource::new(move || rule_id.get(), get_rule_form);
     view! {
-        <Title text=t("rule-edit-title") />
+        <PageTitle text=t("rule-edit-title") />
         <AlertsNav />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -763,7 +763,7 @@ pub fn SilencesPage() -> impl IntoView {
     );
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
-        <Title text=t("silences-title") />
+        <PageTitle text=t("silences-title") />
         <header class="page-header"><h1>{t("silences-title")}</h1></header>
         <AlertsNav />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>

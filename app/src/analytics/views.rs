@@ -5,6 +5,7 @@
 use super::api::{PageData, UpdateMetric, get_analytics_page, get_panel};
 use super::types::{Bucket, MetricSummary, Panel, PanelPoint, Stat, TimeRange};
 use crate::components::chart::Chart;
+use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
@@ -12,7 +13,6 @@ use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, use_can, use_current_user};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/analytics";
@@ -141,7 +141,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         is_platform.get() && query.get().tenant.is_none()
     }));
     view! {
-        <Title text=t("analytics-title") />
+        <PageTitle text=t("analytics-title") />
         <header class="page-header">
             <h1>{t("analytics-title")}</h1>
             <div class="actions">

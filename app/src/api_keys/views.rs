@@ -7,6 +7,7 @@ use super::types::{ApiKeyList, ApiKeyScope, ApiKeyStatus, ApiKeySummary, IssuedA
 use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
@@ -14,7 +15,6 @@ use crate::ids::TenantId;
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_current_user};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/api-keys";
@@ -113,7 +113,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t("keys-title") />
+        <PageTitle text=t("keys-title") />
         <header class="page-header"><h1>{t("keys-title")}</h1></header>
         <Show when=move || is_platform.get()>
             <form method="get" action=PATH class="list-controls">

@@ -4,13 +4,13 @@
 use super::api::{VerifyAuditChain, list_audit_events};
 use super::diff::{FieldChange, field_changes};
 use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, ENTITY_TYPES};
+use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_args};
 use crate::paging::PAGE_SIZES;
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, use_can, use_current_user};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/audit";
@@ -38,7 +38,7 @@ pub fn AuditPage() -> impl IntoView {
     let can_retention = use_can(Permission::SettingsUpdate);
     let verify = ServerAction::<VerifyAuditChain>::new();
     view! {
-        <Title text=t("audit-title") />
+        <PageTitle text=t("audit-title") />
         <header class="page-header">
             <h1>{t("audit-title")}</h1>
             <div class="actions">

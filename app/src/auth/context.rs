@@ -96,7 +96,9 @@ pub fn db() -> Result<Db, AppError> {
     })
 }
 
-/// Whether the request reached us (or the TLS-terminating proxy in front) over https.
+/// Whether the request reached us (or the TLS-terminating proxy in front) over https. The
+/// server's edge removes `X-Forwarded-Proto` unless a trusted proxy sets it
+/// (`ATRIUM_TRUST_FORWARDED_PROTO`), so the header is the edge's decision by the time it is read.
 pub fn served_over_https(headers: &http::HeaderMap) -> bool {
     headers
         .get("x-forwarded-proto")

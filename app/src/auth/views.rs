@@ -3,9 +3,9 @@
 use super::api::Login;
 use super::types::LocalPath;
 use crate::components::form::{FormAlert, TextField};
+use crate::components::page_title::PageTitle;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -23,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
     let result = action.value();
     let error = Signal::derive(move || result.get().and_then(Result::err));
     view! {
-        <Title text=t("login-title") />
+        <PageTitle text=t("login-title") />
         <main class="login-page">
             <div class="login-card">
                 <h1>{t("login-heading")}</h1>

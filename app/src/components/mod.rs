@@ -3,6 +3,7 @@ pub mod chart;
 pub mod confirm;
 pub mod copy;
 pub mod form;
+pub mod page_title;
 pub mod scroll;
 pub mod sparkline;
 pub mod table;

@@ -15,6 +15,7 @@ use super::types::{
 use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
@@ -23,7 +24,6 @@ use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, use_can, use_current_user};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// Where the page lives (the alerts area).
@@ -173,7 +173,7 @@ pub fn ChannelsPage() -> impl IntoView {
         tests,
     };
     view! {
-        <Title text=t("channels-title") />
+        <PageTitle text=t("channels-title") />
         <header class="page-header"><h1>{t("channels-title")}</h1></header>
         {move || issued.get().map(|issued_secret| view! {
             <IssuedSecretPanel issued=issued_secret on_done=Callback::new(move |()| issued.set(None)) />

@@ -7,13 +7,13 @@ use super::api::{
     set_user_grant, set_user_permission_set,
 };
 use super::types::{Delegation, Inherits, Permission, Role, Scope};
+use crate::components::page_title::PageTitle;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
 use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -38,7 +38,7 @@ pub fn RolesPage() -> impl IntoView {
     );
     let is_platform = Signal::derive(move || crate::shell::use_current_user().get().is_some_and(|u| u.is_platform));
     view! {
-        <Title text=t("roles-title") />
+        <PageTitle text=t("roles-title") />
         <header class="page-header"><h1>{t("roles-title")}</h1></header>
         <Show when=move || is_platform.get()>
             <form method="get" action="/roles" class="list-controls">
@@ -169,7 +169,7 @@ pub fn PermissionSetPage() -> impl IntoView {
         |tenant| async move { list_permission_sets(tenant).await.unwrap_or_default() },
     );
     view! {
-        <Title text=move || t(if set_id.get().is_some() { "set-title-edit" } else { "set-title-new" }) />
+        <PageTitle text=move || t(if set_id.get().is_some() { "set-title-edit" } else { "set-title-new" }) />
         <header class="page-header"><h1>{move || t(if set_id.get().is_some() { "set-title-edit" } else { "set-title-new" })}</h1></header>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -553,7 +553,7 @@ pub fn DelegationsPage() -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let field = move |f: &'static str| move || error.get().and_then(|e| e.field_error(f));
     view! {
-        <Title text=t("deleg-title") />
+        <PageTitle text=t("deleg-title") />
         <header class="page-header"><h1>{t("deleg-title")}</h1></header>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {

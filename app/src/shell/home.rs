@@ -1,9 +1,9 @@
 //! The overview page: a greeting and the figures the signed-in user may see.
 
+use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,7 +136,7 @@ pub fn HomePage() -> impl IntoView {
     let figures = tenant_figures(can_analytics);
     let overview = Resource::new(|| (), |_| get_overview());
     view! {
-        <Title text=t("home-title") />
+        <PageTitle text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>
         <crate::alerts::views::FiringAlertsCard />
         <crate::notifications::views::ChannelWarningBanner />

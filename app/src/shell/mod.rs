@@ -2,12 +2,14 @@
 //! every page uses.
 
 pub mod home;
+pub mod scripts;
 
 use crate::api_keys::views::ApiKeysPage;
 use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
+use crate::components::page_title::{AppTitle, PageTitle};
 use crate::components::toast::{ToastArea, Toaster};
 use crate::error::AppError;
 use crate::i18n::t;
@@ -20,10 +22,11 @@ use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use chrono::{DateTime, Utc};
 use home::HomePage;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{SsrMode, path};
+use scripts::HydrationBootstrap;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -34,7 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                // Leptos' HydrationScripts with leptos#4843 worked around (see `scripts`).
+                <HydrationBootstrap options />
                 <MetaTags />
             </head>
             <body>
@@ -54,7 +58,7 @@ pub fn App() -> impl IntoView {
     LiveConnection::provide();
     view! {
         <Stylesheet id="atrium" href="/pkg/atrium.css" />
-        <Title formatter=|page: String| if page.is_empty() { t("app-name") } else { format!("{page} · {}", t("app-name")) } />
+        <AppTitle />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
@@ -142,7 +146,7 @@ fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=t("error-not-found") />
+        <PageTitle text=t("error-not-found") />
         <main class="login-page"><p role="alert">{t("error-not-found")}</p><a href="/">{t("nav-home")}</a></main>
     }
 }

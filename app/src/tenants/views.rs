@@ -4,6 +4,7 @@ use super::api::{CreateTenant, DeleteTenant, SetTenantStatus, UpdateTenant, get_
 use super::types::{Plan, TenantStatus};
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::components::table::{ListControls, Pager, SortHeader};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
@@ -13,7 +14,6 @@ use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_list_query};
 use crate::users::views::UserTable;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 const PATH: &str = "/tenants";
@@ -41,7 +41,7 @@ pub fn TenantsPage() -> impl IntoView {
     let can_create = use_can(Permission::TenantsCreate);
     let query_signal: Signal<_> = query.into();
     view! {
-        <Title text=t("tenants-title") />
+        <PageTitle text=t("tenants-title") />
         <header class="page-header">
             <h1>{t("tenants-title")}</h1>
             <Show when=move || can_create.get()>
@@ -103,7 +103,7 @@ pub fn TenantNewPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("tenants-new") />
+        <PageTitle text=t("tenants-new") />
         <header class="page-header"><h1>{t("tenants-new")}</h1></header>
         <ActionForm action=action attr:class="card form">
             <FormAlert error />
@@ -162,7 +162,7 @@ pub fn TenantDetailPage() -> impl IntoView {
                         let suspended = tenant.status == TenantStatus::Suspended;
                         let slug = tenant.slug.clone();
                         view! {
-                            <Title text=tenant.name.clone() />
+                            <PageTitle text=tenant.name.clone() />
                             <header class="page-header">
                                 <h1>{tenant.name.clone()}</h1>
                                 <span class=format!("badge {}", tenant.status.as_str())>{tenant.status.label()}</span>
@@ -234,7 +234,7 @@ pub fn TenantEditPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("tenants-edit-title") />
+        <PageTitle text=t("tenants-edit-title") />
         <header class="page-header"><h1>{t("tenants-edit-title")}</h1></header>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {

@@ -4,6 +4,7 @@ use super::api::{CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, Updat
 use super::types::{UserStatus, role_options};
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::page_title::PageTitle;
 use crate::components::table::{ListControls, Pager, SortHeader};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
@@ -13,7 +14,6 @@ use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_current_user, use_list_query};
 use crate::tenants::api::list_tenant_options;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn user_id_param() -> Memo<Option<UserId>> {
@@ -25,7 +25,7 @@ fn user_id_param() -> Memo<Option<UserId>> {
 pub fn UsersPage() -> impl IntoView {
     let can_create = use_can(Permission::UsersCreate);
     view! {
-        <Title text=t("users-title") />
+        <PageTitle text=t("users-title") />
         <header class="page-header">
             <h1>{t("users-title")}</h1>
             <Show when=move || can_create.get()>
@@ -140,7 +140,7 @@ pub fn UserNewPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("users-new") />
+        <PageTitle text=t("users-new") />
         <header class="page-header"><h1>{t("users-new")}</h1></header>
         {move || action.value().get().and_then(Result::ok).and_then(|issued| {
             let user_id = issued.user_id;
@@ -223,7 +223,7 @@ pub fn UserDetailPage() -> impl IntoView {
                         let disabled = user.status == UserStatus::Disabled;
                         let email = user.email.clone();
                         view! {
-                            <Title text=user.name.clone() />
+                            <PageTitle text=user.name.clone() />
                             <header class="page-header">
                                 <h1>{user.name.clone()}</h1>
                                 <span class=format!("badge {}", user.status.as_str())>{user.status.label()}</span>
@@ -305,7 +305,7 @@ pub fn UserEditPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("users-edit-title") />
+        <PageTitle text=t("users-edit-title") />
         <header class="page-header"><h1>{t("users-edit-title")}</h1></header>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {

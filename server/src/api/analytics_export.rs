@@ -26,6 +26,11 @@ enum Format {
 
 pub async fn export(State(db): State<Db>, Query(params): Query<HashMap<String, String>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
+    // A GET that writes an audit row and hands out data: the Lax session cookie rides along on
+    // another site's link, so only this site's own links (or a typed address) may start it.
+    if let Some(refusal) = crate::edge::origin::refuse_foreign_navigation(&parts.headers) {
+        return refusal;
+    }
     match start(db, &params, &parts).await {
         Ok(response) => response,
         Err(error) => crate::api::ApiError(error).into_response(),

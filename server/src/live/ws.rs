@@ -7,7 +7,7 @@ use super::Live;
 use super::hub::{Frame, TopicReceiver};
 use super::stats::ConnectionGauge;
 use crate::api::ApiError;
-use crate::middleware::{cross_site_refusal, is_same_site};
+use crate::edge::origin::{Scheme, cross_site_refusal, is_same_origin};
 use atrium_app::auth::context::{RequestContext, effective_permissions, session_token};
 use atrium_app::auth::service::principal_for_token;
 use atrium_app::auth::types::Principal;
@@ -38,8 +38,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// Authenticates and upgrades. Everything is checked before the upgrade, so a refused client gets
 /// an ordinary HTTP error (JSON, like the REST API).
 pub async fn connect(State(db): State<Db>, State(live): State<Live>, request: Request) -> Response {
+    let scheme = Scheme::of(&request);
     let (mut parts, _) = request.into_parts();
-    if !is_same_site(&parts.headers) {
+    if !is_same_origin(&parts.headers, scheme) {
         tracing::warn!("cross-site websocket upgrade refused");
         return cross_site_refusal();
     }

@@ -6,6 +6,7 @@ use atrium_app::db::{Db, PlatformGuard, PlatformTx};
 use atrium_app::error::AppError;
 use atrium_app::notifications::outbox::{DeliverySettings, Outbox};
 use atrium_server::config::Config;
+use atrium_server::edge::HttpSettings;
 use atrium_server::live::{Live, LiveSettings};
 use atrium_server::routes::{AppState, leptos_options, router};
 use axum::Router;
@@ -28,6 +29,8 @@ pub struct TestApp {
     pub owner_options: PgConnectOptions,
     /// The notification sender the app was built with (tests drive its worker steps).
     pub outbox: Outbox,
+    /// The HTTP edge settings the app was built (and is served) with.
+    pub http: HttpSettings,
 }
 
 pub struct Reply {
@@ -58,18 +61,34 @@ pub async fn spawn_app(options: PgConnectOptions) -> TestApp {
     spawn_app_with(options, LiveSettings::default()).await
 }
 
+/// `spawn_app` with other HTTP edge settings (e.g. short timeouts, a trusted proxy).
+pub async fn spawn_app_http(options: PgConnectOptions, http: HttpSettings) -> TestApp {
+    spawn_app_full(options, LiveSettings::default(), DeliverySettings::default(), http).await
+}
+
 /// `spawn_app` with other live settings (e.g. a short heartbeat). Called twice on the same
 /// database it makes two replicas; the second finds the demo already seeded.
 pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettings) -> TestApp {
-    spawn_app_full(options, live_settings, DeliverySettings::default()).await
+    spawn_app_full(
+        options,
+        live_settings,
+        DeliverySettings::default(),
+        HttpSettings::default(),
+    )
+    .await
 }
 
 /// `spawn_app` with other outbound notification settings (e.g. private receivers allowed).
 pub async fn spawn_app_delivering(options: PgConnectOptions, delivery: DeliverySettings) -> TestApp {
-    spawn_app_full(options, LiveSettings::default(), delivery).await
+    spawn_app_full(options, LiveSettings::default(), delivery, HttpSettings::default()).await
 }
 
-async fn spawn_app_full(options: PgConnectOptions, live_settings: LiveSettings, delivery: DeliverySettings) -> TestApp {
+async fn spawn_app_full(
+    options: PgConnectOptions,
+    live_settings: LiveSettings,
+    delivery: DeliverySettings,
+    http: HttpSettings,
+) -> TestApp {
     let owner_options = options.clone();
     let live = Live::new(live_settings);
     let db = Db::connect(options, 8).await.expect("connect");
@@ -87,6 +106,7 @@ async fn spawn_app_full(options: PgConnectOptions, live_settings: LiveSettings, 
         intervals: Default::default(),
         delivery,
         auth: Default::default(),
+        http,
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let outbox = Outbox::new(config.delivery.clone()).expect("outbox");
@@ -97,6 +117,7 @@ async fn spawn_app_full(options: PgConnectOptions, live_settings: LiveSettings, 
         live: live.clone(),
         jobs: config.intervals,
         outbox: outbox.clone(),
+        http,
     });
     TestApp {
         router,
@@ -104,6 +125,7 @@ async fn spawn_app_full(options: PgConnectOptions, live_settings: LiveSettings, 
         live,
         owner_options,
         outbox,
+        http,
     }
 }
 
@@ -117,11 +139,12 @@ impl TestApp {
             .expect("the live listener listens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let service = self
-            .router
-            .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await });
+        tokio::spawn(atrium_server::edge::serve::serve(
+            listener,
+            self.router.clone(),
+            self.http,
+            std::future::pending(),
+        ));
         addr
     }
 
