@@ -300,7 +300,7 @@ async fn untrusted_forwarded_proto_keeps_the_plain_cookie(_: PgPoolOptions, opti
         .header(header::ORIGIN, "http://atrium.test")
         .header("x-forwarded-proto", "https")
         .body(Body::from(format!("email=alice%40acme.test&password={PASSWORD}")))
-        .unwrap();
+        .expect("request");
     let reply = app.send(login).await;
     let cookie = reply.cookie().expect("a session cookie");
     assert!(cookie.starts_with("atrium_session="), "{cookie}");
