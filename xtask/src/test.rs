@@ -44,6 +44,9 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 struct Tally {
     passed: u64,
     failed: u64,
+    /// Names of failed Rust tests, repeated under the summary so that a log cut to its tail
+    /// (as CI shows it) still says what broke.
+    failed_tests: Vec<String>,
 }
 
 pub fn run_all(ctx: &mut Ctx, options: Options) -> Result<ExitCode> {
@@ -53,6 +56,9 @@ pub fn run_all(ctx: &mut Ctx, options: Options) -> Result<ExitCode> {
         tally.failed += 1;
     }
     ctx.print_phases();
+    for name in &tally.failed_tests {
+        println!("failed: {name}");
+    }
     println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 {
         ExitCode::SUCCESS
@@ -153,6 +159,9 @@ fn cargo_test(ctx: &mut Ctx, tally: &mut Tally, admin_url: &str) {
             .env("DATABASE_URL", admin_url)
             .env("SQLX_OFFLINE", "true");
         let status = run_tee(&mut cmd, |line| {
+            if let Some(name) = failed_test_name(line) {
+                tally.failed_tests.push(name.to_owned());
+            }
             if let Some((passed, failed)) = parse_test_result(line) {
                 tally.passed += passed;
                 tally.failed += failed;
@@ -167,6 +176,11 @@ fn cargo_test(ctx: &mut Ctx, tally: &mut Tally, admin_url: &str) {
     if result.is_err() && counted_failures == 0 {
         tally.failed += 1;
     }
+}
+
+/// The test's name from a libtest progress line `test some::name ... FAILED`.
+fn failed_test_name(line: &str) -> Option<&str> {
+    line.strip_prefix("test ")?.strip_suffix(" ... FAILED")
 }
 
 /// `(passed, failed)` from a libtest summary line.
@@ -315,6 +329,13 @@ fn read_playwright_report(path: &PathBuf) -> Option<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_failed_tests() {
+        assert_eq!(failed_test_name("test edge::a_case ... FAILED"), Some("edge::a_case"));
+        assert_eq!(failed_test_name("test edge::a_case ... ok"), None);
+        assert_eq!(failed_test_name("thread 'x' panicked"), None);
+    }
 
     #[test]
     fn parses_libtest_summaries() {
