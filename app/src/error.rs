@@ -125,6 +125,10 @@ impl FromServerFnError for AppError {
             && let Ok(status) = http::StatusCode::from_u16(self.status())
         {
             options.set_status(status);
+            // A 429 says when to come back, as the REST API's do.
+            if let Self::RateLimited { retry_after } = self {
+                options.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after));
+            }
         }
         serde_json::to_vec(self)
             .map(Into::into)

@@ -61,4 +61,6 @@ id_type! {
     AlertId;
     /// A silence (mute by rule or label matchers for a time window).
     SilenceId;
+    /// A blocked client address or network (`ip_blocks`).
+    IpBlockId;
 }

@@ -12,6 +12,9 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod ip_blocks;
+#[cfg(feature = "ssr")]
+pub mod limits;
 pub mod live;
 pub mod notifications;
 pub mod paging;

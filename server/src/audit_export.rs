@@ -8,6 +8,7 @@ use atrium_app::audit::types::AuditQuery;
 use atrium_app::auth::context::RequestContext;
 use atrium_app::db::Db;
 use atrium_app::error::AppError;
+use atrium_app::limits::{Expensive, RateLimits};
 use atrium_app::permissions::types::Permission;
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
@@ -29,29 +30,45 @@ fn error_code(error: &AppError) -> &'static str {
     }
 }
 
-/// An `AppError` as a REST error response.
+/// An `AppError` as a REST error response (a 429 with `Retry-After`).
 pub fn error_response(error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::json!({"error": {"code": error_code(&error), "message": error.to_string()}});
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    if let AppError::RateLimited { retry_after } = error {
+        response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+    }
+    response
 }
 
-pub async fn export(State(db): State<Db>, Query(params): Query<HashMap<String, String>>, request: Request) -> Response {
+pub async fn export(
+    State(db): State<Db>,
+    State(limits): State<RateLimits>,
+    Query(params): Query<HashMap<String, String>>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     // A GET that writes an audit row and hands out data: the Lax session cookie rides along on
     // another site's link, so only this site's own links (or a typed address) may start it.
     if let Some(refusal) = crate::edge::origin::refuse_foreign_navigation(&parts.headers) {
         return refusal;
     }
-    match start(db, &params, &parts).await {
+    match start(db, &limits, &params, &parts).await {
         Ok(response) => response,
         Err(error) => error_response(error),
     }
 }
 
-async fn start(db: Db, params: &HashMap<String, String>, parts: &Parts) -> Result<Response, AppError> {
+async fn start(
+    db: Db,
+    limits: &RateLimits,
+    params: &HashMap<String, String>,
+    parts: &Parts,
+) -> Result<Response, AppError> {
     let context = RequestContext::from_parts(db, parts).await?;
     context.require(Permission::AuditExport).await?;
+    // An export streams a whole audit trail out of the database.
+    limits.check_expensive(&context.principal, Expensive::AuditExport)?;
     let format = params
         .get("format")
         .map_or(Some(ExportFormat::Csv), |f| ExportFormat::parse(f))

@@ -5,6 +5,7 @@ use crate::jobs::JobIntervals;
 use anyhow::Context;
 use atrium_app::auth::password::HashingLimits;
 use atrium_app::auth::settings::AuthSettings;
+use atrium_app::limits::LimitSettings;
 use atrium_app::notifications::outbound::AddressPolicy;
 use atrium_app::notifications::outbox::{DeliverySettings, SmtpSettings, SmtpTls, parse_schedule};
 use std::net::SocketAddr;
@@ -36,9 +37,12 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// `ATRIUM_SESSION_IDLE_MINUTES`, `ATRIUM_PASSWORD_HASH_*`: sessions and password hashing.
     pub auth: AuthSettings,
-    /// `ATRIUM_TRUST_FORWARDED_PROTO`, `ATRIUM_MAX_BODY_BYTES`, `ATRIUM_REQUEST_TIMEOUT_SECS`,
-    /// `ATRIUM_HEADER_READ_TIMEOUT_SECS`: the HTTP edge's trust and limits.
+    /// `ATRIUM_TRUST_FORWARDED_PROTO`, `ATRIUM_TRUSTED_PROXY_HOPS`, `ATRIUM_MAX_BODY_BYTES`,
+    /// `ATRIUM_REQUEST_TIMEOUT_SECS`, `ATRIUM_HEADER_READ_TIMEOUT_SECS`: the HTTP edge's trust
+    /// and limits.
     pub http: HttpSettings,
+    /// `ATRIUM_RATE_*`, `ATRIUM_REPLICAS`, `ATRIUM_IP_BLOCK_*`: rate limits and automatic blocks.
+    pub limits: LimitSettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -77,6 +81,7 @@ impl Config {
             delivery: delivery_settings(addr)?,
             auth: auth_settings()?,
             http: http_settings()?,
+            limits: limit_settings()?,
         })
     }
 }
@@ -227,6 +232,52 @@ fn http_settings() -> anyhow::Result<HttpSettings> {
             .context("ATRIUM_MAX_BODY_BYTES is too large")?,
         request_timeout: seconds("ATRIUM_REQUEST_TIMEOUT_SECS", defaults.request_timeout)?,
         header_read_timeout: seconds("ATRIUM_HEADER_READ_TIMEOUT_SECS", defaults.header_read_timeout)?,
+        trusted_proxy_hops: {
+            let hops = match var("ATRIUM_TRUSTED_PROXY_HOPS") {
+                None => u64::from(defaults.trusted_proxy_hops),
+                Some(raw) => raw
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|hops| *hops <= 10)
+                    .with_context(|| format!("ATRIUM_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, not {raw:?}"))?,
+            };
+            u8::try_from(hops)?
+        },
+    })
+}
+
+/// The rate limits and automatic blocks; defaults in `LimitSettings::default()`.
+fn limit_settings() -> anyhow::Result<LimitSettings> {
+    let defaults = LimitSettings::default();
+    let count = |name: &str, default: u32| -> anyhow::Result<u32> {
+        u32::try_from(positive(name, u64::from(default))?).with_context(|| format!("{name} is too large"))
+    };
+    let seconds = |name: &str, default: std::time::Duration, max: u64| -> anyhow::Result<std::time::Duration> {
+        let secs = positive(name, default.as_secs())?;
+        anyhow::ensure!(secs <= max, "{name} must be at most {max}, not {secs}");
+        Ok(std::time::Duration::from_secs(secs))
+    };
+    let replicas = count("ATRIUM_REPLICAS", defaults.replicas)?;
+    anyhow::ensure!(replicas <= 1000, "ATRIUM_REPLICAS must be at most 1000, not {replicas}");
+    Ok(LimitSettings {
+        ip_per_minute: count("ATRIUM_RATE_IP_PER_MINUTE", defaults.ip_per_minute)?,
+        ip_burst: count("ATRIUM_RATE_IP_BURST", defaults.ip_burst)?,
+        sign_in_per_minute: count("ATRIUM_RATE_SIGN_IN_PER_MINUTE", defaults.sign_in_per_minute)?,
+        sign_in_burst: count("ATRIUM_RATE_SIGN_IN_BURST", defaults.sign_in_burst)?,
+        expensive_per_hour: count("ATRIUM_RATE_EXPENSIVE_PER_HOUR", defaults.expensive_per_hour)?,
+        expensive_burst: count("ATRIUM_RATE_EXPENSIVE_BURST", defaults.expensive_burst)?,
+        replicas,
+        block_after: count("ATRIUM_IP_BLOCK_AFTER", defaults.block_after)?,
+        block_window: seconds("ATRIUM_IP_BLOCK_WINDOW_SECS", defaults.block_window, 86_400)?,
+        block_for: std::time::Duration::from_secs(
+            60 * seconds(
+                "ATRIUM_IP_BLOCK_MINUTES",
+                std::time::Duration::from_secs(defaults.block_for.as_secs() / 60),
+                30 * 24 * 60,
+            )?
+            .as_secs(),
+        ),
+        block_refresh: seconds("ATRIUM_IP_BLOCK_REFRESH_SECS", defaults.block_refresh, 3600)?,
     })
 }
 

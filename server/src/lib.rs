@@ -63,6 +63,21 @@ pub async fn run() -> anyhow::Result<()> {
     // Every replica runs a delivery worker: SKIP LOCKED shares the due rows, no leader needed.
     let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
     let mut delivery_worker = tokio::spawn(delivery::run(database.db.clone(), outbox.clone(), delivery_stopped));
+    let limits = atrium_app::limits::RateLimits::new(config.limits);
+    let blocks = atrium_app::ip_blocks::service::BlockList::default();
+    if let Err(error) = blocks.refresh(&database.db).await {
+        tracing::warn!(%error, "could not read the IP blocks at start; the next refresh retries");
+    }
+    // In-memory, per replica: every replica reloads the blocks and trims its own limiters.
+    let (stop_upkeep, upkeep_stopped) = tokio::sync::watch::channel(false);
+    let upkeep = tokio::spawn(edge::rate::upkeep(
+        edge::rate::EdgeLimits {
+            db: database.db.clone(),
+            limits: limits.clone(),
+            blocks: blocks.clone(),
+        },
+        upkeep_stopped,
+    ));
     let options = routes::leptos_options(&config);
     let app = routes::router(routes::AppState {
         leptos_options: options,
@@ -72,6 +87,8 @@ pub async fn run() -> anyhow::Result<()> {
         jobs: config.intervals,
         outbox: outbox.clone(),
         http: config.http,
+        limits,
+        blocks,
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -93,6 +110,8 @@ pub async fn run() -> anyhow::Result<()> {
     })
     .await;
     tracing::info!("shutting down");
+    let _ = stop_upkeep.send(true);
+    let _ = upkeep.await;
     live.shut_down();
     live.closed(std::time::Duration::from_secs(3)).await;
     let _ = listener_task.await;

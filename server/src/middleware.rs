@@ -1,15 +1,15 @@
 //! Request middleware: the signed-out redirect for pages, client address capture and request id
-//! hygiene. The origin check, security headers and limits are the edge's (`crate::edge`).
+//! hygiene. The client's address, the origin check, security headers and limits are the edge's
+//! (`crate::edge`).
 
-use atrium_app::auth::context::{ClientIp, session_token};
+use atrium_app::auth::context::session_token;
 use atrium_app::auth::service::principal_for_token;
 use atrium_app::auth::types::LocalPath;
 use atrium_app::db::Db;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
 
 /// Pages need a live session: signed-out visitors go to `/login?next=…`; signed-in visitors of
 /// `/login` go home. The resolved principal rides along in request extensions so rendering does
@@ -60,14 +60,6 @@ pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
         .map(|v| v.to_str().is_ok_and(atrium_app::auth::context::valid_request_id));
     if valid == Some(false) {
         request.headers_mut().remove(header);
-    }
-    next.run(request).await
-}
-
-/// Records the peer address for audit rows.
-pub async fn client_ip(mut request: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>().cloned() {
-        request.extensions_mut().insert(ClientIp(addr.ip().to_string()));
     }
     next.run(request).await
 }

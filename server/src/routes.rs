@@ -7,6 +7,8 @@ use crate::live::Live;
 use crate::{api, edge, health, live, middleware};
 use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
+use atrium_app::ip_blocks::service::BlockList;
+use atrium_app::limits::RateLimits;
 use atrium_app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, Request};
@@ -35,6 +37,10 @@ pub struct AppState {
     pub outbox: atrium_app::notifications::outbox::Outbox,
     /// Body and time limits and proxy trust of the HTTP edge.
     pub http: HttpSettings,
+    /// This replica's rate limiters (edge, API keys, exports; server functions via context).
+    pub limits: RateLimits,
+    /// The IP blocks in force, as this replica last read them.
+    pub blocks: BlockList,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -66,10 +72,16 @@ pub fn router(state: AppState) -> Router {
             {
                 let db = state.db.clone();
                 let outbox = state.outbox.clone();
+                let limits = state.limits.clone();
+                let blocks = state.blocks.clone();
                 move || {
                     provide_response_nonce();
                     provide_context(db.clone());
                     provide_context(outbox.clone());
+                    // Per-user limits of expensive server functions; the blocks an
+                    // administrator's change refreshes at once.
+                    provide_context(limits.clone());
+                    provide_context(blocks.clone());
                     // A fresh memo per request: effective permissions are computed at most once.
                     provide_context(PermissionCache::default());
                 }
@@ -97,11 +109,21 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(axum::middleware::from_fn(edge::origin::same_origin))
-        .layer(axum::middleware::from_fn(middleware::client_ip))
         // The HTTP edge (issue 10), outermost first: the request's scheme (trusted proxy),
         // the security headers and CSP nonce (so every answer below carries them, refusals
-        // included), then the body limit and the request timeout around everything inside.
+        // included), the client's address (trusted proxy hops), IP blocks and per-address rate
+        // limits (before a body is read), then the body limit and the request timeout around
+        // everything inside.
         .layer(axum::middleware::from_fn_with_state(state.http, edge::limits::bound))
+        .layer(axum::middleware::from_fn_with_state(
+            edge::rate::EdgeLimits {
+                db: state.db.clone(),
+                limits: state.limits.clone(),
+                blocks: state.blocks.clone(),
+            },
+            edge::rate::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.http, edge::client::client_ip))
         .layer(axum::middleware::from_fn(edge::headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.http,

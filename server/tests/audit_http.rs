@@ -63,6 +63,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         delivery: Default::default(),
         auth: Default::default(),
         http: Default::default(),
+        limits: limits(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -73,8 +74,20 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         jobs: Default::default(),
         outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),
         http: Default::default(),
+        limits: atrium_app::limits::RateLimits::new(limits()),
+        blocks: Default::default(),
     });
     TestApp { router, db, owner }
+}
+
+/// The product's limits with room for the exports these tests make in a row (the per-user
+/// export limit has its own test in `limits.rs`).
+fn limits() -> atrium_app::limits::LimitSettings {
+    atrium_app::limits::LimitSettings {
+        expensive_per_hour: 1_000_000,
+        expensive_burst: 100_000,
+        ..Default::default()
+    }
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {

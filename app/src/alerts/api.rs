@@ -602,6 +602,8 @@ pub async fn save_rule(
     }
     let spec = form.parse(&metrics, &channel_ids)?;
     if intent == "test" {
+        // A backtest replays a day of rollups through the evaluator.
+        crate::limits::check_expensive(&context.principal, crate::limits::Expensive::RuleBacktest)?;
         let tested = super::evaluate::backtest(&mut tx, &spec, chrono::Duration::hours(24), now).await?;
         tx.commit().await?;
         return Ok(RuleFormOutcome::Tested(tested));

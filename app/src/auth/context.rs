@@ -39,9 +39,10 @@ pub fn valid_request_id(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-/// The peer address, inserted into request extensions by the server.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
+/// The client's address, inserted into request extensions by the server's edge (the peer, or
+/// behind trusted proxies the address they forwarded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
 
 pub struct RequestContext {
     pub principal: Principal,
@@ -125,7 +126,7 @@ pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
 
 pub fn request_meta(parts: &Parts) -> RequestMeta {
     RequestMeta {
-        ip: parts.extensions.get::<ClientIp>().map(|ip| ip.0.clone()),
+        ip: parts.extensions.get::<ClientIp>().map(|ip| ip.0.to_string()),
         user_agent: parts
             .headers
             .get(http::header::USER_AGENT)

@@ -170,6 +170,8 @@ pub async fn rotate_channel_secret(channel_id: ChannelId, overlap: String) -> Re
 pub async fn send_channel_test(channel_id: ChannelId) -> Result<TestResult, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
+    // Each test makes an outbound request to a receiver of the user's choosing.
+    crate::limits::check_expensive(&context.principal, crate::limits::Expensive::ChannelTest)?;
     let outbox = server::outbox()?;
     let tenant = context.principal.tenant_id().ok_or(AppError::NotFound)?;
     super::service::send_test(

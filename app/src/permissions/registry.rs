@@ -113,6 +113,9 @@ declare! {
     crate::notifications::api::SendChannelTest => Requires(NotificationsManageChannels),
     crate::notifications::api::ReplayDelivery => Requires(NotificationsManageChannels),
     crate::notifications::api::GetChannelWarnings => Requires(NotificationsManageChannels),
+    crate::ip_blocks::api::GetIpBlocksPage => Requires(SystemMonitor),
+    crate::ip_blocks::api::CreateIpBlock => Requires(SystemManage),
+    crate::ip_blocks::api::LiftIpBlock => Requires(SystemManage),
 }
 
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a

@@ -81,6 +81,8 @@ permissions! {
     BillingRead => "billing:read", "billing", Tenant;
     BillingUpdate => "billing:update", "billing", Tenant;
     SystemMonitor => "system:monitor", "system", Platform;
+    // Changing how the platform itself runs: blocking and unblocking client addresses.
+    SystemManage => "system:manage", "system", Platform;
 }
 
 impl Permission {

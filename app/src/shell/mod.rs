@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("alerts/silences") view=crate::alerts::views::SilencesPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/channels") view=crate::notifications::views::ChannelsPage ssr=SsrMode::Async />
                     // Matched in order: every fixed `alerts/…` path above the alert id.
+                    <Route path=path!("system/ip-blocks") view=crate::ip_blocks::views::IpBlocksPage ssr=SsrMode::Async />
                     <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -192,6 +193,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
                         {can(Permission::NotificationsManageChannels).then(|| view! { <li><A href="/alerts/channels">{t("nav-channels")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
+                        {(me.is_platform && can(Permission::SystemMonitor)).then(|| view! { <li><A href="/system/ip-blocks">{t("nav-ip-blocks")}</A></li> })}
                     </ul>
                 </nav>
                 <div class="whoami">

@@ -64,6 +64,12 @@ pub struct PlanQuotas {
     pub raw_retention_days: u16,
     /// Minute and hour rollups are kept this many days.
     pub rollup_retention_days: u16,
+    /// Requests per minute one API key may make to `/api/v1` (a burst of as many is allowed).
+    /// Divided by `ATRIUM_REPLICAS` in each replica; beyond it the API answers 429.
+    pub api_requests_per_minute_per_key: u32,
+    /// Requests per minute all of a tenant's keys together may make to `/api/v1`; lower than
+    /// the keys' sum, so more keys do not buy more throughput.
+    pub api_requests_per_minute_per_tenant: u32,
 }
 
 impl Plan {
@@ -75,6 +81,8 @@ impl Plan {
                 max_series: 1_000,
                 raw_retention_days: 7,
                 rollup_retention_days: 90,
+                api_requests_per_minute_per_key: 60,
+                api_requests_per_minute_per_tenant: 100,
             },
             Self::Starter => PlanQuotas {
                 max_api_keys: 10,
@@ -82,6 +90,8 @@ impl Plan {
                 max_series: 10_000,
                 raw_retention_days: 30,
                 rollup_retention_days: 180,
+                api_requests_per_minute_per_key: 300,
+                api_requests_per_minute_per_tenant: 600,
             },
             Self::Professional => PlanQuotas {
                 max_api_keys: 25,
@@ -89,6 +99,8 @@ impl Plan {
                 max_series: 100_000,
                 raw_retention_days: 30,
                 rollup_retention_days: 400,
+                api_requests_per_minute_per_key: 1_200,
+                api_requests_per_minute_per_tenant: 3_000,
             },
             Self::Enterprise => PlanQuotas {
                 max_api_keys: 100,
@@ -96,6 +108,8 @@ impl Plan {
                 max_series: 1_000_000,
                 raw_retention_days: 90,
                 rollup_retention_days: 800,
+                api_requests_per_minute_per_key: 6_000,
+                api_requests_per_minute_per_tenant: 15_000,
             },
         }
     }

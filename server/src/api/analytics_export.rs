@@ -7,6 +7,7 @@ use atrium_app::audit::db::{AuditEvent, insert_audit_event};
 use atrium_app::auth::context::RequestContext;
 use atrium_app::db::Db;
 use atrium_app::error::AppError;
+use atrium_app::limits::{Expensive, RateLimits};
 use atrium_app::ids::TenantId;
 use atrium_app::permissions::types::Permission;
 use axum::body::{Body, Bytes};
@@ -24,14 +25,19 @@ enum Format {
     Json,
 }
 
-pub async fn export(State(db): State<Db>, Query(params): Query<HashMap<String, String>>, request: Request) -> Response {
+pub async fn export(
+    State(db): State<Db>,
+    State(limits): State<RateLimits>,
+    Query(params): Query<HashMap<String, String>>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     // A GET that writes an audit row and hands out data: the Lax session cookie rides along on
     // another site's link, so only this site's own links (or a typed address) may start it.
     if let Some(refusal) = crate::edge::origin::refuse_foreign_navigation(&parts.headers) {
         return refusal;
     }
-    match start(db, &params, &parts).await {
+    match start(db, &limits, &params, &parts).await {
         Ok(response) => response,
         Err(error) => crate::api::ApiError(error).into_response(),
     }
@@ -39,11 +45,14 @@ pub async fn export(State(db): State<Db>, Query(params): Query<HashMap<String, S
 
 async fn start(
     db: Db,
+    limits: &RateLimits,
     params: &HashMap<String, String>,
     parts: &axum::http::request::Parts,
 ) -> Result<Response, AppError> {
     let context = RequestContext::from_parts(db, parts).await?;
     context.require(Permission::AnalyticsExport).await?;
+    // An export reads every bucket of a panel's range.
+    limits.check_expensive(&context.principal, Expensive::AnalyticsExport)?;
     let param = |name: &str| params.get(name).map(String::as_str).unwrap_or("");
     let format = match param("format") {
         "" | "csv" => Format::Csv,

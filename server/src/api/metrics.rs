@@ -10,6 +10,7 @@ use atrium_app::api_keys::auth::{KeyPrincipal, authenticate};
 use atrium_app::api_keys::types::ApiKeyScope;
 use atrium_app::db::{Db, TenantTx};
 use atrium_app::error::AppError;
+use atrium_app::limits::RateLimits;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -31,8 +32,19 @@ fn app_error(error: AppError) -> Response {
     crate::api::ApiError(error).into_response()
 }
 
-async fn key_with(db: &Db, headers: &HeaderMap, scope: ApiKeyScope) -> Result<KeyPrincipal, Response> {
+/// The key behind the request, within its plan's request rates (per key, then per tenant), and
+/// holding `scope`. The rate is checked before the scope so a key cannot hammer a route it may
+/// not use for free.
+async fn key_with(
+    db: &Db,
+    limits: &RateLimits,
+    headers: &HeaderMap,
+    scope: ApiKeyScope,
+) -> Result<KeyPrincipal, Response> {
     let principal = authenticate(db, headers).await.map_err(IntoResponse::into_response)?;
+    limits
+        .check_api(principal.api_key_id, principal.tenant_id, principal.plan)
+        .map_err(app_error)?;
     principal.require(scope).map_err(IntoResponse::into_response)?;
     Ok(principal)
 }
@@ -40,7 +52,7 @@ async fn key_with(db: &Db, headers: &HeaderMap, scope: ApiKeyScope) -> Result<Ke
 /// `POST /api/v1/metrics`.
 pub async fn ingest_points(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let principal = match key_with(&state.db, &parts.headers, ApiKeyScope::MetricsWrite).await {
+    let principal = match key_with(&state.db, &state.limits, &parts.headers, ApiKeyScope::MetricsWrite).await {
         Ok(principal) => principal,
         Err(response) => return response,
     };
@@ -150,8 +162,8 @@ fn batch_error(error: BatchError) -> Response {
 }
 
 /// `GET /api/v1/metrics`.
-pub async fn list(State(db): State<Db>, headers: HeaderMap) -> Response {
-    let principal = match key_with(&db, &headers, ApiKeyScope::MetricsRead).await {
+pub async fn list(State(db): State<Db>, State(limits): State<RateLimits>, headers: HeaderMap) -> Response {
+    let principal = match key_with(&db, &limits, &headers, ApiKeyScope::MetricsRead).await {
         Ok(principal) => principal,
         Err(response) => return response,
     };
@@ -171,11 +183,12 @@ pub async fn list(State(db): State<Db>, headers: HeaderMap) -> Response {
 /// `GET /api/v1/metrics/{metric}/panel?range=…&bucket=…&labels=…`.
 pub async fn panel(
     State(db): State<Db>,
+    State(limits): State<RateLimits>,
     headers: HeaderMap,
     Path(metric): Path<String>,
     Query(args): Query<PanelArgs>,
 ) -> Response {
-    let principal = match key_with(&db, &headers, ApiKeyScope::MetricsRead).await {
+    let principal = match key_with(&db, &limits, &headers, ApiKeyScope::MetricsRead).await {
         Ok(principal) => principal,
         Err(response) => return response,
     };

@@ -55,7 +55,13 @@ impl IntoResponse for ApiError {
         if let AppError::Validation(fields) = &self.0 {
             body["error"]["fields"] = serde_json::to_value(&fields.0).unwrap_or_default();
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::RateLimited { retry_after } = &self.0 {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
+        }
+        response
     }
 }
 

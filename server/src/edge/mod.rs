@@ -1,11 +1,14 @@
 //! The HTTP edge: what every request passes before a handler sees it and every response carries
 //! on its way out. The request's scheme and the origin check (`origin`), security headers with a
 //! per-response script nonce (`headers`), body size and time limits (`limits`), and the
-//! connection loop that closes slow clients (`serve`).
+//! connection loop that closes slow clients (`serve`), and who the client is with the rate limits
+//! and IP blocks that follow from it (`client`, `rate`).
 
+pub mod client;
 pub mod headers;
 pub mod limits;
 pub mod origin;
+pub mod rate;
 pub mod serve;
 
 use std::time::Duration;
@@ -26,6 +29,11 @@ pub struct HttpSettings {
     /// `ATRIUM_HEADER_READ_TIMEOUT_SECS`: how long a connection may take to send a request head,
     /// and how long an idle keep-alive connection stays open.
     pub header_read_timeout: Duration,
+    /// `ATRIUM_TRUSTED_PROXY_HOPS`: how many reverse proxies in front of the server append to
+    /// `X-Forwarded-For`. 0 (the default): the peer is the client and the header is ignored;
+    /// n: the client is the n-th entry from the right (the right-most one no trusted proxy
+    /// wrote). Rate limits, IP blocks and audit rows all use that address.
+    pub trusted_proxy_hops: u8,
 }
 
 impl Default for HttpSettings {
@@ -35,6 +43,7 @@ impl Default for HttpSettings {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(30),
+            trusted_proxy_hops: 0,
         }
     }
 }

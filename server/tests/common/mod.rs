@@ -4,6 +4,8 @@
 
 use atrium_app::db::{Db, PlatformGuard, PlatformTx};
 use atrium_app::error::AppError;
+use atrium_app::ip_blocks::service::BlockList;
+use atrium_app::limits::{LimitSettings, RateLimits};
 use atrium_app::notifications::outbox::{DeliverySettings, Outbox};
 use atrium_server::config::Config;
 use atrium_server::edge::HttpSettings;
@@ -31,6 +33,25 @@ pub struct TestApp {
     pub outbox: Outbox,
     /// The HTTP edge settings the app was built (and is served) with.
     pub http: HttpSettings,
+    /// The app's rate limiters and its copy of the IP blocks.
+    pub limits: RateLimits,
+    pub blocks: BlockList,
+}
+
+/// Limits no test reaches unless it is about limits: the harness signs in and calls routes far
+/// faster than any person (the product's defaults are `LimitSettings::default()`). Per-key and
+/// per-tenant API limits follow the plan whatever these say.
+pub fn generous_limits() -> LimitSettings {
+    LimitSettings {
+        ip_per_minute: 1_000_000,
+        ip_burst: 100_000,
+        sign_in_per_minute: 1_000_000,
+        sign_in_burst: 100_000,
+        expensive_per_hour: 1_000_000,
+        expensive_burst: 100_000,
+        block_after: 1_000_000,
+        ..LimitSettings::default()
+    }
 }
 
 pub struct Reply {
@@ -63,7 +84,19 @@ pub async fn spawn_app(options: PgConnectOptions) -> TestApp {
 
 /// `spawn_app` with other HTTP edge settings (e.g. short timeouts, a trusted proxy).
 pub async fn spawn_app_http(options: PgConnectOptions, http: HttpSettings) -> TestApp {
-    spawn_app_full(options, LiveSettings::default(), DeliverySettings::default(), http).await
+    spawn_app_full(
+        options,
+        LiveSettings::default(),
+        DeliverySettings::default(),
+        http,
+        generous_limits(),
+    )
+    .await
+}
+
+/// `spawn_app` with the given rate limits and edge settings (tests of limits and blocks).
+pub async fn spawn_app_limited(options: PgConnectOptions, limits: LimitSettings, http: HttpSettings) -> TestApp {
+    spawn_app_full(options, LiveSettings::default(), DeliverySettings::default(), http, limits).await
 }
 
 /// `spawn_app` with other live settings (e.g. a short heartbeat). Called twice on the same
@@ -74,13 +107,21 @@ pub async fn spawn_app_with(options: PgConnectOptions, live_settings: LiveSettin
         live_settings,
         DeliverySettings::default(),
         HttpSettings::default(),
+        generous_limits(),
     )
     .await
 }
 
 /// `spawn_app` with other outbound notification settings (e.g. private receivers allowed).
 pub async fn spawn_app_delivering(options: PgConnectOptions, delivery: DeliverySettings) -> TestApp {
-    spawn_app_full(options, LiveSettings::default(), delivery, HttpSettings::default()).await
+    spawn_app_full(
+        options,
+        LiveSettings::default(),
+        delivery,
+        HttpSettings::default(),
+        generous_limits(),
+    )
+    .await
 }
 
 async fn spawn_app_full(
@@ -88,6 +129,7 @@ async fn spawn_app_full(
     live_settings: LiveSettings,
     delivery: DeliverySettings,
     http: HttpSettings,
+    limits: LimitSettings,
 ) -> TestApp {
     let owner_options = options.clone();
     let live = Live::new(live_settings);
@@ -107,9 +149,12 @@ async fn spawn_app_full(
         delivery,
         auth: Default::default(),
         http,
+        limits,
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let outbox = Outbox::new(config.delivery.clone()).expect("outbox");
+    let rate_limits = RateLimits::new(limits);
+    let blocks = BlockList::default();
     let router = router(AppState {
         leptos_options: leptos_options(&config),
         db: db.clone(),
@@ -118,6 +163,8 @@ async fn spawn_app_full(
         jobs: config.intervals,
         outbox: outbox.clone(),
         http,
+        limits: rate_limits.clone(),
+        blocks: blocks.clone(),
     });
     TestApp {
         router,
@@ -126,6 +173,8 @@ async fn spawn_app_full(
         owner_options,
         outbox,
         http,
+        limits: rate_limits,
+        blocks,
     }
 }
 
