@@ -36,6 +36,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(metric) = MetricName::parse(a) {
         assert_eq!(MetricName::parse(metric.as_str()).map(|m| m.as_str().to_owned()), Ok(metric.as_str().to_owned()));
     }
+    if let Ok(network) = atrium_app::ip_blocks::types::BlockedNetwork::parse(a) {
+        assert_eq!(
+            atrium_app::ip_blocks::types::BlockedNetwork::parse(&network.to_string()),
+            Ok(network),
+            "a blocked network does not re-parse to itself"
+        );
+    }
+    let _ = atrium_app::ip_blocks::types::BlockDuration::parse(a);
     let _ = NewPassword::parse(a);
     let _ = OverlapPeriod::parse(a);
     let _ = TimeRange::parse(a, b, c);

@@ -235,11 +235,9 @@ fn http_settings() -> anyhow::Result<HttpSettings> {
         trusted_proxy_hops: {
             let hops = match var("ATRIUM_TRUSTED_PROXY_HOPS") {
                 None => u64::from(defaults.trusted_proxy_hops),
-                Some(raw) => raw
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|hops| *hops <= 10)
-                    .with_context(|| format!("ATRIUM_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, not {raw:?}"))?,
+                Some(raw) => raw.parse::<u64>().ok().filter(|hops| *hops <= 10).with_context(|| {
+                    format!("ATRIUM_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, not {raw:?}")
+                })?,
             };
             u8::try_from(hops)?
         },

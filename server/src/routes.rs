@@ -123,7 +123,10 @@ pub fn router(state: AppState) -> Router {
             },
             edge::rate::guard,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.http, edge::client::client_ip))
+        .layer(axum::middleware::from_fn_with_state(
+            state.http,
+            edge::client::client_ip,
+        ))
         .layer(axum::middleware::from_fn(edge::headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.http,

@@ -103,6 +103,10 @@ fn argument(name: &str, shape: &Shape, target: &Entities, text: &str) -> Option<
         "metric_id" => id(&target.metric_id),
         "metric" => id(&target.metric),
         "channels" | "step1_channels" | "step2_channels" | "step3_channels" => Some(json!([target.channel])),
+        // IP blocks are platform data: no tenant owns one, and their functions need platform
+        // permissions, so every tenant principal is refused before any id is looked up. A
+        // well-formed id that names no block is enough to reach that refusal.
+        "ip_block_id" => id("5f0c0b1e-0000-4000-8000-000000000001"),
         other if other.ends_with("_id") => panic!("the attack suite does not know which entity `{other}` names"),
         "query" => Some(json!(format!("tenant={}", target.tenant))),
         "email" => Some(json!("probe@attack.test")),

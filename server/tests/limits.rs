@@ -12,6 +12,7 @@ use atrium_app::db::{PlatformGuard, PlatformTx};
 use atrium_app::error::AppError;
 use atrium_app::ip_blocks::api::{CreateIpBlock, GetIpBlocksPage, LiftIpBlock};
 use atrium_app::limits::LimitSettings;
+use atrium_app::notifications::api::SendChannelTest;
 use atrium_app::tenants::types::Plan;
 use atrium_server::edge::HttpSettings;
 use axum::body::Body;
@@ -118,7 +119,12 @@ async fn sign_in_is_limited_per_client_address(_: PgPoolOptions, options: PgConn
     let form = [("email", "alice@acme.test"), ("password", "wrong-password-1")];
     for attempt in 0..3 {
         let reply = call_from(&app, attacker, Login::PATH, None, &form, None).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {attempt}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}: {}",
+            reply.body
+        );
     }
     // The fourth attempt is refused before any password is hashed, as the server function's own
     // error (what the sign-in page decodes), with Retry-After.
@@ -224,7 +230,7 @@ async fn api_keys_are_limited_per_key_and_per_tenant_by_plan(_: PgPoolOptions, o
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn exports_are_limited_per_user(_: PgPoolOptions, options: PgConnectOptions) {
+async fn exports_and_channel_tests_are_limited_per_user(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app_limited(
         options,
         LimitSettings {
@@ -245,11 +251,24 @@ async fn exports_are_limited_per_user(_: PgPoolOptions, options: PgConnectOption
     // 10 an hour: the next one in six minutes.
     assert!((300..=360).contains(&retry_after(&refused)), "{:?}", refused.headers);
     // Each export has its own budget, and each user.
-    let analytics = app.get("/api/v1/analytics/export?format=json&metric=cpu", Some(&alice)).await;
+    let analytics = app
+        .get("/api/v1/analytics/export?format=json&metric=cpu", Some(&alice))
+        .await;
     assert_ne!(analytics.status, StatusCode::TOO_MANY_REQUESTS, "{}", analytics.body);
     let gina = app.sign_in("gina@globex.test").await;
     let reply = app.get("/api/v1/audit/export?format=json", Some(&gina)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // A server function ("send test" on a channel) answers its own AppError with Retry-After;
+    // the limit applies before the channel is even looked up.
+    let channel = [("channel_id", "5f0c0b1e-0000-4000-8000-000000000002")];
+    for _ in 0..2 {
+        let reply = app.call(SendChannelTest::PATH, Some(&alice), &channel).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    }
+    let refused = app.call(SendChannelTest::PATH, Some(&alice), &channel).await;
+    let seconds = retry_after(&refused);
+    assert_eq!(refused.error(), AppError::RateLimited { retry_after: seconds });
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -280,7 +299,11 @@ async fn repeated_abuse_blocks_the_address_until_an_administrator_lifts_it(
     let blocked = get_from(&app, abuser, "/login", None).await;
     assert_eq!(blocked.status, StatusCode::FORBIDDEN, "{}", blocked.body);
     assert_eq!(blocked.json()["error"]["code"], "ip_blocked");
-    assert!(blocked.json()["error"]["message"].as_str().is_some_and(|m| m.contains("blocked")));
+    assert!(
+        blocked.json()["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("blocked"))
+    );
     // Server functions too, sign-in included.
     let form = [("email", "alice@acme.test"), ("password", common::PASSWORD)];
     let reply = call_from(&app, abuser, Login::PATH, None, &form, None).await;
@@ -293,7 +316,10 @@ async fn repeated_abuse_blocks_the_address_until_an_administrator_lifts_it(
     other.blocks.refresh(&other.db).await.expect("refresh");
     let reply = get_from(&other, abuser, "/health", None).await;
     assert_eq!(reply.status, StatusCode::OK, "probes are never blocked");
-    assert_eq!(get_from(&other, abuser, "/login", None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get_from(&other, abuser, "/login", None).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // The platform administrator sees it: address, automatic, why, until.
     let page = app.call(GetIpBlocksPage::PATH, Some(&admin), &[]).await;
@@ -303,7 +329,11 @@ async fn repeated_abuse_blocks_the_address_until_an_administrator_lifts_it(
     let block = &page["blocks"][0];
     assert_eq!(block["network"], "192.0.2.66/32");
     assert_eq!(block["origin"], "Automatic");
-    assert!(block["reason"].as_str().is_some_and(|r| r.contains("rate-limit refusals")));
+    assert!(
+        block["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("rate-limit refusals"))
+    );
     assert!(block["blocked_until"].is_string());
     let id = block["ip_block_id"].as_str().expect("id").to_owned();
     assert_eq!(created[0].1.as_deref(), Some(id.as_str()));
@@ -313,7 +343,10 @@ async fn repeated_abuse_blocks_the_address_until_an_administrator_lifts_it(
     assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.body);
     let denied = app.call(LiftIpBlock::PATH, Some(&alice), &[("ip_block_id", &id)]).await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.body);
-    assert_eq!(get_from(&app, abuser, "/login", None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get_from(&app, abuser, "/login", None).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // The administrator lifts it: audited, and this replica lets the address in at once.
     let lifted = app.call(LiftIpBlock::PATH, Some(&admin), &[("ip_block_id", &id)]).await;
@@ -350,7 +383,11 @@ async fn administrators_block_ranges_by_hand(_: PgPoolOptions, options: PgConnec
         .call(
             CreateIpBlock::PATH,
             Some(&admin),
-            &[("network", "198.51.100.0/24"), ("duration", "24h"), ("reason", "<b>scanner</b>")],
+            &[
+                ("network", "198.51.100.0/24"),
+                ("duration", "24h"),
+                ("reason", "<b>scanner</b>"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
@@ -386,7 +423,11 @@ async fn forwarded_for_counts_only_behind_a_trusted_proxy(_: PgPoolOptions, opti
         .call(
             CreateIpBlock::PATH,
             Some(&admin),
-            &[("network", "203.0.113.9"), ("duration", "1h"), ("reason", "abuse report")],
+            &[
+                ("network", "203.0.113.9"),
+                ("duration", "1h"),
+                ("reason", "abuse report"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);

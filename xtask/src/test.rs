@@ -246,6 +246,17 @@ fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Resul
         // The alerts journey waits for the evaluator; a 1 s interval keeps the wait short and
         // lets the spec measure breach-to-browser latency against a known cadence.
         .env("ATRIUM_ALERT_INTERVAL_SECS", "1")
+        // Every spec signs in from 127.0.0.1, far more often than the product's per-address
+        // sign-in limit (10 a minute) allows, and exports and channel tests in a row. A block of
+        // 127.0.0.1 would end the run, so the specs get limits they never reach; the limits and
+        // blocks themselves are tested in server/tests/limits.rs.
+        .env("ATRIUM_RATE_IP_PER_MINUTE", "1000000")
+        .env("ATRIUM_RATE_IP_BURST", "100000")
+        .env("ATRIUM_RATE_SIGN_IN_PER_MINUTE", "1000000")
+        .env("ATRIUM_RATE_SIGN_IN_BURST", "100000")
+        .env("ATRIUM_RATE_EXPENSIVE_PER_HOUR", "1000000")
+        .env("ATRIUM_RATE_EXPENSIVE_BURST", "100000")
+        .env("ATRIUM_IP_BLOCK_AFTER", "1000000")
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

@@ -45,7 +45,11 @@ pub async fn create_ip_block(
     // Blocking the address one is signed in from would lock the administrator out mid-request.
     if let (Ok(parsed), Some(own)) = (
         &parsed,
-        context.meta.ip.as_deref().and_then(|ip| ip.parse::<std::net::IpAddr>().ok()),
+        context
+            .meta
+            .ip
+            .as_deref()
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok()),
     ) && parsed.contains(own)
     {
         errors.add("network", t("ip-blocks-own-address"));

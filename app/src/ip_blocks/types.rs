@@ -89,7 +89,9 @@ impl BlockOrigin {
         }
     }
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Automatic, Self::Manual].into_iter().find(|o| o.as_str() == value)
+        [Self::Automatic, Self::Manual]
+            .into_iter()
+            .find(|o| o.as_str() == value)
     }
     pub fn label(self) -> String {
         t(&format!("ip-blocks-origin-{}", self.as_str()))
@@ -183,12 +185,24 @@ mod tests {
         assert!(range.contains("10.200.1.1".parse().expect("ip")));
         let v6 = BlockedNetwork::parse("2001:db8::/32").expect("v6 range");
         assert!(v6.contains("2001:db8::1".parse().expect("ip")));
-        assert_eq!(BlockedNetwork::parse("2001:db8::1").expect("v6").to_string(), "2001:db8::1");
+        assert_eq!(
+            BlockedNetwork::parse("2001:db8::1").expect("v6").to_string(),
+            "2001:db8::1"
+        );
     }
 
     #[test]
     fn nonsense_host_bits_and_huge_ranges_are_refused() {
-        for bad in ["", "example.com", "10.0.0.0/33", "300.1.1.1", "10.1.2.3/8", "0.0.0.0/0", "::/0", "1.0.0.0/7"] {
+        for bad in [
+            "",
+            "example.com",
+            "10.0.0.0/33",
+            "300.1.1.1",
+            "10.1.2.3/8",
+            "0.0.0.0/0",
+            "::/0",
+            "1.0.0.0/7",
+        ] {
             assert!(BlockedNetwork::parse(bad).is_err(), "{bad:?}");
         }
     }

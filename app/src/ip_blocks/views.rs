@@ -80,10 +80,10 @@ fn BlockLine(block: IpBlock, can_manage: bool, lift: ServerAction<LiftIpBlock>) 
         .or_else(|| block.network.strip_suffix("/128"))
         .unwrap_or(&block.network)
         .to_owned();
-    let by = block
-        .created_by_name
-        .clone()
-        .map_or_else(|| t("audit-actor-system"), |name| t_args("ip-blocks-by", &[("name", &name)]));
+    let by = block.created_by_name.clone().map_or_else(
+        || t("audit-actor-system"),
+        |name| t_args("ip-blocks-by", &[("name", &name)]),
+    );
     let lift_label = t_args("ip-blocks-lift-named", &[("network", &network)]);
     view! {
         <tr>

@@ -97,7 +97,10 @@ mod tests {
             client_address(peer, &forwarded(&["[2001:db8::7]:4711"]), 1),
             ip("2001:db8::7")
         );
-        assert_eq!(client_address(peer, &forwarded(&["198.51.100.7:80"]), 1), ip("198.51.100.7"));
+        assert_eq!(
+            client_address(peer, &forwarded(&["198.51.100.7:80"]), 1),
+            ip("198.51.100.7")
+        );
     }
 
     #[test]
@@ -105,6 +108,9 @@ mod tests {
         let peer = ip("10.0.0.2");
         assert_eq!(client_address(peer, &HeaderMap::new(), 1), peer);
         assert_eq!(client_address(peer, &forwarded(&["not-an-ip"]), 1), peer);
-        assert_eq!(client_address(peer, &forwarded(&["198.51.100.7"]), 3), ip("198.51.100.7"));
+        assert_eq!(
+            client_address(peer, &forwarded(&["198.51.100.7"]), 3),
+            ip("198.51.100.7")
+        );
     }
 }

@@ -59,13 +59,8 @@ pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next)
     let keyed = is_key_route(path) && request.headers().contains_key(header::AUTHORIZATION);
     let server_fn = is_server_fn(path);
     let sign_in = path == atrium_app::auth::api::Login::PATH;
-    let checked = if keyed { Ok(()) } else { edge.limits.check_ip(ip) }.and_then(|()| {
-        if sign_in {
-            edge.limits.check_sign_in(ip)
-        } else {
-            Ok(())
-        }
-    });
+    let checked = if keyed { Ok(()) } else { edge.limits.check_ip(ip) }
+        .and_then(|()| if sign_in { edge.limits.check_sign_in(ip) } else { Ok(()) });
     let response = match checked {
         Ok(()) => next.run(request).await,
         Err(error) => {

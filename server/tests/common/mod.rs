@@ -96,7 +96,14 @@ pub async fn spawn_app_http(options: PgConnectOptions, http: HttpSettings) -> Te
 
 /// `spawn_app` with the given rate limits and edge settings (tests of limits and blocks).
 pub async fn spawn_app_limited(options: PgConnectOptions, limits: LimitSettings, http: HttpSettings) -> TestApp {
-    spawn_app_full(options, LiveSettings::default(), DeliverySettings::default(), http, limits).await
+    spawn_app_full(
+        options,
+        LiveSettings::default(),
+        DeliverySettings::default(),
+        http,
+        limits,
+    )
+    .await
 }
 
 /// `spawn_app` with other live settings (e.g. a short heartbeat). Called twice on the same
