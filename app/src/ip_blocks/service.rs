@@ -10,9 +10,12 @@ use chrono::{DateTime, Utc};
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 
+/// A blocked network and when its block ends (`None`: until lifted).
+type Entry = (BlockedNetwork, Option<DateTime<Utc>>);
+
 /// The blocks in force as this replica last read them, with their ends.
 #[derive(Clone, Default)]
-pub struct BlockList(Arc<RwLock<Vec<(BlockedNetwork, Option<DateTime<Utc>>)>>>);
+pub struct BlockList(Arc<RwLock<Vec<Entry>>>);
 
 impl BlockList {
     /// Whether a block in force at `now` covers `ip`.
