@@ -34,7 +34,7 @@ test('a platform administrator blocks a range, sees it and lifts it', async ({ p
   await expect(table.getByRole('row').filter({ hasText: '192.0.2.0/24' })).toHaveCount(0);
   await page.reload();
   await hydrated(page);
-  await expect(page.getByText('192.0.2.0/24')).toHaveCount(0);
+  await expect(page.getByText('No address is blocked.')).toBeVisible();
 
   // The audit trail has both.
   await page.goto('/audit');
