@@ -22,8 +22,9 @@ CREATE TABLE ip_blocks (
     lifted_at                   timestamptz,
     lifted_by                   uuid REFERENCES platform_users (platform_user_id) ON DELETE SET NULL,
     CONSTRAINT ip_blocks_until_after_created CHECK (blocked_until IS NULL OR blocked_until > created_at),
-    CONSTRAINT ip_blocks_automatic_expire CHECK (origin = 'manual' OR blocked_until IS NOT NULL),
-    CONSTRAINT ip_blocks_manual_by CHECK (origin = 'automatic' OR created_by IS NOT NULL OR lifted_at IS NOT NULL)
+    -- Only an administrator's block may last until lifted. (Who made a manual block is not a
+    -- constraint: deleting that administrator sets created_by to NULL and keeps the block.)
+    CONSTRAINT ip_blocks_automatic_expire CHECK (origin = 'manual' OR blocked_until IS NOT NULL)
 );
 
 -- The edge's refresh and the list page read the blocks not lifted yet (expired ones are filtered

@@ -5,7 +5,7 @@
 //! Several replicas: each one limits on its own, with the configured (global) rates divided by
 //! `ATRIUM_REPLICAS`, so a client the load balancer spreads evenly gets about the global rate and
 //! one pinned to a replica gets its share. No counter is shared, so a check costs no round trip
-//! (see `docs/design-notes.md`, "Rate limits"). What must be seen by every replica, blocked
+//! (see `docs/design-notes.md`, "Rate limits and IP blocks"). What must be seen by every replica, blocked
 //! addresses, lives in PostgreSQL (`crate::ip_blocks`).
 //!
 //! The server builds one `RateLimits` at start-up, gives it to its edge and REST handlers, and

@@ -602,3 +602,56 @@ async fn a_privileged_app_login_is_refused(_: PgPoolOptions, options: PgConnectO
     let error = refused.expect_err("a superuser app login was accepted");
     assert!(error.to_string().contains("superuser"), "{error}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn ip_blocks_are_platform_data_only(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    let (alpha, _) = two_tenants(&db).await;
+    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    sqlx::query("INSERT INTO ip_blocks (network, origin, reason, blocked_until) VALUES ('192.0.2.7', 'automatic', 'x', now() + interval '1 hour')")
+        .execute(&mut *tx)
+        .await
+        .expect("the platform scope blocks an address");
+    tx.commit().await.expect("commit");
+
+    // A tenant transaction neither sees, lifts nor adds a block.
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM ip_blocks")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!(seen, 0);
+    let lifted = sqlx::query("UPDATE ip_blocks SET lifted_at = now()")
+        .execute(&mut *tx)
+        .await
+        .expect("update");
+    assert_eq!(lifted.rows_affected(), 0);
+    let added = sqlx::query("INSERT INTO ip_blocks (network, origin, reason) VALUES ('10.0.0.0/8', 'manual', 'x')")
+        .execute(&mut *tx)
+        .await;
+    assert!(added.is_err(), "a tenant must not block addresses");
+    drop(tx);
+
+    // Nor does the sign-in scope or a connection outside any scope; nobody deletes history.
+    let mut conn = auth_scope(&db).await;
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM ip_blocks")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(seen, 0);
+    drop(conn);
+    let mut conn = unscoped_connection(&db).await.expect("connection");
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM ip_blocks")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(seen, 0);
+    drop(conn);
+    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    let deleted = sqlx::query("DELETE FROM ip_blocks").execute(&mut *tx).await;
+    assert!(deleted.is_err(), "blocks are history: no DELETE grant");
+}
