@@ -25,7 +25,40 @@ pub const OUTPUT_NAME: &str = "atrium";
 /// Where `cargo build` puts the hydrate wasm: its own target dir, so the browser build (leptos
 /// with `hydrate`) and the server build (leptos with `ssr`) do not evict each other's artifacts.
 const FRONT_TARGET_DIR: &str = "target/front";
-const WASM_INPUT: &str = "target/front/wasm32-unknown-unknown/wasm-release/atrium_hydrate.wasm";
+
+/// The cargo profile of the browser build. `wasm-release` (size first) unless
+/// `ATRIUM_WASM_PROFILE=dev`: a debug wasm builds in a fraction of the time and, with debug
+/// assertions on, a hydration mismatch names the element and the node it found instead of
+/// trapping with "unreachable".
+fn wasm_profile() -> WasmProfile {
+    match std::env::var("ATRIUM_WASM_PROFILE").as_deref() {
+        Ok("dev") => WasmProfile::Dev,
+        _ => WasmProfile::Release,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum WasmProfile {
+    Release,
+    Dev,
+}
+
+impl WasmProfile {
+    fn cargo_name(self) -> &'static str {
+        match self {
+            Self::Release => "wasm-release",
+            Self::Dev => "dev",
+        }
+    }
+
+    /// Where cargo writes the wasm for this profile (`dev` lands in `debug/`).
+    fn wasm_path(self) -> &'static str {
+        match self {
+            Self::Release => "target/front/wasm32-unknown-unknown/wasm-release/atrium_hydrate.wasm",
+            Self::Dev => "target/front/wasm32-unknown-unknown/debug/atrium_hydrate.wasm",
+        }
+    }
+}
 
 pub fn build(ctx: &mut Ctx, release: bool) -> Result<()> {
     ctx.phase("tools", ensure_build_tools)?;
@@ -69,8 +102,9 @@ pub fn build_site(ctx: &mut Ctx, sizes: bool) -> Result<Option<Sizes>> {
         run(cargo()
             .args(["build", "-p", "atrium-hydrate", "--lib"])
             .args(["--target", WASM_TARGET])
-            // Always the size-first profile: the wasm is what every visitor downloads.
-            .args(["--profile", "wasm-release"])
+            // The size-first profile unless a developer asked for speed: the wasm is what
+            // every visitor downloads.
+            .args(["--profile", wasm_profile().cargo_name()])
             .args(["--target-dir", FRONT_TARGET_DIR]))
     })?;
     ctx.phase("wasm-bindgen", bindgen)?;
@@ -84,7 +118,7 @@ pub fn build_site(ctx: &mut Ctx, sizes: bool) -> Result<Option<Sizes>> {
 }
 
 fn bindgen(ctx: &mut Ctx) -> Result<()> {
-    let input = ctx.path(WASM_INPUT);
+    let input = ctx.path(wasm_profile().wasm_path());
     let site = ctx.path("target/site");
     // Start from an empty site so files removed from public/ or old snippets do not linger.
     if site.exists() {
