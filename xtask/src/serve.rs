@@ -28,7 +28,7 @@ pub fn run(ctx: &mut Ctx, release: bool) -> Result<ExitCode> {
                 crate::process::run(&mut site::server_build(release))
             })
         })
-        .and_then(|()| site::build_site(ctx, false).map(drop));
+        .and_then(|()| site::build_site(ctx).map(drop));
     ctx.print_phases();
     built?;
 

@@ -125,9 +125,7 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
     if let Some(chromium) = chromium {
         let built = ctx
             .phase(site::server_phase(false), |_| run(&mut site::server_build(false)))
-            // No size report here: brotli at quality 11 costs most of a minute in an unoptimised
-            // xtask, and `cargo xtask build` reports sizes when someone wants them.
-            .and_then(|()| site::build_site(ctx, false));
+            .and_then(|()| site::build_site(ctx).map(|sizes| sizes.print()));
         match built {
             Ok(_) => end_to_end(ctx, tally, &admin, &chromium),
             Err(_) => {
