@@ -26,21 +26,26 @@ pub const OUTPUT_NAME: &str = "atrium";
 /// with `hydrate`) and the server build (leptos with `ssr`) do not evict each other's artifacts.
 const FRONT_TARGET_DIR: &str = "target/front";
 
-/// The cargo profile of the browser build. `wasm-release` (size first) unless
-/// `ATRIUM_WASM_PROFILE=dev`: a debug wasm builds in a fraction of the time and, with debug
-/// assertions on, a hydration mismatch names the element and the node it found instead of
-/// trapping with "unreachable".
-fn wasm_profile() -> WasmProfile {
-    match std::env::var("ATRIUM_WASM_PROFILE").as_deref() {
-        Ok("dev") => WasmProfile::Dev,
-        _ => WasmProfile::Release,
-    }
-}
-
-#[derive(Clone, Copy)]
-enum WasmProfile {
+/// The cargo profile of the browser build. `wasm-release` (size first) is what the test command
+/// and `cargo xtask build` ship; `dev` is for the edit-and-look loop (`cargo xtask run` and
+/// `cargo xtask test --e2e-only` without `--release`): it builds in a fraction of the time and,
+/// with debug assertions on, a hydration mismatch names the element and the node it found
+/// instead of trapping with "unreachable". `ATRIUM_WASM_PROFILE=dev|release` overrides either.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WasmProfile {
     Release,
     Dev,
+}
+
+impl WasmProfile {
+    /// `default` unless `ATRIUM_WASM_PROFILE` says otherwise.
+    pub fn chosen(default: WasmProfile) -> WasmProfile {
+        match std::env::var("ATRIUM_WASM_PROFILE").as_deref() {
+            Ok("dev") => WasmProfile::Dev,
+            Ok("release") => WasmProfile::Release,
+            _ => default,
+        }
+    }
 }
 
 impl WasmProfile {
@@ -63,7 +68,7 @@ impl WasmProfile {
 pub fn build(ctx: &mut Ctx, release: bool) -> Result<()> {
     ctx.phase("tools", ensure_build_tools)?;
     ctx.phase(server_phase(release), |_| run(&mut server_build(release)))?;
-    let sizes = build_site(ctx)?;
+    let sizes = build_site(ctx, WasmProfile::chosen(WasmProfile::Release))?;
     ctx.phase("wasm size", |_| {
         sizes.print();
         Ok(())
@@ -100,24 +105,24 @@ pub fn server_build(release: bool) -> Command {
 
 /// The browser half and the site folder (hashed, precompressed); assumes `ensure_build_tools`
 /// ran. Returns what a browser transfers for each file, for the caller to print if it wants.
-pub fn build_site(ctx: &mut Ctx) -> Result<Sizes> {
+pub fn build_site(ctx: &mut Ctx, profile: WasmProfile) -> Result<Sizes> {
     ctx.phase("wasm build", |_| {
         run(cargo()
             .args(["build", "-p", "atrium-hydrate", "--lib"])
             .args(["--target", WASM_TARGET])
             // The size-first profile unless a developer asked for speed: the wasm is what
             // every visitor downloads.
-            .args(["--profile", wasm_profile().cargo_name()])
+            .args(["--profile", profile.cargo_name()])
             .args(["--target-dir", FRONT_TARGET_DIR]))
     })?;
-    ctx.phase("wasm-bindgen", bindgen)?;
+    ctx.phase("wasm-bindgen", |ctx| bindgen(ctx, profile))?;
     ctx.phase("site assets", copy_assets)?;
     ctx.phase("hash and compress", |ctx| {
         let site = ctx.path("target/site");
         assets::fingerprint(&site.join("pkg"), OUTPUT_NAME)?;
         // Quality 11 is what a release should ship; 5 is a fraction of the time for the much
         // larger debug wasm, which nobody downloads over a slow link.
-        let quality = match wasm_profile() {
+        let quality = match profile {
             WasmProfile::Release => 11,
             WasmProfile::Dev => 5,
         };
@@ -125,8 +130,8 @@ pub fn build_site(ctx: &mut Ctx) -> Result<Sizes> {
     })
 }
 
-fn bindgen(ctx: &mut Ctx) -> Result<()> {
-    let input = ctx.path(wasm_profile().wasm_path());
+fn bindgen(ctx: &mut Ctx, profile: WasmProfile) -> Result<()> {
+    let input = ctx.path(profile.wasm_path());
     let site = ctx.path("target/site");
     // Start from an empty site so files removed from public/ or old snippets do not linger.
     if site.exists() {
