@@ -350,6 +350,24 @@ async fn every_key_route_requires_a_signature_when_the_tenant_does(_: PgPoolOpti
     require_signing(&app, "alice@acme.test").await;
 
     let panel = "/api/v1/metrics/read.signed/panel?range=1h&bucket=minute";
+    // Every route the access registry declares as API-key authenticated, so a new one is covered
+    // without anyone remembering to add it here; a path parameter this test cannot fill fails.
+    let key_routes: Vec<String> = atrium_app::permissions::registry::REST_ROUTES
+        .iter()
+        .filter(|(_, access)| matches!(access, atrium_app::permissions::registry::Access::ApiKey(_)))
+        .map(|(route, _)| {
+            let path = route.replace("{metric}", "read.signed");
+            assert!(!path.contains('{'), "fill the parameters of {route}");
+            // Query parameters a read needs; routes without them ignore the query.
+            format!("{path}?range=1h&bucket=minute")
+        })
+        .collect();
+    assert!(key_routes.len() >= 2, "{key_routes:?}");
+    for path in &key_routes {
+        let unsigned = get_signed(&app, &key.key, path, &[]).await;
+        assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED, "{path}: {}", unsigned.body);
+        assert_eq!(code(&unsigned), "signature_required", "{path}");
+    }
     for path in ["/api/v1/metrics", panel] {
         let unsigned = get_signed(&app, &key.key, path, &[]).await;
         assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED, "{path}: {}", unsigned.body);
