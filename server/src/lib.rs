@@ -56,6 +56,11 @@ pub async fn run() -> anyhow::Result<()> {
             replica.clone(),
             config.intervals.session_cleanup,
         )),
+        tokio::spawn(jobs::signature_nonce_cleanup(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.signature_nonce_cleanup,
+        )),
     ];
     let live = live::Live::new(live::LiveSettings::default());
     let listener_task = live.start(database.db.clone());
