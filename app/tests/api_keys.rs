@@ -6,7 +6,9 @@
 //! The owner pool (the migrating login, a superuser here) plays the clock and the intruder: it
 //! moves times into the past and attacks the policies with hand-written SQL.
 
-use atrium_app::api_keys::auth::{KeyAuthError, SIGNATURE_HEADER, TIMESTAMP_HEADER, authenticate, sign};
+use atrium_app::api_keys::auth::{
+    KeyAuthError, NONCE_HEADER, SIGNATURE_HEADER, SignedRequest, TIMESTAMP_HEADER, authenticate, sign,
+};
 use atrium_app::api_keys::service::{NewApiKey, create_key, revoke_key, rotate_key, set_require_signed_ingest};
 use atrium_app::api_keys::types::{ApiKeyScope, ApiKeyStatus, IssuedApiKey, KeyExpiry, RotationGrace};
 use atrium_app::audit::db::Actor;
@@ -122,15 +124,25 @@ fn bearer(key: &str) -> HeaderMap {
     headers
 }
 
-fn signed(key: &str, signing_secret: &str, timestamp: i64, body: &[u8]) -> HeaderMap {
+/// An ingestion request for `body`, as the signatures in these tests cover it.
+fn ingest(body: &[u8]) -> SignedRequest<'_> {
+    SignedRequest {
+        method: "POST",
+        path_and_query: "/api/v1/metrics",
+        body,
+    }
+}
+
+fn signed(key: &str, signing_secret: &str, timestamp: i64, nonce: &str, body: &[u8]) -> HeaderMap {
     let mut headers = bearer(key);
     headers.insert(
         TIMESTAMP_HEADER,
         HeaderValue::from_str(&timestamp.to_string()).expect("header"),
     );
+    headers.insert(NONCE_HEADER, HeaderValue::from_str(nonce).expect("header"));
     headers.insert(
         SIGNATURE_HEADER,
-        HeaderValue::from_str(&sign(signing_secret, timestamp, body)).expect("header"),
+        HeaderValue::from_str(&sign(signing_secret, timestamp, nonce, &ingest(body))).expect("header"),
     );
     headers
 }
@@ -333,13 +345,19 @@ async fn rotation_keeps_the_old_key_only_for_its_grace_period(_: PgPoolOptions, 
             .expect("both keys work during grace");
         assert_eq!(principal.api_key_id, id);
         // Each key signs with its own signing secret.
-        let headers = signed(key, secret, now.timestamp(), body);
-        assert_eq!(principal.verify_signature(&headers, body, now), Ok(()));
+        let headers = signed(key, secret, now.timestamp(), "grace-period-nonce-1", body);
+        assert!(principal.verify_signature(&headers, &ingest(body), now).is_ok());
     }
     let new_principal = authenticate(&f.db, &bearer(&new.key)).await.expect("new key");
-    let crossed = signed(&new.key, &old.signing_secret, now.timestamp(), body);
+    let crossed = signed(
+        &new.key,
+        &old.signing_secret,
+        now.timestamp(),
+        "grace-period-nonce-2",
+        body,
+    );
     assert_eq!(
-        new_principal.verify_signature(&crossed, body, now),
+        new_principal.verify_signature(&crossed, &ingest(body), now),
         Err(KeyAuthError::BadSignature)
     );
 
@@ -527,21 +545,52 @@ async fn signatures_are_checked_and_required_when_the_tenant_says_so(_: PgPoolOp
     let ts = now.timestamp();
 
     let principal = authenticate(&f.db, &bearer(&issued.key)).await.expect("auth");
-    assert_eq!(principal.verify_signature(&bearer(&issued.key), body, now), Ok(()));
-    let good = signed(&issued.key, &issued.signing_secret, ts, body);
-    assert_eq!(principal.verify_signature(&good, body, now), Ok(()));
-    let mut wrong = good.clone();
+    let request = ingest(body);
+    assert_eq!(
+        principal
+            .verify_request(&f.db, &bearer(&issued.key), &request, now)
+            .await,
+        Ok(())
+    );
+    let good = signed(&issued.key, &issued.signing_secret, ts, "first-nonce-0001", body);
+    assert_eq!(principal.verify_request(&f.db, &good, &request, now).await, Ok(()));
+    // The same request again: its nonce is recorded, so it is a replay.
+    let error = principal
+        .verify_request(&f.db, &good, &request, now)
+        .await
+        .expect_err("replay");
+    assert_eq!(
+        (error, error.code()),
+        (KeyAuthError::ReplayedRequest, "replayed_request")
+    );
+    let mut wrong = signed(&issued.key, &issued.signing_secret, ts, "second-nonce-0002", body);
     wrong.insert(
         SIGNATURE_HEADER,
-        HeaderValue::from_str(&sign(&issued.signing_secret, ts, b"another body")).expect("header"),
+        HeaderValue::from_str(&sign(
+            &issued.signing_secret,
+            ts,
+            "second-nonce-0002",
+            &ingest(b"another body"),
+        ))
+        .expect("header"),
     );
     let error = principal
-        .verify_signature(&wrong, body, now)
+        .verify_request(&f.db, &wrong, &request, now)
+        .await
         .expect_err("wrong signature");
     assert_eq!((error, error.code()), (KeyAuthError::BadSignature, "invalid_signature"));
-    let stale = signed(&issued.key, &issued.signing_secret, ts - 301, body);
-    let error = principal.verify_signature(&stale, body, now).expect_err("stale");
+    let stale = signed(&issued.key, &issued.signing_secret, ts - 301, "third-nonce-00003", body);
+    let error = principal
+        .verify_request(&f.db, &stale, &request, now)
+        .await
+        .expect_err("stale");
     assert_eq!((error, error.code()), (KeyAuthError::StaleSignature, "stale_signature"));
+    // Refused requests recorded no nonce: only the one accepted signed request did.
+    let nonces: Vec<String> = sqlx::query_scalar("SELECT nonce FROM signature_nonces ORDER BY nonce")
+        .fetch_all(&f.owner)
+        .await
+        .expect("nonces");
+    assert_eq!(nonces, ["first-nonce-0001"]);
 
     let mut tx = TenantTx::begin(&f.db, f.alpha).await.expect("tx");
     set_require_signed_ingest(&mut tx, &actor(), true)
@@ -551,15 +600,17 @@ async fn signatures_are_checked_and_required_when_the_tenant_says_so(_: PgPoolOp
     let strict = authenticate(&f.db, &bearer(&issued.key)).await.expect("auth");
     assert!(strict.require_signed);
     let error = strict
-        .verify_signature(&bearer(&issued.key), body, now)
+        .verify_request(&f.db, &bearer(&issued.key), &request, now)
+        .await
         .expect_err("unsigned");
     assert_eq!(
         (error, error.code()),
         (KeyAuthError::SignatureRequired, "signature_required")
     );
-    assert_eq!(strict.verify_signature(&good, body, now), Ok(()));
+    let fresh = signed(&issued.key, &issued.signing_secret, ts, "fourth-nonce-0004", body);
+    assert_eq!(strict.verify_request(&f.db, &fresh, &request, now).await, Ok(()));
     assert_eq!(
-        strict.verify_signature(&wrong, body, now),
+        strict.verify_request(&f.db, &wrong, &request, now).await,
         Err(KeyAuthError::BadSignature)
     );
     let audit: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_events ORDER BY audit_id")
@@ -588,4 +639,62 @@ async fn new_keys_are_validated_field_by_field(_: PgPoolOptions, options: PgConn
     let expires = issued.summary.expires_at.expect("expiry");
     let days = (expires - Utc::now()).num_hours();
     assert!((29 * 24..=30 * 24).contains(&days), "{days} hours");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn nonces_are_kept_per_key_under_row_level_security_and_expire(_: PgPoolOptions, options: PgConnectOptions) {
+    let f = fixture(options).await;
+    let alpha = create(&f, f.alpha, "alpha signer").await.expect("alpha key");
+    let beta = create(&f, f.beta, "beta signer").await.expect("beta key");
+    let body = b"[]";
+    let now = Utc::now();
+    let ts = now.timestamp();
+    let nonce = "shared-nonce-0123456789";
+    // The same nonce with two tenants' keys: each is a first use for its own key.
+    for issued in [&alpha, &beta] {
+        let headers = signed(&issued.key, &issued.signing_secret, ts, nonce, body);
+        let principal = authenticate(&f.db, &headers).await.expect("auth");
+        assert_eq!(
+            principal.verify_request(&f.db, &headers, &ingest(body), now).await,
+            Ok(()),
+            "{}",
+            issued.summary.name
+        );
+    }
+    // Each tenant's transaction sees its own nonce only (the app role, so RLS applies).
+    for tenant in [f.alpha, f.beta] {
+        let mut tx = TenantTx::begin(&f.db, tenant).await.expect("tx");
+        let seen: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM signature_nonces")
+            .fetch_all(&mut *tx)
+            .await
+            .expect("select");
+        assert_eq!(seen, [tenant.0]);
+        // Writing another tenant's nonce is refused by the policy's WITH CHECK.
+        let other = if tenant == f.alpha { &beta } else { &alpha };
+        let forged = sqlx::query(
+            "INSERT INTO signature_nonces (tenant_id, api_key_id, nonce, expires_at)
+             VALUES ($1, $2, 'forged-nonce-000000', now() + interval '1 minute')",
+        )
+        .bind(if tenant == f.alpha { f.beta.0 } else { f.alpha.0 })
+        .bind(other.summary.api_key_id.0)
+        .execute(&mut *tx)
+        .await;
+        assert!(forged.is_err(), "a tenant wrote another tenant's nonce");
+    }
+
+    // The clean-up pass deletes only nonces whose window has closed.
+    sqlx::query("UPDATE signature_nonces SET expires_at = now() - interval '1 second' WHERE tenant_id = $1")
+        .bind(f.alpha.0)
+        .execute(&f.owner)
+        .await
+        .expect("age alpha's nonce");
+    let deleted = atrium_app::api_keys::auth::delete_expired_nonces(&f.db)
+        .await
+        .expect("clean up");
+    assert_eq!(deleted, 1);
+    let left: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM signature_nonces")
+        .fetch_all(&f.owner)
+        .await
+        .expect("left");
+    assert_eq!(left, [f.beta.0]);
 }

@@ -116,6 +116,11 @@ fn job_intervals() -> anyhow::Result<JobIntervals> {
             var("ATRIUM_SESSION_CLEANUP_INTERVAL_SECS"),
             defaults.session_cleanup,
         )?,
+        signature_nonce_cleanup: interval(
+            "ATRIUM_NONCE_CLEANUP_INTERVAL_SECS",
+            var("ATRIUM_NONCE_CLEANUP_INTERVAL_SECS"),
+            defaults.signature_nonce_cleanup,
+        )?,
     })
 }
 

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod assets;
 pub mod audit_export;
 pub mod config;
 pub mod database;
@@ -54,6 +55,11 @@ pub async fn run() -> anyhow::Result<()> {
             database.db.clone(),
             replica.clone(),
             config.intervals.session_cleanup,
+        )),
+        tokio::spawn(jobs::signature_nonce_cleanup(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.signature_nonce_cleanup,
         )),
     ];
     let live = live::Live::new(live::LiveSettings::default());

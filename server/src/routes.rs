@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::edge::HttpSettings;
 use crate::edge::headers::CspNonce;
 use crate::live::Live;
-use crate::{api, edge, health, live, middleware};
+use crate::{api, assets, edge, health, live, middleware};
 use atrium_app::auth::context::PermissionCache;
 use atrium_app::db::Db;
 use atrium_app::ip_blocks::service::BlockList;
@@ -12,6 +12,7 @@ use atrium_app::limits::RateLimits;
 use atrium_app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, Request};
+use axum::handler::Handler;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
@@ -65,6 +66,7 @@ fn provide_response_nonce() {
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let site = assets::site_assets(&state.leptos_options);
     let pages = Router::new()
         .leptos_routes_with_context(
             &state,
@@ -74,8 +76,10 @@ pub fn router(state: AppState) -> Router {
                 let outbox = state.outbox.clone();
                 let limits = state.limits.clone();
                 let blocks = state.blocks.clone();
+                let site = site.clone();
                 move || {
                     provide_response_nonce();
+                    provide_context(site.clone());
                     provide_context(db.clone());
                     provide_context(outbox.clone());
                     // Per-user limits of expensive server functions; the blocks an
@@ -104,10 +108,21 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(health::ready))
         .route("/ws", get(live::ws::connect))
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            provide_response_nonce,
-            shell,
+        .nest_service("/pkg", assets::pkg_files(&state.leptos_options))
+        // Files of the site root (precompressed when there is a copy), else the app's own
+        // answer for an unknown path (its 404 page).
+        .fallback_service(assets::site_files(
+            &state.leptos_options,
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                move || {
+                    provide_response_nonce();
+                    provide_context(site.clone());
+                },
+                shell,
+            )
+            .with_state(state.clone()),
         ))
+        .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(axum::middleware::from_fn(edge::origin::same_origin))
         // The HTTP edge (issue 10), outermost first: the request's scheme (trusted proxy),
         // the security headers and CSP nonce (so every answer below carries them, refusals

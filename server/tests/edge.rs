@@ -7,8 +7,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::spawn_app;
+use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tower::ServiceExt;
 
 use atrium_app::tenants::api::{CreateTenant, ListTenants, UpdateTenant};
 use atrium_app::users::api::UpdateUser;
@@ -427,4 +429,122 @@ async fn https_behind_a_trusted_proxy_gets_hsts_and_its_own_origin(_: PgPoolOpti
             .expect("request");
         assert_eq!(app.send(request).await.status, expected, "{origin}");
     }
+}
+
+/// A site folder as `cargo xtask build` leaves it: hashed names in `pkg/` with their list, and a
+/// brotli and a gzip copy beside each file (their bytes here only need to be recognisable).
+fn built_site() -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos();
+    let root = std::env::temp_dir().join(format!("atrium-site-{}-{nanos}", std::process::id()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("site dir");
+    let files = [
+        ("pkg/atrium.0123456789abcdef.js", "export default function(){}"),
+        ("pkg/atrium_bg.0123456789abcdef.wasm", "\0asm"),
+        ("pkg/atrium.0123456789abcdef.css", "body{}"),
+        ("pkg/echarts.min.0123456789abcdef.js", "var echarts;"),
+        ("favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+    ];
+    for (path, text) in files {
+        std::fs::write(root.join(path), text).expect("file");
+        std::fs::write(root.join(format!("{path}.br")), format!("br:{path}")).expect("br");
+        std::fs::write(root.join(format!("{path}.gz")), format!("gz:{path}")).expect("gz");
+    }
+    std::fs::write(
+        pkg.join("assets.json"),
+        r#"{"js":"atrium.0123456789abcdef.js","wasm":"atrium_bg.0123456789abcdef.wasm",
+            "css":"atrium.0123456789abcdef.css","echarts":"echarts.min.0123456789abcdef.js"}"#,
+    )
+    .expect("manifest");
+    root
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn assets_are_hashed_precompressed_and_cached_for_a_year(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = common::spawn_app(options).await;
+    let site = built_site();
+    let router = app.router_with_site(&site);
+    let get = |path: &str, encodings: &str| {
+        let mut request = Request::get(path);
+        if !encodings.is_empty() {
+            request = request.header(header::ACCEPT_ENCODING, encodings);
+        }
+        let router = router.clone();
+        let request = request.body(Body::empty()).expect("request");
+        async move {
+            let response = router.oneshot(request).await.expect("response");
+            let (parts, body) = response.into_parts();
+            let bytes = body.collect().await.expect("body").to_bytes();
+            (
+                parts.status,
+                parts.headers,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        }
+    };
+    let js = "/pkg/atrium.0123456789abcdef.js";
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), format!("br:{}", &js[1..])),
+        ("gzip", Some("gzip"), format!("gz:{}", &js[1..])),
+        ("", None, "export default function(){}".to_owned()),
+    ] {
+        let (status, headers, text) = get(js, accept).await;
+        assert_eq!(status, StatusCode::OK, "{accept}");
+        assert_eq!(
+            headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(text, body, "{accept}");
+        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .expect("type")
+                .contains("javascript")
+        );
+        assert!(
+            headers[header::VARY]
+                .to_str()
+                .expect("vary")
+                .contains("accept-encoding")
+        );
+    }
+    // A missing file is not cached for a year.
+    let (status, headers, _) = get("/pkg/atrium.ffffffffffffffff.js", "br").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_ne!(
+        headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
+        Some(&b"public, max-age=31536000, immutable"[..])
+    );
+    // Unhashed files of the site root: precompressed, revalidated.
+    let (status, headers, text) = get("/favicon.svg", "gzip").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(text, "gz:favicon.svg");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    // Pages link the hashed names and are never stored.
+    let (status, headers, html) = get("/login", "br").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    for name in [
+        "/pkg/atrium.0123456789abcdef.js",
+        "/pkg/atrium_bg.0123456789abcdef.wasm",
+        "/pkg/atrium.0123456789abcdef.css",
+        "/pkg/echarts.min.0123456789abcdef.js",
+    ] {
+        assert!(html.contains(name), "{name} in the page");
+    }
+    // Anything else is still the app's: its 404 page, for any method.
+    let (status, _, html) = get("/no-such-page", "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("<html"), "the app's 404 page");
+    let post = Request::post("/no-such-page").body(Body::empty()).expect("request");
+    assert_eq!(
+        router.clone().oneshot(post).await.expect("response").status(),
+        StatusCode::NOT_FOUND
+    );
+    std::fs::remove_dir_all(&site).expect("clean up");
 }

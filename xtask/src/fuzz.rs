@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 const CARGO_FUZZ_VERSION: &str = "0.13.1";
 
 /// Every target in `fuzz/Cargo.toml`.
-pub const TARGETS: &[&str] = &["ingest_body", "form_values"];
+pub const TARGETS: &[&str] = &["ingest_body", "form_values", "request_signature"];
 
 /// Installs cargo-fuzz when missing (or at another version).
 pub fn ensure_cargo_fuzz() -> Result<()> {

@@ -1,5 +1,6 @@
 //! Atrium's build, run and test driver: `cargo xtask build|run|test|sqlx` (see README.md).
 
+mod assets;
 mod db;
 mod fuzz;
 mod process;

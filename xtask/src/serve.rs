@@ -1,6 +1,7 @@
 //! `cargo xtask run`: build, then run the server in the foreground until Ctrl-C.
 
 use crate::process::Server;
+use crate::site::WasmProfile;
 use crate::{Ctx, site, tools};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
@@ -28,7 +29,15 @@ pub fn run(ctx: &mut Ctx, release: bool) -> Result<ExitCode> {
                 crate::process::run(&mut site::server_build(release))
             })
         })
-        .and_then(|()| site::build_site(ctx, false).map(drop));
+        .and_then(|()| {
+            // The quick debug wasm while developing; `--release` builds what ships.
+            let profile = if release {
+                WasmProfile::Release
+            } else {
+                WasmProfile::Dev
+            };
+            site::build_site(ctx, WasmProfile::chosen(profile)).map(drop)
+        });
     ctx.print_phases();
     built?;
 

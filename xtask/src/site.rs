@@ -1,21 +1,21 @@
 //! `cargo xtask build`: the server binary and the site folder Leptos serves (`target/site`).
 //!
 //! Layout produced (Leptos `site_root` = `target/site`, `site_pkg_dir` = `pkg`, `output_name` =
-//! `atrium`):
-//! - `pkg/atrium.js` and `pkg/atrium_bg.wasm` — wasm-bindgen's output. Leptos 0.8.23's
-//!   `HydrationScripts` (`leptos/src/hydration/mod.rs`) imports `/{pkg}/{output_name}.js` and
-//!   fetches `/{pkg}/{output_name}_bg.wasm` when file hashing is off and `LEPTOS_OUTPUT_NAME`
-//!   was unset while leptos compiled (cargo-leptos sets it and renames the wasm; we do neither);
-//! - `pkg/atrium.css` — `style/main.css` (Leptos' `css_path()` is `/{pkg}/{output_name}.css`);
-//! - `pkg/echarts.min.js` — ECharts from npm, the global that charming's wasm renderer calls;
-//! - everything in `public/`, at the site root.
+//! `atrium`), every name in `pkg/` carrying 16 hex digits of its content's SHA-256:
+//! - `pkg/atrium.<hash>.js` and `pkg/atrium_bg.<hash>.wasm` — wasm-bindgen's output, loaded by
+//!   the app's own hydration bootstrap (`app/src/shell/scripts.rs`), not Leptos' file naming;
+//! - `pkg/atrium.<hash>.css` — `style/main.css`;
+//! - `pkg/echarts.min.<hash>.js` — ECharts from npm, the global that charming's wasm renderer calls;
+//! - `pkg/assets.json` — which hashed file plays which role, read by the server at start-up;
+//! - everything in `public/`, at the site root;
+//! - beside every compressible file, a `.br` and a `.gz` copy the server sends instead when the
+//!   browser accepts them (see `assets`).
 
-use crate::Ctx;
 use crate::process::run;
 use crate::tools::{self, WASM_TARGET, cargo};
+use crate::{Ctx, assets};
 use anyhow::{Context, Result, bail};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -25,13 +25,54 @@ pub const OUTPUT_NAME: &str = "atrium";
 /// Where `cargo build` puts the hydrate wasm: its own target dir, so the browser build (leptos
 /// with `hydrate`) and the server build (leptos with `ssr`) do not evict each other's artifacts.
 const FRONT_TARGET_DIR: &str = "target/front";
-const WASM_INPUT: &str = "target/front/wasm32-unknown-unknown/wasm-release/atrium_hydrate.wasm";
+
+/// The cargo profile of the browser build. `wasm-release` (size first) is what the test command
+/// and `cargo xtask build` ship; `dev` is for the edit-and-look loop (`cargo xtask run` and
+/// `cargo xtask test --e2e-only` without `--release`): it builds in a fraction of the time and,
+/// with debug assertions on, a hydration mismatch names the element and the node it found
+/// instead of trapping with "unreachable". `ATRIUM_WASM_PROFILE=dev|release` overrides either.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WasmProfile {
+    Release,
+    Dev,
+}
+
+impl WasmProfile {
+    /// `default` unless `ATRIUM_WASM_PROFILE` says otherwise.
+    pub fn chosen(default: WasmProfile) -> WasmProfile {
+        match std::env::var("ATRIUM_WASM_PROFILE").as_deref() {
+            Ok("dev") => WasmProfile::Dev,
+            Ok("release") => WasmProfile::Release,
+            _ => default,
+        }
+    }
+}
+
+impl WasmProfile {
+    fn cargo_name(self) -> &'static str {
+        match self {
+            Self::Release => "wasm-release",
+            Self::Dev => "dev",
+        }
+    }
+
+    /// Where cargo writes the wasm for this profile (`dev` lands in `debug/`).
+    fn wasm_path(self) -> &'static str {
+        match self {
+            Self::Release => "target/front/wasm32-unknown-unknown/wasm-release/atrium_hydrate.wasm",
+            Self::Dev => "target/front/wasm32-unknown-unknown/debug/atrium_hydrate.wasm",
+        }
+    }
+}
 
 pub fn build(ctx: &mut Ctx, release: bool) -> Result<()> {
     ctx.phase("tools", ensure_build_tools)?;
     ctx.phase(server_phase(release), |_| run(&mut server_build(release)))?;
-    let sizes = build_site(ctx, true)?;
-    ctx.phase("wasm size", |_| sizes.map_or(Ok(()), Sizes::print))
+    let sizes = build_site(ctx, WasmProfile::chosen(WasmProfile::Release))?;
+    ctx.phase("wasm size", |_| {
+        sizes.print();
+        Ok(())
+    })
 }
 
 pub fn server_phase(release: bool) -> &'static str {
@@ -62,29 +103,35 @@ pub fn server_build(release: bool) -> Command {
     cmd
 }
 
-/// The browser half and the site folder; assumes `ensure_build_tools` ran. With `sizes`, also
-/// returns the built wasm and JS for the caller to measure when it suits it.
-pub fn build_site(ctx: &mut Ctx, sizes: bool) -> Result<Option<Sizes>> {
+/// The browser half and the site folder (hashed, precompressed); assumes `ensure_build_tools`
+/// ran. Returns what a browser transfers for each file, for the caller to print if it wants.
+pub fn build_site(ctx: &mut Ctx, profile: WasmProfile) -> Result<Sizes> {
     ctx.phase("wasm build", |_| {
         run(cargo()
             .args(["build", "-p", "atrium-hydrate", "--lib"])
             .args(["--target", WASM_TARGET])
-            // Always the size-first profile: the wasm is what every visitor downloads.
-            .args(["--profile", "wasm-release"])
+            // The size-first profile unless a developer asked for speed: the wasm is what
+            // every visitor downloads.
+            .args(["--profile", profile.cargo_name()])
             .args(["--target-dir", FRONT_TARGET_DIR]))
     })?;
-    ctx.phase("wasm-bindgen", bindgen)?;
-    let sizes = if sizes {
-        Some(Sizes::read(&ctx.path("target/site/pkg"))?)
-    } else {
-        None
-    };
+    ctx.phase("wasm-bindgen", |ctx| bindgen(ctx, profile))?;
     ctx.phase("site assets", copy_assets)?;
-    Ok(sizes)
+    ctx.phase("hash and compress", |ctx| {
+        let site = ctx.path("target/site");
+        assets::fingerprint(&site.join("pkg"), OUTPUT_NAME)?;
+        // Quality 11 is what a release should ship; 5 is a fraction of the time for the much
+        // larger debug wasm, which nobody downloads over a slow link.
+        let quality = match profile {
+            WasmProfile::Release => 11,
+            WasmProfile::Dev => 5,
+        };
+        assets::precompress(&site, quality).map(Sizes)
+    })
 }
 
-fn bindgen(ctx: &mut Ctx) -> Result<()> {
-    let input = ctx.path(WASM_INPUT);
+fn bindgen(ctx: &mut Ctx, profile: WasmProfile) -> Result<()> {
+    let input = ctx.path(profile.wasm_path());
     let site = ctx.path("target/site");
     // Start from an empty site so files removed from public/ or old snippets do not linger.
     if site.exists() {
@@ -150,49 +197,23 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What the browser downloads: the wasm and its JS glue as built, to be measured raw, gzip and
-/// brotli by `print`.
-pub struct Sizes(Vec<(String, Vec<u8>)>);
+/// What the browser transfers for each file of the site: raw, gzip and brotli bytes.
+pub struct Sizes(Vec<assets::Transfer>);
 
 impl Sizes {
-    fn read(pkg: &Path) -> Result<Sizes> {
-        // Read now, so that what is measured is what this build produced.
-        let files = [format!("{OUTPUT_NAME}_bg.wasm"), format!("{OUTPUT_NAME}.js")]
-            .into_iter()
-            .map(|name| {
-                let path = pkg.join(&name);
-                fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))
-                    .map(|bytes| (name, bytes))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Sizes(files))
-    }
-
-    /// Compresses and prints. Brotli at quality 11 takes tens of seconds on the wasm in xtask's
-    /// unoptimised build, which is why callers choose when (and whether) to pay for it.
-    pub fn print(self) -> Result<()> {
-        for (name, bytes) in self.0 {
-            let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            gzip.write_all(&bytes)?;
-            let gzip = gzip.finish()?;
-            let mut brotli = Vec::new();
-            {
-                // Quality 11, 4 MiB window: what a static precompression step would use.
-                let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 11, 22);
-                writer.write_all(&bytes)?;
-            }
+    pub fn print(&self) {
+        for file in &self.0 {
             println!(
-                "pkg/{name}: {} raw, {} gzip, {} brotli",
-                kib(bytes.len()),
-                kib(gzip.len()),
-                kib(brotli.len())
+                "{}: {} raw, {} gzip, {} brotli",
+                file.name,
+                kib(file.raw),
+                kib(file.gzip),
+                kib(file.brotli)
             );
         }
-        Ok(())
     }
 }
 
-fn kib(bytes: usize) -> String {
+fn kib(bytes: u64) -> String {
     format!("{bytes} B ({:.1} KiB)", bytes as f64 / 1024.0)
 }

@@ -9,6 +9,7 @@
 //! "0 failed".
 
 use crate::process::{self, Server, check_interrupted, free_port, http_status, run, run_tee};
+use crate::site::WasmProfile;
 use crate::sqlx_cache::{self, TEST_ARGS};
 use crate::tools::{self, WASM_TARGET, cargo};
 use crate::{Ctx, db, site};
@@ -125,9 +126,16 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
     if let Some(chromium) = chromium {
         let built = ctx
             .phase(site::server_phase(false), |_| run(&mut site::server_build(false)))
-            // No size report here: brotli at quality 11 costs most of a minute in an unoptimised
-            // xtask, and `cargo xtask build` reports sizes when someone wants them.
-            .and_then(|()| site::build_site(ctx, false));
+            .and_then(|()| {
+                // The whole test command (CI) tests the site that ships; `--e2e-only` is the
+                // developer's loop and takes the quick debug wasm.
+                let profile = if options.rust {
+                    WasmProfile::Release
+                } else {
+                    WasmProfile::Dev
+                };
+                site::build_site(ctx, WasmProfile::chosen(profile)).map(|sizes| sizes.print())
+            });
         match built {
             Ok(_) => end_to_end(ctx, tally, &admin, &chromium),
             Err(_) => {

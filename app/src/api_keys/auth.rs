@@ -1,15 +1,18 @@
 //! Machine authentication for the REST and ingestion endpoints: the API key in
-//! `Authorization: Bearer atr_…`, its scopes, and optional HMAC-SHA256 request signatures.
+//! `Authorization: Bearer atr_…`, its scopes, and HMAC-SHA256 request signatures.
 //!
-//! A signed request carries `X-Atrium-Timestamp: <unix seconds>` and
-//! `X-Atrium-Signature: v1=<hex HMAC-SHA256(signing secret, "<timestamp>.<body>")>` (several
-//! comma-separated `v1=` values are accepted, any one matching). The timestamp must be within five
-//! minutes of the server's clock, which bounds replays.
-
+//! A signed request carries `X-Atrium-Timestamp: <unix seconds>`, `X-Atrium-Nonce: <16–64 of
+//! [A-Za-z0-9_-]>` and `X-Atrium-Signature: v2=<hex HMAC-SHA256(signing secret, canonical)>`, where
+//! `canonical` is [`canonical_string`]: the scheme tag, timestamp, nonce, method, path with query
+//! (as sent) and the body's SHA-256, one per line. Several comma-separated `v2=` values are
+//! accepted, any one matching. The timestamp must be within five minutes of the server's clock and
+//! the nonce unused with this key within that window (`signature_nonces`), so a captured request
+//! can be neither replayed nor re-aimed at another route. Scheme `v1` (timestamp and body only) is
+//! refused with `signature_version_unsupported`: it allowed replays.
 use super::db as keys_db;
 use super::secret;
 use super::types::ApiKeyScope;
-use crate::db::{ApiKeyTx, Db, TenantTx};
+use crate::db::{ApiKeyTx, Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::i18n::{t, t_args};
 use crate::ids::{ApiKeyId, TenantId};
 use crate::tenants::types::{Plan, TenantStatus};
@@ -22,6 +25,11 @@ use sha2::Sha256;
 pub const TIMESTAMP_HEADER: &str = "x-atrium-timestamp";
 /// The header with the request's signature(s).
 pub const SIGNATURE_HEADER: &str = "x-atrium-signature";
+/// The header with the request's nonce, unique per key within the tolerance window.
+pub const NONCE_HEADER: &str = "x-atrium-nonce";
+/// The signature scheme this server verifies, as it appears in `X-Atrium-Signature: v2=…` and on
+/// the first line of the canonical string.
+pub const SIGNATURE_VERSION: &str = "v2";
 /// How far a signed request's timestamp may be from the server's clock, either way.
 pub const SIGNATURE_TOLERANCE_SECONDS: u64 = 300;
 /// `last_used_at` is written at most this often per key.
@@ -44,6 +52,13 @@ pub enum KeyAuthError {
     BadSignature,
     /// The signature is right but its timestamp is more than five minutes off.
     StaleSignature,
+    /// The signature uses only a scheme this server no longer verifies (`v1`, which allowed
+    /// replays) or does not know.
+    SignatureVersionUnsupported,
+    /// `X-Atrium-Nonce` is missing from a signed request or is not 16–64 of `[A-Za-z0-9_-]`.
+    InvalidNonce,
+    /// The signature is right but its nonce was already used with this key within the window.
+    ReplayedRequest,
     /// The key's tenant is suspended.
     TenantSuspended,
     /// The database failed; details are in the log.
@@ -57,7 +72,10 @@ impl KeyAuthError {
             | Self::InvalidKey
             | Self::SignatureRequired
             | Self::BadSignature
-            | Self::StaleSignature => 401,
+            | Self::StaleSignature
+            | Self::SignatureVersionUnsupported
+            | Self::InvalidNonce
+            | Self::ReplayedRequest => 401,
             Self::MissingScope(_) | Self::TenantSuspended => 403,
             Self::Internal => 500,
         }
@@ -71,6 +89,9 @@ impl KeyAuthError {
             Self::SignatureRequired => "signature_required",
             Self::BadSignature => "invalid_signature",
             Self::StaleSignature => "stale_signature",
+            Self::SignatureVersionUnsupported => "signature_version_unsupported",
+            Self::InvalidNonce => "invalid_nonce",
+            Self::ReplayedRequest => "replayed_request",
             Self::TenantSuspended => "tenant_suspended",
             Self::Internal => "internal",
         }
@@ -87,6 +108,9 @@ impl KeyAuthError {
                 "key-auth-stale-signature",
                 &[("seconds", &SIGNATURE_TOLERANCE_SECONDS.to_string())],
             ),
+            Self::SignatureVersionUnsupported => t("key-auth-signature-version"),
+            Self::InvalidNonce => t("key-auth-invalid-nonce"),
+            Self::ReplayedRequest => t("key-auth-replayed"),
             Self::TenantSuspended => t("key-auth-suspended"),
             Self::Internal => t("error-internal"),
         }
@@ -161,40 +185,197 @@ impl KeyPrincipal {
         }
     }
 
-    /// Verifies `X-Atrium-Timestamp` (unix seconds) and
-    /// `X-Atrium-Signature: v1=<hex HMAC-SHA256(signing_secret, "{timestamp}.{body}")>`.
-    /// Missing headers are fine unless `require_signed`; present-but-wrong always fails;
-    /// `|now - timestamp| > 300 s` fails as stale.
-    pub fn verify_signature(&self, headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), KeyAuthError> {
-        let timestamp = headers.get(TIMESTAMP_HEADER);
-        let signature = headers.get(SIGNATURE_HEADER);
-        let (timestamp, signature) = match (timestamp, signature) {
-            (None, None) if self.require_signed => return Err(KeyAuthError::SignatureRequired),
-            (None, None) => return Ok(()),
-            (Some(timestamp), Some(signature)) => (timestamp, signature),
-            // Half a signature is a wrong signature, never an unsigned request.
-            _ => return Err(KeyAuthError::BadSignature),
+    /// Checks the request's signature headers against what it asks for (see [`check_signature`]).
+    /// Pure: the nonce is not recorded, so a replay is not detected here; routes call
+    /// [`Self::verify_request`].
+    pub fn verify_signature(
+        &self,
+        headers: &HeaderMap,
+        request: &SignedRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<VerifiedSignature>, KeyAuthError> {
+        check_signature(&self.signing_secret, self.require_signed, headers, request, now)
+    }
+
+    /// Verifies the request's signature and records its nonce in the key's tenant transaction, so
+    /// the same nonce is refused (`ReplayedRequest`) by every replica until the window closes.
+    /// Every route authenticated by an API key calls this before doing anything for the caller.
+    pub async fn verify_request(
+        &self,
+        db: &Db,
+        headers: &HeaderMap,
+        request: &SignedRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), KeyAuthError> {
+        let Some(verified) = self.verify_signature(headers, request, now)? else {
+            return Ok(());
         };
-        let timestamp = timestamp.to_str().map_err(|_| KeyAuthError::BadSignature)?.trim();
-        let seconds = parse_timestamp(timestamp).ok_or(KeyAuthError::BadSignature)?;
-        let signature = signature.to_str().map_err(|_| KeyAuthError::BadSignature)?;
-        let mut mac = HmacSha256::new_from_slice(&self.signing_secret).map_err(|_| KeyAuthError::Internal)?;
-        mac.update(timestamp.as_bytes());
-        mac.update(b".");
-        mac.update(body);
-        let matches = signature
-            .split(',')
-            .filter_map(|part| part.trim().strip_prefix("v1="))
-            .filter_map(|hex_value| hex::decode(hex_value).ok())
-            // `verify_slice` compares in constant time.
-            .any(|candidate| mac.clone().verify_slice(&candidate).is_ok());
-        if !matches {
-            return Err(KeyAuthError::BadSignature);
+        let mut tx = TenantTx::begin(db, self.tenant_id).await?;
+        let fresh =
+            keys_db::insert_signature_nonce(&mut tx, self.api_key_id, &verified.nonce, verified.expires_at).await?;
+        tx.commit().await?;
+        if fresh {
+            Ok(())
+        } else {
+            Err(KeyAuthError::ReplayedRequest)
         }
-        if now.timestamp().abs_diff(seconds) > SIGNATURE_TOLERANCE_SECONDS {
-            return Err(KeyAuthError::StaleSignature);
+    }
+}
+
+/// What a signature covers besides the timestamp and nonce, as the server received it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedRequest<'a> {
+    /// The request method as sent (`GET`, `POST`); methods are case-sensitive in HTTP.
+    pub method: &'a str,
+    /// The request target's path and query exactly as sent: no decoding, no normalising, the
+    /// query (with its `?`) only when present.
+    pub path_and_query: &'a str,
+    /// The raw body; empty for a GET.
+    pub body: &'a [u8],
+}
+
+/// A request nonce: 16 to 64 characters of `[A-Za-z0-9_-]` (e.g. 128 random bits in base64url
+/// or hex). The alphabet keeps it free of the canonical string's separator and of header
+/// trickery; the length makes a guessed or colliding nonce unlikely and bounds what is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nonce(String);
+
+impl Nonce {
+    pub const MIN_LEN: usize = 16;
+    pub const MAX_LEN: usize = 64;
+
+    /// The nonce in `value`, exactly as sent (no trimming: the client signed these bytes).
+    pub fn parse(value: &str) -> Option<Self> {
+        let fits = (Self::MIN_LEN..=Self::MAX_LEN).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        fits.then(|| Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Nonce {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A signature that verified: the nonce to record and when it may be forgotten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedSignature {
+    pub nonce: Nonce,
+    /// The first moment the signed timestamp is stale; after it the nonce cannot be replayed.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The string a v2 signature is the HMAC of:
+/// `"v2\n{timestamp}\n{nonce}\n{METHOD}\n{path_and_query}\n{hex sha256(body)}"`.
+///
+/// Unambiguous by construction: no field can contain a newline (digits; the nonce alphabet; an
+/// HTTP method token; a request target, which `http` refuses with control characters), and the
+/// body enters as a fixed-length digest, so two different requests never share a canonical
+/// string. The leading tag keeps a v2 MAC from ever equalling a MAC of another scheme's input.
+pub fn canonical_string(timestamp: i64, nonce: &Nonce, method: &str, path_and_query: &str, body: &[u8]) -> String {
+    use sha2::Digest;
+    let body_hash = hex::encode(Sha256::digest(body));
+    format!(
+        "{SIGNATURE_VERSION}\n{timestamp}\n{}\n{method}\n{path_and_query}\n{body_hash}",
+        nonce.as_str()
+    )
+}
+
+/// Verifies a request's `X-Atrium-Timestamp`, `X-Atrium-Nonce` and `X-Atrium-Signature` with
+/// `signing_secret` (raw bytes). Returns `Ok(None)` for an unsigned request when signing is
+/// optional, `Ok(Some(_))` for a right, fresh signature whose nonce still has to be recorded.
+///
+/// No signature header at all is an unsigned request (refused when `require_signed`); any one of
+/// them present makes it a signed request that must be complete and right. Only `v1=` values (or
+/// another unknown `vN=`) fail as `SignatureVersionUnsupported`, so old clients learn why.
+pub fn check_signature(
+    signing_secret: &[u8],
+    require_signed: bool,
+    headers: &HeaderMap,
+    request: &SignedRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<VerifiedSignature>, KeyAuthError> {
+    let timestamp = headers.get(TIMESTAMP_HEADER);
+    let nonce = headers.get(NONCE_HEADER);
+    let signature = headers.get(SIGNATURE_HEADER);
+    if timestamp.is_none() && nonce.is_none() && signature.is_none() {
+        return if require_signed {
+            Err(KeyAuthError::SignatureRequired)
+        } else {
+            Ok(None)
+        };
+    }
+    // Half a signature is a wrong signature, never an unsigned request.
+    let signature = signature
+        .ok_or(KeyAuthError::BadSignature)?
+        .to_str()
+        .map_err(|_| KeyAuthError::BadSignature)?;
+    let candidates = v2_candidates(signature)?;
+    let timestamp = timestamp
+        .ok_or(KeyAuthError::BadSignature)?
+        .to_str()
+        .map_err(|_| KeyAuthError::BadSignature)?
+        .trim();
+    let seconds = parse_timestamp(timestamp).ok_or(KeyAuthError::BadSignature)?;
+    let nonce = nonce
+        .and_then(|value| value.to_str().ok())
+        .and_then(Nonce::parse)
+        .ok_or(KeyAuthError::InvalidNonce)?;
+    let mut mac = HmacSha256::new_from_slice(signing_secret).map_err(|_| KeyAuthError::Internal)?;
+    mac.update(canonical_string(seconds, &nonce, request.method, request.path_and_query, request.body).as_bytes());
+    // `verify_slice` compares in constant time.
+    if !candidates
+        .iter()
+        .any(|candidate| mac.clone().verify_slice(candidate).is_ok())
+    {
+        return Err(KeyAuthError::BadSignature);
+    }
+    if now.timestamp().abs_diff(seconds) > SIGNATURE_TOLERANCE_SECONDS {
+        return Err(KeyAuthError::StaleSignature);
+    }
+    // Accepted while `|now - timestamp| <= tolerance` in whole seconds, i.e. before
+    // `timestamp + tolerance + 1`.
+    let tolerance = i64::try_from(SIGNATURE_TOLERANCE_SECONDS).map_err(|_| KeyAuthError::Internal)?;
+    let expires_at = seconds
+        .checked_add(tolerance + 1)
+        .and_then(|end| DateTime::from_timestamp(end, 0))
+        .ok_or(KeyAuthError::BadSignature)?;
+    Ok(Some(VerifiedSignature { nonce, expires_at }))
+}
+
+/// The decoded `v2=` values of an `X-Atrium-Signature` header (comma-separated `vN=<hex>`
+/// entries). No `v2=` entry but some other `vN=` fails as unsupported; nothing recognisable
+/// fails as a bad signature. A `v2=` value that is not hex simply never matches.
+fn v2_candidates(header: &str) -> Result<Vec<Vec<u8>>, KeyAuthError> {
+    let mut candidates = Vec::new();
+    let mut saw_v2 = false;
+    let mut other_version = false;
+    for entry in header.split(',') {
+        let Some((version, value)) = entry.trim().split_once('=') else {
+            continue;
+        };
+        if version == SIGNATURE_VERSION {
+            saw_v2 = true;
+            candidates.extend(hex::decode(value.trim()).ok());
+        } else if version
+            .strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            other_version = true;
         }
-        Ok(())
+    }
+    match (saw_v2, other_version) {
+        (true, _) => Ok(candidates),
+        (false, true) => Err(KeyAuthError::SignatureVersionUnsupported),
+        (false, false) => Err(KeyAuthError::BadSignature),
     }
 }
 
@@ -284,19 +465,43 @@ pub async fn authenticate(db: &Db, headers: &HeaderMap) -> Result<KeyPrincipal, 
     })
 }
 
+/// Deletes every key's nonces whose window has closed (the led `signature_nonce_cleanup` job's
+/// pass); a closed window's signature is refused as stale anyway. Returns how many went.
+pub async fn delete_expired_nonces(db: &Db) -> Result<u64, sqlx::Error> {
+    let mut tx = PlatformTx::begin(db, PlatformGuard::for_system_task()).await?;
+    let deleted = keys_db::delete_expired_signature_nonces(&mut tx).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
 async fn record_use(db: &Db, tenant_id: TenantId, api_key_id: ApiKeyId) -> Result<(), sqlx::Error> {
     let mut tx = TenantTx::begin(db, tenant_id).await?;
     keys_db::update_api_key_last_used(&mut tx, api_key_id).await?;
     tx.commit().await
 }
 
-/// For tests and the bench: the `X-Atrium-Signature` value for `body` sent at `timestamp`, signed
-/// with `signing_secret` as issued (`ats_…`). A string that is not a signing secret is used as
-/// raw key bytes, so its signatures simply fail to verify.
-pub fn sign(signing_secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let key = secret::decode_signing_secret(signing_secret).unwrap_or_else(|| signing_secret.as_bytes().to_vec());
+fn signing_key(signing_secret: &str) -> Vec<u8> {
+    secret::decode_signing_secret(signing_secret).unwrap_or_else(|| signing_secret.as_bytes().to_vec())
+}
+
+/// For tests, the fuzz target and clients written in Rust: the `X-Atrium-Signature` value (`v2=…`)
+/// of a request, signed with `signing_secret` as issued (`ats_…`). A string that is not a signing
+/// secret is used as raw key bytes, so its signatures simply fail to verify; a nonce that does not
+/// parse is signed as given and fails as `InvalidNonce` on the server.
+pub fn sign(signing_secret: &str, timestamp: i64, nonce: &str, request: &SignedRequest<'_>) -> String {
     // HMAC accepts keys of any length, so this never fails; an empty MAC would only fail to verify.
-    let Ok(mut mac) = HmacSha256::new_from_slice(&key) else {
+    let Ok(mut mac) = HmacSha256::new_from_slice(&signing_key(signing_secret)) else {
+        return format!("{SIGNATURE_VERSION}=");
+    };
+    let nonce = Nonce(nonce.to_owned());
+    mac.update(canonical_string(timestamp, &nonce, request.method, request.path_and_query, request.body).as_bytes());
+    format!("{SIGNATURE_VERSION}={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The retired `v1=` value (`HMAC(secret, "{timestamp}.{body}")`), kept only so tests can show
+/// that the server refuses it with `signature_version_unsupported`.
+pub fn sign_v1(signing_secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let Ok(mut mac) = HmacSha256::new_from_slice(&signing_key(signing_secret)) else {
         return "v1=".to_owned();
     };
     mac.update(timestamp.to_string().as_bytes());
@@ -309,6 +514,13 @@ pub fn sign(signing_secret: &str, timestamp: i64, body: &[u8]) -> String {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    const NONCE: &str = "n0nce-0123456789_ab";
+    const POST: SignedRequest<'static> = SignedRequest {
+        method: "POST",
+        path_and_query: "/api/v1/metrics",
+        body: br#"{"points":[]}"#,
+    };
 
     fn principal(require_signed: bool) -> (KeyPrincipal, String) {
         let secret = secret::generate_signing_secret();
@@ -325,11 +537,18 @@ mod tests {
         )
     }
 
-    fn signed(timestamp: &str, signature: &str) -> HeaderMap {
+    fn signed(timestamp: &str, nonce: Option<&str>, signature: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert(TIMESTAMP_HEADER, HeaderValue::from_str(timestamp).expect("header"));
+        if let Some(nonce) = nonce {
+            headers.insert(NONCE_HEADER, HeaderValue::from_str(nonce).expect("header"));
+        }
         headers.insert(SIGNATURE_HEADER, HeaderValue::from_str(signature).expect("header"));
         headers
+    }
+
+    fn nonce(value: &str) -> Nonce {
+        Nonce::parse(value).expect("nonce")
     }
 
     #[test]
@@ -344,46 +563,189 @@ mod tests {
     }
 
     #[test]
+    fn the_canonical_string_is_pinned() {
+        // Clients in other languages build this byte for byte; a change here breaks every one.
+        assert_eq!(
+            canonical_string(
+                1_780_000_000,
+                &nonce(NONCE),
+                "GET",
+                "/api/v1/metrics/a%2Fb/panel?range=1h&labels=x%3Dy",
+                b""
+            ),
+            "v2\n1780000000\nn0nce-0123456789_ab\nGET\n/api/v1/metrics/a%2Fb/panel?range=1h&labels=x%3Dy\n\
+             e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            canonical_string(7, &nonce(NONCE), "POST", "/api/v1/metrics", b"abc"),
+            "v2\n7\nn0nce-0123456789_ab\nPOST\n/api/v1/metrics\n\
+             ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_known_secret_gives_a_known_signature() {
+        // The README's worked example: the same inputs must give the same header there.
+        let secret = "ats_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+        assert_eq!(
+            secret::decode_signing_secret(secret),
+            Some((0u8..32).collect::<Vec<u8>>())
+        );
+        let request = SignedRequest {
+            method: "POST",
+            path_and_query: "/api/v1/metrics",
+            body: br#"{"points":[{"metric":"cpu","value":1}]}"#,
+        };
+        let header = sign(secret, 1_780_000_000, "3f9c1e7a5b2d4c6e8f0a1b2c3d4e5f60", &request);
+        let mut mac = HmacSha256::new_from_slice(&(0u8..32).collect::<Vec<u8>>()).expect("key");
+        mac.update(
+            canonical_string(
+                1_780_000_000,
+                &nonce("3f9c1e7a5b2d4c6e8f0a1b2c3d4e5f60"),
+                "POST",
+                "/api/v1/metrics",
+                request.body,
+            )
+            .as_bytes(),
+        );
+        assert_eq!(header, format!("v2={}", hex::encode(mac.finalize().into_bytes())));
+        assert_eq!(header, README_EXAMPLE_SIGNATURE);
+    }
+
+    /// The value printed by the README's `openssl dgst` example.
+    const README_EXAMPLE_SIGNATURE: &str = "v2=1a3a39ade480781521d5694e13268d3b2ccdcac02f66d0847af54e718c1235cb";
+
+    #[test]
+    fn nonces_parse() {
+        for good in [
+            "0123456789abcdef",
+            &"a_-Z".repeat(16),
+            "3f9c1e7a5b2d4c6e8f0a1b2c3d4e5f60",
+        ] {
+            assert_eq!(
+                Nonce::parse(good).map(|n| n.as_str().to_owned()),
+                Some(good.to_owned()),
+                "{good}"
+            );
+        }
+        for bad in [
+            "",
+            "0123456789abcde",
+            &"a".repeat(65),
+            "0123456789abcdef ",
+            " 0123456789abcdef",
+            "0123456789abcdef\n",
+            "0123456789abc.ef",
+            "0123456789abc+ef",
+            "0123456789abcdé1",
+        ] {
+            assert_eq!(Nonce::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn signatures_verify_within_the_window() {
         let (key, secret) = principal(false);
         let now = Utc::now();
         let ts = now.timestamp();
-        let body = br#"{"points":[]}"#;
-        let good = sign(&secret, ts, body);
-        assert_eq!(key.verify_signature(&signed(&ts.to_string(), &good), body, now), Ok(()));
-        // Another v1 value beside the right one (a client mid-rotation) is fine.
-        let both = format!("v1={}, {good}", "00".repeat(32));
-        assert_eq!(key.verify_signature(&signed(&ts.to_string(), &both), body, now), Ok(()));
-        // A different body, timestamp or secret is refused.
-        assert_eq!(
-            key.verify_signature(&signed(&ts.to_string(), &good), b"{}", now),
-            Err(KeyAuthError::BadSignature)
-        );
-        assert_eq!(
-            key.verify_signature(&signed(&(ts + 1).to_string(), &good), body, now),
-            Err(KeyAuthError::BadSignature)
-        );
-        let (_, other_secret) = principal(false);
-        let forged = sign(&other_secret, ts, body);
-        assert_eq!(
-            key.verify_signature(&signed(&ts.to_string(), &forged), body, now),
-            Err(KeyAuthError::BadSignature)
+        let good = sign(&secret, ts, NONCE, &POST);
+        let verified = key
+            .verify_signature(&signed(&ts.to_string(), Some(NONCE), &good), &POST, now)
+            .expect("verifies")
+            .expect("signed");
+        assert_eq!(verified.nonce.as_str(), NONCE);
+        assert_eq!(verified.expires_at.timestamp(), ts + 301);
+        // Another v2 value beside the right one (a client mid-rotation) is fine, and so is a
+        // leftover v1 value beside a v2 one.
+        let both = format!("v2={}, {good}, v1=00", "00".repeat(32));
+        assert!(
+            key.verify_signature(&signed(&ts.to_string(), Some(NONCE), &both), &POST, now)
+                .is_ok()
         );
         // Stale either way past five minutes; exactly five minutes is still fine.
-        let old = ts - 301;
-        assert_eq!(
-            key.verify_signature(&signed(&old.to_string(), &sign(&secret, old, body)), body, now),
-            Err(KeyAuthError::StaleSignature)
+        for (offset, expected) in [
+            (-301, Err(KeyAuthError::StaleSignature)),
+            (301, Err(KeyAuthError::StaleSignature)),
+            (-300, Ok(())),
+            (300, Ok(())),
+        ] {
+            let at = ts + offset;
+            let header = sign(&secret, at, NONCE, &POST);
+            assert_eq!(
+                key.verify_signature(&signed(&at.to_string(), Some(NONCE), &header), &POST, now)
+                    .map(|_| ()),
+                expected,
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_signed_part_is_covered() {
+        let (key, secret) = principal(false);
+        let now = Utc::now();
+        let ts = now.timestamp();
+        let good = sign(&secret, ts, NONCE, &POST);
+        let refused = |headers: HeaderMap, request: SignedRequest<'_>| {
+            assert_eq!(
+                key.verify_signature(&headers, &request, now),
+                Err(KeyAuthError::BadSignature),
+                "{request:?}"
+            );
+        };
+        let headers = || signed(&ts.to_string(), Some(NONCE), &good);
+        refused(headers(), SignedRequest { body: b"{}", ..POST });
+        refused(headers(), SignedRequest { method: "PUT", ..POST });
+        refused(headers(), SignedRequest { method: "post", ..POST });
+        refused(
+            headers(),
+            SignedRequest {
+                path_and_query: "/api/v1/metrics?x=1",
+                ..POST
+            },
         );
-        let future = ts + 301;
-        assert_eq!(
-            key.verify_signature(&signed(&future.to_string(), &sign(&secret, future, body)), body, now),
-            Err(KeyAuthError::StaleSignature)
+        refused(
+            headers(),
+            SignedRequest {
+                path_and_query: "/api/v1/metrics/",
+                ..POST
+            },
         );
-        let edge = ts - 300;
+        refused(
+            headers(),
+            SignedRequest {
+                path_and_query: "/api/v1/%6Detrics",
+                ..POST
+            },
+        );
+        refused(signed(&(ts + 1).to_string(), Some(NONCE), &good), POST);
+        refused(signed(&ts.to_string(), Some("n0nce-0123456789_ac"), &good), POST);
+        let (_, other_secret) = principal(false);
+        refused(
+            signed(&ts.to_string(), Some(NONCE), &sign(&other_secret, ts, NONCE, &POST)),
+            POST,
+        );
+    }
+
+    #[test]
+    fn v1_signatures_are_refused_as_unsupported() {
+        let (optional, secret) = principal(false);
+        let (required, _) = principal(true);
+        let now = Utc::now();
+        let ts = now.timestamp();
+        let v1 = sign_v1(&secret, ts, POST.body);
+        for key in [&optional, &required] {
+            // A correct v1 signature, with or without a nonce: refused, and the code says why.
+            for nonce in [None, Some(NONCE)] {
+                assert_eq!(
+                    key.verify_signature(&signed(&ts.to_string(), nonce, &v1), &POST, now),
+                    Err(KeyAuthError::SignatureVersionUnsupported)
+                );
+            }
+        }
         assert_eq!(
-            key.verify_signature(&signed(&edge.to_string(), &sign(&secret, edge, body)), body, now),
-            Ok(())
+            optional.verify_signature(&signed(&ts.to_string(), Some(NONCE), "v3=00"), &POST, now),
+            Err(KeyAuthError::SignatureVersionUnsupported)
         );
     }
 
@@ -392,27 +754,36 @@ mod tests {
         let (key, secret) = principal(false);
         let now = Utc::now();
         let ts = now.timestamp();
-        let good = sign(&secret, ts, b"x");
+        let good = sign(&secret, ts, NONCE, &POST);
         for (timestamp, signature) in [
             ("soon", good.as_str()),
             ("-5", good.as_str()),
             (&*format!("+{ts}"), good.as_str()),
-            (&*ts.to_string(), "v1=zz"),
-            (&*ts.to_string(), "v2=00"),
+            (&*ts.to_string(), "v2=zz"),
+            (&*ts.to_string(), "v2="),
             (&*ts.to_string(), ""),
+            (&*ts.to_string(), "sha256=00"),
+            (&*ts.to_string(), "v=00"),
         ] {
             assert_eq!(
-                key.verify_signature(&signed(timestamp, signature), b"x", now),
+                key.verify_signature(&signed(timestamp, Some(NONCE), signature), &POST, now),
                 Err(KeyAuthError::BadSignature),
                 "{timestamp} {signature}"
             );
         }
-        let mut only_signature = HeaderMap::new();
-        only_signature.insert(SIGNATURE_HEADER, HeaderValue::from_str(&good).expect("header"));
-        assert_eq!(
-            key.verify_signature(&only_signature, b"x", now),
-            Err(KeyAuthError::BadSignature)
-        );
+        for bad_nonce in [None, Some("short"), Some("0123456789abcdef!")] {
+            assert_eq!(
+                key.verify_signature(&signed(&ts.to_string(), bad_nonce, &good), &POST, now),
+                Err(KeyAuthError::InvalidNonce),
+                "{bad_nonce:?}"
+            );
+        }
+        // Any one signature header makes the request signed, and then it must be complete.
+        for name in [SIGNATURE_HEADER, NONCE_HEADER, TIMESTAMP_HEADER] {
+            let mut only = HeaderMap::new();
+            only.insert(name, HeaderValue::from_static("0123456789abcdef0123"));
+            assert!(key.verify_signature(&only, &POST, now).is_err(), "{name} alone");
+        }
     }
 
     #[test]
@@ -420,9 +791,9 @@ mod tests {
         let (optional, _) = principal(false);
         let (required, _) = principal(true);
         let now = Utc::now();
-        assert_eq!(optional.verify_signature(&HeaderMap::new(), b"x", now), Ok(()));
+        assert_eq!(optional.verify_signature(&HeaderMap::new(), &POST, now), Ok(None));
         assert_eq!(
-            required.verify_signature(&HeaderMap::new(), b"x", now),
+            required.verify_signature(&HeaderMap::new(), &POST, now),
             Err(KeyAuthError::SignatureRequired)
         );
     }
@@ -452,6 +823,13 @@ mod tests {
             (KeyAuthError::SignatureRequired, "signature_required", 401),
             (KeyAuthError::BadSignature, "invalid_signature", 401),
             (KeyAuthError::StaleSignature, "stale_signature", 401),
+            (
+                KeyAuthError::SignatureVersionUnsupported,
+                "signature_version_unsupported",
+                401,
+            ),
+            (KeyAuthError::InvalidNonce, "invalid_nonce", 401),
+            (KeyAuthError::ReplayedRequest, "replayed_request", 401),
             (KeyAuthError::TenantSuspended, "tenant_suspended", 403),
             (KeyAuthError::Internal, "internal", 500),
         ];

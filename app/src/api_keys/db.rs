@@ -1,6 +1,7 @@
 //! API key queries. Listing and changing keys happens in the key's `TenantTx`; finding the tenant
 //! of a key for platform administrators in `PlatformTx`; authenticating a presented key in the
-//! read-only `ApiKeyTx`. No query here returns a secret hash to the browser-facing code.
+//! read-only `ApiKeyTx`; recording a signed request's nonce in the key's `TenantTx` and deleting
+//! expired nonces in `PlatformTx`. No query here returns a secret hash to the browser-facing code.
 
 use super::types::{ApiKeyScope, ApiKeyStatus, ApiKeySummary};
 use crate::db::{ApiKeyTx, PlatformTx, TenantTx};
@@ -196,6 +197,37 @@ pub async fn update_api_key_last_used(tx: &mut TenantTx, api_key_id: ApiKeyId) -
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Records a signed request's nonce for `api_key_id` until `expires_at`. `false` when the key
+/// already used that nonce (a replay): the primary key decides, so two replicas racing with the
+/// same request cannot both see `true`.
+pub async fn insert_signature_nonce(
+    tx: &mut TenantTx,
+    api_key_id: ApiKeyId,
+    nonce: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query!(
+        "INSERT INTO signature_nonces (tenant_id, api_key_id, nonce, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+        tx.tenant_id().0,
+        api_key_id.0,
+        nonce,
+        expires_at
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Deletes every tenant's nonces whose window has closed (the `signature_nonce_cleanup` job);
+/// returns how many went.
+pub async fn delete_expired_signature_nonces(tx: &mut PlatformTx) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!("DELETE FROM signature_nonces WHERE expires_at <= now()")
+        .execute(&mut **tx)
+        .await?;
+    Ok(deleted.rows_affected())
 }
 
 /// Which tenant a key belongs to, so platform administrators can open that tenant's transaction.

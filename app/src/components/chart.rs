@@ -4,9 +4,6 @@
 
 use leptos::prelude::*;
 
-/// Where `xtask` puts ECharts' minified build.
-pub const ECHARTS_SRC: &str = "/pkg/echarts.min.js";
-
 #[component]
 pub fn Chart(
     /// Unique in the page; ECharts finds the container by it.
@@ -64,6 +61,19 @@ mod browser {
             .is_some_and(|v| !v.is_undefined())
     }
 
+    /// ECharts' (content-hashed) URL, from the `<meta>` the document head carries.
+    fn echarts_src(document: &web_sys::Document) -> String {
+        let selector = format!("meta[name=\"{}\"]", crate::shell::assets::ECHARTS_META);
+        document
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+            .filter(|src| src.starts_with('/'))
+            // An unhashed site (built without the asset list).
+            .unwrap_or_else(|| "/pkg/echarts.min.js".to_owned())
+    }
+
     /// Sets `ready` once `window.echarts` exists, adding the script tag if no one has yet.
     pub fn ensure_echarts(ready: RwSignal<bool>) {
         if echarts_loaded() {
@@ -80,7 +90,7 @@ mod browser {
                     return;
                 };
                 let _ = element.set_attribute("id", "echarts-script");
-                let _ = element.set_attribute("src", super::ECHARTS_SRC);
+                let _ = element.set_attribute("src", &echarts_src(&document));
                 if let Some(head) = document.head() {
                     let _ = head.append_child(&element);
                 }

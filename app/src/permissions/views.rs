@@ -6,7 +6,7 @@ use super::api::{
     get_user_permissions, list_delegations, list_permission_sets, revoke_delegation, save_permission_set,
     set_user_grant, set_user_permission_set,
 };
-use super::types::{Delegation, Inherits, Permission, Role, Scope};
+use super::types::{Delegation, Inherits, Permission, Role, Scope, UserPermissions};
 use crate::components::page_title::PageTitle;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
@@ -356,11 +356,35 @@ fn PermissionPicker(chosen: RwSignal<BTreeSet<String>>, available: Option<Vec<St
     }
 }
 
+/// A user's permissions as the Permissions tab shows them, loaded only while the tab is open.
+/// The user page creates it, not the tab: the tab renders inside the page's suspended body, and
+/// a resource created there is numbered differently on the server and in the browser, so a
+/// fresh load of `?tab=permissions` failed to hydrate.
+#[derive(Clone, Copy)]
+pub struct UserPermissionsData {
+    /// Bumped after a change so the data loads again.
+    changed: RwSignal<u32>,
+    data: Resource<Option<Result<UserPermissions, AppError>>>,
+}
+
+pub fn user_permissions_data(user: Signal<Option<UserId>>, open: Signal<bool>) -> UserPermissionsData {
+    let changed = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (user.get().filter(|_| open.get()), changed.get()),
+        |(user, _)| async move {
+            match user {
+                Some(user_id) => Some(get_user_permissions(user_id).await),
+                None => None,
+            }
+        },
+    );
+    UserPermissionsData { changed, data }
+}
+
 /// The Permissions tab of a user: effective permissions with sources, sets, grants and "why?".
 #[component]
-pub fn UserPermissionsTab(user_id: UserId) -> impl IntoView {
-    let changed = RwSignal::new(0u32);
-    let data = Resource::new(move || changed.get(), move |_| get_user_permissions(user_id));
+pub fn UserPermissionsTab(user_id: UserId, data: UserPermissionsData) -> impl IntoView {
+    let UserPermissionsData { changed, data } = data;
     let can_manage = use_can(Permission::RolesManage);
     let toaster = use_toaster();
     let change_set = Action::new(move |(set, assign): &(Uuid, bool)| {
@@ -392,8 +416,9 @@ pub fn UserPermissionsTab(user_id: UserId) -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(data) => {
+                    None => ().into_any(),
+                    Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
+                    Some(Ok(data)) => {
                         let held: Vec<String> = data.effective.permissions().iter().map(|p| p.as_str().to_owned()).collect();
                         let has_available = !data.available_sets.is_empty();
                         // Only for users the caller may change (outranks, not themselves).

@@ -1,6 +1,7 @@
 //! The document shell, the router, the signed-in layout (sidebar, user, toasts) and small hooks
 //! every page uses.
 
+pub mod assets;
 pub mod home;
 pub mod scripts;
 
@@ -19,17 +20,21 @@ use crate::permissions::types::Permission;
 use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
+use assets::SiteAssets;
 use chrono::{DateTime, Utc};
 use home::HomePage;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{SsrMode, path};
 use scripts::HydrationBootstrap;
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. The server provides the built
+/// site's file names ([`SiteAssets`]); without them the unhashed names are linked.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let assets = use_context::<SiteAssets>()
+        .unwrap_or_else(|| SiteAssets::unhashed(&options.site_pkg_dir, &options.output_name));
     view! {
         <!DOCTYPE html>
         <html lang="en" dir="ltr">
@@ -37,8 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=assets.css.clone() />
+                <meta name=assets::ECHARTS_META content=assets.echarts.clone() />
                 // Leptos' HydrationScripts with leptos#4843 worked around (see `scripts`).
-                <HydrationBootstrap options />
+                <HydrationBootstrap assets />
                 <MetaTags />
             </head>
             <body>
@@ -57,7 +64,6 @@ pub fn App() -> impl IntoView {
     // One live connection per tab; it connects only once a page subscribes.
     LiveConnection::provide();
     view! {
-        <Stylesheet id="atrium" href="/pkg/atrium.css" />
         <AppTitle />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>

@@ -5,18 +5,16 @@
 //! Here the preload says `crossorigin=""` (anonymous, i.e. credentials "same-origin", as
 //! `fetch()` asks) and only the inline module script carries the nonce.
 //!
-//! Atrium builds no split wasm and no hashed file names (see xtask/src/site.rs), so the files
-//! are `/{pkg}/{output_name}.js` and `/{pkg}/{output_name}_bg.wasm`, exactly as Leptos names them.
+//! The file names are the built site's content-hashed ones ([`SiteAssets`]), not Leptos' own
+//! hash-file convention, which reads a file next to the server binary.
 
+use super::assets::SiteAssets;
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 
 #[component]
-pub fn HydrationBootstrap(options: LeptosOptions) -> impl IntoView {
-    let pkg = options.site_pkg_dir.to_string();
-    let name = options.output_name.to_string();
-    let js = format!("/{pkg}/{name}.js");
-    let wasm = format!("/{pkg}/{name}_bg.wasm");
+pub fn HydrationBootstrap(assets: SiteAssets) -> impl IntoView {
+    let SiteAssets { js, wasm, .. } = assets;
     // What Leptos' hydration_script.js does with `defer` off: load the glue, instantiate the
     // wasm, hydrate. The paths are the site's own settings, written as JSON string literals.
     let bootstrap = format!(

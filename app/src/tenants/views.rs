@@ -12,7 +12,7 @@ use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_list_query};
-use crate::users::views::UserTable;
+use crate::users::views::{UserTable, user_list};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -151,6 +151,7 @@ pub fn TenantDetailPage() -> impl IntoView {
     let can_suspend = use_can(Permission::TenantsSuspend);
     let can_delete = use_can(Permission::TenantsDelete);
     let can_add_user = use_can(Permission::UsersCreate);
+    let users = user_list(tenant_id.into());
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -192,7 +193,7 @@ pub fn TenantDetailPage() -> impl IntoView {
                                         <a class="button" href=format!("/users/new?tenant_id={id}")>{t("tenants-add-user")}</a>
                                     </Show>
                                 </header>
-                                <UserTable tenant_id=Some(id) base_path=format!("/tenants/{id}") />
+                                <UserTable list=users all_tenants=false base_path=format!("/tenants/{id}") />
                             </section>
                             <Show when=move || can_delete.get()>
                                 <TypedConfirm

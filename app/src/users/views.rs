@@ -1,7 +1,7 @@
 //! User pages: lists (platform-wide and per tenant), creation, detail and editing.
 
 use super::api::{CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, UpdateUser, get_user, list_users};
-use super::types::{UserStatus, role_options};
+use super::types::{User, UserStatus, role_options};
 use crate::components::confirm::TypedConfirm;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::page_title::PageTitle;
@@ -10,6 +10,7 @@ use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
+use crate::paging::{ListQuery, Page};
 use crate::permissions::types::Permission;
 use crate::shell::{ErrorView, format_time, use_can, use_current_user, use_list_query};
 use crate::tenants::api::list_tenant_options;
@@ -24,6 +25,7 @@ fn user_id_param() -> Memo<Option<UserId>> {
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let can_create = use_can(Permission::UsersCreate);
+    let list = user_list(Signal::stored(None));
     view! {
         <PageTitle text=t("users-title") />
         <header class="page-header">
@@ -32,17 +34,19 @@ pub fn UsersPage() -> impl IntoView {
                 <a class="button primary" href="/users/new">{t("users-new")}</a>
             </Show>
         </header>
-        <UserTable tenant_id=None base_path="/users".to_owned() />
+        <UserTable list all_tenants=true base_path="/users".to_owned() />
     }
 }
 
-/// A searchable, sortable, paginated user table whose state lives in `base_path`'s URL.
-#[component]
-pub fn UserTable(tenant_id: Option<TenantId>, base_path: String) -> impl IntoView {
+/// One page of users for `tenant` (everyone the caller may see when `None`) under the URL's
+/// list query. The page creates it, never a component rendered inside a `Suspend`: a resource
+/// created while a suspended body renders is numbered differently on the server and in the
+/// browser, and hydrating the page then fails (it did on `/tenants/{id}`).
+pub fn user_list(tenant: Signal<Option<TenantId>>) -> UserList {
     let query = use_list_query();
     let users = Resource::new(
-        move || query.get(),
-        move |q| {
+        move || (tenant.get(), query.get()),
+        move |(tenant_id, q)| {
             list_users(
                 tenant_id,
                 Some(q.q),
@@ -53,9 +57,29 @@ pub fn UserTable(tenant_id: Option<TenantId>, base_path: String) -> impl IntoVie
             )
         },
     );
-    let show_tenant = tenant_id.is_none() && use_current_user().get_untracked().is_some_and(|u| u.is_platform);
+    UserList {
+        query: query.into(),
+        users,
+    }
+}
+
+/// What [`UserTable`] shows: the list query (from the URL) and the page of users it selects.
+#[derive(Clone, Copy)]
+pub struct UserList {
+    query: Signal<ListQuery>,
+    users: Resource<Result<Page<User>, AppError>>,
+}
+
+/// A searchable, sortable, paginated user table whose state lives in `base_path`'s URL.
+/// `all_tenants` adds the tenant column (the platform-wide list).
+#[component]
+pub fn UserTable(list: UserList, all_tenants: bool, base_path: String) -> impl IntoView {
+    let UserList {
+        query: query_signal,
+        users,
+    } = list;
+    let show_tenant = all_tenants && use_current_user().get_untracked().is_some_and(|u| u.is_platform);
     let path = base_path;
-    let query_signal: Signal<_> = query.into();
     view! {
         <ListControls query=query_signal path=path.clone() placeholder=t("users-search-placeholder") />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
@@ -212,6 +236,7 @@ pub fn UserDetailPage() -> impl IntoView {
     let can_delete = use_can(Permission::UsersDelete);
     let query = use_query_map();
     let on_permissions = move || query.read().get("tab").as_deref() == Some("permissions");
+    let permissions = crate::permissions::views::user_permissions_data(user_id.into(), Signal::derive(on_permissions));
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -256,7 +281,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                 <a href=format!("/users/{id}?tab=permissions") aria-current=move || on_permissions().then_some("page")>{t("user-tab-permissions")}</a>
                             </nav>
                             <Show when=on_permissions fallback=|| ()>
-                                <crate::permissions::views::UserPermissionsTab user_id=id />
+                                <crate::permissions::views::UserPermissionsTab user_id=id data=permissions />
                             </Show>
                             <dl class="facts" hidden=on_permissions>
                                 <div><dt>{t("field-email")}</dt><dd>{user.email.clone()}</dd></div>

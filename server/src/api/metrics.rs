@@ -1,20 +1,24 @@
 //! The metrics REST API, authenticated by API key (`Authorization: Bearer atr_…`):
 //! `POST /api/v1/metrics` ingests a batch, `GET /api/v1/metrics` lists the tenant's metrics and
 //! `GET /api/v1/metrics/{metric}/panel` reads one panel. Every error is JSON with a stable code.
+//!
+//! Each route verifies the request's signature (`KeyPrincipal::verify_request`) before doing
+//! anything for the caller: required when the tenant requires signed requests, checked whenever
+//! one is present. A GET signs an empty body.
 
 use crate::routes::AppState;
 use atrium_app::analytics::ingest::{BatchError, BodyFormat, IngestLimits, parse_batch};
 use atrium_app::analytics::service::{IngestError, ingest};
 use atrium_app::analytics::types::PanelArgs;
-use atrium_app::api_keys::auth::{KeyPrincipal, authenticate};
+use atrium_app::api_keys::auth::{KeyPrincipal, SignedRequest, authenticate};
 use atrium_app::api_keys::types::ApiKeyScope;
 use atrium_app::db::{Db, TenantTx};
 use atrium_app::error::AppError;
 use atrium_app::limits::RateLimits;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{OriginalUri, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -49,8 +53,37 @@ async fn key_with(
     Ok(principal)
 }
 
+/// The path and query the client sent, which its signature covers. `OriginalUri` so a router
+/// nested under a prefix later still verifies against what the client signed.
+fn path_and_query(uri: &OriginalUri) -> &str {
+    uri.0.path_and_query().map_or("/", |target| target.as_str())
+}
+
+/// `key_with` for a read: authenticates, checks the scope and verifies the signature over an
+/// empty body (what a GET signs), recording its nonce.
+async fn reading_key(
+    db: &Db,
+    limits: &RateLimits,
+    method: &Method,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    scope: ApiKeyScope,
+) -> Result<KeyPrincipal, Response> {
+    let principal = key_with(db, limits, headers, scope).await?;
+    let request = SignedRequest {
+        method: method.as_str(),
+        path_and_query: path_and_query(uri),
+        body: &[],
+    };
+    principal
+        .verify_request(db, headers, &request, Utc::now())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(principal)
+}
+
 /// `POST /api/v1/metrics`.
-pub async fn ingest_points(State(state): State<AppState>, request: Request) -> Response {
+pub async fn ingest_points(State(state): State<AppState>, uri: OriginalUri, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let principal = match key_with(&state.db, &state.limits, &parts.headers, ApiKeyScope::MetricsWrite).await {
         Ok(principal) => principal,
@@ -70,7 +103,12 @@ pub async fn ingest_points(State(state): State<AppState>, request: Request) -> R
         Err(_) => return too_large(limits.max_bytes),
     };
     let now = Utc::now();
-    if let Err(error) = principal.verify_signature(&parts.headers, &body, now) {
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path_and_query: path_and_query(&uri),
+        body: &body,
+    };
+    if let Err(error) = principal.verify_request(&state.db, &parts.headers, &signed, now).await {
         return error.into_response();
     }
     let format = BodyFormat::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
@@ -162,8 +200,14 @@ fn batch_error(error: BatchError) -> Response {
 }
 
 /// `GET /api/v1/metrics`.
-pub async fn list(State(db): State<Db>, State(limits): State<RateLimits>, headers: HeaderMap) -> Response {
-    let principal = match key_with(&db, &limits, &headers, ApiKeyScope::MetricsRead).await {
+pub async fn list(
+    State(db): State<Db>,
+    State(limits): State<RateLimits>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let principal = match reading_key(&db, &limits, &method, &uri, &headers, ApiKeyScope::MetricsRead).await {
         Ok(principal) => principal,
         Err(response) => return response,
     };
@@ -184,11 +228,13 @@ pub async fn list(State(db): State<Db>, State(limits): State<RateLimits>, header
 pub async fn panel(
     State(db): State<Db>,
     State(limits): State<RateLimits>,
+    method: Method,
+    uri: OriginalUri,
     headers: HeaderMap,
     Path(metric): Path<String>,
     Query(args): Query<PanelArgs>,
 ) -> Response {
-    let principal = match key_with(&db, &limits, &headers, ApiKeyScope::MetricsRead).await {
+    let principal = match reading_key(&db, &limits, &method, &uri, &headers, ApiKeyScope::MetricsRead).await {
         Ok(principal) => principal,
         Err(response) => return response,
     };

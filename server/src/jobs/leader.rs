@@ -375,6 +375,7 @@ mod tests {
                 0xdb3f_6e33_u32.cast_signed(), // analytics_maintenance
                 0x188e_a910_u32.cast_signed(), // alert_evaluation
                 0xa6ce_44c4_u32.cast_signed(), // session_cleanup
+                0xc8fd_497a_u32.cast_signed(), // signature_nonce_cleanup
             ]
         );
         seconds.sort_unstable();

@@ -23,14 +23,17 @@ pub enum Job {
     AlertEvaluation,
     /// Deletes expired and idle sessions.
     SessionCleanup,
+    /// Deletes signed requests' nonces whose timestamp window has closed.
+    SignatureNonceCleanup,
 }
 
 impl Job {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::AuditPruning,
         Self::AnalyticsMaintenance,
         Self::AlertEvaluation,
         Self::SessionCleanup,
+        Self::SignatureNonceCleanup,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -39,6 +42,7 @@ impl Job {
             Self::AnalyticsMaintenance => "analytics_maintenance",
             Self::AlertEvaluation => "alert_evaluation",
             Self::SessionCleanup => "session_cleanup",
+            Self::SignatureNonceCleanup => "signature_nonce_cleanup",
         }
     }
 
@@ -60,6 +64,7 @@ pub struct JobIntervals {
     pub analytics_maintenance: Duration,
     pub alert_evaluation: Duration,
     pub session_cleanup: Duration,
+    pub signature_nonce_cleanup: Duration,
 }
 
 impl Default for JobIntervals {
@@ -69,6 +74,8 @@ impl Default for JobIntervals {
             analytics_maintenance: Duration::from_secs(3600),
             alert_evaluation: Duration::from_secs(15),
             session_cleanup: Duration::from_secs(900),
+            // The window is 300 s either way; rows live at most about that long past it.
+            signature_nonce_cleanup: Duration::from_secs(300),
         }
     }
 }
@@ -80,6 +87,7 @@ impl JobIntervals {
             Job::AnalyticsMaintenance => self.analytics_maintenance,
             Job::AlertEvaluation => self.alert_evaluation,
             Job::SessionCleanup => self.session_cleanup,
+            Job::SignatureNonceCleanup => self.signature_nonce_cleanup,
         }
     }
 }
@@ -151,6 +159,23 @@ pub async fn session_cleanup(db: Db, replica: Replica, interval: Duration) {
     .await;
 }
 
+/// Deletes signed requests' nonces past their window every `interval` while this replica leads
+/// the job, until `replica` is stopped. A closed window's signature is stale anyway, so the rows
+/// only cost space; without this the table would grow with every signed request.
+pub async fn signature_nonce_cleanup(db: Db, replica: Replica, interval: Duration) {
+    let pass_db = db.clone();
+    led(db, replica, Job::SignatureNonceCleanup, interval, move |_now| {
+        let db = pass_db.clone();
+        async move {
+            let rows = atrium_app::api_keys::auth::delete_expired_nonces(&db)
+                .await
+                .context("deleting expired request nonces")?;
+            Ok(format!("{rows} expired request nonce(s) deleted"))
+        }
+    })
+    .await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,9 +203,10 @@ mod tests {
             analytics_maintenance: Duration::from_secs(2),
             alert_evaluation: Duration::from_secs(3),
             session_cleanup: Duration::from_secs(4),
+            signature_nonce_cleanup: Duration::from_secs(5),
         };
         let secs: Vec<u64> = Job::ALL.iter().map(|job| intervals.of(*job).as_secs()).collect();
-        assert_eq!(secs, [1, 2, 3, 4]);
+        assert_eq!(secs, [1, 2, 3, 4, 5]);
         assert_eq!(JobIntervals::default().alert_evaluation, Duration::from_secs(15));
     }
 }

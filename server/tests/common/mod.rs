@@ -142,21 +142,9 @@ async fn spawn_app_full(
     let live = Live::new(live_settings);
     let db = Db::connect(options, 8).await.expect("connect");
     let config = Config {
-        database_url: None,
-        app_database_url: None,
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        site_root: "target/site".into(),
-        data_dir: ".data".into(),
-        admin_email: "admin@atrium.test".into(),
-        admin_password: Some(PASSWORD.into()),
-        seed_demo: Some(true),
-        ingest: Default::default(),
-        replica_id: "test-replica".into(),
-        intervals: Default::default(),
         delivery,
-        auth: Default::default(),
-        http,
         limits,
+        ..test_config(http)
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let outbox = Outbox::new(config.delivery.clone()).expect("outbox");
@@ -185,7 +173,47 @@ async fn spawn_app_full(
     }
 }
 
+/// The configuration the harness runs the app with.
+fn test_config(http: HttpSettings) -> Config {
+    Config {
+        database_url: None,
+        app_database_url: None,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        site_root: "target/site".into(),
+        data_dir: ".data".into(),
+        admin_email: "admin@atrium.test".into(),
+        admin_password: Some(PASSWORD.into()),
+        seed_demo: Some(true),
+        ingest: Default::default(),
+        replica_id: "test-replica".into(),
+        intervals: Default::default(),
+        delivery: Default::default(),
+        auth: Default::default(),
+        http,
+        limits: generous_limits(),
+    }
+}
+
 impl TestApp {
+    /// This app's router serving another site folder (as `cargo xtask build` lays one out).
+    pub fn router_with_site(&self, site_root: &std::path::Path) -> Router {
+        let options = leptos_options(&Config {
+            site_root: site_root.to_path_buf(),
+            ..test_config(self.http)
+        });
+        router(AppState {
+            leptos_options: options,
+            db: self.db.clone(),
+            ingest: Default::default(),
+            live: self.live.clone(),
+            jobs: Default::default(),
+            outbox: self.outbox.clone(),
+            http: self.http,
+            limits: self.limits.clone(),
+            blocks: self.blocks.clone(),
+        })
+    }
+
     /// Serves the app on a random local port, as a replica does: its NOTIFY listener listening
     /// before this returns, connections carrying their peer address.
     pub async fn serve(&self) -> std::net::SocketAddr {

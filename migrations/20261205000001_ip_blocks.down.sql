@@ -1,3 +1,0 @@
--- Reverts 20261205000001_ip_blocks: every block (and its history) goes; the audit rows of
--- blocks made and lifted stay in the platform chain.
-DROP TABLE IF EXISTS ip_blocks;

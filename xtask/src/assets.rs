@@ -1,0 +1,177 @@
+//! The site's files made cacheable and small: content-hashed names for what `pkg/` holds (listed
+//! in `pkg/assets.json`, which the server reads to write its links) and a brotli and a gzip copy
+//! of every compressible file beside it, which the server sends to browsers that accept them.
+//!
+//! A hashed name changes whenever the content does, so the server can tell browsers to keep
+//! those files for a year (`immutable`) and a new build is still picked up at once.
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The manifest the server reads (`atrium_app::shell::assets::SiteAssets`): logical role →
+/// hashed file name inside `pkg/`.
+pub const MANIFEST: &str = "assets.json";
+
+/// The files of `pkg/` that get hashed names, by the role the manifest gives them.
+fn hashed_roles(output_name: &str) -> [(&'static str, String); 4] {
+    [
+        ("js", format!("{output_name}.js")),
+        ("wasm", format!("{output_name}_bg.wasm")),
+        ("css", format!("{output_name}.css")),
+        ("echarts", "echarts.min.js".to_owned()),
+    ]
+}
+
+/// Extensions worth compressing (images like PNG are compressed already).
+const COMPRESSIBLE: &[&str] = &["js", "wasm", "css", "svg", "json", "html", "txt", "map"];
+
+/// One file as a browser may fetch it.
+pub struct Transfer {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// Renames `pkg/`'s built files to `<stem>.<hash>.<ext>` and writes the manifest.
+pub fn fingerprint(pkg: &Path, output_name: &str) -> Result<()> {
+    let mut manifest = serde_json::Map::new();
+    for (role, name) in hashed_roles(output_name) {
+        let path = pkg.join(&name);
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let hashed = hashed_name(&name, &bytes);
+        fs::rename(&path, pkg.join(&hashed)).with_context(|| format!("cannot rename {}", path.display()))?;
+        manifest.insert(role.to_owned(), hashed.into());
+    }
+    let json = serde_json::to_string_pretty(&serde_json::Value::Object(manifest))?;
+    fs::write(pkg.join(MANIFEST), json).context("cannot write the asset manifest")?;
+    Ok(())
+}
+
+/// `atrium_bg.wasm` → `atrium_bg.1f3a…(16 hex).wasm`: 64 bits of SHA-256 tell builds apart.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+/// Writes `<file>.br` and `<file>.gz` beside every compressible file under `site` and returns
+/// the sizes of `pkg/`'s hashed files, read from the manifest.
+pub fn precompress(site: &Path, brotli_quality: u32) -> Result<Vec<Transfer>> {
+    let files: Vec<PathBuf> = files_under(site)?
+        .into_iter()
+        .filter(|path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| COMPRESSIBLE.contains(&e))
+        })
+        .collect();
+    // One thread per file: the wasm alone is most of the work, so the rest finish beside it.
+    let mut transfers = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .iter()
+            .map(|path| scope.spawn(move || compress_file(site, path, brotli_quality)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a compression thread panicked")))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    transfers.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(transfers)
+}
+
+fn compress_file(site: &Path, path: &Path, brotli_quality: u32) -> Result<Transfer> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let gzip = gzip(&bytes)?;
+    let brotli = brotli(&bytes, brotli_quality)?;
+    fs::write(with_suffix(path, "gz"), &gzip)?;
+    fs::write(with_suffix(path, "br"), &brotli)?;
+    Ok(Transfer {
+        name: path.strip_prefix(site).unwrap_or(path).to_string_lossy().into_owned(),
+        raw: bytes.len() as u64,
+        gzip: gzip.len() as u64,
+        brotli: brotli.len() as u64,
+    })
+}
+
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                dirs.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
+}
+
+/// Brotli with a 4 MiB window (what browsers accept) at the given quality (11 = smallest).
+fn brotli(bytes: &[u8], quality: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, quality, 22);
+        writer.write_all(bytes)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_keep_the_extension_and_follow_the_content() {
+        let a = hashed_name("atrium_bg.wasm", b"one");
+        let b = hashed_name("atrium_bg.wasm", b"two");
+        assert!(a.starts_with("atrium_bg.") && a.ends_with(".wasm"), "{a}");
+        assert_eq!(a.len(), "atrium_bg..wasm".len() + 16);
+        assert_ne!(a, b);
+        assert_eq!(a, hashed_name("atrium_bg.wasm", b"one"));
+        assert!(hashed_name("echarts.min.js", b"x").starts_with("echarts.min."));
+    }
+
+    #[test]
+    fn compressed_copies_decompress_to_the_original() {
+        use std::io::Read;
+        let text = "atrium ".repeat(1000).into_bytes();
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(&gzip(&text).expect("gzip")[..])
+            .read_to_end(&mut back)
+            .expect("gunzip");
+        assert_eq!(back, text);
+        let mut back = Vec::new();
+        brotli::Decompressor::new(&brotli(&text, 5).expect("brotli")[..], 4096)
+            .read_to_end(&mut back)
+            .expect("unbrotli");
+        assert_eq!(back, text);
+    }
+}
