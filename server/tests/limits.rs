@@ -272,6 +272,44 @@ async fn exports_and_channel_tests_are_limited_per_user(_: PgPoolOptions, option
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn guessing_api_keys_spends_the_address_budget_and_ends_in_a_block(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app_limited(
+        options,
+        LimitSettings {
+            ip_per_minute: 60,
+            ip_burst: 3,
+            block_after: 2,
+            block_window: std::time::Duration::from_secs(60),
+            ..generous_limits()
+        },
+        HttpSettings::default(),
+    )
+    .await;
+    let guesser = ip("192.0.2.77");
+    let guess = |n: usize| {
+        Request::get("/api/v1/metrics")
+            .header(header::AUTHORIZATION, format!("Bearer atr_guess{n:040}"))
+            .body(Body::empty())
+            .expect("request")
+    };
+    // Wrong keys answer 401 while the address has budget left...
+    for n in 0..3 {
+        let reply = send_from(&app, guesser, guess(n)).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    }
+    // ...then 429 with the REST error body, and past `block_after` refusals the address is blocked.
+    for n in 3..6 {
+        assert_rest_refusal(&send_from(&app, guesser, guess(n)).await);
+    }
+    let blocked = send_from(&app, guesser, guess(6)).await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN, "{}", blocked.body);
+    assert_eq!(blocked.json()["error"]["code"], "ip_blocked");
+    // Another address keeps its own budget.
+    let other = send_from(&app, ip("192.0.2.78"), guess(7)).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn repeated_abuse_blocks_the_address_until_an_administrator_lifts_it(
     _: PgPoolOptions,
     options: PgConnectOptions,

@@ -8,7 +8,10 @@
 //!
 //! Exempt: the probes `/health` and `/ready` (orchestrators call them from fixed addresses and
 //! must always get an answer), and requests to the API-key routes that carry `Authorization`,
-//! which are limited per key and per tenant once the key is known (`crate::api::metrics`).
+//! which are limited per key and per tenant once the key is known (`crate::api::metrics`) — a
+//! collector sends far more than an address's share. Those that fail to authenticate (401: an
+//! unknown key, a bad signature) do spend the address's budget: past it they answer 429 and count
+//! towards a block, so guessing keys from one address stops there.
 
 use crate::api::ApiError;
 use atrium_app::auth::context::ClientIp;
@@ -47,7 +50,8 @@ fn is_server_fn(path: &str) -> bool {
 
 /// Refuses blocked addresses, applies the per-address limits, and counts refusals.
 pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
+    let path = request.uri().path().to_owned();
+    let path = path.as_str();
     let ip = request.extensions().get::<ClientIp>().map(|ip| ip.0);
     let Some(ip) = ip.filter(|_| !is_probe(path)) else {
         return next.run(request).await;
@@ -62,7 +66,19 @@ pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next)
     let checked = if keyed { Ok(()) } else { edge.limits.check_ip(ip) }
         .and_then(|()| if sign_in { edge.limits.check_sign_in(ip) } else { Ok(()) });
     let response = match checked {
-        Ok(()) => next.run(request).await,
+        Ok(()) => {
+            let response = next.run(request).await;
+            match response.status() {
+                StatusCode::UNAUTHORIZED if keyed => match edge.limits.check_ip(ip) {
+                    Ok(()) => response,
+                    Err(error) => {
+                        tracing::info!(%ip, path, "failed key authentications exhausted the address's limit");
+                        refusal(error, false)
+                    }
+                },
+                _ => response,
+            }
+        }
         Err(error) => {
             tracing::info!(%ip, path, "rate limit refused a request");
             refusal(error, server_fn)
