@@ -57,6 +57,7 @@ test('every page hydrates when loaded fresh, detail pages and tabs included, wit
     '/alerts/rules/new',
     '/alerts/silences',
     '/alerts/channels',
+    '/system/ip-blocks',
   ];
   for (const url of pages) {
     await page.goto(url);
