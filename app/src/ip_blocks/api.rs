@@ -31,7 +31,6 @@ pub async fn create_ip_block(
 ) -> Result<IpBlockId, AppError> {
     use super::db::{NewIpBlock, insert_block};
     use super::types::{BlockDuration, BlockOrigin, BlockedNetwork};
-    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::auth::types::Principal;
     use crate::error::FieldErrors;
     use crate::i18n::t;
@@ -75,21 +74,9 @@ pub async fn create_ip_block(
         created_by: Some(*platform_user_id),
         blocked_until,
     };
-    let id = insert_block(&mut tx, &block, now).await?.ok_or(AppError::Internal)?;
-    let event = AuditEvent {
-        tenant_id: None,
-        action: "ip_block.create",
-        entity_type: "ip_block",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({
-            "network": network.to_string(),
-            "origin": BlockOrigin::Manual.as_str(),
-            "reason": reason,
-            "blocked_until": blocked_until,
-        })),
-    };
-    insert_audit_event(&mut tx, &context.actor(), event).await?;
+    let id = insert_block(&mut tx, &block, &context.actor(), now)
+        .await?
+        .ok_or(AppError::Internal)?;
     tx.commit().await?;
     refresh_this_replica(&context.db).await;
     Ok(id)

@@ -1,6 +1,7 @@
 //! Queries on `ip_blocks`, all in the platform scope (the table's only policy).
 
 use super::types::{BlockOrigin, BlockedNetwork, IpBlock};
+use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::PlatformTx;
 use crate::ids::{IpBlockId, PlatformUserId};
 use chrono::{DateTime, Utc};
@@ -91,12 +92,14 @@ pub struct NewIpBlock<'a> {
     pub blocked_until: Option<DateTime<Utc>>,
 }
 
-/// Inserts a block. An automatic one is skipped when a block in force at `now` already covers
-/// the address (`>>=`): a second replica reaching the threshold for the same address adds
-/// nothing. `None` when skipped; manual blocks are always inserted.
+/// Inserts a block and its `ip_block.create` audit row by `actor`, in `tx`. An automatic one is
+/// skipped when a block in force at `now` already covers the address (`>>=`): a second replica
+/// reaching the threshold for the same address adds nothing. `None` when skipped; manual blocks
+/// are always inserted.
 pub async fn insert_block(
     tx: &mut PlatformTx,
     block: &NewIpBlock<'_>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<IpBlockId>, sqlx::Error> {
     let id = sqlx::query_scalar!(
@@ -116,6 +119,22 @@ pub async fn insert_block(
     )
     .fetch_optional(&mut **tx)
     .await?;
+    if let Some(id) = id {
+        let event = AuditEvent {
+            tenant_id: None,
+            action: "ip_block.create",
+            entity_type: "ip_block",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({
+                "network": block.network.to_string(),
+                "origin": block.origin.as_str(),
+                "reason": block.reason,
+                "blocked_until": block.blocked_until,
+            })),
+        };
+        insert_audit_event(tx, actor, event).await?;
+    }
     Ok(id)
 }
 

@@ -4,7 +4,7 @@
 
 use super::db::{NewIpBlock, insert_block, select_active_networks};
 use super::types::{BlockOrigin, BlockedNetwork};
-use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
+use crate::audit::db::Actor;
 use crate::db::{Db, PlatformGuard, PlatformTx};
 use chrono::{DateTime, Utc};
 use std::net::IpAddr;
@@ -81,24 +81,10 @@ pub async fn block_automatically(
         created_by: None,
         blocked_until: Some(until),
     };
-    let Some(id) = insert_block(&mut tx, &block, now).await? else {
+    if insert_block(&mut tx, &block, &Actor::system(), now).await?.is_none() {
         tx.commit().await?;
         return Ok(false);
-    };
-    let event = AuditEvent {
-        tenant_id: None,
-        action: "ip_block.create",
-        entity_type: "ip_block",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({
-            "network": network.to_string(),
-            "origin": BlockOrigin::Automatic.as_str(),
-            "reason": reason,
-            "blocked_until": until,
-        })),
-    };
-    insert_audit_event(&mut tx, &Actor::system(), event).await?;
+    }
     tx.commit().await?;
     list.add(network, Some(until));
     tracing::warn!(%ip, refusals, until = %until, "address blocked after repeated rate-limit refusals");

@@ -50,8 +50,7 @@ fn is_server_fn(path: &str) -> bool {
 
 /// Refuses blocked addresses, applies the per-address limits, and counts refusals.
 pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    let path = path.as_str();
+    let path = request.uri().path();
     let ip = request.extensions().get::<ClientIp>().map(|ip| ip.0);
     let Some(ip) = ip.filter(|_| !is_probe(path)) else {
         return next.run(request).await;
@@ -72,7 +71,7 @@ pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next)
                 StatusCode::UNAUTHORIZED if keyed => match edge.limits.check_ip(ip) {
                     Ok(()) => response,
                     Err(error) => {
-                        tracing::info!(%ip, path, "failed key authentications exhausted the address's limit");
+                        tracing::info!(%ip, "failed key authentications exhausted the address's limit");
                         refusal(error, false)
                     }
                 },
@@ -80,7 +79,7 @@ pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next)
             }
         }
         Err(error) => {
-            tracing::info!(%ip, path, "rate limit refused a request");
+            tracing::info!(%ip, server_fn, sign_in, "rate limit refused a request");
             refusal(error, server_fn)
         }
     };
