@@ -257,7 +257,7 @@ fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Resul
         // Every spec signs in from 127.0.0.1, far more often than the product's per-address
         // sign-in limit (10 a minute) allows, and exports and channel tests in a row. A block of
         // 127.0.0.1 would end the run, so the specs get limits they never reach; the limits and
-        // blocks themselves are tested in server/tests/limits.rs.
+        // blocks themselves are tested in server/tests/integration/limits.rs.
         .env("ATRIUM_RATE_IP_PER_MINUTE", "1000000")
         .env("ATRIUM_RATE_IP_BURST", "100000")
         .env("ATRIUM_RATE_SIGN_IN_PER_MINUTE", "1000000")

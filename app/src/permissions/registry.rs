@@ -20,7 +20,7 @@ pub enum Access {
 }
 
 /// Something that walks the declared server functions with their types, so a tool (the attack
-/// suite in `server/tests/attack.rs`) can learn each one's arguments from its `Deserialize` impl
+/// suite in `server/tests/integration/attack.rs`) can learn each one's arguments from its `Deserialize` impl
 /// instead of from a second list that would drift from this one.
 pub trait ServerFnVisitor {
     fn visit<F>(&mut self, path: &'static str, access: Access)

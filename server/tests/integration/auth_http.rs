@@ -2,7 +2,7 @@
 //! (`next`), how the login page reads `next`, the signed-out redirect that builds it, the
 //! `__Host-` cookie over https, idle sessions and the job that deletes dead sessions.
 
-mod common;
+use crate::common;
 
 use atrium_app::auth::api::Login;
 use axum::body::Body;

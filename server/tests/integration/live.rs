@@ -2,7 +2,7 @@
 //! replica reach browsers connected to another (NOTIFY), tenants never see each other's events,
 //! `/ws` refuses what it must, the listener recovers from a dropped connection, and the stats.
 
-mod common;
+use crate::common;
 
 use atrium_app::db::{Db, TenantTx};
 use atrium_app::ids::{MetricId, TenantId};

@@ -2,7 +2,7 @@
 //! Content-Security-Policy and the other security headers, the origin check with its scheme,
 //! exports opened by another site, bodies over the limit, slow handlers and slow clients.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

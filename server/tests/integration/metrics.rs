@@ -2,7 +2,7 @@
 //! signatures, the daily quota, rollup and percentile correctness against brute force, retention
 //! by partition, and tenant isolation of reads.
 
-mod common;
+use crate::common;
 
 use atrium_app::api_keys::api::{CreateApiKey, UpdateIngestSigning};
 use axum::body::Body;

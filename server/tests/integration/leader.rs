@@ -4,7 +4,7 @@
 //! stopped; `GET /api/v1/system/jobs` reports it to platform monitors only; and two real server
 //! processes fail over when the leader is killed, and hand over when it is sent SIGTERM.
 
-mod common;
+use crate::common;
 
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use atrium_server::jobs::record::{JobLeaderRow, select_job_leaders};

@@ -2,7 +2,7 @@
 //! change as they should, expired and revoked delegations stop counting, and every attempt to
 //! gain or hand out more than one holds is refused.
 
-mod common;
+use crate::common;
 
 use atrium_app::permissions::api::{
     CreateDelegation, DeletePermissionSet, ExplainPermission, GetRoleMatrix, GetUserPermissions, ListDelegations,

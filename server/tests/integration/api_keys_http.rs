@@ -2,7 +2,7 @@
 //! and revoke; viewers only read; another tenant sees nothing; platform administrators view and
 //! revoke but do not issue. Keys issued here authenticate through `api_keys::auth`.
 
-mod common;
+use crate::common;
 
 use atrium_app::api_keys::api::{CreateApiKey, ListApiKeys, RevokeApiKey, RotateApiKey, UpdateIngestSigning};
 use atrium_app::api_keys::auth::{KeyAuthError, authenticate};

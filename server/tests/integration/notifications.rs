@@ -7,7 +7,7 @@
 //! failing channels turn off; another tenant reaches nothing. Server functions are called over
 //! HTTP as the signed-in users of the seeded demo (Acme's admin Alice, Globex's admin Gina).
 
-mod common;
+use crate::common;
 
 use atrium_app::db::{TenantTx, unscoped_connection};
 use atrium_app::ids::{ChannelId, DeliveryId, TenantId};

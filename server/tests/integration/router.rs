@@ -2,7 +2,7 @@
 //! signed-out redirect, CSRF refusal, and the tenant and user server functions with their
 //! permission checks, validation errors, conflicts and audit rows.
 
-mod common;
+use crate::common;
 
 use atrium_app::error::AppError;
 use axum::body::Body;

@@ -2,7 +2,7 @@
 //! a message per field (and a metric the tenant does not have), saving and acting on alerts is
 //! audited, viewers cannot acknowledge, and another tenant's user cannot touch Acme's alert.
 
-mod common;
+use crate::common;
 
 use atrium_app::alerts::api::{AcknowledgeAlert, GetAlertsPage, ResolveAlert, SaveRule};
 use atrium_app::alerts::evaluate::evaluate_tenant;

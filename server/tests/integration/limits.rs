@@ -4,7 +4,7 @@
 //! block (audited; tenant admins are refused); `X-Forwarded-For` counts only behind a trusted
 //! proxy.
 
-mod common;
+use crate::common;
 
 use atrium_app::api_keys::api::CreateApiKey;
 use atrium_app::auth::api::Login;

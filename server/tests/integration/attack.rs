@@ -12,7 +12,7 @@
 //! answer, and B's rows (and A's, in the cases that must change nothing) byte-identical after.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
-mod common;
+use crate::common;
 #[path = "attack/shape.rs"]
 mod shape;
 
