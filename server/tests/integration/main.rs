@@ -1,18 +1,18 @@
 //! The server's integration tests as one binary: one link instead of one per file, and one
 //! process whose `sqlx::test` databases and spawned apps share the test threads.
 
-mod common;
 mod alerts_http;
 mod api_keys_http;
 mod attack;
 mod audit_http;
 mod auth_http;
+mod common;
 mod database;
 mod edge;
-mod router;
 mod leader;
 mod limits;
 mod live;
 mod metrics;
 mod notifications;
 mod permissions;
+mod router;
