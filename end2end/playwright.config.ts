@@ -1,9 +1,9 @@
 // Playwright runs Atrium's specs in Debian's Chromium against the server `cargo xtask test` starts
-// (BASE_URL). No browser is downloaded: executablePath points at /usr/bin/chromium.
+// (BASE_URL). No browser is downloaded: executablePath points at /usr/bin/chromium. The `tti`
+// project is a benchmark (end2end/bench), run once as a smoke run with the specs.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
-  testDir: './tests',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -29,5 +29,9 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    { name: 'chromium', testDir: './tests' },
+    // The time-to-interactive benchmark (bench/README.md); one run per case in the test command.
+    { name: 'tti', testDir: './bench' },
+  ],
 });

@@ -9,6 +9,7 @@ mod site;
 mod sqlx_cache;
 mod test;
 mod tools;
+mod tti;
 
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -25,7 +26,9 @@ commands:
                            every check: fmt, .sqlx freshness, Rust tests on PostgreSQL, clippy,
                            site build, Playwright end-to-end tests
   sqlx                     regenerate the committed .sqlx/ query cache from migrations/
-  fuzz [--seconds N]       run every fuzz target in fuzz/ for N seconds each (default 60)";
+  fuzz [--seconds N]       run every fuzz target in fuzz/ for N seconds each (default 60)
+  tti [--runs N]           time to hydrated on /login and /analytics over a slow link, cold and
+                           warm cache, against the release build (default 5 runs)";
 
 fn main() -> ExitCode {
     match dispatch() {
@@ -84,6 +87,20 @@ fn dispatch() -> Result<ExitCode> {
                 _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
             };
             let result = ctx.phase("fuzz", |ctx| fuzz::run_targets(ctx, seconds));
+            ctx.print_phases();
+            result.map(|()| ExitCode::SUCCESS)
+        }
+        "tti" => {
+            let runs = match flags {
+                [] => 5,
+                [flag, value] if flag == "--runs" => value
+                    .parse()
+                    .ok()
+                    .filter(|runs| *runs >= 1)
+                    .ok_or_else(|| anyhow::anyhow!("--runs takes a whole number from 1, not `{value}`"))?,
+                _ => bail!("usage: cargo xtask tti [--runs N]"),
+            };
+            let result = tti::run(&mut ctx, runs);
             ctx.print_phases();
             result.map(|()| ExitCode::SUCCESS)
         }

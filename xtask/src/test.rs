@@ -124,20 +124,25 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
     }
 
     if let Some(chromium) = chromium {
+        // The whole test command (CI) tests the site that ships; `--e2e-only` is the
+        // developer's loop and takes the quick debug wasm.
+        let profile = WasmProfile::chosen(if options.rust {
+            WasmProfile::Release
+        } else {
+            WasmProfile::Dev
+        });
         let built = ctx
             .phase(site::server_phase(false), |_| run(&mut site::server_build(false)))
-            .and_then(|()| {
-                // The whole test command (CI) tests the site that ships; `--e2e-only` is the
-                // developer's loop and takes the quick debug wasm.
-                let profile = if options.rust {
-                    WasmProfile::Release
-                } else {
-                    WasmProfile::Dev
-                };
-                site::build_site(ctx, WasmProfile::chosen(profile)).map(|sizes| sizes.print())
-            });
+            .and_then(|()| site::build_site(ctx, profile));
         match built {
-            Ok(_) => end_to_end(ctx, tally, &admin, &chromium),
+            Ok(sizes) => {
+                sizes.print();
+                // Only the release wasm is what visitors download; the dev one is ten times it.
+                if profile == WasmProfile::Release {
+                    gate(ctx, tally, "wasm budget", |_| sizes.check_budget());
+                }
+                end_to_end(ctx, tally, &admin, &chromium);
+            }
             Err(_) => {
                 tally.failed += 1;
                 ctx.skip("end-to-end", "the site did not build");
@@ -214,7 +219,7 @@ fn end_to_end(ctx: &mut Ctx, tally: &mut Tally, admin: &db::Admin, chromium: &Pa
     let mut counted_failures = 0;
     let result = ctx.phase("end-to-end", |ctx| {
         let url = admin.recreate_database(&e2e_database())?;
-        let outcome = playwright_against_server(ctx, &url, chromium);
+        let outcome = playwright_against_server(ctx, &url, chromium, &PlaywrightRun::specs());
         let dropped = admin.drop_database(&e2e_database());
         let (passed, failed) = outcome?;
         tally.passed += passed;
@@ -231,14 +236,40 @@ fn end_to_end(ctx: &mut Ctx, tally: &mut Tally, admin: &db::Admin, chromium: &Pa
     }
 }
 
-/// Starts the server, waits for /ready, runs the specs, stops the server; returns Playwright's
-/// (passed, failed).
-fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Result<(u64, u64)> {
+/// Which server Playwright runs against and what it runs.
+pub struct PlaywrightRun {
+    /// The server binary, relative to the workspace root.
+    pub server: &'static str,
+    /// Arguments after `playwright test`.
+    pub args: Vec<String>,
+    /// Extra environment for Playwright.
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl PlaywrightRun {
+    /// Every project: the specs, and the time-to-interactive benchmark once per case.
+    fn specs() -> Self {
+        Self {
+            server: "target/debug/atrium",
+            args: Vec::new(),
+            env: vec![("TTI_RUNS", "1".to_owned())],
+        }
+    }
+}
+
+/// Starts the server on a fresh database, waits for /ready, runs Playwright, stops the server;
+/// returns Playwright's (passed, failed).
+pub fn playwright_against_server(
+    ctx: &mut Ctx,
+    url: &str,
+    chromium: &Path,
+    what: &PlaywrightRun,
+) -> Result<(u64, u64)> {
     let port = free_port()?;
     let password = pgcluster::random_alphanumeric(20)?;
     let log_path = ctx.path("target/e2e-server.log");
     let log = std::fs::File::create(&log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
-    let mut server_cmd = Command::new(ctx.path("target/debug/atrium"));
+    let mut server_cmd = Command::new(ctx.path(what.server));
     server_cmd
         .current_dir(&ctx.root)
         .env("DATABASE_URL", url)
@@ -288,6 +319,8 @@ fn playwright_against_server(ctx: &mut Ctx, url: &str, chromium: &Path) -> Resul
     let mut playwright = Command::new("npx");
     playwright
         .args(["--no-install", "playwright", "test", "--reporter=list,json"])
+        .args(&what.args)
+        .envs(what.env.iter().map(|(key, value)| (key, value)))
         .current_dir(ctx.path("end2end"))
         .env("BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)

@@ -105,9 +105,9 @@ pub fn ensure_node(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// `npm ci` in `dir` unless `marker` (a file the install creates) already exists.
-fn npm_ci(ctx: &mut Ctx, dir: &Path, marker: &str, env: &[(&str, &str)]) -> Result<()> {
-    if dir.join(marker).exists() {
+/// `npm ci` in `dir` unless every one of `markers` (files the install creates) already exists.
+fn npm_ci(ctx: &mut Ctx, dir: &Path, markers: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    if markers.iter().all(|marker| dir.join(marker).exists()) {
         return Ok(());
     }
     ensure_node(ctx)?;
@@ -125,11 +125,17 @@ fn npm_ci(ctx: &mut Ctx, dir: &Path, marker: &str, env: &[(&str, &str)]) -> Resu
     run(&mut cmd)
 }
 
-/// The site's npm packages (ECharts, whose script the charts call).
+/// The site's npm packages: ECharts, whose script the charts call, and binaryen, whose
+/// `wasm-opt` shrinks the release wasm (see `site::optimize_wasm`).
 pub fn ensure_site_packages(ctx: &mut Ctx) -> Result<()> {
     let root = ctx.root.clone();
-    npm_ci(ctx, &root, "node_modules/echarts/dist/echarts.min.js", &[])
+    npm_ci(ctx, &root, &["node_modules/echarts/dist/echarts.min.js", WASM_OPT], &[])
 }
+
+/// binaryen's `wasm-opt` from npm (`package.json` pins the version). Not Debian's binaryen: its
+/// release 108 predates the wasm features rustc ≥ 1.87 emits and produces a wasm that fails to
+/// hydrate.
+pub const WASM_OPT: &str = "node_modules/binaryen/bin/wasm-opt";
 
 /// Playwright for the end-to-end tests. Its own browser download is skipped: the tests drive
 /// the system Chromium, which apt keeps patched and which needs no extra libraries.
@@ -138,7 +144,7 @@ pub fn ensure_e2e_packages(ctx: &mut Ctx) -> Result<()> {
     npm_ci(
         ctx,
         &dir,
-        "node_modules/@playwright/test/package.json",
+        &["node_modules/@playwright/test/package.json"],
         &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
     )
 }
