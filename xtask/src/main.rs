@@ -86,7 +86,7 @@ fn dispatch() -> Result<ExitCode> {
                     .map_err(|_| anyhow::anyhow!("--seconds takes a whole number, not `{value}`"))?,
                 _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
             };
-            let result = ctx.phase("fuzz", |ctx| fuzz::run_targets(ctx, seconds));
+            let result = ctx.phase("fuzz", |ctx| fuzz::run_targets(ctx, seconds, fuzz::FuzzBuild::Release));
             ctx.print_phases();
             result.map(|()| ExitCode::SUCCESS)
         }

@@ -22,22 +22,15 @@ pub fn run(ctx: &mut Ctx, release: bool) -> Result<ExitCode> {
     }
     // The same steps as `cargo xtask build` minus the size report, which would compete with
     // the starting server for the CPU.
-    let built = ctx
-        .phase("tools", site::ensure_build_tools)
-        .and_then(|()| {
-            ctx.phase(site::server_phase(release), |_| {
-                crate::process::run(&mut site::server_build(release))
-            })
-        })
-        .and_then(|()| {
-            // The quick debug wasm while developing; `--release` builds what ships.
-            let profile = if release {
-                WasmProfile::Release
-            } else {
-                WasmProfile::Dev
-            };
-            site::build_site(ctx, WasmProfile::chosen(profile)).map(drop)
-        });
+    let built = ctx.phase("tools", site::ensure_build_tools).and_then(|()| {
+        // The quick debug wasm while developing; `--release` builds what ships.
+        let profile = if release {
+            WasmProfile::Release
+        } else {
+            WasmProfile::Dev
+        };
+        site::build_server_and_site(ctx, release, WasmProfile::chosen(profile)).map(drop)
+    });
     ctx.print_phases();
     built?;
 

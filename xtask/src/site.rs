@@ -67,9 +67,8 @@ impl WasmProfile {
 
 pub fn build(ctx: &mut Ctx, release: bool) -> Result<()> {
     ctx.phase("tools", ensure_build_tools)?;
-    ctx.phase(server_phase(release), |_| run(&mut server_build(release)))?;
     let profile = WasmProfile::chosen(WasmProfile::Release);
-    let sizes = build_site(ctx, profile)?;
+    let sizes = build_server_and_site(ctx, release, profile)?;
     ctx.phase("wasm size", |_| {
         sizes.print();
         // A build reports the budget; the test command enforces it.
@@ -80,14 +79,6 @@ pub fn build(ctx: &mut Ctx, release: bool) -> Result<()> {
         }
         Ok(())
     })
-}
-
-pub fn server_phase(release: bool) -> &'static str {
-    if release {
-        "server build (release)"
-    } else {
-        "server build"
-    }
 }
 
 /// What `build` needs beyond cargo: the wasm target and the site's npm packages.
@@ -110,18 +101,40 @@ pub fn server_build(release: bool) -> Command {
     cmd
 }
 
-/// The browser half and the site folder (hashed, precompressed); assumes `ensure_build_tools`
-/// ran. Returns what a browser transfers for each file, for the caller to print if it wants.
-pub fn build_site(ctx: &mut Ctx, profile: WasmProfile) -> Result<Sizes> {
-    ctx.phase("wasm build", |_| {
-        run(cargo()
-            .args(["build", "-p", "atrium-hydrate", "--lib"])
-            .args(["--target", WASM_TARGET])
-            // The size-first profile unless a developer asked for speed: the wasm is what
-            // every visitor downloads.
-            .args(["--profile", profile.cargo_name()])
-            .args(["--target-dir", FRONT_TARGET_DIR]))
+/// The server and the site folder (hashed, precompressed; assumes `ensure_build_tools` ran),
+/// the two cargo builds side by side: each spends much of an
+/// incremental rebuild in one single-threaded crate (the app, once per half), so on two cores
+/// together they take about as long as the slower one alone. Returns what a browser transfers
+/// for each file, for the caller to print if it wants.
+pub fn build_server_and_site(ctx: &mut Ctx, release: bool, profile: WasmProfile) -> Result<Sizes> {
+    ctx.phase("server and wasm build", |_| {
+        let mut wasm = wasm_build(profile);
+        println!("$ {} &", crate::process::show(&wasm));
+        let mut front = wasm.spawn().context("cannot start the wasm build")?;
+        let server = run(&mut server_build(release));
+        let front = front.wait().context("the wasm build did not finish")?;
+        server?;
+        if !front.success() {
+            bail!("the wasm build failed ({front})");
+        }
+        Ok(())
     })?;
+    finish_site(ctx, profile)
+}
+
+fn wasm_build(profile: WasmProfile) -> Command {
+    let mut cmd = cargo();
+    cmd.args(["build", "-p", "atrium-hydrate", "--lib"])
+        .args(["--target", WASM_TARGET])
+        // The size-first profile unless a developer asked for speed: the wasm is what every
+        // visitor downloads.
+        .args(["--profile", profile.cargo_name()])
+        .args(["--target-dir", FRONT_TARGET_DIR]);
+    cmd
+}
+
+/// Everything after the wasm build: bindings, `wasm-opt` (release), assets, hashes, compression.
+fn finish_site(ctx: &mut Ctx, profile: WasmProfile) -> Result<Sizes> {
     ctx.phase("wasm-bindgen", |ctx| bindgen(ctx, profile))?;
     if profile == WasmProfile::Release {
         ctx.phase("wasm-opt", optimize_wasm)?;

@@ -114,7 +114,7 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
         // A few seconds per target: enough to prove the targets build and run and to replay the
         // committed seeds; `cargo xtask fuzz` runs longer.
         gate(ctx, tally, "fuzz (bounded)", |ctx| {
-            crate::fuzz::run_targets(ctx, FUZZ_SECONDS)
+            crate::fuzz::run_targets(ctx, FUZZ_SECONDS, crate::fuzz::FuzzBuild::Dev)
         });
         gate(ctx, tally, "clippy (hydrate)", |_| {
             run(cargo()
@@ -131,9 +131,7 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
         } else {
             WasmProfile::Dev
         });
-        let built = ctx
-            .phase(site::server_phase(false), |_| run(&mut site::server_build(false)))
-            .and_then(|()| site::build_site(ctx, profile));
+        let built = site::build_server_and_site(ctx, false, profile);
         match built {
             Ok(sizes) => {
                 sizes.print();
