@@ -252,11 +252,11 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// The most wasm (brotli bytes) a first visit to any route may transfer. The wasm is one module
-/// today, so this is the whole app's: 959,068 B after `wasm-opt` (5,298,345 B raw) when this
-/// budget was set, which leaves 4% for growth. Issue 11's target is 400 KB, reachable only by
-/// splitting the module by route; lower this as the split lands, never raise it without a
-/// measurement that says why.
-pub const INITIAL_WASM_BUDGET: u64 = 1_000_000;
+/// today, so this is the whole app's: 670,530 B (3,464,073 B raw) when this budget was set, with
+/// component erasure and `wasm-opt`, which leaves 4% for growth. Issue 11's target is 400 KB,
+/// reachable only by splitting the module by route; lower this as the split lands, and never
+/// raise it without a measurement that says why.
+pub const INITIAL_WASM_BUDGET: u64 = 700_000;
 
 /// What the browser transfers for each file of the site: raw, gzip and brotli bytes.
 pub struct Sizes(Vec<assets::Transfer>);
