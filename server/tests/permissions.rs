@@ -589,8 +589,8 @@ async fn the_check_endpoint_answers_with_reasons(_: PgPoolOptions, options: PgCo
 #[sqlx::test(migrations = "../migrations")]
 async fn every_rest_route_refuses_anonymous_callers(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    use atrium_app::permissions::registry::Access;
-    for (path, access) in atrium_app::permissions::registry::REST_ROUTES {
+    use atrium_app::permissions::types::Access;
+    for (path, access) in atrium_app::shell::registry::REST_ROUTES {
         let reply = app.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}: {}", reply.body);
         let expected = if matches!(access, Access::ApiKey(_)) {
@@ -650,7 +650,7 @@ async fn tenant_admins_set_their_audit_retention(_: PgPoolOptions, options: PgCo
 #[test]
 fn every_mounted_rest_route_declares_its_access() {
     let mut mounted: Vec<&str> = atrium_server::api::routes().into_iter().map(|(path, _)| path).collect();
-    let mut declared: Vec<&str> = atrium_app::permissions::registry::REST_ROUTES
+    let mut declared: Vec<&str> = atrium_app::shell::registry::REST_ROUTES
         .iter()
         .map(|(path, _)| *path)
         .collect();

@@ -15,13 +15,15 @@ use super::types::{
     format_number,
 };
 use crate::components::chart::Chart;
+use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
+use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::{AlertId, AlertRuleId};
 use crate::permissions::types::Permission;
-use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -860,7 +862,7 @@ fn SilenceLine(
 #[component]
 pub fn FiringAlertsCard() -> impl IntoView {
     let can_read = use_can(Permission::AlertsRead);
-    let user = crate::shell::use_current_user();
+    let user = crate::components::hooks::use_current_user();
     let tenant_user = Signal::derive(move || user.get().is_some_and(|u| !u.is_platform));
     // Only people who see the card follow alert changes: a platform administrator's overview
     // opens no socket for it.

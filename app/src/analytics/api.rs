@@ -205,3 +205,29 @@ pub mod server {
         })
     }
 }
+
+/// Per-tenant key figures with a 24-hour sparkline of points: every tenant for platform
+/// administrators, the own tenant otherwise.
+#[server]
+pub async fn get_tenant_figures() -> Result<Vec<super::types::TenantFigures>, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::hours(23);
+    let since = chrono::DateTime::from_timestamp(since.timestamp() / 3600 * 3600, 0).unwrap_or(since);
+    let figures = match context.principal.tenant_id() {
+        None => {
+            let mut tx = context.platform_tx(Permission::TenantsRead).await?;
+            let figures = super::db::select_tenant_figures(&mut tx, now.date_naive(), since).await?;
+            tx.commit().await?;
+            figures
+        }
+        Some(tenant_id) => {
+            let mut tx = context.tenant_tx(tenant_id).await?;
+            let figures = super::db::select_tenant_figures(&mut tx, now.date_naive(), since).await?;
+            tx.commit().await?;
+            figures
+        }
+    };
+    Ok(figures)
+}

@@ -3,14 +3,16 @@
 //! the same data as a table, and export it. New minutes arrive over `/ws` without a reload.
 
 use super::api::{PageData, UpdateMetric, get_analytics_page, get_panel};
+use super::figures::{TenantFiguresTable, tenant_figures};
 use super::types::{Bucket, MetricSummary, Panel, PanelPoint, Stat, TimeRange};
 use crate::components::chart::Chart;
+use crate::components::error_view::ErrorView;
+use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
-use crate::shell::{ErrorView, use_can, use_current_user};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -137,7 +139,7 @@ pub fn AnalyticsPage() -> impl IntoView {
             }
         },
     );
-    let figures = crate::shell::home::tenant_figures(Signal::derive(move || {
+    let figures = tenant_figures(Signal::derive(move || {
         is_platform.get() && query.get().tenant.is_none()
     }));
     view! {
@@ -155,7 +157,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 match data.await {
                     Err(AppError::Validation(_)) if platform => {
                         // No tenant chosen yet: the fleet at a glance, then pick one to chart.
-                        view! { <TenantPicker tenants /> <crate::shell::home::TenantFiguresTable figures /> }.into_any()
+                        view! { <TenantPicker tenants /> <TenantFiguresTable figures /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(PageData { panel: None, .. }) => view! {

@@ -10,10 +10,10 @@ use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::error::AppError;
 use crate::ids::TenantId;
 use crate::permissions::effective::EffectivePermissions;
-use crate::permissions::registry::{Access, declared};
-use crate::permissions::types::{Permission, Scope};
+use crate::permissions::types::{Access, Permission, Scope};
 use http::request::Parts;
 use leptos::prelude::use_context;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// Where a request came from, for audit rows.
@@ -50,6 +50,24 @@ pub struct RequestContext {
     pub meta: RequestMeta,
     /// Computed once per request (see `PermissionCache`), never taken from the client.
     pub permissions: Arc<EffectivePermissions>,
+}
+
+/// The declared access of every server function by path. The shell assembles the table with the
+/// routes (`shell::registry`) and the server provides it to every request; held as data, so this
+/// module, which every server function uses, depends on none of them. Without it every server
+/// function call is refused.
+#[derive(Clone, Default)]
+pub struct DeclaredAccess(Arc<HashMap<&'static str, Access>>);
+
+impl DeclaredAccess {
+    pub fn new(table: impl IntoIterator<Item = (&'static str, Access)>) -> Self {
+        Self(Arc::new(table.into_iter().collect()))
+    }
+
+    /// The declared access of the server function at `path`, if it declared one.
+    pub fn of(&self, path: &str) -> Option<Access> {
+        self.0.get(path).copied()
+    }
 }
 
 /// Per-request memo of the principal's effective permissions: a page render calls several server
@@ -155,8 +173,9 @@ pub async fn authenticated() -> Result<RequestContext, AppError> {
 pub async fn require(permission: Permission) -> Result<RequestContext, AppError> {
     if let Some(parts) = use_context::<Parts>() {
         let path = parts.uri.path();
-        if path.starts_with("/api/") && declared(path) != Some(Access::Requires(permission)) {
-            tracing::error!(path, %permission, declared = ?declared(path), "server function requires a permission it does not declare");
+        let declared = use_context::<DeclaredAccess>().and_then(|table| table.of(path));
+        if path.starts_with("/api/") && declared != Some(Access::Requires(permission)) {
+            tracing::error!(path, %permission, ?declared, "server function requires a permission it does not declare");
             return Err(AppError::Internal);
         }
     }

@@ -506,7 +506,7 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
             .filter(|u| {
                 u.user_id != me
                     && u.status == crate::users::types::UserStatus::Active
-                    && super::rank::outranks(context.permissions.standing(), u.role)
+                    && super::effective::outranks(context.permissions.standing(), u.role)
             })
             .map(|u| (u.user_id, u.name))
             .collect()

@@ -7,12 +7,14 @@ use super::api::{
     set_user_grant, set_user_permission_set,
 };
 use super::types::{Delegation, Inherits, Permission, Role, Scope, UserPermissions};
+use crate::components::error_view::ErrorView;
+use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
+use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
-use crate::shell::{ErrorView, format_time, use_can};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::collections::BTreeSet;
@@ -36,7 +38,11 @@ pub fn RolesPage() -> impl IntoView {
         || (),
         |_| async move { crate::tenants::api::list_tenant_options().await.unwrap_or_default() },
     );
-    let is_platform = Signal::derive(move || crate::shell::use_current_user().get().is_some_and(|u| u.is_platform));
+    let is_platform = Signal::derive(move || {
+        crate::components::hooks::use_current_user()
+            .get()
+            .is_some_and(|u| u.is_platform)
+    });
     view! {
         <PageTitle text=t("roles-title") />
         <header class="page-header"><h1>{t("roles-title")}</h1></header>

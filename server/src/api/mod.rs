@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// Every `/api/v1` route, mounted from this one list so a test can compare it with the declared
-/// access in `atrium_app::permissions::registry::REST_ROUTES`.
+/// access in `atrium_app::shell::registry::REST_ROUTES`.
 pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes::AppState>)> {
     use axum::routing::get;
     vec![
