@@ -8,7 +8,7 @@ use super::types::Principal;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::error::AppError;
-use crate::ids::TenantId;
+use crate::ids::{TenantId, UserId};
 use crate::permissions::effective::EffectivePermissions;
 use crate::permissions::types::{Access, Permission, Scope};
 use http::request::Parts;
@@ -280,12 +280,49 @@ impl RequestContext {
         Ok(PlatformTx::begin(&self.db, guard).await?)
     }
 
-    /// A transaction in `tenant_id`: any tenant for platform admins, only their own for tenant
-    /// users (another tenant's id reads as not found, revealing nothing).
-    pub async fn tenant_tx(&self, tenant_id: TenantId) -> Result<TenantTx, AppError> {
-        match self.principal.tenant_id() {
-            Some(own) if own != tenant_id => Err(AppError::NotFound),
-            _ => Ok(TenantTx::begin(&self.db, tenant_id).await?),
+    /// The tenant a server function works in: the one place that decides it, so tenant users and
+    /// platform administrators meet the same rule in every function (see [`TenantScope`]).
+    pub async fn choose_tenant(&self, scope: TenantScope) -> Result<TenantId, AppError> {
+        match (self.principal.tenant_id(), scope) {
+            (Some(own), TenantScope::Named(Some(named))) if own != named => Err(AppError::NotFound),
+            (Some(own), _) => Ok(own),
+            (None, TenantScope::Own) => Err(AppError::NotFound),
+            (None, TenantScope::Named(Some(named))) => Ok(named),
+            (None, TenantScope::Named(None)) => Err(AppError::field("tenant_id", crate::i18n::t("valid-tenant"))),
+            (None, TenantScope::OfUser(user_id)) => {
+                let mut platform = self.platform_tx(Permission::UsersRead).await?;
+                let tenant = crate::users::db::select_user_tenant(&mut platform, user_id).await?;
+                platform.commit().await?;
+                tenant.ok_or(AppError::NotFound)
+            }
         }
+    }
+
+    /// A transaction in the tenant [`choose_tenant`](Self::choose_tenant) picks for `scope`; a
+    /// `TenantId` names that tenant (any for platform admins, only their own for tenant users).
+    pub async fn tenant_tx(&self, scope: impl Into<TenantScope>) -> Result<TenantTx, AppError> {
+        let tenant = self.choose_tenant(scope.into()).await?;
+        Ok(TenantTx::begin(&self.db, tenant).await?)
+    }
+}
+
+/// Which tenant a server function works in, for [`RequestContext::choose_tenant`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantScope {
+    /// The caller's own tenant, for functions with no tenant to choose (alerts, channels). A
+    /// platform administrator has none, and the function no field to correct: not found.
+    Own,
+    /// A tenant the caller names (a picker or a form field). Tenant users work in their own;
+    /// naming another reads as not found, revealing nothing. Platform administrators must name
+    /// one (a field error on `tenant_id`).
+    Named(Option<TenantId>),
+    /// The tenant `user` belongs to: the caller's own for tenant users (another tenant's user is
+    /// then not found in it), looked up across tenants for platform administrators.
+    OfUser(UserId),
+}
+
+impl From<TenantId> for TenantScope {
+    fn from(tenant_id: TenantId) -> Self {
+        Self::Named(Some(tenant_id))
     }
 }

@@ -109,7 +109,7 @@ declare! {
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a
 /// session and expects the JSON `unauthorized` error, never data.
 pub const REST_ROUTES: &[(&str, Access)] = &[
-    ("/api/v1/permissions/check", Requires(RolesRead)),
+    ("/api/v1/permissions/check", Requires(UsersRead)),
     ("/api/v1/audit/export", Requires(AuditExport)),
     ("/api/v1/metrics", ApiKey("metrics:read / metrics:write")),
     ("/api/v1/metrics/{metric}/panel", ApiKey("metrics:read")),
