@@ -56,8 +56,8 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <PageTitle text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>
-        <crate::alerts::views::FiringAlertsCard />
-        <crate::notifications::views::ChannelWarningBanner />
+        <crate::alerts::views::firing::FiringAlertsCard />
+        <crate::notifications::views::warnings::ChannelWarningBanner />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

@@ -18,7 +18,9 @@ use crate::components::toast::{ToastArea, Toaster};
 use crate::i18n::t;
 use crate::live::client::LiveConnection;
 use crate::permissions::types::Permission;
-use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
+use crate::permissions::views::delegations::DelegationsPage;
+use crate::permissions::views::roles::RolesPage;
+use crate::permissions::views::set_editor::PermissionSetPage;
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use assets::SiteAssets;
@@ -82,17 +84,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
                     <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("analytics") view=crate::analytics::views::AnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("analytics") view=crate::analytics::views::page::AnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts") view=crate::alerts::views::AlertsPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules") view=crate::alerts::views::RulesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules/new") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/silences") view=crate::alerts::views::SilencesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/channels") view=crate::notifications::views::ChannelsPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts") view=crate::alerts::views::list::AlertsPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules") view=crate::alerts::views::rules::RulesPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/new") view=crate::alerts::views::rule_edit::RuleEditPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::rule_edit::RuleEditPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/silences") view=crate::alerts::views::silences::SilencesPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/channels") view=crate::notifications::views::channels::ChannelsPage ssr=SsrMode::Async />
                     // Matched in order: every fixed `alerts/…` path above the alert id.
                     <Route path=path!("system/ip-blocks") view=crate::ip_blocks::views::IpBlocksPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::detail::AlertDetailPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

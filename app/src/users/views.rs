@@ -238,7 +238,8 @@ pub fn UserDetailPage() -> impl IntoView {
     let can_delete = use_can(Permission::UsersDelete);
     let query = use_query_map();
     let on_permissions = move || query.read().get("tab").as_deref() == Some("permissions");
-    let permissions = crate::permissions::views::user_permissions_data(user_id.into(), Signal::derive(on_permissions));
+    let permissions =
+        crate::permissions::views::user_tab::user_permissions_data(user_id.into(), Signal::derive(on_permissions));
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -283,7 +284,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                 <a href=format!("/users/{id}?tab=permissions") aria-current=move || on_permissions().then_some("page")>{t("user-tab-permissions")}</a>
                             </nav>
                             <Show when=on_permissions fallback=|| ()>
-                                <crate::permissions::views::UserPermissionsTab user_id=id data=permissions />
+                                <crate::permissions::views::user_tab::UserPermissionsTab user_id=id data=permissions />
                             </Show>
                             <dl class="facts" hidden=on_permissions>
                                 <div><dt>{t("field-email")}</dt><dd>{user.email.clone()}</dd></div>
