@@ -1,9 +1,16 @@
 //! The message catalogue: every UI string is looked up here by key (Fluent syntax), so another
 //! language is a new `.ftl` file, not a rewrite.
 
+use chrono::{DateTime, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use std::sync::LazyLock;
+
+/// Times render in UTC the same on server and browser, so hydration never mismatches; server
+/// messages (alert reasons, permission explanations) use the same form.
+pub fn format_time(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M UTC").to_string()
+}
 
 static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| {
     let source = include_str!("../locales/en.ftl").to_owned();

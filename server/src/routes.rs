@@ -77,8 +77,11 @@ pub fn router(state: AppState) -> Router {
                 let limits = state.limits.clone();
                 let blocks = state.blocks.clone();
                 let site = site.clone();
+                // Each server function's declared access, checked by `require`.
+                let declared = atrium_app::shell::registry::declared_access();
                 move || {
                     provide_response_nonce();
+                    provide_context(declared.clone());
                     provide_context(site.clone());
                     provide_context(db.clone());
                     provide_context(outbox.clone());

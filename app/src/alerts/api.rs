@@ -33,18 +33,11 @@ pub(crate) mod server {
     use crate::alerts::types::{
         Aggregation, Comparison, EscalationStep, NoDataPolicy, RuleSpec, Severity, parse_duration, parse_label_set,
     };
-    use crate::auth::context::RequestContext;
     use crate::db::TenantTx;
     use crate::error::{AppError, FieldErrors};
     use crate::i18n::{t, t_args};
     use crate::ids::ChannelId;
     use std::collections::BTreeSet;
-
-    /// The signed-in tenant user's tenant transaction (alerting is a tenant's own business).
-    pub async fn own_tx(context: &RequestContext) -> Result<TenantTx, AppError> {
-        let tenant = crate::permissions::api::server::tenant_for(context, None)?;
-        context.tenant_tx(tenant).await
-    }
 
     pub fn json<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
         serde_json::to_value(value).ok()
@@ -253,7 +246,7 @@ pub async fn get_alerts_page(#[server(default)] tab: String) -> Result<AlertsPag
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
     let tab = AlertTab::parse(&tab);
     let now = chrono::Utc::now();
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let by_state = super::db::count_alerts(&mut tx, now - chrono::Duration::days(7)).await?;
     let mut alerts = super::db::select_alerts(&mut tx, tab.states(), 200).await?;
     let silences = super::db::select_silences(&mut tx, now).await?;
@@ -285,7 +278,7 @@ pub async fn get_alert_detail(alert_id: AlertId) -> Result<AlertDetail, AppError
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
     let now = chrono::Utc::now();
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let mut alert = super::db::select_alert(&mut tx, alert_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -374,7 +367,7 @@ async fn act_on_alert(alert_id: AlertId, comment: String, action: super::lifecyc
         return Err(AppError::field("comment", crate::i18n::t("alerts-valid-comment")));
     }
     let now = chrono::Utc::now();
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let alert = super::db::select_alert_for_update(&mut tx, alert_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -483,7 +476,7 @@ pub async fn resolve_alert(alert_id: AlertId, #[server(default)] comment: String
 pub async fn get_rules_page() -> Result<RulesPageData, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let rules = super::db::select_rules(&mut tx, false).await?;
     let counts = super::db::select_open_counts(&mut tx).await?;
     tx.commit().await?;
@@ -511,7 +504,7 @@ pub async fn get_rules_page() -> Result<RulesPageData, AppError> {
 pub async fn get_rule_form(rule_id: Option<AlertRuleId>) -> Result<RuleFormData, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsManageRules).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let rule = match rule_id {
         Some(id) => Some(super::db::select_rule(&mut tx, id).await?.ok_or(AppError::NotFound)?),
         None => None,
@@ -589,7 +582,7 @@ pub async fn save_rule(
         text => Some(text.parse::<AlertRuleId>().map_err(|_| AppError::NotFound)?),
     };
     let now = chrono::Utc::now();
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let before = match existing {
         Some(id) => Some(super::db::select_rule(&mut tx, id).await?.ok_or(AppError::NotFound)?),
         None => None,
@@ -647,7 +640,7 @@ pub async fn set_rule_enabled(rule_id: AlertRuleId, enabled: bool) -> Result<(),
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsManageRules).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let rule = super::db::select_rule(&mut tx, rule_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -677,7 +670,7 @@ pub async fn delete_rule(rule_id: AlertRuleId) -> Result<(), AppError> {
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsManageRules).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let rule = super::db::select_rule(&mut tx, rule_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -701,7 +694,7 @@ pub async fn get_silences_page() -> Result<SilencesPageData, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
     let now = chrono::Utc::now();
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let silences = super::db::select_silences(&mut tx, now - chrono::Duration::days(7)).await?;
     let rules = super::db::select_rules(&mut tx, false).await?;
     tx.commit().await?;
@@ -769,7 +762,7 @@ pub async fn create_silence(
         errors.add("comment", t("alerts-valid-silence-comment"));
     }
     errors.into_result()?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     if let Some(id) = rule
         && super::db::select_rule(&mut tx, id).await?.is_none()
     {
@@ -814,7 +807,7 @@ pub async fn end_silence(silence_id: SilenceId) -> Result<(), AppError> {
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsManageRules).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     if !super::db::end_silence(&mut tx, silence_id, chrono::Utc::now()).await? {
         return Err(AppError::NotFound);
     }
@@ -836,7 +829,7 @@ pub async fn end_silence(silence_id: SilenceId) -> Result<(), AppError> {
 pub async fn get_firing_counts() -> Result<FiringCounts, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let by_severity = super::db::count_firing_by_severity(&mut tx).await?;
     tx.commit().await?;
     Ok(FiringCounts { by_severity })

@@ -345,7 +345,7 @@ async fn notify_changes(
         if let Some(silence) = silence::silenced_by(silences, rule.rule_id, &change.labels, now) {
             let reason = format!(
                 "notification silenced until {} ({})",
-                crate::shell::format_time(silence.ends_at),
+                crate::i18n::format_time(silence.ends_at),
                 silence.comment
             );
             suppressed(tx, change.alert_id, &reason, now).await?;
@@ -358,8 +358,8 @@ async fn notify_changes(
             {
                 let reason = format!(
                     "in cooldown: last notified {}, quiet until {}",
-                    crate::shell::format_time(last),
-                    crate::shell::format_time(last + Duration::seconds(spec.cooldown_s))
+                    crate::i18n::format_time(last),
+                    crate::i18n::format_time(last + Duration::seconds(spec.cooldown_s))
                 );
                 suppressed(tx, change.alert_id, &reason, now).await?;
                 continue;

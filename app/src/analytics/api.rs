@@ -10,7 +10,9 @@ use leptos::prelude::*;
 pub async fn list_metrics(tenant_id: Option<TenantId>) -> Result<Vec<MetricSummary>, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let metrics = super::db::select_metrics(&mut tx).await?;
     tx.commit().await?;
@@ -32,7 +34,9 @@ pub async fn get_panel(
 ) -> Result<Panel, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let args = super::types::PanelArgs {
         metric,
@@ -71,7 +75,9 @@ pub async fn get_analytics_page(
 ) -> Result<PageData, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let metrics = super::db::select_metrics(&mut tx).await?;
     let metric = match metrics.first() {
@@ -110,7 +116,9 @@ pub async fn update_metric(
     use crate::error::FieldErrors;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AnalyticsIngest).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let (unit, description) = (unit.trim(), description.trim());
     let mut errors = FieldErrors::new();
     if unit.chars().count() > 32 {
@@ -204,4 +212,30 @@ pub mod server {
             labels,
         })
     }
+}
+
+/// Per-tenant key figures with a 24-hour sparkline of points: every tenant for platform
+/// administrators, the own tenant otherwise.
+#[server]
+pub async fn get_tenant_figures() -> Result<Vec<super::types::TenantFigures>, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::hours(23);
+    let since = chrono::DateTime::from_timestamp(since.timestamp() / 3600 * 3600, 0).unwrap_or(since);
+    let figures = match context.principal.tenant_id() {
+        None => {
+            let mut tx = context.platform_tx(Permission::TenantsRead).await?;
+            let figures = super::db::select_tenant_figures(&mut tx, now.date_naive(), since).await?;
+            tx.commit().await?;
+            figures
+        }
+        Some(tenant_id) => {
+            let mut tx = context.tenant_tx(tenant_id).await?;
+            let figures = super::db::select_tenant_figures(&mut tx, now.date_naive(), since).await?;
+            tx.commit().await?;
+            figures
+        }
+    };
+    Ok(figures)
 }

@@ -5,7 +5,7 @@ use super::rollup::{Aggregate, Partials, RollupKey, SeriesKey};
 use super::sketch::Sketch;
 use super::types::{Bucket, MetricSummary};
 use crate::db::TenantTx;
-use crate::ids::{MetricId, SeriesId};
+use crate::ids::{MetricId, SeriesId, TenantId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -513,6 +513,61 @@ pub async fn select_rollups_by_series(
                     sketch: Sketch::decode(&row.sketch),
                 },
             )
+        })
+        .collect())
+}
+
+/// Key figures per visible tenant for the overview page: points accepted today, active API keys,
+/// users, and points per hour over the last 24 hours (from the metrics' aggregate hour rollups).
+/// A read model across the tenant's own tables; the caller's scope decides which tenants appear.
+pub async fn select_tenant_figures(
+    conn: &mut sqlx::PgConnection,
+    day: chrono::NaiveDate,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<super::types::TenantFigures>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT t.tenant_id AS "tenant_id: TenantId", t.name,
+                  COALESCE((SELECT u.points FROM usage_daily u WHERE u.tenant_id = t.tenant_id AND u.day = $1), 0) AS "points_today!",
+                  (SELECT count(*) FROM api_keys k WHERE k.tenant_id = t.tenant_id AND k.revoked_at IS NULL
+                      AND (k.expires_at IS NULL OR k.expires_at > now())) AS "active_keys!",
+                  (SELECT count(*) FROM users s WHERE s.tenant_id = t.tenant_id) AS "users!",
+                  (SELECT count(*) FROM metrics m WHERE m.tenant_id = t.tenant_id) AS "metrics!",
+                  COALESCE((SELECT array_agg(per_hour.points ORDER BY per_hour.bucket)
+                     FROM (SELECT r.bucket, sum(r.count)::bigint AS points FROM rollups r
+                           WHERE r.tenant_id = t.tenant_id AND r.resolution_s = 3600
+                             AND r.series_id = '00000000-0000-0000-0000-000000000000' AND r.bucket >= $2
+                           GROUP BY r.bucket) per_hour), '{}') AS "hourly!: Vec<i64>",
+                  COALESCE((SELECT array_agg(per_hour.bucket ORDER BY per_hour.bucket)
+                     FROM (SELECT DISTINCT r.bucket FROM rollups r
+                           WHERE r.tenant_id = t.tenant_id AND r.resolution_s = 3600
+                             AND r.series_id = '00000000-0000-0000-0000-000000000000' AND r.bucket >= $2) per_hour), '{}')
+                     AS "hours!: Vec<chrono::DateTime<chrono::Utc>>"
+           FROM tenants t ORDER BY t.name"#,
+        day,
+        since
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            // Spread the hourly sums on a 24-slot grid so gaps show as zero, not as a shorter line.
+            let mut hourly = vec![0i64; 24];
+            for (hour, points) in row.hours.iter().zip(&row.hourly) {
+                let slot = (*hour - since).num_hours();
+                if let Some(cell) = usize::try_from(slot).ok().and_then(|s| hourly.get_mut(s)) {
+                    *cell = *points;
+                }
+            }
+            super::types::TenantFigures {
+                tenant_id: row.tenant_id,
+                name: row.name,
+                points_today: row.points_today,
+                active_keys: row.active_keys,
+                users: row.users,
+                metrics: row.metrics,
+                hourly,
+            }
         })
         .collect())
 }

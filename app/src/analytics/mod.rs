@@ -5,6 +5,7 @@ pub mod api;
 pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod figures;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 #[cfg(feature = "ssr")]

@@ -402,3 +402,16 @@ mod tests {
         assert!(PanelQuery::parse_labels("host").is_err());
     }
 }
+
+/// One tenant's row on the overview page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantFigures {
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub points_today: i64,
+    pub active_keys: i64,
+    pub users: i64,
+    pub metrics: i64,
+    /// Points per hour over the last 24 hours, oldest first.
+    pub hourly: Vec<i64>,
+}

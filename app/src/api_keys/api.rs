@@ -53,7 +53,9 @@ pub async fn list_api_keys(tenant_id: Option<TenantId>) -> Result<ApiKeyList, Ap
     use crate::auth::types::Principal;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::ApiKeysRead).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let own = crate::tenants::db::select_own_tenant(&mut tx)
         .await?
@@ -130,7 +132,9 @@ pub async fn rotate_api_key(api_key_id: ApiKeyId, grace: String) -> Result<Issue
 pub async fn update_ingest_signing(tenant_id: Option<TenantId>, required: String) -> Result<bool, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let required = match required.trim() {
         "true" | "on" => true,
         "false" | "off" | "" => false,

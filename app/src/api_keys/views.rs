@@ -6,14 +6,16 @@ use super::api::{CreateApiKey, RevokeApiKey, RotateApiKey, UpdateIngestSigning, 
 use super::types::{ApiKeyList, ApiKeyScope, ApiKeyStatus, ApiKeySummary, IssuedApiKey, KeyExpiry, RotationGrace};
 use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
+use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
 use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::toast::use_toaster;
+use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
-use crate::shell::{ErrorView, format_time, use_can, use_current_user};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -4,11 +4,12 @@
 use super::api::{VerifyAuditChain, list_audit_events};
 use super::diff::{FieldChange, field_changes};
 use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, ENTITY_TYPES};
+use crate::components::error_view::ErrorView;
+use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_args};
 use crate::paging::PAGE_SIZES;
 use crate::permissions::types::Permission;
-use crate::shell::{ErrorView, use_can, use_current_user};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

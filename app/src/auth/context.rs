@@ -8,12 +8,12 @@ use super::types::Principal;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::error::AppError;
-use crate::ids::TenantId;
+use crate::ids::{TenantId, UserId};
 use crate::permissions::effective::EffectivePermissions;
-use crate::permissions::registry::{Access, declared};
-use crate::permissions::types::{Permission, Scope};
+use crate::permissions::types::{Access, Permission, Scope};
 use http::request::Parts;
 use leptos::prelude::use_context;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// Where a request came from, for audit rows.
@@ -50,6 +50,24 @@ pub struct RequestContext {
     pub meta: RequestMeta,
     /// Computed once per request (see `PermissionCache`), never taken from the client.
     pub permissions: Arc<EffectivePermissions>,
+}
+
+/// The declared access of every server function by path. The shell assembles the table with the
+/// routes (`shell::registry`) and the server provides it to every request; held as data, so this
+/// module, which every server function uses, depends on none of them. Without it every server
+/// function call is refused.
+#[derive(Clone, Default)]
+pub struct DeclaredAccess(Arc<HashMap<&'static str, Access>>);
+
+impl DeclaredAccess {
+    pub fn new(table: impl IntoIterator<Item = (&'static str, Access)>) -> Self {
+        Self(Arc::new(table.into_iter().collect()))
+    }
+
+    /// The declared access of the server function at `path`, if it declared one.
+    pub fn of(&self, path: &str) -> Option<Access> {
+        self.0.get(path).copied()
+    }
 }
 
 /// Per-request memo of the principal's effective permissions: a page render calls several server
@@ -155,8 +173,9 @@ pub async fn authenticated() -> Result<RequestContext, AppError> {
 pub async fn require(permission: Permission) -> Result<RequestContext, AppError> {
     if let Some(parts) = use_context::<Parts>() {
         let path = parts.uri.path();
-        if path.starts_with("/api/") && declared(path) != Some(Access::Requires(permission)) {
-            tracing::error!(path, %permission, declared = ?declared(path), "server function requires a permission it does not declare");
+        let declared = use_context::<DeclaredAccess>().and_then(|table| table.of(path));
+        if path.starts_with("/api/") && declared != Some(Access::Requires(permission)) {
+            tracing::error!(path, %permission, ?declared, "server function requires a permission it does not declare");
             return Err(AppError::Internal);
         }
     }
@@ -261,12 +280,49 @@ impl RequestContext {
         Ok(PlatformTx::begin(&self.db, guard).await?)
     }
 
-    /// A transaction in `tenant_id`: any tenant for platform admins, only their own for tenant
-    /// users (another tenant's id reads as not found, revealing nothing).
-    pub async fn tenant_tx(&self, tenant_id: TenantId) -> Result<TenantTx, AppError> {
-        match self.principal.tenant_id() {
-            Some(own) if own != tenant_id => Err(AppError::NotFound),
-            _ => Ok(TenantTx::begin(&self.db, tenant_id).await?),
+    /// The tenant a server function works in: the one place that decides it, so tenant users and
+    /// platform administrators meet the same rule in every function (see [`TenantScope`]).
+    pub async fn choose_tenant(&self, scope: TenantScope) -> Result<TenantId, AppError> {
+        match (self.principal.tenant_id(), scope) {
+            (Some(own), TenantScope::Named(Some(named))) if own != named => Err(AppError::NotFound),
+            (Some(own), _) => Ok(own),
+            (None, TenantScope::Own) => Err(AppError::NotFound),
+            (None, TenantScope::Named(Some(named))) => Ok(named),
+            (None, TenantScope::Named(None)) => Err(AppError::field("tenant_id", crate::i18n::t("valid-tenant"))),
+            (None, TenantScope::OfUser(user_id)) => {
+                let mut platform = self.platform_tx(Permission::UsersRead).await?;
+                let tenant = crate::users::db::select_user_tenant(&mut platform, user_id).await?;
+                platform.commit().await?;
+                tenant.ok_or(AppError::NotFound)
+            }
         }
+    }
+
+    /// A transaction in the tenant [`choose_tenant`](Self::choose_tenant) picks for `scope`; a
+    /// `TenantId` names that tenant (any for platform admins, only their own for tenant users).
+    pub async fn tenant_tx(&self, scope: impl Into<TenantScope>) -> Result<TenantTx, AppError> {
+        let tenant = self.choose_tenant(scope.into()).await?;
+        Ok(TenantTx::begin(&self.db, tenant).await?)
+    }
+}
+
+/// Which tenant a server function works in, for [`RequestContext::choose_tenant`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantScope {
+    /// The caller's own tenant, for functions with no tenant to choose (alerts, channels). A
+    /// platform administrator has none, and the function no field to correct: not found.
+    Own,
+    /// A tenant the caller names (a picker or a form field). Tenant users work in their own;
+    /// naming another reads as not found, revealing nothing. Platform administrators must name
+    /// one (a field error on `tenant_id`).
+    Named(Option<TenantId>),
+    /// The tenant `user` belongs to: the caller's own for tenant users (another tenant's user is
+    /// then not found in it), looked up across tenants for platform administrators.
+    OfUser(UserId),
+}
+
+impl From<TenantId> for TenantScope {
+    fn from(tenant_id: TenantId) -> Self {
+        Self::Named(Some(tenant_id))
     }
 }

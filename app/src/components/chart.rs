@@ -4,6 +4,10 @@
 
 use leptos::prelude::*;
 
+/// The `<meta>` that tells the browser half where ECharts is (it loads it on a chart's first use);
+/// the shell writes it into the document head.
+pub const ECHARTS_META: &str = "atrium-echarts";
+
 #[component]
 pub fn Chart(
     /// Unique in the page; ECharts finds the container by it.
@@ -63,7 +67,7 @@ mod browser {
 
     /// ECharts' (content-hashed) URL, from the `<meta>` the document head carries.
     fn echarts_src(document: &web_sys::Document) -> String {
-        let selector = format!("meta[name=\"{}\"]", crate::shell::assets::ECHARTS_META);
+        let selector = format!("meta[name=\"{}\"]", super::ECHARTS_META);
         document
             .query_selector(&selector)
             .ok()

@@ -1,8 +1,11 @@
-//! Domain-free UI building blocks: form fields, tables, toasts, confirmations.
+//! UI building blocks: form fields, tables, toasts, confirmations, the error view and the hooks
+//! every page uses. Pages depend on these, never on the shell.
 pub mod chart;
 pub mod confirm;
 pub mod copy;
+pub mod error_view;
 pub mod form;
+pub mod hooks;
 pub mod page_title;
 pub mod scroll;
 pub mod sparkline;

@@ -3,10 +3,11 @@
 
 use super::api::{CreateIpBlock, LiftIpBlock, get_ip_blocks_page};
 use super::types::{BlockDuration, IpBlock};
+use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::page_title::PageTitle;
+use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
-use crate::shell::{ErrorView, format_time};
 use leptos::prelude::*;
 
 #[component]

@@ -11,16 +11,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use crate::auth::context::RequestContext;
-    use crate::db::TenantTx;
     use crate::error::AppError;
     use crate::notifications::outbox::Outbox;
-
-    /// The signed-in user's tenant transaction; platform administrators have none here.
-    pub async fn own_tx(context: &RequestContext) -> Result<TenantTx, AppError> {
-        let tenant = context.principal.tenant_id().ok_or(AppError::NotFound)?;
-        context.tenant_tx(tenant).await
-    }
 
     /// The server's sender (provided to every request by the server).
     pub fn outbox() -> Result<Outbox, AppError> {
@@ -40,7 +32,7 @@ pub async fn list_channels() -> Result<Vec<ChannelSummary>, AppError> {
     if context.principal.tenant_id().is_none() {
         return Ok(Vec::new());
     }
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let channels = super::db::select_channel_summaries(&mut tx).await?;
     tx.commit().await?;
     Ok(channels)
@@ -61,7 +53,7 @@ pub async fn get_channels_page(
         channel_id: channel_id.trim().parse().ok(),
         status: DeliveryStatus::parse(status.trim()),
     };
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let channels = super::db::select_channels(&mut tx).await?;
     let deliveries = super::db::select_deliveries(&mut tx, &filter, super::db::LOG_LIMIT).await?;
     tx.commit().await?;
@@ -89,7 +81,7 @@ pub async fn create_channel(
     let outbox = server::outbox()?;
     let kind = parse_kind(&kind)?;
     let input = ChannelInput::parse(&outbox, &name, kind, &url, &recipients).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let issued = create_channel(&mut tx, &context.actor(), &input).await?;
     tx.commit().await?;
     Ok(issued)
@@ -108,14 +100,14 @@ pub async fn update_channel(
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
     let outbox = server::outbox()?;
     // The kind is fixed, and the URL check may wait on DNS: no transaction stays open for it.
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let kind = super::db::select_channel(&mut tx, channel_id)
         .await?
         .ok_or(AppError::NotFound)?
         .kind;
     tx.commit().await?;
     let input = ChannelInput::parse(&outbox, &name, kind, &url, &recipients).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let updated = super::service::update_channel(&mut tx, &context.actor(), channel_id, &input).await?;
     tx.commit().await?;
     Ok(updated)
@@ -126,7 +118,7 @@ pub async fn update_channel(
 pub async fn delete_channel(channel_id: ChannelId) -> Result<(), AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     super::service::delete_channel(&mut tx, &context.actor(), channel_id).await?;
     tx.commit().await?;
     Ok(())
@@ -142,7 +134,7 @@ pub async fn set_channel_enabled(channel_id: ChannelId, enabled: String) -> Resu
         "false" | "off" => false,
         _ => return Err(AppError::field("enabled", crate::i18n::t("channels-enabled-invalid"))),
     };
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let channel =
         super::service::set_channel_enabled(&mut tx, &context.actor(), channel_id, enabled, chrono::Utc::now()).await?;
     tx.commit().await?;
@@ -158,7 +150,7 @@ pub async fn rotate_channel_secret(channel_id: ChannelId, overlap: String) -> Re
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
     let overlap = SecretOverlap::parse(&overlap)
         .map_err(|_| AppError::field("overlap", crate::i18n::t("channels-overlap-invalid")))?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let issued =
         super::service::rotate_secret(&mut tx, &context.actor(), channel_id, overlap, chrono::Utc::now()).await?;
     tx.commit().await?;
@@ -190,7 +182,7 @@ pub async fn send_channel_test(channel_id: ChannelId) -> Result<TestResult, AppE
 pub async fn replay_delivery(delivery_id: DeliveryId) -> Result<DeliverySummary, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let replayed = super::service::replay_delivery(&mut tx, &context.actor(), delivery_id, chrono::Utc::now()).await?;
     tx.commit().await?;
     Ok(replayed)
@@ -204,7 +196,7 @@ pub async fn get_channel_warnings() -> Result<Vec<ChannelWarning>, AppError> {
     if context.principal.tenant_id().is_none() {
         return Ok(Vec::new());
     }
-    let mut tx = server::own_tx(&context).await?;
+    let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let warnings = super::db::select_channel_warnings(&mut tx).await?;
     tx.commit().await?;
     Ok(warnings)

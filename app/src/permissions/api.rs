@@ -28,19 +28,8 @@ pub mod server {
     use crate::auth::context::RequestContext;
     use crate::error::AppError;
     use crate::i18n::t_args;
-    use crate::ids::TenantId;
     use std::collections::BTreeSet;
     use uuid::Uuid;
-
-    /// The tenant a request about sets acts on: the caller's own, or the one a platform admin names.
-    pub fn tenant_for(context: &RequestContext, chosen: Option<TenantId>) -> Result<TenantId, AppError> {
-        match (context.principal.tenant_id(), chosen) {
-            (Some(own), Some(chosen)) if own != chosen => Err(AppError::NotFound),
-            (Some(own), _) => Ok(own),
-            (None, Some(chosen)) => Ok(chosen),
-            (None, None) => Err(AppError::field("tenant_id", crate::i18n::t("valid-tenant"))),
-        }
-    }
 
     /// Parses permission names, refusing unknown ones and anything of platform scope.
     pub fn parse_tenant_permissions(field: &str, names: &[String]) -> Result<BTreeSet<Permission>, AppError> {
@@ -143,7 +132,11 @@ pub async fn get_role_matrix(tenant_id: Option<TenantId>) -> Result<RoleMatrix, 
     });
     let tenant = match (context.principal.tenant_id(), tenant_id) {
         (None, None) => None,
-        _ => Some(server::tenant_for(&context, tenant_id)?),
+        _ => Some(
+            context
+                .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+                .await?,
+        ),
     };
     if let Some(tenant) = tenant {
         let mut tx = context.tenant_tx(tenant).await?;
@@ -177,7 +170,13 @@ pub async fn get_role_matrix(tenant_id: Option<TenantId>) -> Result<RoleMatrix, 
 pub async fn list_permission_sets(tenant_id: Option<TenantId>) -> Result<Vec<PermissionSet>, AppError> {
     use super::types::Permission;
     let context = crate::auth::context::require(Permission::RolesRead).await?;
-    let mut tx = context.tenant_tx(server::tenant_for(&context, tenant_id)?).await?;
+    let mut tx = context
+        .tenant_tx(
+            context
+                .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+                .await?,
+        )
+        .await?;
     let sets = super::db::select_permission_sets(&mut tx).await?;
     tx.commit().await?;
     Ok(sets)
@@ -187,7 +186,13 @@ pub async fn list_permission_sets(tenant_id: Option<TenantId>) -> Result<Vec<Per
 pub async fn get_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) -> Result<PermissionSet, AppError> {
     use super::types::Permission;
     let context = crate::auth::context::require(Permission::RolesRead).await?;
-    let mut tx = context.tenant_tx(server::tenant_for(&context, tenant_id)?).await?;
+    let mut tx = context
+        .tenant_tx(
+            context
+                .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+                .await?,
+        )
+        .await?;
     let set = super::db::select_permission_set(&mut tx, set_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -210,7 +215,9 @@ pub async fn save_permission_set(
     use crate::error::{FieldErrors, map_unique};
     use crate::validation::DisplayName;
     let context = crate::auth::context::require(Permission::RolesManage).await?;
-    let tenant = server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut errors = FieldErrors::new();
     let name = DisplayName::parse(&name).map_err(|e| errors.add("name", e)).ok();
     if description.chars().count() > 500 {
@@ -305,7 +312,9 @@ pub async fn delete_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) ->
     use super::types::Permission;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     let context = crate::auth::context::require(Permission::RolesManage).await?;
-    let tenant = server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let sets = super::db::select_permission_sets(&mut tx).await?;
     let set = sets
@@ -338,7 +347,9 @@ pub async fn delete_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) ->
 pub async fn get_user_permissions(user_id: UserId) -> Result<UserPermissions, AppError> {
     use super::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
-    let mut tx = crate::users::api::server::user_tx(&context, user_id, Permission::UsersRead).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let user = crate::users::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -375,7 +386,9 @@ pub async fn explain_permission(user_id: UserId, permission: String) -> Result<E
             crate::i18n::t_args("perm-unknown", &[("permission", &permission)]),
         )
     })?;
-    let mut tx = crate::users::api::server::user_tx(&context, user_id, Permission::UsersRead).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let user = crate::users::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -393,7 +406,9 @@ pub async fn set_user_permission_set(user_id: UserId, set_id: Uuid, assign: bool
     use super::types::Permission;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     let context = crate::auth::context::require(Permission::RolesManage).await?;
-    let mut tx = crate::users::api::server::user_tx(&context, user_id, Permission::RolesManage).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let user = crate::users::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -441,7 +456,9 @@ pub async fn set_user_grant(user_id: UserId, permission: String, grant: bool) ->
     let Some(wanted) = parsed.into_iter().next() else {
         return Err(AppError::field("permission", crate::i18n::t("valid-required")));
     };
-    let mut tx = crate::users::api::server::user_tx(&context, user_id, Permission::RolesManage).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let user = crate::users::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -506,7 +523,7 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
             .filter(|u| {
                 u.user_id != me
                     && u.status == crate::users::types::UserStatus::Active
-                    && super::rank::outranks(context.permissions.standing(), u.role)
+                    && super::effective::outranks(context.permissions.standing(), u.role)
             })
             .map(|u| (u.user_id, u.name))
             .collect()

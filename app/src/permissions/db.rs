@@ -12,7 +12,7 @@ use uuid::Uuid;
 /// Everything `user_id` holds in the transaction's tenant, given their role: what they hold
 /// firmly, plus each delegation that is unrevoked and unexpired and that its delegator could
 /// still make, i.e. only the permissions the (active) delegator still holds firmly, and only
-/// while the delegator still outranks the delegate (`rank::outranks`, against the delegate's
+/// while the delegator still outranks the delegate (`effective::outranks`, against the delegate's
 /// firm rank, so a loan cannot push its own delegate out of reach). Checked here, the one place
 /// effective permissions are computed, so a demotion ends its loans at once everywhere.
 pub async fn select_effective(
@@ -44,7 +44,7 @@ pub async fn select_effective(
             }
         };
         let delegator = &delegators[index].1;
-        if !super::rank::outranks(delegator.standing(), delegate_rank) {
+        if !super::effective::outranks(delegator.standing(), delegate_rank) {
             continue;
         }
         let source = Source::Delegation {

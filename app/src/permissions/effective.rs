@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// Whether an actor standing at `standing` may act on a user ranked `rank`: strictly above only.
+/// Pure and here, below the request layer, so data access (`db`) applies the same rule as `rank`.
+pub fn outranks(standing: Option<Role>, rank: Role) -> bool {
+    standing.is_some_and(|standing| standing > rank)
+}
+
 /// Where one permission comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
@@ -47,7 +53,7 @@ impl Source {
             Self::Grant { granted_by } => t_args("why-grant", &[("by", granted_by)]),
             Self::Delegation { from, expires_at, .. } => t_args(
                 "why-delegation",
-                &[("from", from), ("until", &crate::shell::format_time(*expires_at))],
+                &[("from", from), ("until", &crate::i18n::format_time(*expires_at))],
             ),
         }
     }

@@ -6,6 +6,5 @@ pub mod db;
 pub mod effective;
 #[cfg(feature = "ssr")]
 pub mod rank;
-pub mod registry;
 pub mod types;
 pub mod views;

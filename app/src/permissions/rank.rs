@@ -8,7 +8,7 @@
 //! holds, `EffectivePermissions::rank`). Peers never act on each other, and outranking implies
 //! holding firmly everything the target holds, so taking over an account yields nothing new.
 
-use super::effective::EffectivePermissions;
+use super::effective::{EffectivePermissions, outranks};
 use super::types::Role;
 use crate::auth::context::RequestContext;
 use crate::auth::types::Principal;
@@ -17,11 +17,6 @@ use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::ids::UserId;
 use uuid::Uuid;
-
-/// Whether an actor standing at `standing` may act on a user ranked `rank`: strictly above only.
-pub fn outranks(standing: Option<Role>, rank: Role) -> bool {
-    standing.is_some_and(|standing| standing > rank)
-}
 
 /// Whether the caller outranks a user holding `target` (see the module comment).
 pub fn outranks_target(context: &RequestContext, target: &EffectivePermissions) -> bool {

@@ -211,6 +211,20 @@ impl Role {
     }
 }
 
+/// What a server function needs before it does anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (signing in itself).
+    Public,
+    /// Any signed-in principal; the function narrows further itself (e.g. "the delegator or an
+    /// admin").
+    Authenticated,
+    /// This permission, checked by `require`.
+    Requires(Permission),
+    /// REST only: an API key (not a session) with these scopes.
+    ApiKey(&'static str),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

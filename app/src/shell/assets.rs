@@ -6,8 +6,6 @@ use serde::Deserialize;
 
 /// The name of the list inside the site's `pkg/` folder.
 pub const MANIFEST: &str = "assets.json";
-/// The `<meta>` that tells the browser half where ECharts is (it loads it on a chart's first use).
-pub const ECHARTS_META: &str = "atrium-echarts";
 
 /// Site-relative URLs (`/pkg/…`) of the files the document head and the charts load.
 #[derive(Clone, Debug, PartialEq, Eq)]

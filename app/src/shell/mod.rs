@@ -1,8 +1,9 @@
-//! The document shell, the router, the signed-in layout (sidebar, user, toasts) and small hooks
-//! every page uses.
+//! The document shell, the router, the signed-in layout (sidebar, user, toasts) and the access
+//! registry: the top layer, where every page and server function is assembled.
 
 pub mod assets;
 pub mod home;
+pub mod registry;
 pub mod scripts;
 
 use crate::api_keys::views::ApiKeysPage;
@@ -10,23 +11,23 @@ use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
+use crate::components::error_view::ErrorView;
+use crate::components::hooks::CurrentUserContext;
 use crate::components::page_title::{AppTitle, PageTitle};
 use crate::components::toast::{ToastArea, Toaster};
-use crate::error::AppError;
 use crate::i18n::t;
 use crate::live::client::LiveConnection;
-use crate::paging::ListQuery;
 use crate::permissions::types::Permission;
-use crate::permissions::views::{DelegationsPage, PermissionSetPage, RolesPage};
+use crate::permissions::views::delegations::DelegationsPage;
+use crate::permissions::views::roles::RolesPage;
+use crate::permissions::views::set_editor::PermissionSetPage;
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use assets::SiteAssets;
-use chrono::{DateTime, Utc};
 use home::HomePage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{SsrMode, path};
 use scripts::HydrationBootstrap;
 
@@ -43,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href=assets.css.clone() />
-                <meta name=assets::ECHARTS_META content=assets.echarts.clone() />
+                <meta name=crate::components::chart::ECHARTS_META content=assets.echarts.clone() />
                 // Leptos' HydrationScripts with leptos#4843 worked around (see `scripts`).
                 <HydrationBootstrap assets />
                 <MetaTags />
@@ -83,67 +84,22 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
                     <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("analytics") view=crate::analytics::views::AnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("analytics") view=crate::analytics::views::page::AnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts") view=crate::alerts::views::AlertsPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules") view=crate::alerts::views::RulesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules/new") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::RuleEditPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/silences") view=crate::alerts::views::SilencesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/channels") view=crate::notifications::views::ChannelsPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts") view=crate::alerts::views::list::AlertsPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules") view=crate::alerts::views::rules::RulesPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/new") view=crate::alerts::views::rule_edit::RuleEditPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::rule_edit::RuleEditPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/silences") view=crate::alerts::views::silences::SilencesPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/channels") view=crate::notifications::views::channels::ChannelsPage ssr=SsrMode::Async />
                     // Matched in order: every fixed `alerts/…` path above the alert id.
                     <Route path=path!("system/ip-blocks") view=crate::ip_blocks::views::IpBlocksPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::AlertDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::detail::AlertDetailPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
         <ToastArea />
     }
-}
-
-/// The signed-in user, loaded once per page load by the shell.
-#[derive(Clone, Copy)]
-struct CurrentUserContext(Signal<Option<CurrentUser>>);
-
-pub fn use_current_user() -> Signal<Option<CurrentUser>> {
-    use_context::<CurrentUserContext>()
-        .map(|c| c.0)
-        .unwrap_or_else(|| Signal::derive(|| None))
-}
-
-/// Whether the signed-in user holds `permission` (for hiding controls; the server still checks).
-pub fn use_can(permission: Permission) -> Signal<bool> {
-    let user = use_current_user();
-    Signal::derive(move || user.get().is_some_and(|u| u.can(permission)))
-}
-
-/// The list state (search, sort, page) read from the current URL.
-pub fn use_list_query() -> Memo<ListQuery> {
-    let params = use_query_map();
-    Memo::new(move |_| {
-        let p = params.read();
-        ListQuery::from_params(
-            p.get("q"),
-            p.get("sort"),
-            p.get("dir"),
-            p.get("page"),
-            p.get("per_page"),
-        )
-    })
-}
-
-/// Times render in UTC the same on server and browser, so hydration never mismatches.
-pub fn format_time(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// An error in place of page content; a lost session sends the user to sign in.
-#[component]
-pub fn ErrorView(error: AppError) -> impl IntoView {
-    if error == AppError::Unauthorized {
-        Effect::new(move |_| use_navigate()("/login", Default::default()));
-    }
-    view! { <p class="form-alert" role="alert">{error.to_string()}</p> }
 }
 
 #[component]

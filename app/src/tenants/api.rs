@@ -244,7 +244,9 @@ pub async fn delete_tenant(tenant_id: TenantId, confirm: String) -> Result<(), A
 pub async fn get_audit_retention(tenant_id: Option<TenantId>) -> Result<i32, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::SettingsRead).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let days = super::db::select_audit_retention(&mut tx)
         .await?
@@ -262,7 +264,9 @@ pub async fn set_audit_retention(tenant_id: Option<TenantId>, days: String) -> R
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
-    let tenant = crate::permissions::api::server::tenant_for(&context, tenant_id)?;
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
+        .await?;
     let days: i32 = days
         .trim()
         .parse()

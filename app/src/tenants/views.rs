@@ -3,15 +3,17 @@
 use super::api::{CreateTenant, DeleteTenant, SetTenantStatus, UpdateTenant, get_tenant, list_tenants};
 use super::types::{Plan, TenantStatus};
 use crate::components::confirm::TypedConfirm;
+use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::hooks::{use_can, use_list_query};
 use crate::components::page_title::PageTitle;
 use crate::components::table::{ListControls, Pager, SortHeader};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
+use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
-use crate::shell::{ErrorView, format_time, use_can, use_list_query};
 use crate::users::views::{UserTable, user_list};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

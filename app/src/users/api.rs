@@ -14,8 +14,8 @@ pub(crate) mod server {
     use crate::auth::types::Principal;
     use crate::db::TenantTx;
     use crate::error::{AppError, FieldErrors, map_unique};
-    use crate::ids::{TenantId, UserId};
-    use crate::permissions::types::{Permission, Role};
+    use crate::ids::UserId;
+    use crate::permissions::types::Role;
     use crate::users::types::{User, parse_role};
     use crate::validation::{DisplayName, Email};
 
@@ -46,34 +46,6 @@ pub(crate) mod server {
             return Ok(());
         }
         crate::permissions::rank::ensure_outranks_user(context, tx, user.user_id, user.role).await
-    }
-
-    /// Opens the transaction of the tenant `user_id` belongs to, as far as the principal may see.
-    pub async fn user_tx(
-        context: &RequestContext,
-        user_id: UserId,
-        permission: Permission,
-    ) -> Result<TenantTx, AppError> {
-        let tenant_id = match context.principal.tenant_id() {
-            Some(own) => own,
-            None => {
-                let mut platform = context.platform_tx(permission).await?;
-                let tenant = crate::users::db::select_user_tenant(&mut platform, user_id).await?;
-                platform.commit().await?;
-                tenant.ok_or(AppError::NotFound)?
-            }
-        };
-        context.tenant_tx(tenant_id).await
-    }
-
-    /// The tenant a new user goes into: the principal's own, or the chosen one for platform admins.
-    pub fn target_tenant(context: &RequestContext, chosen: Option<TenantId>) -> Result<TenantId, AppError> {
-        match (context.principal.tenant_id(), chosen) {
-            (Some(own), Some(chosen)) if own != chosen => Err(AppError::NotFound),
-            (Some(own), _) => Ok(own),
-            (None, Some(chosen)) => Ok(chosen),
-            (None, None) => Err(AppError::field("tenant_id", crate::i18n::t("valid-tenant"))),
-        }
     }
 
     pub fn is_self(context: &RequestContext, user_id: UserId) -> bool {
@@ -124,7 +96,9 @@ pub async fn list_users(
 pub async fn get_user(user_id: UserId) -> Result<UserDetail, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
-    let mut tx = server::user_tx(&context, user_id, Permission::UsersRead).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let user = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -156,15 +130,18 @@ pub async fn create_user(
         None => None,
     };
     let (mut errors, parsed) = server::parse(&email, &name, &role);
-    let tenant = server::target_tenant(&context, chosen).map_err(|e| match e {
-        AppError::Validation(fields) => {
-            for (field, message) in fields.0 {
-                errors.add(&field, message);
+    let tenant = context
+        .choose_tenant(crate::auth::context::TenantScope::Named(chosen))
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(fields) => {
+                for (field, message) in fields.0 {
+                    errors.add(&field, message);
+                }
+                AppError::Validation(errors.clone())
             }
-            AppError::Validation(errors.clone())
-        }
-        other => other,
-    })?;
+            other => other,
+        })?;
     let generated = password.is_empty();
     let password = if generated {
         password::generate_password()
@@ -219,7 +196,9 @@ pub async fn update_user(user_id: UserId, email: String, name: String, role: Str
     let Some(parsed) = parsed else {
         return Err(AppError::Validation(errors));
     };
-    let mut tx = server::user_tx(&context, user_id, Permission::UsersUpdate).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let before = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -268,7 +247,9 @@ pub async fn set_user_status(user_id: UserId, status: String) -> Result<User, Ap
     if server::is_self(&context, user_id) {
         return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
     }
-    let mut tx = server::user_tx(&context, user_id, Permission::UsersUpdate).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let before = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -307,7 +288,9 @@ pub async fn reset_user_password(user_id: UserId) -> Result<IssuedPassword, AppE
     let context = crate::auth::context::require(Permission::UsersResetPassword).await?;
     let new_password = password::generate_password();
     let hash = password::hash(new_password.clone()).await?;
-    let mut tx = server::user_tx(&context, user_id, Permission::UsersResetPassword).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let user = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -340,7 +323,9 @@ pub async fn delete_user(user_id: UserId, confirm: String) -> Result<(), AppErro
     if server::is_self(&context, user_id) {
         return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
     }
-    let mut tx = server::user_tx(&context, user_id, Permission::UsersDelete).await?;
+    let mut tx = context
+        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
+        .await?;
     let before = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;

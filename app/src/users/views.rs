@@ -3,16 +3,18 @@
 use super::api::{CreateUser, DeleteUser, ResetUserPassword, SetUserStatus, UpdateUser, get_user, list_users};
 use super::types::{User, UserStatus, role_options};
 use crate::components::confirm::TypedConfirm;
+use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::hooks::{use_can, use_current_user, use_list_query};
 use crate::components::page_title::PageTitle;
 use crate::components::table::{ListControls, Pager, SortHeader};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
+use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
 use crate::paging::{ListQuery, Page};
 use crate::permissions::types::Permission;
-use crate::shell::{ErrorView, format_time, use_can, use_current_user, use_list_query};
 use crate::tenants::api::list_tenant_options;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -236,7 +238,8 @@ pub fn UserDetailPage() -> impl IntoView {
     let can_delete = use_can(Permission::UsersDelete);
     let query = use_query_map();
     let on_permissions = move || query.read().get("tab").as_deref() == Some("permissions");
-    let permissions = crate::permissions::views::user_permissions_data(user_id.into(), Signal::derive(on_permissions));
+    let permissions =
+        crate::permissions::views::user_tab::user_permissions_data(user_id.into(), Signal::derive(on_permissions));
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -281,7 +284,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                 <a href=format!("/users/{id}?tab=permissions") aria-current=move || on_permissions().then_some("page")>{t("user-tab-permissions")}</a>
                             </nav>
                             <Show when=on_permissions fallback=|| ()>
-                                <crate::permissions::views::UserPermissionsTab user_id=id data=permissions />
+                                <crate::permissions::views::user_tab::UserPermissionsTab user_id=id data=permissions />
                             </Show>
                             <dl class="facts" hidden=on_permissions>
                                 <div><dt>{t("field-email")}</dt><dd>{user.email.clone()}</dd></div>

@@ -4,7 +4,7 @@
 
 use atrium_app::analytics::types::{Panel, PanelArgs, PanelPoint, Stat};
 use atrium_app::audit::db::{AuditEvent, insert_audit_event};
-use atrium_app::auth::context::RequestContext;
+use atrium_app::auth::context::{RequestContext, TenantScope};
 use atrium_app::db::Db;
 use atrium_app::error::AppError;
 use atrium_app::ids::TenantId;
@@ -68,7 +68,7 @@ async fn start(
         "" => None,
         raw => Some(raw.parse::<TenantId>().map_err(|_| AppError::NotFound)?),
     };
-    let tenant = atrium_app::permissions::api::server::tenant_for(&context, chosen)?;
+    let tenant = context.choose_tenant(TenantScope::Named(chosen)).await?;
     let mut tx = context.tenant_tx(tenant).await?;
     let args = PanelArgs {
         metric: param("metric").to_owned(),

@@ -6,17 +6,13 @@ pub mod metrics;
 pub mod permissions;
 pub mod system;
 
-use atrium_app::auth::context::session_token;
-use atrium_app::auth::service::principal_for_token;
-use atrium_app::auth::types::Principal;
-use atrium_app::db::Db;
 use atrium_app::error::AppError;
 use axum::Json;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 /// Every `/api/v1` route, mounted from this one list so a test can compare it with the declared
-/// access in `atrium_app::permissions::registry::REST_ROUTES`.
+/// access in `atrium_app::shell::registry::REST_ROUTES`.
 pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes::AppState>)> {
     use axum::routing::get;
     vec![
@@ -63,10 +59,4 @@ impl IntoResponse for ApiError {
         }
         response
     }
-}
-
-/// The principal behind the request's session cookie.
-pub async fn session_principal(db: &Db, headers: &HeaderMap) -> Result<Principal, ApiError> {
-    let token = session_token(headers).ok_or(AppError::Unauthorized)?;
-    Ok(principal_for_token(db, &token).await?.ok_or(AppError::Unauthorized)?)
 }

@@ -1,16 +1,18 @@
 //! `GET /api/v1/permissions/check?user=…&permission=…`: whether a user holds a permission, with
-//! the reason chain. Needs `roles:read`; tenant callers may ask only about their own tenant.
+//! the reason chain. The REST twin of the `explain_permission` server function: the same request
+//! context, the same permission (`users:read`) and the same choice of tenant (tenant callers may
+//! ask only about their own tenant; another tenant's user is not found).
 
-use super::{ApiError, session_principal};
-use atrium_app::auth::context::effective_permissions;
+use super::ApiError;
+use atrium_app::auth::context::{RequestContext, TenantScope};
 use atrium_app::auth::types::Principal;
-use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
+use atrium_app::db::Db;
 use atrium_app::error::AppError;
 use atrium_app::ids::UserId;
 use atrium_app::permissions::types::Permission;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -31,14 +33,11 @@ pub struct CheckAnswer {
 
 pub async fn check(
     State(db): State<Db>,
-    headers: HeaderMap,
+    parts: Parts,
     Query(query): Query<CheckQuery>,
 ) -> Result<Json<CheckAnswer>, ApiError> {
-    let caller = session_principal(&db, &headers).await?;
-    let caller_permissions = effective_permissions(&db, &caller).await?;
-    if !caller_permissions.allows(Permission::RolesRead) {
-        return Err(AppError::forbidden(Permission::RolesRead).into());
-    }
+    let context = RequestContext::from_parts(db, &parts).await?;
+    context.require(Permission::UsersRead).await?;
     let permission = query
         .permission
         .as_deref()
@@ -50,18 +49,9 @@ pub async fn check(
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .ok_or_else(|| AppError::field("user", "Give a user id or email."))?;
-    let tenant = match (&caller, user.parse::<UserId>()) {
-        (Principal::Tenant { tenant_id, .. }, _) => *tenant_id,
-        (Principal::Platform { .. }, Ok(user_id)) => {
-            let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
-                .await
-                .map_err(AppError::from)?;
-            let tenant = atrium_app::users::db::select_user_tenant(&mut tx, user_id)
-                .await
-                .map_err(AppError::from)?;
-            tx.commit().await.map_err(AppError::from)?;
-            tenant.ok_or(AppError::NotFound)?
-        }
+    let scope = match (&context.principal, user.parse::<UserId>()) {
+        (_, Ok(user_id)) => TenantScope::OfUser(user_id),
+        (Principal::Tenant { .. }, Err(_)) => TenantScope::Own,
         (Principal::Platform { .. }, Err(_)) => {
             return Err(AppError::field(
                 "user",
@@ -70,7 +60,7 @@ pub async fn check(
             .into());
         }
     };
-    let mut tx = TenantTx::begin(&db, tenant).await.map_err(AppError::from)?;
+    let mut tx = context.tenant_tx(scope).await?;
     let target = match user.parse::<UserId>() {
         Ok(id) => atrium_app::users::db::select_user(&mut tx, id).await,
         Err(_) => atrium_app::users::db::select_user_by_email(&mut tx, &user.to_lowercase()).await,

@@ -18,8 +18,9 @@ mod shape;
 
 use atrium_app::notifications::outbound::AddressPolicy;
 use atrium_app::notifications::outbox::DeliverySettings;
-use atrium_app::permissions::registry::{Access, REST_ROUTES, ServerFnVisitor, visit_server_fns};
+use atrium_app::permissions::types::Access;
 use atrium_app::permissions::types::Role;
+use atrium_app::shell::registry::{REST_ROUTES, ServerFnVisitor, visit_server_fns};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, TestApp, spawn_app_delivering};

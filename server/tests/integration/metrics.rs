@@ -352,9 +352,9 @@ async fn every_key_route_requires_a_signature_when_the_tenant_does(_: PgPoolOpti
     let panel = "/api/v1/metrics/read.signed/panel?range=1h&bucket=minute";
     // Every route the access registry declares as API-key authenticated, so a new one is covered
     // without anyone remembering to add it here; a path parameter this test cannot fill fails.
-    let key_routes: Vec<String> = atrium_app::permissions::registry::REST_ROUTES
+    let key_routes: Vec<String> = atrium_app::shell::registry::REST_ROUTES
         .iter()
-        .filter(|(_, access)| matches!(access, atrium_app::permissions::registry::Access::ApiKey(_)))
+        .filter(|(_, access)| matches!(access, atrium_app::permissions::types::Access::ApiKey(_)))
         .map(|(route, _)| {
             let path = route.replace("{metric}", "read.signed");
             assert!(!path.contains('{'), "fill the parameters of {route}");

@@ -587,10 +587,71 @@ async fn the_check_endpoint_answers_with_reasons(_: PgPoolOptions, options: PgCo
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn the_check_endpoint_is_explain_permission_over_rest(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::permissions::types::{Access, Permission};
+    // Two doors to one answer, behind one permission: the REST route once required roles:read
+    // through a session path of its own.
+    let rest = atrium_app::shell::registry::REST_ROUTES
+        .iter()
+        .find(|(path, _)| *path == "/api/v1/permissions/check")
+        .map(|(_, access)| *access);
+    let server_fn = atrium_app::shell::registry::server_fn_access()
+        .into_iter()
+        .find(|(path, _)| *path == ExplainPermission::PATH)
+        .map(|(_, access)| access);
+    assert_eq!(rest, Some(Access::Requires(Permission::UsersRead)));
+    assert_eq!(rest, server_fn);
+
+    let app = spawn_app(options).await;
+    let victor = app.sign_in("victor@acme.test").await; // Viewer: holds users:read
+    let mark = app.user_id("mark@acme.test").await;
+    let rest = app
+        .get(
+            &format!("/api/v1/permissions/check?user={mark}&permission=users:create"),
+            Some(&victor),
+        )
+        .await;
+    assert_eq!(rest.status, StatusCode::OK, "{}", rest.body);
+    let explained = app
+        .call(
+            ExplainPermission::PATH,
+            Some(&victor),
+            &[("user_id", &mark), ("permission", "users:create")],
+        )
+        .await;
+    assert_eq!(explained.status, StatusCode::OK, "{}", explained.body);
+    let (rest, explained) = (rest.json(), explained.json());
+    assert_eq!(rest["allowed"], true);
+    assert_eq!(
+        (&rest["allowed"], &rest["reasons"]),
+        (&explained["allowed"], &explained["reasons"])
+    );
+    // Asked about another tenant's user, both say not found.
+    let gina = app.user_id("gina@globex.test").await;
+    let rest = app
+        .get(
+            &format!("/api/v1/permissions/check?user={gina}&permission=users:read"),
+            Some(&victor),
+        )
+        .await;
+    let explained = app
+        .call(
+            ExplainPermission::PATH,
+            Some(&victor),
+            &[("user_id", &gina), ("permission", "users:read")],
+        )
+        .await;
+    assert_eq!(
+        (rest.status, explained.status),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn every_rest_route_refuses_anonymous_callers(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    use atrium_app::permissions::registry::Access;
-    for (path, access) in atrium_app::permissions::registry::REST_ROUTES {
+    use atrium_app::permissions::types::Access;
+    for (path, access) in atrium_app::shell::registry::REST_ROUTES {
         let reply = app.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}: {}", reply.body);
         let expected = if matches!(access, Access::ApiKey(_)) {
@@ -650,7 +711,7 @@ async fn tenant_admins_set_their_audit_retention(_: PgPoolOptions, options: PgCo
 #[test]
 fn every_mounted_rest_route_declares_its_access() {
     let mut mounted: Vec<&str> = atrium_server::api::routes().into_iter().map(|(path, _)| path).collect();
-    let mut declared: Vec<&str> = atrium_app::permissions::registry::REST_ROUTES
+    let mut declared: Vec<&str> = atrium_app::shell::registry::REST_ROUTES
         .iter()
         .map(|(path, _)| *path)
         .collect();

@@ -535,7 +535,7 @@ async fn users_are_managed_within_role_limits(_: PgPoolOptions, options: PgConne
 
 #[test]
 fn every_server_function_declares_its_access() {
-    let declared: Vec<&str> = atrium_app::permissions::registry::server_fn_access()
+    let declared: Vec<&str> = atrium_app::shell::registry::server_fn_access()
         .into_iter()
         .map(|(path, _)| path)
         .collect();
@@ -546,7 +546,7 @@ fn every_server_function_declares_its_access() {
     for path in &registered {
         assert!(
             declared.contains(&path.as_str()),
-            "server function {path} declares no permission in permissions/registry.rs"
+            "server function {path} declares no permission in shell/registry.rs"
         );
     }
     for path in declared {
@@ -578,6 +578,7 @@ async fn a_function_requiring_an_undeclared_permission_is_refused(_: PgPoolOptio
                 .into_parts();
             leptos::prelude::provide_context(parts);
             leptos::prelude::provide_context(db);
+            leptos::prelude::provide_context(atrium_app::shell::registry::declared_access());
             atrium_app::auth::context::require(atrium_app::permissions::types::Permission::TenantsDelete)
         })
         .await;

@@ -1,23 +1,11 @@
 //! The declared access of every server function: the single list a test checks against the
 //! functions actually registered, and `auth::context::require` checks against at run time, so a
 //! function that forgets to declare (or declares one permission and checks another) is refused.
+//! It names every domain's server functions, so it lives here, where the routes are assembled;
+//! the request context receives it as data ([`DeclaredAccess`]) and depends on no domain.
 
-use super::types::Permission;
+use crate::permissions::types::{Access, Permission};
 use leptos::server_fn::ServerFn;
-
-/// What a server function needs before it does anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, signed in or not (signing in itself).
-    Public,
-    /// Any signed-in principal; the function narrows further itself (e.g. "the delegator or an
-    /// admin").
-    Authenticated,
-    /// This permission, checked by `require`.
-    Requires(Permission),
-    /// REST only: an API key (not a session) with these scopes.
-    ApiKey(&'static str),
-}
 
 /// Something that walks the declared server functions with their types, so a tool (the attack
 /// suite in `server/tests/integration/attack.rs`) can learn each one's arguments from its `Deserialize` impl
@@ -50,8 +38,7 @@ declare! {
     crate::auth::api::Logout => Public,
     crate::auth::api::GetCurrentUser => Authenticated,
     crate::shell::home::GetOverview => Requires(UsersRead),
-    crate::shell::home::GetTenantFigures => Requires(AnalyticsRead),
-    crate::tenants::api::ListTenants => Requires(TenantsRead),
+        crate::tenants::api::ListTenants => Requires(TenantsRead),
     crate::tenants::api::GetTenant => Requires(TenantsRead),
     crate::tenants::api::ListTenantOptions => Requires(TenantsRead),
     crate::tenants::api::CreateTenant => Requires(TenantsCreate),
@@ -85,6 +72,7 @@ declare! {
     crate::analytics::api::GetPanel => Requires(AnalyticsRead),
     crate::analytics::api::GetAnalyticsPage => Requires(AnalyticsRead),
     crate::analytics::api::UpdateMetric => Requires(AnalyticsIngest),
+    crate::analytics::api::GetTenantFigures => Requires(AnalyticsRead),
     crate::api_keys::api::ListApiKeys => Requires(ApiKeysRead),
     crate::api_keys::api::CreateApiKey => Requires(ApiKeysCreate),
     crate::api_keys::api::RevokeApiKey => Requires(ApiKeysRevoke),
@@ -121,7 +109,7 @@ declare! {
 /// The REST routes under `/api/v1` with their declared access; a test calls each one without a
 /// session and expects the JSON `unauthorized` error, never data.
 pub const REST_ROUTES: &[(&str, Access)] = &[
-    ("/api/v1/permissions/check", Requires(RolesRead)),
+    ("/api/v1/permissions/check", Requires(UsersRead)),
     ("/api/v1/audit/export", Requires(AuditExport)),
     ("/api/v1/metrics", ApiKey("metrics:read / metrics:write")),
     ("/api/v1/metrics/{metric}/panel", ApiKey("metrics:read")),
@@ -130,12 +118,10 @@ pub const REST_ROUTES: &[(&str, Access)] = &[
     ("/api/v1/system/jobs", Requires(SystemMonitor)),
 ];
 
-/// The declared access of the server function at `path`, if it declared one.
-pub fn declared(path: &str) -> Option<Access> {
-    server_fn_access()
-        .into_iter()
-        .find(|(declared, _)| *declared == path)
-        .map(|(_, access)| access)
+/// The table the server provides to every request, for `auth::context::require`.
+#[cfg(feature = "ssr")]
+pub fn declared_access() -> crate::auth::context::DeclaredAccess {
+    crate::auth::context::DeclaredAccess::new(server_fn_access())
 }
 
 #[cfg(test)]

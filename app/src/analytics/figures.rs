@@ -1,0 +1,66 @@
+//! The per-tenant key figures table (points today, a 24-hour sparkline, keys, metrics, users),
+//! shown on the overview and, for platform administrators, on the analytics page.
+
+use super::api::get_tenant_figures;
+use super::types::TenantFigures;
+use crate::components::sparkline::Sparkline;
+use crate::error::AppError;
+use crate::i18n::{t, t_args};
+use leptos::prelude::*;
+
+/// The figures, loaded only when `wanted` (resources must be created outside any `Suspend`, or
+/// the browser may pair them with another resource's server data while hydrating).
+pub fn tenant_figures(wanted: Signal<bool>) -> Resource<Result<Vec<TenantFigures>, AppError>> {
+    Resource::new(
+        move || wanted.get(),
+        |wanted| async move {
+            if wanted {
+                get_tenant_figures().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
+}
+
+#[component]
+pub fn TenantFiguresTable(figures: Resource<Result<Vec<TenantFigures>, AppError>>) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                figures.await.ok().filter(|rows| !rows.is_empty()).map(|rows| view! {
+                    <section class="card tenant-figures" aria-labelledby="figures-heading">
+                        <h2 id="figures-heading">{t("home-figures")}</h2>
+                        <table class="data">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t("field-tenant")}</th>
+                                    <th scope="col" class="numeric">{t("home-points-today")}</th>
+                                    <th scope="col">{t("home-points-24h")}</th>
+                                    <th scope="col" class="numeric">{t("home-active-keys")}</th>
+                                    <th scope="col" class="numeric">{t("home-metrics")}</th>
+                                    <th scope="col" class="numeric">{t("home-users")}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| {
+                                    let label = t_args("home-sparkline", &[("name", &row.name), ("total", &row.hourly.iter().sum::<i64>().to_string())]);
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{row.name.clone()}</th>
+                                            <td class="numeric">{row.points_today}</td>
+                                            <td><Sparkline values=row.hourly label /></td>
+                                            <td class="numeric">{row.active_keys}</td>
+                                            <td class="numeric">{row.metrics}</td>
+                                            <td class="numeric">{row.users}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}

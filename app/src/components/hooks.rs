@@ -1,0 +1,39 @@
+//! Hooks every page uses: the signed-in user, what they may do, and the list state in the URL.
+//! The shell provides the user; pages only read it, so pages never depend on the shell.
+
+use crate::auth::types::CurrentUser;
+use crate::paging::ListQuery;
+use crate::permissions::types::Permission;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The signed-in user, loaded once per page load by the shell and provided to every page.
+#[derive(Clone, Copy)]
+pub struct CurrentUserContext(pub Signal<Option<CurrentUser>>);
+
+pub fn use_current_user() -> Signal<Option<CurrentUser>> {
+    use_context::<CurrentUserContext>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| Signal::derive(|| None))
+}
+
+/// Whether the signed-in user holds `permission` (for hiding controls; the server still checks).
+pub fn use_can(permission: Permission) -> Signal<bool> {
+    let user = use_current_user();
+    Signal::derive(move || user.get().is_some_and(|u| u.can(permission)))
+}
+
+/// The list state (search, sort, page) read from the current URL.
+pub fn use_list_query() -> Memo<ListQuery> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        let p = params.read();
+        ListQuery::from_params(
+            p.get("q"),
+            p.get("sort"),
+            p.get("dir"),
+            p.get("page"),
+            p.get("per_page"),
+        )
+    })
+}

@@ -1,0 +1,133 @@
+//! The role × permission matrix page.
+
+use super::{tenant_param, tenant_suffix};
+use crate::components::error_view::ErrorView;
+use crate::components::page_title::PageTitle;
+use crate::i18n::{t, t_args};
+use crate::permissions::api::get_role_matrix;
+use crate::permissions::types::{Permission, Role, Scope};
+use leptos::prelude::*;
+
+/// The role × permission matrix with the tenant's custom sets.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let tenant = tenant_param();
+    let matrix = Resource::new(move || tenant.get(), get_role_matrix);
+    let tenants = Resource::new(
+        || (),
+        |_| async move { crate::tenants::api::list_tenant_options().await.unwrap_or_default() },
+    );
+    let is_platform = Signal::derive(move || {
+        crate::components::hooks::use_current_user()
+            .get()
+            .is_some_and(|u| u.is_platform)
+    });
+    view! {
+        <PageTitle text=t("roles-title") />
+        <header class="page-header"><h1>{t("roles-title")}</h1></header>
+        <Show when=move || is_platform.get()>
+            <form method="get" action="/roles" class="list-controls">
+                <div class="field inline">
+                    <label for="roles-tenant">{t("roles-tenant")}</label>
+                    <select id="roles-tenant" name="tenant_id">
+                        <option value="">{t("roles-choose-tenant")}</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let chosen = tenant.get_untracked();
+                                tenants.await.into_iter().map(|o| {
+                                    let selected = Some(o.tenant_id) == chosen;
+                                    view! { <option value=o.tenant_id.to_string() selected=selected>{o.name}</option> }
+                                }).collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                </div>
+                <button type="submit" class="button">{t("roles-show")}</button>
+            </form>
+        </Show>
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match matrix.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(matrix) => {
+                        let suffix = tenant_suffix(tenant.get_untracked());
+                        let columns = matrix.columns.clone();
+                        let can_manage = matrix.can_manage;
+                        view! {
+                            <section aria-labelledby="matrix-heading">
+                                <h2 id="matrix-heading">{t("roles-matrix")}</h2>
+                                {Permission::resources().into_iter().map(|resource| {
+                                    let columns = columns.clone();
+                                    view! {
+                                        <details open class="matrix-group">
+                                            <summary>{resource}</summary>
+                                            <table class="data matrix">
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col">{t("roles-permission")}</th>
+                                                        {columns.iter().map(|c| view! {
+                                                            <th scope="col">
+                                                                {c.label.clone()}
+                                                                {c.inherits.clone().map(|i| view! { <span class="muted small">" (" {i} ")"</span> })}
+                                                            </th>
+                                                        }).collect_view()}
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {Permission::ALL.iter().filter(|p| p.resource() == resource).map(|p| {
+                                                        let name = p.as_str();
+                                                        view! {
+                                                            <tr>
+                                                                <th scope="row"><code>{name}</code>{(p.scope() == Scope::Platform).then(|| view! { <span class="badge">"platform"</span> })}</th>
+                                                                {columns.iter().map(|c| {
+                                                                    let granted = c.permissions.iter().any(|g| g == name);
+                                                                    let label = format!("{}: {}", c.label, if granted { t("roles-granted") } else { t("roles-not-granted") });
+                                                                    view! { <td class="cell" aria-label=label>{if granted { "✓" } else { "" }}</td> }
+                                                                }).collect_view()}
+                                                            </tr>
+                                                        }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </details>
+                                    }
+                                }).collect_view()}
+                            </section>
+                            <section aria-labelledby="sets-heading">
+                                <header class="section-header">
+                                    <h2 id="sets-heading">{t("roles-sets")}</h2>
+                                    <Show when=move || can_manage>
+                                        <a class="button" href=format!("/roles/sets/new{}", tenant_suffix(tenant.get_untracked()))>{t("roles-new-set")}</a>
+                                    </Show>
+                                </header>
+                                <Show when=move || can_manage>
+                                    <ul class="copy-roles">
+                                        {Role::ALL.into_iter().map(|role| {
+                                            let href = format!("/roles/sets/new?copy={}{}", role.as_str(), tenant_suffix(tenant.get_untracked()).replace('?', "&"));
+                                            view! { <li><a href=href>{t_args("roles-copy", &[("role", &t(role.label_key()))])}</a></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                </Show>
+                                {
+                                    let sets: Vec<_> = matrix.columns.iter().filter_map(|c| c.set_id.map(|id| (id, c.label.clone()))).collect();
+                                    if sets.is_empty() {
+                                        view! { <p class="muted">{t("roles-no-sets")}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="set-list">
+                                                {sets.into_iter().map(|(id, label)| {
+                                                    let href = format!("/roles/sets/{id}{suffix}");
+                                                    view! { <li><a href=href>{label}</a></li> }
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }
+                                }
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
