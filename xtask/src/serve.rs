@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, release: bool) -> Result<ExitCode> {
         } else {
             WasmProfile::Dev
         };
-        site::build_server_and_site(ctx, release, WasmProfile::chosen(profile)).map(drop)
+        site::build_server_and_site(ctx, release, WasmProfile::chosen(profile), tools::Lints::Off).map(drop)
     });
     ctx.print_phases();
     built?;

@@ -12,7 +12,7 @@
 //!   browser accepts them (see `assets`).
 
 use crate::process::run;
-use crate::tools::{self, WASM_TARGET, cargo};
+use crate::tools::{self, Lints, WASM_TARGET, cargo};
 use crate::{Ctx, assets};
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -68,7 +68,7 @@ impl WasmProfile {
 pub fn build(ctx: &mut Ctx, release: bool) -> Result<()> {
     ctx.phase("tools", ensure_build_tools)?;
     let profile = WasmProfile::chosen(WasmProfile::Release);
-    let sizes = build_server_and_site(ctx, release, profile)?;
+    let sizes = build_server_and_site(ctx, release, profile, Lints::Off)?;
     ctx.phase("wasm size", |_| {
         sizes.print();
         // A build reports the budget; the test command enforces it.
@@ -105,13 +105,15 @@ pub fn server_build(release: bool) -> Command {
 /// the two cargo builds side by side: each spends much of an
 /// incremental rebuild in one single-threaded crate (the app, once per half), so on two cores
 /// together they take about as long as the slower one alone. Returns what a browser transfers
-/// for each file, for the caller to print if it wants.
-pub fn build_server_and_site(ctx: &mut Ctx, release: bool, profile: WasmProfile) -> Result<Sizes> {
+/// for each file, for the caller to print if it wants. With `Lints::Deny` the wasm build is
+/// clippy's gate for the browser half.
+pub fn build_server_and_site(ctx: &mut Ctx, release: bool, profile: WasmProfile, lints: Lints) -> Result<Sizes> {
     ctx.phase("server and wasm build", |_| {
         let mut wasm = wasm_build(profile);
+        lints.apply(&mut wasm);
         println!("$ {} &", crate::process::show(&wasm));
         let mut front = wasm.spawn().context("cannot start the wasm build")?;
-        let server = run(&mut server_build(release));
+        let server = run(lints.apply(&mut server_build(release)));
         let front = front.wait().context("the wasm build did not finish")?;
         server?;
         if !front.success() {

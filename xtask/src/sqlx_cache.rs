@@ -8,7 +8,7 @@
 //! pointing at an empty directory, produces exactly the cache the current code needs.
 
 use crate::process::run;
-use crate::tools::cargo;
+use crate::tools::{Lints, cargo};
 use crate::{Ctx, db, site};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
@@ -47,7 +47,7 @@ fn cache_database() -> String {
 pub fn regenerate_committed(ctx: &mut Ctx) -> Result<()> {
     let admin = ctx.phase("postgres", db::admin)?;
     let fresh = ctx.path("target/sqlx-prepare");
-    ctx.phase("generate query cache", |ctx| generate(ctx, &admin, &fresh))?;
+    ctx.phase("generate query cache", |ctx| generate(ctx, &admin, &fresh, Lints::Off))?;
     ctx.phase("replace .sqlx", |ctx| {
         let committed = ctx.path(".sqlx");
         if committed.exists() {
@@ -61,10 +61,11 @@ pub fn regenerate_committed(ctx: &mut Ctx) -> Result<()> {
 }
 
 /// The freshness gate of `cargo xtask test`: regenerate into a scratch directory and compare
-/// with the committed `.sqlx/` (a missing `.sqlx/` counts as empty).
-pub fn check_committed(ctx: &mut Ctx, admin: &db::Admin) -> Result<()> {
+/// with the committed `.sqlx/` (a missing `.sqlx/` counts as empty). With `Lints::Deny` the
+/// same builds are clippy's gate for the server half.
+pub fn check_committed(ctx: &mut Ctx, admin: &db::Admin, lints: Lints) -> Result<()> {
     let fresh = ctx.path("target/sqlx-check");
-    generate(ctx, admin, &fresh)?;
+    generate(ctx, admin, &fresh, lints)?;
     let differences = compare(&ctx.path(".sqlx"), &fresh)?;
     if !differences.is_empty() {
         bail!(
@@ -78,7 +79,7 @@ pub fn check_committed(ctx: &mut Ctx, admin: &db::Admin) -> Result<()> {
 
 /// Migrates a fresh database and builds the server and the tests online against it, with the
 /// macros writing their query files into `out_dir`.
-fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path) -> Result<()> {
+fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path, lints: Lints) -> Result<()> {
     let url = admin.recreate_database(&cache_database())?;
     for migration in migrations(&ctx.path("migrations"))? {
         admin
@@ -98,6 +99,7 @@ fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path) -> Result<()> {
         cmd.env("SQLX_OFFLINE", "false")
             .env("DATABASE_URL", &url)
             .env("SQLX_OFFLINE_DIR", out_dir);
+        lints.apply(&mut cmd);
         cmd
     };
     let mut test_build = cargo();

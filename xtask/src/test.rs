@@ -11,7 +11,7 @@
 use crate::process::{self, Server, check_interrupted, free_port, http_status, run, run_tee};
 use crate::site::WasmProfile;
 use crate::sqlx_cache::{self, TEST_ARGS};
-use crate::tools::{self, WASM_TARGET, cargo};
+use crate::tools::{self, Lints, WASM_TARGET, cargo};
 use crate::{Ctx, db, site};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -88,39 +88,39 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
 
     let admin = ctx.phase("postgres", db::admin)?;
 
+    // The builds the run needs anyway carry clippy's lints (see `Lints`); the developer's
+    // `--e2e-only` loop builds plainly.
+    let lints = if options.rust { Lints::Deny } else { Lints::Off };
     if options.rust {
-        // Also the server's first build: it compiles online and the offline builds after it
-        // reuse the artifacts.
-        gate(ctx, tally, ".sqlx freshness", |ctx| {
-            sqlx_cache::check_committed(ctx, &admin)
+        // Also the server's first build and clippy's gate for the server half: it compiles online,
+        // linted, and the offline builds after it reuse the artifacts.
+        gate(ctx, tally, ".sqlx freshness and clippy (server)", |ctx| {
+            sqlx_cache::check_committed(ctx, &admin, lints)
         });
-        cargo_test(ctx, tally, &admin.url);
-        gate(ctx, tally, "clippy (server)", |_| {
-            run(cargo()
-                .args(["clippy", "-p", "atrium-app", "-p", "atrium-server"])
-                .args([
-                    "-p",
-                    "xtask",
-                    "-p",
-                    "pgcluster",
-                    "-p",
-                    "series-analysis",
-                    "--features",
-                    "atrium-app/ssr",
-                ])
-                .args(["--all-targets", "--", "-D", "warnings"])
-                .env("SQLX_OFFLINE", "true"))
-        });
+        let mut tests = cargo();
+        tests
+            .args(["test", "--no-fail-fast"])
+            .args(TEST_ARGS)
+            // sqlx::test creates a database per test on this server.
+            .env("DATABASE_URL", &admin.url)
+            .env("SQLX_OFFLINE", "true");
+        cargo_test(ctx, tally, "cargo test", lints.apply(&mut tests));
+        // Its own invocation: in one with the app, feature unification would rebuild shared
+        // dependencies for both.
+        cargo_test(ctx, tally, "xtask tests (clippy)", lints.apply(cargo().args(["test", "-p", "xtask"])));
         // A few seconds per target: enough to prove the targets build and run and to replay the
         // committed seeds; `cargo xtask fuzz` runs longer.
         gate(ctx, tally, "fuzz (bounded)", |ctx| {
             crate::fuzz::run_targets(ctx, FUZZ_SECONDS, crate::fuzz::FuzzBuild::Dev)
         });
-        gate(ctx, tally, "clippy (hydrate)", |_| {
-            run(cargo()
-                .args(["clippy", "-p", "atrium-hydrate", "--target", WASM_TARGET])
-                .args(["--target-dir", "target/front", "--", "-D", "warnings"]))
-        });
+        if !options.e2e {
+            // No site build to carry the browser half's lints.
+            gate(ctx, tally, "clippy (hydrate)", |_| {
+                run(cargo()
+                    .args(["clippy", "-p", "atrium-hydrate", "--target", WASM_TARGET])
+                    .args(["--target-dir", "target/front", "--", "-D", "warnings"]))
+            });
+        }
     }
 
     if let Some(chromium) = chromium {
@@ -131,7 +131,7 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
         } else {
             WasmProfile::Dev
         });
-        let built = site::build_server_and_site(ctx, false, profile);
+        let built = site::build_server_and_site(ctx, false, profile, lints);
         match built {
             Ok(sizes) => {
                 sizes.print();
@@ -157,19 +157,12 @@ fn gate(ctx: &mut Ctx, tally: &mut Tally, name: &str, body: impl FnOnce(&mut Ctx
     }
 }
 
-/// `cargo test` with its output teed: shown live and summed from the harness's
+/// A `cargo test` command with its output teed: shown live and summed from the harness's
 /// `test result: ok. X passed; Y failed; …` lines.
-fn cargo_test(ctx: &mut Ctx, tally: &mut Tally, admin_url: &str) {
+fn cargo_test(ctx: &mut Ctx, tally: &mut Tally, phase: &str, cmd: &mut Command) {
     let mut counted_failures = 0;
-    let result = ctx.phase("cargo test", |_| {
-        let mut cmd = cargo();
-        // --no-fail-fast: run every test binary so the counts cover everything.
-        cmd.args(["test", "--no-fail-fast"])
-            .args(TEST_ARGS)
-            // sqlx::test creates a database per test on this server.
-            .env("DATABASE_URL", admin_url)
-            .env("SQLX_OFFLINE", "true");
-        let status = run_tee(&mut cmd, |line| {
+    let result = ctx.phase(phase, |_| {
+        let status = run_tee(cmd, |line| {
             if let Some(name) = failed_test_name(line) {
                 tally.failed_tests.push(name.to_owned());
             }
