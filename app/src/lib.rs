@@ -10,19 +10,18 @@ pub mod auth;
 pub mod components;
 pub mod db;
 pub mod error;
-pub mod i18n;
-pub mod ids;
 pub mod ip_blocks;
 #[cfg(feature = "ssr")]
 pub mod limits;
 pub mod live;
 pub mod notifications;
-pub mod paging;
 pub mod permissions;
 pub mod shell;
 pub mod tenants;
 pub mod users;
-pub mod validation;
+
+// The shared types layer, at the paths the app has always used.
+pub use atrium_types::{i18n, ids, paging, validation};
 
 pub use shell::{App, shell};
 

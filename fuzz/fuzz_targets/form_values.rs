@@ -3,16 +3,16 @@
 //! must be a same-site path that is always a valid `Location` header.
 #![no_main]
 
-use atrium_app::alerts::silence::parse_matchers;
-use atrium_app::alerts::types::{parse_duration, parse_label_set};
-use atrium_app::analytics::types::{MetricName, PanelQuery, TimeRange};
-use atrium_app::api_keys::types::{ApiKeyScope, KeyExpiry, parse_key_name, parse_scopes};
-use atrium_app::audit::types::AuditQuery;
-use atrium_app::notifications::types::parse_channel_name;
-use atrium_app::permissions::types::{Inherits, Permission, Role};
-use atrium_app::tenants::types::{Plan, TenantSlug, TenantStatus};
-use atrium_app::users::types::{UserStatus, parse_role};
-use atrium_app::validation::{DisplayName, Email, NewPassword, OverlapPeriod};
+use atrium_types::alerts::silence::parse_matchers;
+use atrium_types::alerts::{parse_duration, parse_label_set};
+use atrium_types::analytics::{MetricName, PanelQuery, TimeRange};
+use atrium_types::api_keys::{ApiKeyScope, KeyExpiry, parse_key_name, parse_scopes};
+use atrium_types::audit::AuditQuery;
+use atrium_types::notifications::parse_channel_name;
+use atrium_types::permissions::{Inherits, Permission, Role};
+use atrium_types::tenants::{Plan, TenantSlug, TenantStatus};
+use atrium_types::users::{UserStatus, parse_role};
+use atrium_types::validation::{DisplayName, Email, NewPassword, OverlapPeriod};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -36,14 +36,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(metric) = MetricName::parse(a) {
         assert_eq!(MetricName::parse(metric.as_str()).map(|m| m.as_str().to_owned()), Ok(metric.as_str().to_owned()));
     }
-    if let Ok(network) = atrium_app::ip_blocks::types::BlockedNetwork::parse(a) {
+    if let Ok(network) = atrium_types::ip_blocks::BlockedNetwork::parse(a) {
         assert_eq!(
-            atrium_app::ip_blocks::types::BlockedNetwork::parse(&network.to_string()),
+            atrium_types::ip_blocks::BlockedNetwork::parse(&network.to_string()),
             Ok(network),
             "a blocked network does not re-parse to itself"
         );
     }
-    let _ = atrium_app::ip_blocks::types::BlockDuration::parse(a);
+    let _ = atrium_types::ip_blocks::BlockDuration::parse(a);
     let _ = NewPassword::parse(a);
     let _ = OverlapPeriod::parse(a);
     let _ = TimeRange::parse(a, b, c);
@@ -57,12 +57,12 @@ fuzz_target!(|data: &[u8]| {
     let again = AuditQuery::from_query_string(&query.to_query_string());
     assert_eq!(query.to_query_string(), again.to_query_string(), "audit filters do not round-trip");
 
-    let local = atrium_app::auth::types::LocalPath::or_root(Some(a));
+    let local = atrium_types::auth::LocalPath::or_root(Some(a));
     let next = local.as_str();
-    if let Ok(parsed) = atrium_app::auth::types::LocalPath::parse(a) {
-        assert_eq!(atrium_app::auth::types::LocalPath::parse(parsed.as_str()).ok(), Some(parsed.clone()));
+    if let Ok(parsed) = atrium_types::auth::LocalPath::parse(a) {
+        assert_eq!(atrium_types::auth::LocalPath::parse(parsed.as_str()).ok(), Some(parsed.clone()));
     }
-    if let Some(from_query) = atrium_app::auth::types::LocalPath::from_query(a) {
+    if let Some(from_query) = atrium_types::auth::LocalPath::from_query(a) {
         assert!(from_query.as_str().starts_with('/'));
     }
     assert!(next.starts_with('/') && !next.starts_with("//"), "redirect target {next:?} leaves the site");

@@ -2,7 +2,7 @@
 //! every input with points or reasons, never panic, and never accept more than the limits allow.
 #![no_main]
 
-use atrium_app::analytics::ingest::{BodyFormat, IngestLimits, parse_batch};
+use atrium_types::analytics::ingest::{BodyFormat, IngestLimits, parse_batch};
 use chrono::{TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
 

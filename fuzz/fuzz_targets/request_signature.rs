@@ -4,7 +4,7 @@
 //! secret or for another body must not.
 #![no_main]
 
-use atrium_app::api_keys::auth::{
+use atrium_types::api_keys::signature::{
     KeyAuthError, NONCE_HEADER, SIGNATURE_HEADER, SignedRequest, TIMESTAMP_HEADER, check_signature, sign,
 };
 use chrono::{TimeZone, Utc};
@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     };
     good.insert(SIGNATURE_HEADER, header);
     let verdict = check_signature(&secret, true, &good, &request, now);
-    match atrium_app::api_keys::auth::Nonce::parse(nonce_text) {
+    match atrium_types::api_keys::signature::Nonce::parse(nonce_text) {
         Some(_) => assert!(matches!(verdict, Ok(Some(_))), "a correct signature failed: {verdict:?}"),
         None => assert_eq!(verdict, Err(KeyAuthError::InvalidNonce)),
     }

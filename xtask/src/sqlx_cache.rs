@@ -21,6 +21,8 @@ use std::time::SystemTime;
 /// exactly these arguments so that the later offline `cargo test` reuses its artifacts.
 pub const TEST_ARGS: &[&str] = &[
     "-p",
+    "atrium-types",
+    "-p",
     "atrium-app",
     "-p",
     "atrium-server",

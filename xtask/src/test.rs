@@ -107,7 +107,12 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
         cargo_test(ctx, tally, "cargo test", lints.apply(&mut tests));
         // Its own invocation: in one with the app, feature unification would rebuild shared
         // dependencies for both.
-        cargo_test(ctx, tally, "xtask tests (clippy)", lints.apply(cargo().args(["test", "-p", "xtask"])));
+        cargo_test(
+            ctx,
+            tally,
+            "xtask tests (clippy)",
+            lints.apply(cargo().args(["test", "-p", "xtask"])),
+        );
         // A few seconds per target: enough to prove the targets build and run and to replay the
         // committed seeds; `cargo xtask fuzz` runs longer.
         gate(ctx, tally, "fuzz (bounded)", |ctx| {

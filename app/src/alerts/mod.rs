@@ -8,7 +8,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod evaluate;
 pub mod lifecycle;
+pub use atrium_types::alerts as types;
 #[cfg(feature = "ssr")]
-pub mod silence;
-pub mod types;
+pub use atrium_types::alerts::silence;
 pub mod views;

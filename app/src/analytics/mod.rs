@@ -7,12 +7,12 @@ pub mod chart;
 pub mod db;
 pub mod figures;
 #[cfg(feature = "ssr")]
-pub mod ingest;
+pub use atrium_types::analytics::ingest;
 #[cfg(feature = "ssr")]
 pub mod rollup;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sketch;
-pub mod types;
+pub use atrium_types::analytics as types;
 pub mod views;

@@ -7,8 +7,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod secret;
+pub use atrium_types::api_keys::secret;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod types;
+pub use atrium_types::api_keys as types;
 pub mod views;

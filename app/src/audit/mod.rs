@@ -8,5 +8,5 @@ pub mod db;
 pub mod diff;
 #[cfg(feature = "ssr")]
 pub mod export;
-pub mod types;
+pub use atrium_types::audit as types;
 pub mod views;

@@ -10,7 +10,7 @@ pub mod password;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod settings;
-pub mod types;
+pub use atrium_types::auth as types;
 pub mod views;
 
 /// The session cookie's name over plain http (development, tests).

@@ -9,5 +9,5 @@ pub mod api;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod types;
+pub use atrium_types::ip_blocks as types;
 pub mod views;

@@ -4,4 +4,4 @@
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod types;
+pub use atrium_types::live as types;

@@ -19,5 +19,5 @@ pub mod render;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod signing;
-pub mod types;
+pub use atrium_types::notifications as types;
 pub mod views;

@@ -3,8 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod effective;
+pub use atrium_types::permissions::effective;
 #[cfg(feature = "ssr")]
 pub mod rank;
-pub mod types;
+pub use atrium_types::permissions as types;
 pub mod views;

@@ -2,5 +2,5 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod types;
+pub use atrium_types::tenants as types;
 pub mod views;

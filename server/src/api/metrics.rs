@@ -32,6 +32,10 @@ pub fn json_error(status: StatusCode, code: &str, message: impl Into<String>, ex
     (status, Json(json!({ "error": error }))).into_response()
 }
 
+fn key_error(error: atrium_app::api_keys::auth::KeyAuthError) -> Response {
+    crate::api::KeyError(error).into_response()
+}
+
 fn app_error(error: AppError) -> Response {
     crate::api::ApiError(error).into_response()
 }
@@ -45,11 +49,11 @@ async fn key_with(
     headers: &HeaderMap,
     scope: ApiKeyScope,
 ) -> Result<KeyPrincipal, Response> {
-    let principal = authenticate(db, headers).await.map_err(IntoResponse::into_response)?;
+    let principal = authenticate(db, headers).await.map_err(key_error)?;
     limits
         .check_api(principal.api_key_id, principal.tenant_id, principal.plan)
         .map_err(app_error)?;
-    principal.require(scope).map_err(IntoResponse::into_response)?;
+    principal.require(scope).map_err(key_error)?;
     Ok(principal)
 }
 
@@ -78,7 +82,7 @@ async fn reading_key(
     principal
         .verify_request(db, headers, &request, Utc::now())
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(key_error)?;
     Ok(principal)
 }
 
@@ -109,7 +113,7 @@ pub async fn ingest_points(State(state): State<AppState>, uri: OriginalUri, requ
         body: &body,
     };
     if let Err(error) = principal.verify_request(&state.db, &parts.headers, &signed, now).await {
-        return error.into_response();
+        return key_error(error);
     }
     let format = BodyFormat::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
     // Points older than the plan keeps raw data would only land in partitions about to go.

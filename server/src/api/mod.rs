@@ -6,6 +6,7 @@ pub mod metrics;
 pub mod permissions;
 pub mod system;
 
+use atrium_app::api_keys::auth::KeyAuthError;
 use atrium_app::error::AppError;
 use axum::Json;
 use axum::http::StatusCode;
@@ -24,6 +25,26 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
         ("/api/v1/live/stats", get(crate::live::stats::live_stats)),
         ("/api/v1/system/jobs", get(system::jobs)),
     ]
+}
+
+/// A refused API key or signature: `{"error": {"code", "message"}}` with the error's status; 401s
+/// also say how to authenticate (`WWW-Authenticate: Bearer`).
+pub struct KeyError(pub KeyAuthError);
+
+impl IntoResponse for KeyError {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({ "error": { "code": error.code(), "message": error.message() } });
+        let mut response = (status, Json(body)).into_response();
+        if error.status() == 401 {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
 }
 
 /// An API failure: the `AppError` plus the stable code clients match on.

@@ -1,5 +1,7 @@
 //! Permissions (resource × action), their scope, and the built-in roles that grant them.
 
+pub mod effective;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -112,7 +114,7 @@ impl fmt::Display for Permission {
 /// Roles are ordered: each inherits everything of the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(
-    feature = "ssr",
+    feature = "sqlx",
     derive(sqlx::Type),
     sqlx(type_name = "user_role", rename_all = "lowercase")
 )]
@@ -347,7 +349,7 @@ pub struct RoleMatrix {
 /// The Permissions tab of a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPermissions {
-    pub effective: super::effective::EffectivePermissions,
+    pub effective: effective::EffectivePermissions,
     pub sets: Vec<(uuid::Uuid, String)>,
     pub available_sets: Vec<(uuid::Uuid, String)>,
     pub grants: Vec<UserGrant>,

@@ -12,7 +12,7 @@ pub const AUDIT_RETENTION_DAYS: std::ops::RangeInclusive<i32> = 30..=3650;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
-    feature = "ssr",
+    feature = "sqlx",
     derive(sqlx::Type),
     sqlx(type_name = "tenant_plan", rename_all = "lowercase")
 )]
@@ -117,7 +117,7 @@ impl Plan {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
-    feature = "ssr",
+    feature = "sqlx",
     derive(sqlx::Type),
     sqlx(type_name = "tenant_status", rename_all = "lowercase")
 )]

@@ -1,6 +1,9 @@
 //! Analytics DTOs shared by the browser and the server: metric names, time ranges and buckets as
 //! kept in the URL, and the panel a chart draws.
 
+#[cfg(feature = "server")]
+pub mod ingest;
+
 use crate::ids::{MetricId, TenantId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! (if it names one) and every label matcher agree. Regex matchers are anchored, as in
 //! Alertmanager: `host=~web-.*` matches `web-1`, not `my-web-1`.
 
-use super::types::{MatchOp, Matcher, Silence};
+use super::{MatchOp, Matcher, Silence};
 use crate::ids::AlertRuleId;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Who is signed in, as the server knows it and as the UI sees it.
 
 use crate::ids::{PlatformUserId, TenantId, UserId};
-use crate::permissions::types::{Permission, Role};
+use crate::permissions::{Permission, Role};
 use serde::{Deserialize, Serialize};
 
 /// The authenticated principal behind a request.
@@ -255,7 +255,6 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
     #[test]
     fn every_local_path_is_a_header_value() {
         for value in ["/", "/tenants?q=a%20b", "/~!$&'()*+,;=:@-._"] {

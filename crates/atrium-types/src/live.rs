@@ -56,7 +56,7 @@ pub enum LiveEvent {
     AlertChanged {
         tenant_id: TenantId,
         alert_id: crate::ids::AlertId,
-        state: crate::alerts::types::AlertState,
+        state: crate::alerts::AlertState,
     },
     /// A command was refused (bad JSON, forbidden tenant, too many subscriptions).
     Error { code: String, message: String },

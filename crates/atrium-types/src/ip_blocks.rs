@@ -41,8 +41,7 @@ impl BlockedNetwork {
 
     /// A network read back from the table, however wide (a range wider than the form allows
     /// may have been written in SQL by hand; it still blocks).
-    #[cfg(feature = "ssr")]
-    pub(crate) fn wide(net: IpNet) -> Self {
+    pub fn wide(net: IpNet) -> Self {
         Self(net.trunc())
     }
 

@@ -1,6 +1,9 @@
 //! Rule, alert and silence types shared by the server and the browser, and the parsing of what
 //! a rule form sends (durations like `5m`, thresholds, label sets).
 
+#[cfg(feature = "server")]
+pub mod silence;
+
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -292,9 +295,9 @@ pub struct AlertDetail {
     pub rule: Rule,
     pub history: Vec<AlertEvent>,
     pub escalation: EscalationStatus,
-    pub deliveries: Vec<crate::notifications::types::DeliverySummary>,
+    pub deliveries: Vec<crate::notifications::DeliverySummary>,
     /// The metric around the firing time, with the rule's threshold.
-    pub panel: Option<crate::analytics::types::Panel>,
+    pub panel: Option<crate::analytics::Panel>,
     pub can_acknowledge: bool,
     pub can_resolve: bool,
 }
@@ -364,7 +367,7 @@ pub struct SilencesPageData {
 pub struct RuleFormData {
     pub rule: Option<Rule>,
     pub metrics: Vec<String>,
-    pub channels: Vec<crate::notifications::types::ChannelSummary>,
+    pub channels: Vec<crate::notifications::ChannelSummary>,
 }
 
 /// What testing a rule against history found.

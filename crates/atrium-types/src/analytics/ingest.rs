@@ -2,7 +2,7 @@
 //! database. Pure and synchronous so every rule is unit-tested; each refused point is reported
 //! with its index and a stable reason code, so partial acceptance is always explicit.
 
-use super::types::MetricName;
+use super::MetricName;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::Value;

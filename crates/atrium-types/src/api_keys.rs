@@ -1,9 +1,14 @@
 //! API key DTOs and choices shared by the browser and the server. Secrets appear only in
 //! `IssuedApiKey`, which exists once, as the answer to creating or rotating a key.
 
+#[cfg(feature = "server")]
+pub mod secret;
+#[cfg(feature = "server")]
+pub mod signature;
+
 use crate::i18n::t;
 use crate::ids::{ApiKeyId, TenantId};
-use crate::tenants::types::Plan;
+use crate::tenants::Plan;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 

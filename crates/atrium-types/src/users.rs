@@ -2,13 +2,13 @@
 
 use crate::i18n::t;
 use crate::ids::{TenantId, UserId};
-use crate::permissions::types::Role;
+use crate::permissions::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
-    feature = "ssr",
+    feature = "sqlx",
     derive(sqlx::Type),
     sqlx(type_name = "user_status", rename_all = "lowercase")
 )]

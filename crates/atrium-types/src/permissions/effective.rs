@@ -2,7 +2,7 @@
 //! delegations, each permission with every source that grants it, so the UI and the check
 //! endpoint can say *why*.
 
-use super::types::{Permission, Role, Scope};
+use super::{Permission, Role, Scope};
 use crate::i18n::t_args;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,19 @@
+//! Atrium's shared types: what both halves and the fuzz targets agree on, without Leptos, axum or
+//! a database. The app re-exports every module at its old path (`atrium_app::alerts::types` is
+//! `atrium_types::alerts`), so only this crate's own paths changed.
+
+pub mod alerts;
+pub mod analytics;
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod i18n;
+pub mod ids;
+pub mod ip_blocks;
+pub mod live;
+pub mod notifications;
+pub mod paging;
+pub mod permissions;
+pub mod tenants;
+pub mod users;
+pub mod validation;
