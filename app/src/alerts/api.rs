@@ -37,6 +37,7 @@ pub(crate) mod server {
     use crate::error::{AppError, FieldErrors};
     use crate::i18n::{t, t_args};
     use crate::ids::ChannelId;
+    use crate::labels::LabelKey;
     use std::collections::BTreeSet;
 
     pub fn json<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
@@ -154,10 +155,7 @@ pub(crate) mod server {
             });
             let mut group_by = Vec::new();
             for label in self.group_by.split(',').map(str::trim).filter(|l| !l.is_empty()) {
-                let ok = label.len() <= 64
-                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                    && !label.as_bytes()[0].is_ascii_digit();
-                if !ok {
+                if LabelKey::parse(label).is_err() {
                     errors.add("group_by", t_args("alerts-valid-group-by", &[("part", label)]));
                 } else if !group_by.iter().any(|l: &String| l == label) {
                     group_by.push(label.to_owned());

@@ -10,6 +10,7 @@ use atrium_app::alerts::types::{
 use atrium_app::analytics::ingest::{BodyFormat, IngestLimits, parse_batch};
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use atrium_app::ids::{AlertRuleId, ChannelId, TenantId};
+use atrium_app::labels::LabelKey;
 use atrium_app::tenants::types::Plan;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -324,7 +325,7 @@ async fn silences_mute_notifications_by_label_matcher_and_by_rule(_: PgPoolOptio
         &alerts_db::NewSilence {
             rule_id: None,
             matchers: &[Matcher {
-                label: "env".into(),
+                label: LabelKey::parse("env").expect("valid key"),
                 op: MatchOp::Eq,
                 value: "prod".into(),
             }],

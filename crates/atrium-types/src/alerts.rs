@@ -5,6 +5,7 @@
 pub mod silence;
 
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, UserId};
+use crate::labels::LabelKey;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -329,7 +330,7 @@ impl MatchOp {
 /// `label op value`, e.g. `env=prod`, `host=~web-.*`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matcher {
-    pub label: String,
+    pub label: LabelKey,
     pub op: MatchOp,
     pub value: String,
 }
@@ -445,14 +446,13 @@ pub fn parse_label_set(text: &str) -> Result<BTreeMap<String, String>, String> {
             return Err(part.to_owned());
         };
         let (key, value) = (key.trim(), value.trim());
-        let key_ok = !key.is_empty()
-            && key.len() <= 64
-            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && !key.as_bytes()[0].is_ascii_digit();
-        if !key_ok || value.is_empty() || value.len() > 200 {
+        let Ok(key) = LabelKey::parse(key) else {
+            return Err(part.to_owned());
+        };
+        if value.is_empty() || value.len() > 200 {
             return Err(part.to_owned());
         }
-        labels.insert(key.to_owned(), value.to_owned());
+        labels.insert(key.into_string(), value.to_owned());
     }
     Ok(labels)
 }

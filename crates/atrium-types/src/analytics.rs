@@ -5,6 +5,7 @@
 pub mod ingest;
 
 use crate::ids::{MetricId, TenantId};
+use crate::labels::LabelKey;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -272,8 +273,7 @@ impl PanelQuery {
             .filter(|part| !part.is_empty())
             .map(|part| {
                 part.split_once('=')
-                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                    .filter(|(k, _)| !k.is_empty())
+                    .and_then(|(k, v)| Some((LabelKey::parse(k.trim()).ok()?.into_string(), v.trim().to_owned())))
                     .ok_or_else(|| crate::i18n::t("valid-label-filter"))
             })
             .collect()
@@ -403,6 +403,9 @@ mod tests {
             Ok(vec![("host".into(), "web-1".into()), ("region".into(), "eu".into())])
         );
         assert!(PanelQuery::parse_labels("host").is_err());
+        // A key no series can carry is refused rather than silently matching nothing.
+        assert!(PanelQuery::parse_labels("bad-key=x").is_err());
+        assert!(PanelQuery::parse_labels("=x").is_err());
     }
 }
 

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod i18n;
 pub mod ids;
 pub mod ip_blocks;
+pub mod labels;
 pub mod live;
 pub mod notifications;
 pub mod paging;

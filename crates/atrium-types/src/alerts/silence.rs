@@ -4,6 +4,7 @@
 
 use super::{MatchOp, Matcher, Silence};
 use crate::ids::AlertRuleId;
+use crate::labels::LabelKey;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -26,18 +27,17 @@ pub fn parse_matcher(text: &str) -> Result<Matcher, String> {
         "!=" => MatchOp::Ne,
         _ => MatchOp::Eq,
     };
-    let label_ok = !label.is_empty()
-        && label.len() <= 64
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !label.as_bytes()[0].is_ascii_digit();
-    if !label_ok || value.len() > 200 {
+    let Ok(label) = LabelKey::parse(label) else {
+        return Err(text.to_owned());
+    };
+    if value.len() > 200 {
         return Err(text.to_owned());
     }
     if matches!(op, MatchOp::Re | MatchOp::NotRe) && compile(value).is_none() {
         return Err(text.to_owned());
     }
     Ok(Matcher {
-        label: label.to_owned(),
+        label,
         op,
         value: value.to_owned(),
     })
@@ -62,7 +62,7 @@ fn compile(pattern: &str) -> Option<regex::Regex> {
 /// Whether one matcher accepts the label set. A missing label reads as the empty string (so
 /// `env!=prod` matches alerts without `env`), as in Alertmanager.
 pub fn matcher_matches(matcher: &Matcher, labels: &BTreeMap<String, String>) -> bool {
-    let value = labels.get(&matcher.label).map_or("", String::as_str);
+    let value = labels.get(matcher.label.as_str()).map_or("", String::as_str);
     match matcher.op {
         MatchOp::Eq => value == matcher.value,
         MatchOp::Ne => value != matcher.value,
