@@ -4,10 +4,9 @@
 
 use super::types::{Explanation, PermissionSet, RoleMatrix, UserPermissions};
 use crate::error::AppError;
-use crate::ids::{TenantId, UserId};
+use crate::ids::{DelegationId, PermissionSetId, TenantId, UserId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// The delegations page: what I gave, what I received, and (for admins) every delegation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,8 +27,8 @@ pub mod server {
     use crate::auth::context::RequestContext;
     use crate::error::AppError;
     use crate::i18n::t_args;
+    use crate::ids::PermissionSetId;
     use std::collections::BTreeSet;
-    use uuid::Uuid;
 
     /// Parses permission names, refusing unknown ones and anything of platform scope.
     pub fn parse_tenant_permissions(field: &str, names: &[String]) -> Result<BTreeSet<Permission>, AppError> {
@@ -69,7 +68,7 @@ pub mod server {
     }
 
     /// Everything a set grants, following its base role or parent chain.
-    pub fn resolve_set(set_id: Uuid, sets: &[PermissionSet]) -> BTreeSet<Permission> {
+    pub fn resolve_set(set_id: PermissionSetId, sets: &[PermissionSet]) -> BTreeSet<Permission> {
         let mut granted = BTreeSet::new();
         let mut current = sets.iter().find(|s| s.permission_set_id == set_id);
         let mut steps = 0;
@@ -183,7 +182,10 @@ pub async fn list_permission_sets(tenant_id: Option<TenantId>) -> Result<Vec<Per
 }
 
 #[server]
-pub async fn get_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) -> Result<PermissionSet, AppError> {
+pub async fn get_permission_set(
+    tenant_id: Option<TenantId>,
+    set_id: PermissionSetId,
+) -> Result<PermissionSet, AppError> {
     use super::types::Permission;
     let context = crate::auth::context::require(Permission::RolesRead).await?;
     let mut tx = context
@@ -204,12 +206,12 @@ pub async fn get_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) -> Re
 #[server]
 pub async fn save_permission_set(
     tenant_id: Option<TenantId>,
-    set_id: Option<Uuid>,
+    set_id: Option<PermissionSetId>,
     name: String,
     description: String,
     inherits: String,
     #[server(default)] permissions: Vec<String>,
-) -> Result<Uuid, AppError> {
+) -> Result<PermissionSetId, AppError> {
     use super::types::{Inherits, Permission, creates_cycle};
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::error::{FieldErrors, map_unique};
@@ -308,7 +310,7 @@ pub async fn save_permission_set(
 }
 
 #[server]
-pub async fn delete_permission_set(tenant_id: Option<TenantId>, set_id: Uuid) -> Result<(), AppError> {
+pub async fn delete_permission_set(tenant_id: Option<TenantId>, set_id: PermissionSetId) -> Result<(), AppError> {
     use super::types::Permission;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     let context = crate::auth::context::require(Permission::RolesManage).await?;
@@ -402,7 +404,7 @@ pub async fn explain_permission(user_id: UserId, permission: String) -> Result<E
 
 /// Assigns (`assign = true`) or removes a permission set for a user.
 #[server]
-pub async fn set_user_permission_set(user_id: UserId, set_id: Uuid, assign: bool) -> Result<(), AppError> {
+pub async fn set_user_permission_set(user_id: UserId, set_id: PermissionSetId, assign: bool) -> Result<(), AppError> {
     use super::types::Permission;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     let context = crate::auth::context::require(Permission::RolesManage).await?;
@@ -554,7 +556,7 @@ pub async fn create_delegation(
     #[server(default)] permissions: Vec<String>,
     expires_at: String,
     reason: String,
-) -> Result<Uuid, AppError> {
+) -> Result<DelegationId, AppError> {
     use super::types::Permission;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::error::FieldErrors;
@@ -635,7 +637,7 @@ pub async fn create_delegation(
 
 /// Ends a delegation early: the delegator, or anyone who manages roles in the tenant.
 #[server]
-pub async fn revoke_delegation(delegation_id: Uuid) -> Result<(), AppError> {
+pub async fn revoke_delegation(delegation_id: DelegationId) -> Result<(), AppError> {
     use super::types::Permission;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     let context = crate::auth::context::authenticated().await?;

@@ -5,9 +5,8 @@ use super::effective::{EffectivePermissions, Source};
 use super::types::{Delegation, PermissionSet, UserGrant};
 use super::types::{Permission, Role};
 use crate::db::TenantTx;
-use crate::ids::UserId;
+use crate::ids::{DelegationId, PermissionSetId, UserId};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 /// Everything `user_id` holds in the transaction's tenant, given their role: what they hold
 /// firmly, plus each delegation that is unrevoked and unexpired and that its delegator could
@@ -23,8 +22,8 @@ pub async fn select_effective(
     let mut effective = select_firm(tx, user_id, role).await?;
     let delegate_rank = effective.rank();
     let loans = sqlx::query!(
-        r#"SELECT d.delegation_id, d.permissions, d.expires_at, u.name AS from_name,
-                  d.delegator_id, u.role AS "delegator_role: Role"
+        r#"SELECT d.delegation_id AS "delegation_id: DelegationId", d.permissions, d.expires_at, u.name AS from_name,
+                  d.delegator_id AS "delegator_id: UserId", u.role AS "delegator_role: Role"
            FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
            WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'
            ORDER BY d.created_at"#,
@@ -33,12 +32,12 @@ pub async fn select_effective(
     .fetch_all(&mut **tx)
     .await?;
     // Each delegator's firm permissions, computed once however many loans they made.
-    let mut delegators: Vec<(Uuid, EffectivePermissions)> = Vec::new();
+    let mut delegators: Vec<(UserId, EffectivePermissions)> = Vec::new();
     for loan in loans {
         let index = match delegators.iter().position(|(id, _)| *id == loan.delegator_id) {
             Some(index) => index,
             None => {
-                let firm = select_firm(tx, UserId(loan.delegator_id), loan.delegator_role).await?;
+                let firm = select_firm(tx, loan.delegator_id, loan.delegator_role).await?;
                 delegators.push((loan.delegator_id, firm));
                 delegators.len() - 1
             }
@@ -81,7 +80,7 @@ async fn select_firm(tx: &mut TenantTx, user_id: UserId, role: Role) -> Result<E
                FROM chain c JOIN permission_sets p ON p.permission_set_id = c.parent_set_id
                WHERE c.depth < 16
            )
-           SELECT assigned_id AS "assigned_id!", assigned_name AS "assigned_name!", permissions AS "permissions!",
+           SELECT assigned_id AS "assigned_id!: PermissionSetId", assigned_name AS "assigned_name!", permissions AS "permissions!",
                   base_role AS "base_role: Role"
            FROM chain"#,
         user_id.0
@@ -130,7 +129,10 @@ async fn select_firm(tx: &mut TenantTx, user_id: UserId, role: Role) -> Result<E
 
 /// Everyone holding `set_id` directly or through a set built on it (at any depth), with their
 /// role: the users a change to the set changes.
-pub async fn select_set_holders(tx: &mut TenantTx, set_id: Uuid) -> Result<Vec<(UserId, Role)>, sqlx::Error> {
+pub async fn select_set_holders(
+    tx: &mut TenantTx,
+    set_id: PermissionSetId,
+) -> Result<Vec<(UserId, Role)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"WITH RECURSIVE affected AS (
                SELECT permission_set_id FROM permission_sets WHERE permission_set_id = $1
@@ -142,7 +144,7 @@ pub async fn select_set_holders(tx: &mut TenantTx, set_id: Uuid) -> Result<Vec<(
            FROM user_permission_sets ups
            JOIN affected a ON a.permission_set_id = ups.permission_set_id
            JOIN users u ON u.tenant_id = ups.tenant_id AND u.user_id = ups.user_id"#,
-        set_id
+        set_id.0
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -152,8 +154,8 @@ pub async fn select_set_holders(tx: &mut TenantTx, set_id: Uuid) -> Result<Vec<(
 pub async fn select_permission_sets(tx: &mut TenantTx) -> Result<Vec<PermissionSet>, sqlx::Error> {
     sqlx::query_as!(
         PermissionSet,
-        r#"SELECT ps.permission_set_id, ps.name, ps.description, ps.permissions, ps.base_role AS "base_role: Role",
-                  ps.parent_set_id, p.name AS "parent_name?",
+        r#"SELECT ps.permission_set_id AS "permission_set_id: PermissionSetId", ps.name, ps.description, ps.permissions,
+                  ps.base_role AS "base_role: Role", ps.parent_set_id AS "parent_set_id: PermissionSetId", p.name AS "parent_name?",
                   (SELECT count(*) FROM user_permission_sets u WHERE u.permission_set_id = ps.permission_set_id) AS "member_count!"
            FROM permission_sets ps LEFT JOIN permission_sets p ON p.permission_set_id = ps.parent_set_id
            ORDER BY lower(ps.name)"#
@@ -162,25 +164,34 @@ pub async fn select_permission_sets(tx: &mut TenantTx) -> Result<Vec<PermissionS
     .await
 }
 
-pub async fn select_permission_set(tx: &mut TenantTx, set_id: Uuid) -> Result<Option<PermissionSet>, sqlx::Error> {
+pub async fn select_permission_set(
+    tx: &mut TenantTx,
+    set_id: PermissionSetId,
+) -> Result<Option<PermissionSet>, sqlx::Error> {
     sqlx::query_as!(
         PermissionSet,
-        r#"SELECT ps.permission_set_id, ps.name, ps.description, ps.permissions, ps.base_role AS "base_role: Role",
-                  ps.parent_set_id, p.name AS "parent_name?",
+        r#"SELECT ps.permission_set_id AS "permission_set_id: PermissionSetId", ps.name, ps.description, ps.permissions,
+                  ps.base_role AS "base_role: Role", ps.parent_set_id AS "parent_set_id: PermissionSetId", p.name AS "parent_name?",
                   (SELECT count(*) FROM user_permission_sets u WHERE u.permission_set_id = ps.permission_set_id) AS "member_count!"
            FROM permission_sets ps LEFT JOIN permission_sets p ON p.permission_set_id = ps.parent_set_id
            WHERE ps.permission_set_id = $1"#,
-        set_id
+        set_id.0
     )
     .fetch_optional(&mut **tx)
     .await
 }
 
 /// (set, parent) pairs of the tenant, for cycle detection before saving.
-pub async fn select_set_parents(tx: &mut TenantTx) -> Result<Vec<(Uuid, Option<Uuid>)>, sqlx::Error> {
-    let rows = sqlx::query!("SELECT permission_set_id, parent_set_id FROM permission_sets")
-        .fetch_all(&mut **tx)
-        .await?;
+pub async fn select_set_parents(
+    tx: &mut TenantTx,
+) -> Result<Vec<(PermissionSetId, Option<PermissionSetId>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT permission_set_id AS "permission_set_id: PermissionSetId",
+                  parent_set_id AS "parent_set_id: PermissionSetId"
+           FROM permission_sets"#
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.permission_set_id, r.parent_set_id))
@@ -192,20 +203,20 @@ pub struct SetFields<'a> {
     pub description: &'a str,
     pub permissions: &'a [String],
     pub base_role: Option<Role>,
-    pub parent_set_id: Option<Uuid>,
+    pub parent_set_id: Option<PermissionSetId>,
 }
 
-pub async fn insert_permission_set(tx: &mut TenantTx, fields: &SetFields<'_>) -> Result<Uuid, sqlx::Error> {
+pub async fn insert_permission_set(tx: &mut TenantTx, fields: &SetFields<'_>) -> Result<PermissionSetId, sqlx::Error> {
     let tenant = tx.tenant_id();
     sqlx::query_scalar!(
-        "INSERT INTO permission_sets (tenant_id, name, description, permissions, base_role, parent_set_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING permission_set_id",
+        r#"INSERT INTO permission_sets (tenant_id, name, description, permissions, base_role, parent_set_id)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING permission_set_id AS "permission_set_id: PermissionSetId""#,
         tenant.0,
         fields.name,
         fields.description,
         fields.permissions,
         fields.base_role as Option<Role>,
-        fields.parent_set_id
+        fields.parent_set_id.map(|id| id.0)
     )
     .fetch_one(&mut **tx)
     .await
@@ -213,48 +224,56 @@ pub async fn insert_permission_set(tx: &mut TenantTx, fields: &SetFields<'_>) ->
 
 pub async fn update_permission_set(
     tx: &mut TenantTx,
-    set_id: Uuid,
+    set_id: PermissionSetId,
     fields: &SetFields<'_>,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "UPDATE permission_sets SET name = $2, description = $3, permissions = $4, base_role = $5, parent_set_id = $6,
                 updated_at = now() WHERE permission_set_id = $1",
-        set_id,
+        set_id.0,
         fields.name,
         fields.description,
         fields.permissions,
         fields.base_role as Option<Role>,
-        fields.parent_set_id
+        fields.parent_set_id.map(|id| id.0)
     )
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn delete_permission_set(tx: &mut TenantTx, set_id: Uuid) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!("DELETE FROM permission_sets WHERE permission_set_id = $1", set_id)
+pub async fn delete_permission_set(tx: &mut TenantTx, set_id: PermissionSetId) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM permission_sets WHERE permission_set_id = $1", set_id.0)
         .execute(&mut **tx)
         .await?;
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn insert_set_member(tx: &mut TenantTx, set_id: Uuid, user_id: UserId) -> Result<bool, sqlx::Error> {
+pub async fn insert_set_member(
+    tx: &mut TenantTx,
+    set_id: PermissionSetId,
+    user_id: UserId,
+) -> Result<bool, sqlx::Error> {
     let tenant = tx.tenant_id();
     let result = sqlx::query!(
         "INSERT INTO user_permission_sets (tenant_id, user_id, permission_set_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         tenant.0,
         user_id.0,
-        set_id
+        set_id.0
     )
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn delete_set_member(tx: &mut TenantTx, set_id: Uuid, user_id: UserId) -> Result<bool, sqlx::Error> {
+pub async fn delete_set_member(
+    tx: &mut TenantTx,
+    set_id: PermissionSetId,
+    user_id: UserId,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "DELETE FROM user_permission_sets WHERE permission_set_id = $1 AND user_id = $2",
-        set_id,
+        set_id.0,
         user_id.0
     )
     .execute(&mut **tx)
@@ -263,10 +282,14 @@ pub async fn delete_set_member(tx: &mut TenantTx, set_id: Uuid, user_id: UserId)
 }
 
 /// The sets assigned to a user: (id, name).
-pub async fn select_user_sets(tx: &mut TenantTx, user_id: UserId) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+pub async fn select_user_sets(
+    tx: &mut TenantTx,
+    user_id: UserId,
+) -> Result<Vec<(PermissionSetId, String)>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT ps.permission_set_id, ps.name FROM user_permission_sets u JOIN permission_sets ps USING (tenant_id, permission_set_id)
-         WHERE u.user_id = $1 ORDER BY lower(ps.name)",
+        r#"SELECT ps.permission_set_id AS "permission_set_id: PermissionSetId", ps.name
+           FROM user_permission_sets u JOIN permission_sets ps USING (tenant_id, permission_set_id)
+           WHERE u.user_id = $1 ORDER BY lower(ps.name)"#,
         user_id.0
     )
     .fetch_all(&mut **tx)
@@ -321,11 +344,11 @@ pub async fn insert_delegation(
     permissions: &[String],
     expires_at: DateTime<Utc>,
     reason: &str,
-) -> Result<Uuid, sqlx::Error> {
+) -> Result<DelegationId, sqlx::Error> {
     let tenant = tx.tenant_id();
     sqlx::query_scalar!(
-        "INSERT INTO delegations (tenant_id, delegator_id, delegate_id, permissions, expires_at, reason)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING delegation_id",
+        r#"INSERT INTO delegations (tenant_id, delegator_id, delegate_id, permissions, expires_at, reason)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING delegation_id AS "delegation_id: DelegationId""#,
         tenant.0,
         delegator.0,
         delegate.0,
@@ -341,7 +364,7 @@ pub async fn insert_delegation(
 pub async fn select_delegations(tx: &mut TenantTx, involving: Option<UserId>) -> Result<Vec<Delegation>, sqlx::Error> {
     sqlx::query_as!(
         Delegation,
-        r#"SELECT d.delegation_id, d.delegator_id AS "delegator_id: UserId", a.name AS delegator_name,
+        r#"SELECT d.delegation_id AS "delegation_id: DelegationId", d.delegator_id AS "delegator_id: UserId", a.name AS delegator_name,
                   d.delegate_id AS "delegate_id: UserId", b.name AS delegate_name, d.permissions, d.reason,
                   d.created_at, d.expires_at, d.revoked_at, d.revoked_by,
                   (d.revoked_at IS NULL AND d.expires_at > now()) AS "active!"
@@ -357,10 +380,13 @@ pub async fn select_delegations(tx: &mut TenantTx, involving: Option<UserId>) ->
     .await
 }
 
-pub async fn select_delegation(tx: &mut TenantTx, delegation_id: Uuid) -> Result<Option<Delegation>, sqlx::Error> {
+pub async fn select_delegation(
+    tx: &mut TenantTx,
+    delegation_id: DelegationId,
+) -> Result<Option<Delegation>, sqlx::Error> {
     sqlx::query_as!(
         Delegation,
-        r#"SELECT d.delegation_id, d.delegator_id AS "delegator_id: UserId", a.name AS delegator_name,
+        r#"SELECT d.delegation_id AS "delegation_id: DelegationId", d.delegator_id AS "delegator_id: UserId", a.name AS delegator_name,
                   d.delegate_id AS "delegate_id: UserId", b.name AS delegate_name, d.permissions, d.reason,
                   d.created_at, d.expires_at, d.revoked_at, d.revoked_by,
                   (d.revoked_at IS NULL AND d.expires_at > now()) AS "active!"
@@ -368,7 +394,7 @@ pub async fn select_delegation(tx: &mut TenantTx, delegation_id: Uuid) -> Result
            JOIN users a ON a.tenant_id = d.tenant_id AND a.user_id = d.delegator_id
            JOIN users b ON b.tenant_id = d.tenant_id AND b.user_id = d.delegate_id
            WHERE d.delegation_id = $1 FOR UPDATE OF d"#,
-        delegation_id
+        delegation_id.0
     )
     .fetch_optional(&mut **tx)
     .await
@@ -376,12 +402,12 @@ pub async fn select_delegation(tx: &mut TenantTx, delegation_id: Uuid) -> Result
 
 pub async fn update_delegation_revoked(
     tx: &mut TenantTx,
-    delegation_id: Uuid,
+    delegation_id: DelegationId,
     revoked_by: &str,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "UPDATE delegations SET revoked_at = now(), revoked_by = $2 WHERE delegation_id = $1 AND revoked_at IS NULL",
-        delegation_id,
+        delegation_id.0,
         revoked_by
     )
     .execute(&mut **tx)

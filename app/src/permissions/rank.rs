@@ -15,8 +15,7 @@ use crate::auth::types::Principal;
 use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
-use crate::ids::UserId;
-use uuid::Uuid;
+use crate::ids::{PermissionSetId, UserId};
 
 /// Whether the caller outranks a user holding `target` (see the module comment).
 pub fn outranks_target(context: &RequestContext, target: &EffectivePermissions) -> bool {
@@ -84,7 +83,7 @@ pub fn ensure_may_assign(context: &RequestContext, role: Role) -> Result<(), App
 pub async fn ensure_outranks_holders(
     context: &RequestContext,
     tx: &mut TenantTx,
-    set_id: Uuid,
+    set_id: PermissionSetId,
 ) -> Result<(), AppError> {
     if matches!(context.principal, Principal::Platform { .. }) {
         return Ok(());

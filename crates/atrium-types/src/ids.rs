@@ -63,4 +63,8 @@ id_type! {
     SilenceId;
     /// A blocked client address or network (`ip_blocks`).
     IpBlockId;
+    /// A tenant's custom permission set (`permission_sets`).
+    PermissionSetId;
+    /// Permissions one user lent another until a deadline (`delegations`).
+    DelegationId;
 }

@@ -17,7 +17,11 @@ pub struct InvalidLabelKey;
 
 impl fmt::Display for InvalidLabelKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "label keys match [a-zA-Z_][a-zA-Z0-9_]{{0,{}}}", LabelKey::MAX_LEN - 1)
+        write!(
+            f,
+            "label keys match [a-zA-Z_][a-zA-Z0-9_]{{0,{}}}",
+            LabelKey::MAX_LEN - 1
+        )
     }
 }
 
@@ -33,7 +37,11 @@ impl LabelKey {
         let valid = matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
             && raw.len() <= Self::MAX_LEN
             && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if valid { Ok(Self(raw.to_owned())) } else { Err(InvalidLabelKey) }
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidLabelKey)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -77,7 +85,11 @@ mod tests {
     #[test]
     fn keys_follow_prometheus_rules() {
         for good in ["host", "_x9", "A", "_", "k".repeat(64).as_str()] {
-            assert_eq!(LabelKey::parse(good).map(|k| k.to_string()), Ok(good.to_owned()), "{good}");
+            assert_eq!(
+                LabelKey::parse(good).map(|k| k.to_string()),
+                Ok(good.to_owned()),
+                "{good}"
+            );
         }
         for bad in ["", "9x", "a-b", "a b", " host", "héte", "k".repeat(65).as_str()] {
             assert_eq!(LabelKey::parse(bad), Err(InvalidLabelKey), "{bad}");
@@ -94,6 +106,9 @@ mod tests {
 
     #[test]
     fn the_error_states_the_rule() {
-        assert_eq!(InvalidLabelKey.to_string(), "label keys match [a-zA-Z_][a-zA-Z0-9_]{0,63}");
+        assert_eq!(
+            InvalidLabelKey.to_string(),
+            "label keys match [a-zA-Z_][a-zA-Z0-9_]{0,63}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod effective;
 
+use crate::ids::{DelegationId, PermissionSetId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -293,12 +294,12 @@ mod tests {
 /// A tenant's custom permission set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionSet {
-    pub permission_set_id: uuid::Uuid,
+    pub permission_set_id: PermissionSetId,
     pub name: String,
     pub description: String,
     pub permissions: Vec<String>,
     pub base_role: Option<Role>,
-    pub parent_set_id: Option<uuid::Uuid>,
+    pub parent_set_id: Option<PermissionSetId>,
     pub parent_name: Option<String>,
     pub member_count: i64,
 }
@@ -314,7 +315,7 @@ pub struct UserGrant {
 /// A delegation as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delegation {
-    pub delegation_id: uuid::Uuid,
+    pub delegation_id: DelegationId,
     pub delegator_id: crate::ids::UserId,
     pub delegator_name: String,
     pub delegate_id: crate::ids::UserId,
@@ -337,7 +338,7 @@ pub struct MatrixColumn {
     pub inherits: Option<String>,
     pub permissions: Vec<String>,
     /// Custom sets link to their editor; built-in roles can only be copied.
-    pub set_id: Option<uuid::Uuid>,
+    pub set_id: Option<PermissionSetId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,8 +351,8 @@ pub struct RoleMatrix {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPermissions {
     pub effective: effective::EffectivePermissions,
-    pub sets: Vec<(uuid::Uuid, String)>,
-    pub available_sets: Vec<(uuid::Uuid, String)>,
+    pub sets: Vec<(PermissionSetId, String)>,
+    pub available_sets: Vec<(PermissionSetId, String)>,
     pub grants: Vec<UserGrant>,
     /// Whether the caller may change this user's sets and grants (holds `roles:manage`, outranks
     /// them, and it is not their own account); the server checks again on every change.
@@ -370,7 +371,7 @@ pub struct Explanation {
 pub enum Inherits {
     Nothing,
     Role(Role),
-    Set(uuid::Uuid),
+    Set(PermissionSetId),
 }
 
 impl Inherits {
@@ -393,7 +394,11 @@ impl Inherits {
 }
 
 /// Whether making `set` inherit from `parent` would close a loop, given every set's parent.
-pub fn creates_cycle(set: uuid::Uuid, parent: uuid::Uuid, parents: &[(uuid::Uuid, Option<uuid::Uuid>)]) -> bool {
+pub fn creates_cycle(
+    set: PermissionSetId,
+    parent: PermissionSetId,
+    parents: &[(PermissionSetId, Option<PermissionSetId>)],
+) -> bool {
     let mut current = Some(parent);
     let mut steps = 0;
     while let Some(id) = current {
@@ -412,16 +417,19 @@ pub fn creates_cycle(set: uuid::Uuid, parent: uuid::Uuid, parents: &[(uuid::Uuid
 #[cfg(test)]
 mod set_tests {
     use super::*;
-    use uuid::Uuid;
 
     #[test]
     fn cycles_are_detected_through_any_depth() {
-        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (a, b, c) = (
+            PermissionSetId::new_random(),
+            PermissionSetId::new_random(),
+            PermissionSetId::new_random(),
+        );
         let parents = vec![(a, None), (b, Some(a)), (c, Some(b))];
         assert!(creates_cycle(a, c, &parents), "a → c → b → a");
         assert!(creates_cycle(a, a, &parents), "a set cannot inherit itself");
         assert!(!creates_cycle(c, a, &parents));
-        let d = Uuid::new_v4();
+        let d = PermissionSetId::new_random();
         assert!(
             !creates_cycle(d, c, &parents),
             "a new set may build on any existing one"
@@ -433,7 +441,7 @@ mod set_tests {
         for value in [
             Inherits::Nothing,
             Inherits::Role(Role::Analyst),
-            Inherits::Set(Uuid::nil()),
+            Inherits::Set(PermissionSetId(uuid::Uuid::nil())),
         ] {
             assert_eq!(Inherits::parse(&value.to_value()), Some(value));
         }

@@ -511,7 +511,7 @@ fn live_rights_follow_effective_permissions_from_every_source() {
     effective.add(
         Permission::AlertsRead,
         Source::Delegation {
-            delegation_id: uuid::Uuid::nil(),
+            delegation_id: atrium_app::ids::DelegationId(uuid::Uuid::nil()),
             from: "Ann".into(),
             expires_at: chrono::Utc::now(),
         },

@@ -8,12 +8,11 @@ use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::format_time;
 use crate::i18n::t;
-use crate::ids::UserId;
+use crate::ids::{DelegationId, UserId};
 use crate::permissions::api::{create_delegation, list_delegations, revoke_delegation};
 use crate::permissions::types::{Delegation, Permission};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// My delegations: create, list given/received (and all, for admins), revoke.
 #[component]
@@ -37,7 +36,7 @@ pub fn DelegationsPage() -> impl IntoView {
         );
         async move { create_delegation(d, p, e, r).await }
     });
-    let revoke = Action::new(move |id: &Uuid| {
+    let revoke = Action::new(move |id: &DelegationId| {
         let id = *id;
         async move { revoke_delegation(id).await }
     });
@@ -120,7 +119,7 @@ pub fn DelegationsPage() -> impl IntoView {
 fn DelegationTable(
     title: String,
     rows: Vec<Delegation>,
-    revoke: Action<Uuid, Result<(), AppError>>,
+    revoke: Action<DelegationId, Result<(), AppError>>,
     me: Option<UserId>,
 ) -> impl IntoView {
     let can_manage = use_can(Permission::RolesManage);

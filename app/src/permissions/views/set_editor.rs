@@ -5,13 +5,12 @@ use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
-use crate::ids::TenantId;
+use crate::ids::{PermissionSetId, TenantId};
 use crate::permissions::api::{delete_permission_set, get_permission_set, list_permission_sets, save_permission_set};
 use crate::permissions::types::{Inherits, Permission, Role, Scope};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// Creates or edits a custom permission set (`/roles/sets/new`, `/roles/sets/:set_id`).
 #[component]
@@ -19,7 +18,12 @@ pub fn PermissionSetPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let tenant = tenant_param();
-    let set_id = Memo::new(move |_| params.read().get("set_id").and_then(|id| id.parse::<Uuid>().ok()));
+    let set_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("set_id")
+            .and_then(|id| id.parse::<PermissionSetId>().ok())
+    });
     let copy = Memo::new(move |_| query.read().get("copy").and_then(|r| Role::parse(&r)));
     let existing = Resource::new(
         move || (tenant.get(), set_id.get()),
@@ -75,7 +79,7 @@ pub fn PermissionSetPage() -> impl IntoView {
 #[component]
 fn SetEditor(
     tenant: Option<TenantId>,
-    set_id: Option<Uuid>,
+    set_id: Option<PermissionSetId>,
     name: String,
     description: String,
     inherits: Inherits,

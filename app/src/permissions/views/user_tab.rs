@@ -5,11 +5,10 @@ use crate::components::hooks::use_can;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
-use crate::ids::UserId;
+use crate::ids::{PermissionSetId, UserId};
 use crate::permissions::api::{explain_permission, get_user_permissions, set_user_grant, set_user_permission_set};
 use crate::permissions::types::{Permission, Scope, UserPermissions};
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// A user's permissions as the Permissions tab shows them, loaded only while the tab is open.
 /// The user page creates it, not the tab: the tab renders inside the page's suspended body, and
@@ -42,7 +41,7 @@ pub fn UserPermissionsTab(user_id: UserId, data: UserPermissionsData) -> impl In
     let UserPermissionsData { changed, data } = data;
     let can_manage = use_can(Permission::RolesManage);
     let toaster = use_toaster();
-    let change_set = Action::new(move |(set, assign): &(Uuid, bool)| {
+    let change_set = Action::new(move |(set, assign): &(PermissionSetId, bool)| {
         let (set, assign) = (*set, *assign);
         async move { set_user_permission_set(user_id, set, assign).await }
     });
@@ -139,7 +138,7 @@ pub fn UserPermissionsTab(user_id: UserId, data: UserPermissionsData) -> impl In
                                             </select>
                                         </div>
                                         <button type="button" class="button" on:click=move |_| {
-                                            if let Ok(id) = set_choice.get_untracked().parse::<Uuid>() { change_set.dispatch((id, true)); }
+                                            if let Ok(id) = set_choice.get_untracked().parse::<PermissionSetId>() { change_set.dispatch((id, true)); }
                                         }>{t("user-assign")}</button>
                                     </div>
                                 </Show>

@@ -4,10 +4,10 @@
 
 use super::{Permission, Role, Scope};
 use crate::i18n::t_args;
+use crate::ids::{DelegationId, PermissionSetId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use uuid::Uuid;
 
 /// Whether an actor standing at `standing` may act on a user ranked `rank`: strictly above only.
 /// Pure and here, below the request layer, so data access (`db`) applies the same rule as `rank`.
@@ -23,12 +23,12 @@ pub enum Source {
     /// The user's role `role`, which has it from `granted_by` (itself or a role it inherits).
     Role { role: Role, granted_by: Role },
     /// An assigned permission set (directly, or via the set or role it builds on).
-    Set { set_id: Uuid, name: String },
+    Set { set_id: PermissionSetId, name: String },
     /// A per-user grant.
     Grant { granted_by: String },
     /// Lent by a colleague until `expires_at`.
     Delegation {
-        delegation_id: Uuid,
+        delegation_id: DelegationId,
         from: String,
         expires_at: DateTime<Utc>,
     },
@@ -184,7 +184,7 @@ mod tests {
             lent.add(
                 *permission,
                 Source::Delegation {
-                    delegation_id: Uuid::nil(),
+                    delegation_id: DelegationId(uuid::Uuid::nil()),
                     from: "Ann".into(),
                     expires_at: Utc::now(),
                 },
@@ -199,7 +199,7 @@ mod tests {
     fn delegated_permissions_are_not_held_firmly() {
         let mut effective = EffectivePermissions::from_role(Role::Viewer);
         let loan = Source::Delegation {
-            delegation_id: Uuid::nil(),
+            delegation_id: DelegationId(uuid::Uuid::nil()),
             from: "Ann".into(),
             expires_at: Utc::now(),
         };
