@@ -25,12 +25,18 @@ pub use atrium_types::{i18n, ids, labels, paging, validation};
 
 pub use shell::{App, shell};
 
-/// Runs in the browser: attaches to the server-rendered DOM, then marks the body so tests (and
-/// scripts) know the page is interactive.
+/// Runs in the browser: waits for the chunk of the route the page shows (code splitting, see
+/// `shell::routes`), attaches to the server-rendered DOM, then marks the body so tests (and
+/// scripts) know the page is interactive. `hydrate_body` cannot wait for a chunk; this is
+/// Leptos' `hydrate_lazy` with the mark set once hydration has really happened.
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
-    leptos::mount::hydrate_body(App);
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    // `hydrate_from_async` sets up Leptos' executor itself; until then only wasm-bindgen's runs.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body.clone(), App).await.forget();
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }

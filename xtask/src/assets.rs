@@ -7,19 +7,18 @@
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The manifest the server reads (`atrium_app::shell::assets::SiteAssets`): logical role →
-/// hashed file name inside `pkg/`.
+/// file name inside `pkg/` (or inside the build folder), and each split's wasm files.
 pub const MANIFEST: &str = "assets.json";
 
-/// The files of `pkg/` that get hashed names, by the role the manifest gives them.
-fn hashed_roles(output_name: &str) -> [(&'static str, String); 4] {
+/// The files of `pkg/` that get hashed names of their own, by the role the manifest gives them.
+fn hashed_roles(output_name: &str) -> [(&'static str, String); 2] {
     [
-        ("js", format!("{output_name}.js")),
-        ("wasm", format!("{output_name}_bg.wasm")),
         ("css", format!("{output_name}.css")),
         ("echarts", "echarts.min.js".to_owned()),
     ]
@@ -36,8 +35,15 @@ pub struct Transfer {
     pub brotli: u64,
 }
 
-/// Renames `pkg/`'s built files to `<stem>.<hash>.<ext>` and writes the manifest.
-pub fn fingerprint(pkg: &Path, output_name: &str) -> Result<()> {
+/// Renames `pkg/`'s own files to `<stem>.<hash>.<ext>`, names the wasm build folder `staging`
+/// by the hash of everything in it (moving it into `pkg/`), writes the manifest and returns the
+/// folder's name.
+pub fn fingerprint(
+    pkg: &Path,
+    output_name: &str,
+    staging: &Path,
+    splits: &BTreeMap<String, Vec<String>>,
+) -> Result<String> {
     let mut manifest = serde_json::Map::new();
     for (role, name) in hashed_roles(output_name) {
         let path = pkg.join(&name);
@@ -46,15 +52,53 @@ pub fn fingerprint(pkg: &Path, output_name: &str) -> Result<()> {
         fs::rename(&path, pkg.join(&hashed)).with_context(|| format!("cannot rename {}", path.display()))?;
         manifest.insert(role.to_owned(), hashed.into());
     }
+    let build = folder_hash(staging)?;
+    let folder = pkg.join(&build);
+    fs::rename(staging, &folder)
+        .with_context(|| format!("cannot rename {} to {}", staging.display(), folder.display()))?;
+    manifest.insert("build".into(), build.clone().into());
+    manifest.insert("js".into(), format!("{output_name}.js").into());
+    manifest.insert("wasm".into(), format!("{output_name}_bg.wasm").into());
+    manifest.insert("loader".into(), "__wasm_split.js".into());
+    manifest.insert("splits".into(), serde_json::to_value(splits)?);
+    for (split, stems) in splits {
+        if let Some(stem) = stems.iter().find(|stem| !folder.join(format!("{stem}.wasm")).is_file()) {
+            anyhow::bail!("split {split} needs {stem}.wasm, which wasm-split did not write");
+        }
+    }
     let json = serde_json::to_string_pretty(&serde_json::Value::Object(manifest))?;
     fs::write(pkg.join(MANIFEST), json).context("cannot write the asset manifest")?;
-    Ok(())
+    Ok(build)
+}
+
+/// 16 hex digits of the SHA-256 over every file of a folder (not its subfolders): name and
+/// content, in name order.
+fn folder_hash(dir: &Path) -> Result<String> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    let mut hasher = Sha256::new();
+    for name in names {
+        let bytes = fs::read(dir.join(&name))?;
+        let name = name.to_string_lossy();
+        // Lengths first, so no two different folders feed the same byte stream.
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Ok(hex16(&hasher.finalize()))
+}
+
+fn hex16(digest: &[u8]) -> String {
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `atrium_bg.wasm` → `atrium_bg.1f3a…(16 hex).wasm`: 64 bits of SHA-256 tell builds apart.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hash = hex16(&Sha256::digest(bytes));
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),
@@ -157,6 +201,23 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, hashed_name("atrium_bg.wasm", b"one"));
         assert!(hashed_name("echarts.min.js", b"x").starts_with("echarts.min."));
+    }
+
+    #[test]
+    fn a_folder_hash_follows_every_name_and_byte() {
+        let dir = std::env::temp_dir().join(format!("xtask-folder-hash-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        fs::write(dir.join("a.js"), b"one").expect("write");
+        fs::write(dir.join("b.wasm"), b"two").expect("write");
+        let first = folder_hash(&dir).expect("hash");
+        assert_eq!(first.len(), 16);
+        assert_eq!(first, folder_hash(&dir).expect("hash"), "stable");
+        fs::write(dir.join("b.wasm"), b"twO").expect("write");
+        let changed = folder_hash(&dir).expect("hash");
+        assert_ne!(first, changed);
+        fs::rename(dir.join("b.wasm"), dir.join("c.wasm")).expect("rename");
+        assert_ne!(changed, folder_hash(&dir).expect("hash"), "names count too");
+        fs::remove_dir_all(&dir).expect("clean up");
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! The URLs of the built site's files. `cargo xtask build` names them by their content and lists
 //! them in `pkg/assets.json`; the server reads that list once and the document head links them,
 //! so browsers may keep each file for a year and still get a new build at once.
+//!
+//! The wasm and its JS are split by area (`shell::routes`): wasm-bindgen's glue, the main module,
+//! the split loader and every chunk live together in `pkg/<build>/`, a folder named by the hash of
+//! all of them, because the loader and the glue import each other and so cannot be named by their
+//! own content.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The name of the list inside the site's `pkg/` folder.
 pub const MANIFEST: &str = "assets.json";
@@ -12,21 +18,30 @@ pub const MANIFEST: &str = "assets.json";
 pub struct SiteAssets {
     /// wasm-bindgen's JS glue, imported by the hydration bootstrap.
     pub js: String,
-    /// The app's wasm.
+    /// The app's main wasm module.
     pub wasm: String,
     pub css: String,
     /// ECharts' script, loaded only on pages with a chart.
     pub echarts: String,
+    /// The split loader the glue imports (none in a site built without the list).
+    pub loader: Option<String>,
+    /// Each split module's name → the URLs of the wasm files it needs, shared chunks first.
+    pub splits: BTreeMap<String, Vec<String>>,
 }
 
-/// `pkg/assets.json`: each role's file name inside `pkg/`.
+/// `pkg/assets.json`: the hashed files' names inside `pkg/`, the build folder's name, and the
+/// names inside it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
-    js: String,
-    wasm: String,
     css: String,
     echarts: String,
+    build: String,
+    js: String,
+    wasm: String,
+    loader: String,
+    /// Split module name → file stems (`chunk_3`, `alerts_area_…`) of `.wasm` files in the folder.
+    splits: BTreeMap<String, Vec<String>>,
 }
 
 impl SiteAssets {
@@ -37,31 +52,60 @@ impl SiteAssets {
             wasm: format!("/{pkg_dir}/{output_name}_bg.wasm"),
             css: format!("/{pkg_dir}/{output_name}.css"),
             echarts: format!("/{pkg_dir}/echarts.min.js"),
+            loader: None,
+            splits: BTreeMap::new(),
         }
     }
 
     /// From the list's JSON. Each entry must be a plain file name (it becomes part of a URL and
-    /// of a path under `pkg/`).
+    /// of a path under `pkg/`), the build folder 16 hex digits.
     pub fn from_manifest(pkg_dir: &str, json: &str) -> Result<Self, String> {
         let manifest: Manifest = serde_json::from_str(json).map_err(|e| format!("{MANIFEST}: {e}"))?;
-        let url = |name: String| {
-            let plain = !name.is_empty()
+        let plain = |name: &str| {
+            let ok = !name.is_empty()
                 && !name.starts_with('.')
                 && name
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-            if plain {
-                Ok(format!("/{pkg_dir}/{name}"))
+            if ok {
+                Ok(())
             } else {
                 Err(format!("{MANIFEST}: {name:?} is not a plain file name"))
             }
         };
+        let build = &manifest.build;
+        if build.len() != 16 || !build.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Err(format!("{MANIFEST}: the build folder {build:?} is not 16 hex digits"));
+        }
+        let top = |name: String| plain(&name).map(|()| format!("/{pkg_dir}/{name}"));
+        let built = |name: String| plain(&name).map(|()| format!("/{pkg_dir}/{build}/{name}"));
+        let mut splits = BTreeMap::new();
+        for (split, stems) in manifest.splits {
+            plain(&split)?;
+            let urls = stems
+                .into_iter()
+                .map(|stem| built(format!("{stem}.wasm")))
+                .collect::<Result<Vec<_>, _>>()?;
+            splits.insert(split, urls);
+        }
         Ok(Self {
-            js: url(manifest.js)?,
-            wasm: url(manifest.wasm)?,
-            css: url(manifest.css)?,
-            echarts: url(manifest.echarts)?,
+            css: top(manifest.css)?,
+            echarts: top(manifest.echarts)?,
+            js: built(manifest.js)?,
+            wasm: built(manifest.wasm)?,
+            loader: Some(built(manifest.loader)?),
+            splits,
         })
+    }
+
+    /// The wasm files a split module needs, found by the start of its name (the rest is a hash
+    /// `#[lazy]` adds); empty when the site has no such split.
+    pub fn split_files(&self, prefix: &str) -> &[String] {
+        self.splits
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .map(|(_, files)| files.as_slice())
+            .unwrap_or_default()
     }
 }
 
@@ -69,21 +113,58 @@ impl SiteAssets {
 mod tests {
     use super::*;
 
+    fn manifest() -> serde_json::Value {
+        serde_json::json!({
+            "css": "atrium.fedcba9876543210.css", "echarts": "echarts.min.00112233aabbccdd.js",
+            "build": "0123456789abcdef", "js": "atrium.js", "wasm": "atrium_bg.wasm",
+            "loader": "__wasm_split.js",
+            "splits": {"alerts_area_123": ["chunk_0", "alerts_area_123"], "users_area_9": ["users_area_9"]}
+        })
+    }
+
     #[test]
-    fn the_manifest_names_files_inside_pkg() {
-        let json = r#"{"js":"atrium.0123456789abcdef.js","wasm":"atrium_bg.0123456789abcdef.wasm",
-                       "css":"atrium.fedcba9876543210.css","echarts":"echarts.min.00112233aabbccdd.js"}"#;
-        let assets = SiteAssets::from_manifest("pkg", json).expect("manifest");
-        assert_eq!(assets.js, "/pkg/atrium.0123456789abcdef.js");
-        assert_eq!(assets.wasm, "/pkg/atrium_bg.0123456789abcdef.wasm");
+    fn the_manifest_names_files_inside_pkg_and_its_build_folder() {
+        let assets = SiteAssets::from_manifest("pkg", &manifest().to_string()).expect("manifest");
+        assert_eq!(assets.js, "/pkg/0123456789abcdef/atrium.js");
+        assert_eq!(assets.wasm, "/pkg/0123456789abcdef/atrium_bg.wasm");
+        assert_eq!(assets.loader.as_deref(), Some("/pkg/0123456789abcdef/__wasm_split.js"));
+        assert_eq!(assets.css, "/pkg/atrium.fedcba9876543210.css");
         assert_eq!(assets.echarts, "/pkg/echarts.min.00112233aabbccdd.js");
+        assert_eq!(
+            assets.split_files("alerts_area_"),
+            [
+                "/pkg/0123456789abcdef/chunk_0.wasm",
+                "/pkg/0123456789abcdef/alerts_area_123.wasm"
+            ]
+        );
+        assert!(assets.split_files("audit_area_").is_empty());
     }
 
     #[test]
     fn a_manifest_cannot_point_outside_pkg_or_into_markup() {
         for bad in ["../secret", "a/b.js", "", "..", ".hidden", "x\".js", "a b.js"] {
-            let json = serde_json::json!({"js": bad, "wasm": "w.wasm", "css": "c.css", "echarts": "e.js"});
-            assert!(SiteAssets::from_manifest("pkg", &json.to_string()).is_err(), "{bad:?}");
+            for field in ["js", "css", "loader"] {
+                let mut json = manifest();
+                json[field] = bad.into();
+                assert!(
+                    SiteAssets::from_manifest("pkg", &json.to_string()).is_err(),
+                    "{field} {bad:?}"
+                );
+            }
+            let mut json = manifest();
+            json["splits"]["users_area_9"] = serde_json::json!([bad]);
+            assert!(
+                SiteAssets::from_manifest("pkg", &json.to_string()).is_err(),
+                "chunk {bad:?}"
+            );
+        }
+        for build in ["0123456789ABCDEF", "../../../etc/xx", "0123", ""] {
+            let mut json = manifest();
+            json["build"] = build.into();
+            assert!(
+                SiteAssets::from_manifest("pkg", &json.to_string()).is_err(),
+                "{build:?}"
+            );
         }
         assert!(SiteAssets::from_manifest("pkg", "{}").is_err());
     }
@@ -94,5 +175,6 @@ mod tests {
         assert_eq!(assets.js, "/pkg/atrium.js");
         assert_eq!(assets.wasm, "/pkg/atrium_bg.wasm");
         assert_eq!(assets.css, "/pkg/atrium.css");
+        assert_eq!(assets.loader, None);
     }
 }

@@ -4,10 +4,9 @@
 pub mod assets;
 pub mod home;
 pub mod registry;
+pub mod routes;
 pub mod scripts;
 
-use crate::api_keys::views::ApiKeysPage;
-use crate::audit::views::AuditPage;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
@@ -18,17 +17,12 @@ use crate::components::toast::{ToastArea, Toaster};
 use crate::i18n::t;
 use crate::live::client::LiveConnection;
 use crate::permissions::types::Permission;
-use crate::permissions::views::delegations::DelegationsPage;
-use crate::permissions::views::roles::RolesPage;
-use crate::permissions::views::set_editor::PermissionSetPage;
-use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
-use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use assets::SiteAssets;
-use home::HomePage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
+use routes::*;
 use scripts::HydrationBootstrap;
 
 /// The HTML document around the app, rendered on the server. The server provides the built
@@ -36,6 +30,7 @@ use scripts::HydrationBootstrap;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let assets = use_context::<SiteAssets>()
         .unwrap_or_else(|| SiteAssets::unhashed(&options.site_pkg_dir, &options.output_name));
+    let chunks = route_chunks(&assets);
     view! {
         <!DOCTYPE html>
         <html lang="en" dir="ltr">
@@ -46,13 +41,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=assets.css.clone() />
                 <meta name=crate::components::chart::ECHARTS_META content=assets.echarts.clone() />
                 // Leptos' HydrationScripts with leptos#4843 worked around (see `scripts`).
-                <HydrationBootstrap assets />
+                <HydrationBootstrap assets chunks />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The wasm chunk files of the area the request renders, for the head to preload.
+fn route_chunks(assets: &SiteAssets) -> Vec<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|request| Area::for_path(request.uri.path()))
+            .map(|area| assets.split_files(area.split_prefix()).to_vec())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = assets;
+        Vec::new()
     }
 }
 
@@ -70,31 +81,31 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("tenants") view=TenantsPage ssr=SsrMode::Async />
-                    <Route path=path!("tenants/new") view=TenantNewPage ssr=SsrMode::Async />
-                    <Route path=path!("tenants/:tenant_id") view=TenantDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("tenants/:tenant_id/edit") view=TenantEditPage ssr=SsrMode::Async />
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("users/new") view=UserNewPage ssr=SsrMode::Async />
-                    <Route path=path!("users/:user_id") view=UserDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("users/:user_id/edit") view=UserEditPage ssr=SsrMode::Async />
-                    <Route path=path!("roles") view=RolesPage ssr=SsrMode::Async />
-                    <Route path=path!("roles/sets/new") view=PermissionSetPage ssr=SsrMode::Async />
-                    <Route path=path!("roles/sets/:set_id") view=PermissionSetPage ssr=SsrMode::Async />
-                    <Route path=path!("delegations") view=DelegationsPage ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("analytics") view=crate::analytics::views::page::AnalyticsPage ssr=SsrMode::Async />
-                    <Route path=path!("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts") view=crate::alerts::views::list::AlertsPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules") view=crate::alerts::views::rules::RulesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules/new") view=crate::alerts::views::rule_edit::RuleEditPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/rules/:rule_id") view=crate::alerts::views::rule_edit::RuleEditPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/silences") view=crate::alerts::views::silences::SilencesPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/channels") view=crate::notifications::views::channels::ChannelsPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view={Lazy::<TenantsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tenants/new") view={Lazy::<TenantNewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:tenant_id") view={Lazy::<TenantDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:tenant_id/edit") view={Lazy::<TenantEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/new") view={Lazy::<UserNewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/:user_id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/:user_id/edit") view={Lazy::<UserEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("roles/sets/new") view={Lazy::<PermissionSetRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("roles/sets/:set_id") view={Lazy::<PermissionSetRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("delegations") view={Lazy::<DelegationsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("analytics") view={Lazy::<AnalyticsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts") view={Lazy::<AlertsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules") view={Lazy::<RulesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/new") view={Lazy::<RuleEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts/rules/:rule_id") view={Lazy::<RuleEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts/silences") view={Lazy::<SilencesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts/channels") view={Lazy::<ChannelsRoute>::new()} ssr=SsrMode::Async />
                     // Matched in order: every fixed `alerts/…` path above the alert id.
-                    <Route path=path!("system/ip-blocks") view=crate::ip_blocks::views::IpBlocksPage ssr=SsrMode::Async />
-                    <Route path=path!("alerts/:alert_id") view=crate::alerts::views::detail::AlertDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("system/ip-blocks") view={Lazy::<IpBlocksRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts/:alert_id") view={Lazy::<AlertDetailRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -12,9 +12,11 @@ use super::assets::SiteAssets;
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 
+/// `chunks`: the wasm files of the split module the requested route renders (`shell::routes`),
+/// preloaded so they download beside the main module; the browser waits for them to hydrate.
 #[component]
-pub fn HydrationBootstrap(assets: SiteAssets) -> impl IntoView {
-    let SiteAssets { js, wasm, .. } = assets;
+pub fn HydrationBootstrap(assets: SiteAssets, chunks: Vec<String>) -> impl IntoView {
+    let SiteAssets { js, wasm, loader, .. } = assets;
     // What Leptos' hydration_script.js does with `defer` off: load the glue, instantiate the
     // wasm, hydrate. The paths are the site's own settings, written as JSON string literals.
     let bootstrap = format!(
@@ -22,9 +24,15 @@ pub fn HydrationBootstrap(assets: SiteAssets) -> impl IntoView {
         js = serde_json::Value::from(js.clone()),
         wasm = serde_json::Value::from(wasm.clone()),
     );
+    let wasm_preload = |href: String| {
+        view! { <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin="" /> }
+    };
     view! {
         <link rel="modulepreload" href=js />
-        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
+        // The glue imports the split loader: fetch it now rather than after the glue is parsed.
+        {loader.map(|href| view! { <link rel="modulepreload" href=href /> })}
+        {wasm_preload(wasm)}
+        {chunks.into_iter().map(wasm_preload).collect_view()}
         <script type="module" nonce=use_nonce()>{bootstrap}</script>
     }
 }

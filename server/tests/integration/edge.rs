@@ -431,8 +431,9 @@ async fn https_behind_a_trusted_proxy_gets_hsts_and_its_own_origin(_: PgPoolOpti
     }
 }
 
-/// A site folder as `cargo xtask build` leaves it: hashed names in `pkg/` with their list, and a
-/// brotli and a gzip copy beside each file (their bytes here only need to be recognisable).
+/// A site folder as `cargo xtask build` leaves it: hashed names in `pkg/`, the split wasm in its
+/// build folder, their list, and a brotli and a gzip copy beside each file (their bytes here only
+/// need to be recognisable).
 fn built_site() -> std::path::PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -440,35 +441,44 @@ fn built_site() -> std::path::PathBuf {
         .as_nanos();
     let root = std::env::temp_dir().join(format!("atrium-site-{}-{nanos}", std::process::id()));
     let pkg = root.join("pkg");
-    std::fs::create_dir_all(&pkg).expect("site dir");
+    std::fs::create_dir_all(pkg.join(BUILD)).expect("site dir");
     let files = [
-        ("pkg/atrium.0123456789abcdef.js", "export default function(){}"),
-        ("pkg/atrium_bg.0123456789abcdef.wasm", "\0asm"),
-        ("pkg/atrium.0123456789abcdef.css", "body{}"),
-        ("pkg/echarts.min.0123456789abcdef.js", "var echarts;"),
-        ("favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+        (format!("pkg/{BUILD}/atrium.js"), "export default function(){}"),
+        (format!("pkg/{BUILD}/atrium_bg.wasm"), "\0asm"),
+        (format!("pkg/{BUILD}/__wasm_split.js"), "export {}"),
+        (format!("pkg/{BUILD}/chunk_0.wasm"), "\0asm"),
+        (format!("pkg/{BUILD}/split_alerting_area_1.wasm"), "\0asm"),
+        ("pkg/atrium.0123456789abcdef.css".to_owned(), "body{}"),
+        ("pkg/echarts.min.0123456789abcdef.js".to_owned(), "var echarts;"),
+        ("favicon.svg".to_owned(), "<svg xmlns='http://www.w3.org/2000/svg'/>"),
     ];
     for (path, text) in files {
-        std::fs::write(root.join(path), text).expect("file");
+        std::fs::write(root.join(&path), text).expect("file");
         std::fs::write(root.join(format!("{path}.br")), format!("br:{path}")).expect("br");
         std::fs::write(root.join(format!("{path}.gz")), format!("gz:{path}")).expect("gz");
     }
-    std::fs::write(
-        pkg.join("assets.json"),
-        r#"{"js":"atrium.0123456789abcdef.js","wasm":"atrium_bg.0123456789abcdef.wasm",
-            "css":"atrium.0123456789abcdef.css","echarts":"echarts.min.0123456789abcdef.js"}"#,
-    )
-    .expect("manifest");
+    let manifest = serde_json::json!({
+        "css": "atrium.0123456789abcdef.css", "echarts": "echarts.min.0123456789abcdef.js",
+        "build": BUILD, "js": "atrium.js", "wasm": "atrium_bg.wasm", "loader": "__wasm_split.js",
+        "splits": {"alerting_area_1": ["chunk_0", "split_alerting_area_1"]},
+    });
+    std::fs::write(pkg.join("assets.json"), manifest.to_string()).expect("manifest");
     root
 }
+
+/// The build folder of [`built_site`].
+const BUILD: &str = "fedcba9876543210";
 
 #[sqlx::test(migrations = "../migrations")]
 async fn assets_are_hashed_precompressed_and_cached_for_a_year(_: PgPoolOptions, options: PgConnectOptions) {
     let app = common::spawn_app(options).await;
     let site = built_site();
     let router = app.router_with_site(&site);
-    let get = |path: &str, encodings: &str| {
+    let get_as = |path: &str, encodings: &str, cookie: Option<&str>| {
         let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
         if !encodings.is_empty() {
             request = request.header(header::ACCEPT_ENCODING, encodings);
         }
@@ -485,7 +495,9 @@ async fn assets_are_hashed_precompressed_and_cached_for_a_year(_: PgPoolOptions,
             )
         }
     };
-    let js = "/pkg/atrium.0123456789abcdef.js";
+    let get = |path: &str, encodings: &str| get_as(path, encodings, None);
+    let js = format!("/pkg/{BUILD}/atrium.js");
+    let js = js.as_str();
     for (accept, encoding, body) in [
         ("br, gzip", Some("br"), format!("br:{}", &js[1..])),
         ("gzip", Some("gzip"), format!("gz:{}", &js[1..])),
@@ -514,7 +526,7 @@ async fn assets_are_hashed_precompressed_and_cached_for_a_year(_: PgPoolOptions,
         );
     }
     // A missing file is not cached for a year.
-    let (status, headers, _) = get("/pkg/atrium.ffffffffffffffff.js", "br").await;
+    let (status, headers, _) = get("/pkg/ffffffffffffffff/atrium.js", "br").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_ne!(
         headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
@@ -525,17 +537,40 @@ async fn assets_are_hashed_precompressed_and_cached_for_a_year(_: PgPoolOptions,
     assert_eq!(status, StatusCode::OK);
     assert_eq!(text, "gz:favicon.svg");
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
-    // Pages link the hashed names and are never stored.
+    // Pages link the hashed names and are never stored; the sign-in page needs no area's files.
     let (status, headers, html) = get("/login", "br").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let chunk = format!("/pkg/{BUILD}/chunk_0.wasm");
+    let split = format!("/pkg/{BUILD}/split_alerting_area_1.wasm");
     for name in [
-        "/pkg/atrium.0123456789abcdef.js",
-        "/pkg/atrium_bg.0123456789abcdef.wasm",
+        js,
+        &format!("/pkg/{BUILD}/atrium_bg.wasm"),
+        &format!("/pkg/{BUILD}/__wasm_split.js"),
         "/pkg/atrium.0123456789abcdef.css",
         "/pkg/echarts.min.0123456789abcdef.js",
     ] {
         assert!(html.contains(name), "{name} in the page");
+    }
+    assert!(
+        !html.contains(&chunk) && !html.contains(&split),
+        "no area files on /login"
+    );
+    // A page of an area preloads that area's files, and they are served like the rest.
+    let admin = app.sign_in("admin@atrium.test").await;
+    let (status, _, html) = get_as("/alerts/rules", "", Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    for name in [&chunk, &split] {
+        assert!(
+            html.contains(&format!(
+                r#"<link rel="preload" href="{name}" as="fetch" type="application/wasm""#
+            )),
+            "{name} preloaded in {html}"
+        );
+        let (status, headers, text) = get(name, "br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(text, format!("br:{}", &name[1..]));
+        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     }
     // Anything else is still the app's: its 404 page, for any method.
     let (status, _, html) = get("/no-such-page", "").await;
