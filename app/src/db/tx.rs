@@ -1,6 +1,9 @@
-//! The four transaction scopes. Row-level security policies read `app.tenant_id` and
-//! `app.scope`, which only these constructors set (transaction-locally), so data is reachable only
-//! through one of them.
+//! The transaction scopes. Row-level security policies read `app.tenant_id` and `app.scope`,
+//! which only these constructors set (transaction-locally), so data is reachable only through one
+//! of them. Every scope but the tenant one is also a role the transaction switches to
+//! (`atrium_scope_<scope>`, `SET LOCAL ROLE` through `set_config('role', …)`): a policy applies
+//! only to its scope's role, so a tenant transaction's queries carry the tenant policy alone,
+//! which an index can answer (migration `20261205000003_rls_scope_roles`).
 //!
 //! - `TenantTx`: one tenant's rows, read and write.
 //! - `PlatformTx`: cross-tenant work for platform administrators; needs a `PlatformGuard`, which
@@ -102,7 +105,7 @@ scoped_tx!(PlatformTx);
 impl PlatformTx {
     pub async fn begin(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.scope', 'platform', true)")
+        sqlx::query!("SELECT set_config('app.scope', 'platform', true) AS scope, set_config('role', 'atrium_scope_platform', true) AS role")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })
@@ -111,7 +114,7 @@ impl PlatformTx {
     /// `TenantTx::begin_snapshot` for the platform scope.
     pub async fn begin_snapshot(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin_with(SNAPSHOT).await?;
-        sqlx::query!("SELECT set_config('app.scope', 'platform', true)")
+        sqlx::query!("SELECT set_config('app.scope', 'platform', true) AS scope, set_config('role', 'atrium_scope_platform', true) AS role")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })
@@ -127,7 +130,7 @@ scoped_tx!(AuthTx);
 impl AuthTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.scope', 'auth', true)")
+        sqlx::query!("SELECT set_config('app.scope', 'auth', true) AS scope, set_config('role', 'atrium_scope_auth', true) AS role")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })
@@ -145,7 +148,7 @@ scoped_tx!(ApiKeyTx);
 impl ApiKeyTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin_with("BEGIN READ ONLY").await?;
-        sqlx::query!("SELECT set_config('app.scope', 'api_key', true)")
+        sqlx::query!("SELECT set_config('app.scope', 'api_key', true) AS scope, set_config('role', 'atrium_scope_api_key', true) AS role")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })
@@ -163,7 +166,7 @@ scoped_tx!(OutboxTx);
 impl OutboxTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
         let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.scope', 'outbox', true)")
+        sqlx::query!("SELECT set_config('app.scope', 'outbox', true) AS scope, set_config('role', 'atrium_scope_outbox', true) AS role")
             .fetch_one(&mut *tx)
             .await?;
         Ok(Self { tx })

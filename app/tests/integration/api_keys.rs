@@ -503,7 +503,7 @@ async fn the_api_key_scope_reads_keys_and_tenants_and_writes_nothing(_: PgPoolOp
     let issued = create(&f, f.alpha, "ingest").await.expect("create");
     let mut conn = unscoped_connection(&f.db).await.expect("connection");
     let mut tx = conn.begin().await.expect("begin");
-    sqlx::query("SELECT set_config('app.scope', 'api_key', true)")
+    sqlx::query("SELECT set_config('app.scope', 'api_key', true), set_config('role', 'atrium_scope_api_key', true)")
         .execute(&mut *tx)
         .await
         .expect("scope");
@@ -521,16 +521,19 @@ async fn the_api_key_scope_reads_keys_and_tenants_and_writes_nothing(_: PgPoolOp
         ("users", "SELECT count(*) FROM users"),
         ("audit_events", "SELECT count(*) FROM audit_events"),
     ] {
-        let count: i64 = sqlx::query_scalar(statement).fetch_one(&mut *tx).await.expect("count");
-        assert_eq!(count, 0, "the api_key scope sees {table}");
+        let seen = crate::rows_or_denied(&mut tx, statement).await;
+        assert!(
+            matches!(seen, None | Some(0)),
+            "the api_key scope sees {table}: {seen:?}"
+        );
     }
     for statement in [
         "UPDATE api_keys SET revoked_at = now()",
         "UPDATE tenants SET require_signed_ingest = true",
         "DELETE FROM api_keys",
     ] {
-        let result = sqlx::query(statement).execute(&mut *tx).await.expect(statement);
-        assert_eq!(result.rows_affected(), 0, "{statement}");
+        let changed = crate::rows_or_denied(&mut tx, statement).await;
+        assert!(matches!(changed, None | Some(0)), "{statement}: {changed:?}");
     }
     tx.rollback().await.expect("rollback");
     authenticate(&f.db, &bearer(&issued.key)).await.expect("untouched");

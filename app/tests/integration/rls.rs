@@ -183,15 +183,112 @@ async fn the_platform_scope_reads_every_tenant_but_changes_users_only_per_tenant
         .await
         .expect("count");
     assert_eq!(users, 4);
-    let updated = sqlx::query("UPDATE users SET name = 'x'")
+    let updated = crate::rows_or_denied(&mut tx, "UPDATE users SET name = 'x'").await;
+    assert!(
+        matches!(updated, None | Some(0)),
+        "platform scope is read-only on tenant users: {updated:?}"
+    );
+}
+
+/// A scope is a role and a setting, and takes both: `app.scope` alone (what a stray
+/// `set_config` in a tenant transaction could do) or the role alone opens nothing.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_scope_needs_both_its_role_and_its_setting(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    two_tenants(&db).await;
+    for (scope, role) in [("platform", "atrium_scope_platform"), ("auth", "atrium_scope_auth")] {
+        for (setting, with_role) in [(scope, false), ("", true)] {
+            let mut conn = unscoped_connection(&db).await.expect("connection");
+            let mut tx = conn.begin().await.expect("begin");
+            sqlx::query("SELECT set_config('app.scope', $1, true)")
+                .bind(setting)
+                .execute(&mut *tx)
+                .await
+                .expect("scope");
+            if with_role {
+                sqlx::query("SELECT set_config('role', $1, true)")
+                    .bind(role)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("role");
+            }
+            let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+                .fetch_one(&mut *tx)
+                .await
+                .expect("count");
+            assert_eq!(users, 0, "{scope}: setting {setting:?}, role {with_role}");
+        }
+    }
+}
+
+/// The plan of a query run in `tx`, as JSON text.
+async fn plan(conn: &mut sqlx::PgConnection, query: &str) -> String {
+    let plan: serde_json::Value = sqlx::query_scalar(&format!("EXPLAIN (FORMAT JSON) {query}"))
+        .fetch_one(conn)
+        .await
+        .expect("explain");
+    plan.to_string()
+}
+
+/// Row-level security an index can answer (issue 12): in a tenant transaction the only policy
+/// on `users` is the tenant's, its setting is read once per query (an InitPlan, not a call per
+/// row), and so the planner can reach the tenant's rows through an index. With sequential scans
+/// priced out, a plan still scans `users` sequentially only when no index can serve the
+/// predicate, as when the platform and sign-in policies were ORed into every tenant query.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tenant_query_is_answered_by_an_index_under_row_level_security(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options.clone()).await;
+    let (alpha, beta) = two_tenants(&db).await;
+    let mut tx = TenantTx::begin(&db, beta).await.expect("tx");
+    sqlx::query(
+        "INSERT INTO users (tenant_id, email, name, password_hash)
+         SELECT $1, 'u' || g || '@b.test', 'User ' || g, 'x' FROM generate_series(1, 2000) g",
+    )
+    .bind(beta.0)
+    .execute(&mut *tx)
+    .await
+    .expect("seed");
+    tx.commit().await.expect("commit");
+    let mut owner = sqlx::PgConnection::connect_with(&options).await.expect("owner");
+    sqlx::query("ANALYZE users").execute(&mut owner).await.expect("analyze");
+
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    sqlx::query("SET LOCAL enable_seqscan = off")
         .execute(&mut *tx)
         .await
-        .expect("update");
-    assert_eq!(
-        updated.rows_affected(),
-        0,
-        "platform scope is read-only on tenant users"
-    );
+        .expect("set");
+    for query in [
+        "SELECT count(*) FROM users",
+        "SELECT user_id, email FROM users ORDER BY tenant_id, user_id LIMIT 100",
+        "SELECT user_id FROM users WHERE email = 'a1@x.test'",
+    ] {
+        let plan = plan(&mut tx, query).await;
+        assert!(!plan.contains(r#""Node Type":"Seq Scan""#), "{query}: {plan}");
+        assert!(plan.contains("Index"), "{query}: {plan}");
+        assert!(plan.contains("InitPlan"), "{query}: the tenant is read once: {plan}");
+        assert!(
+            !plan.contains("app_scope"),
+            "{query}: a scope policy applies to a tenant: {plan}"
+        );
+    }
+    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM users ORDER BY email")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("select");
+    assert_eq!(emails, ["a1@x.test", "a2@x.test"], "still only alpha's rows");
+    tx.commit().await.expect("commit");
+
+    // The platform scope's policy is its own: no tenant predicate, all 2,004 users.
+    let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
+        .await
+        .expect("tx");
+    let plan = plan(&mut tx, "SELECT count(*) FROM users").await;
+    assert!(!plan.contains("app_tenant_id"), "{plan}");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!(users, 2004);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -277,7 +374,7 @@ async fn session(db: &Db, account: Account, token: u8) {
 async fn auth_scope(db: &Db) -> sqlx::pool::PoolConnection<sqlx::Postgres> {
     let mut conn = unscoped_connection(db).await.expect("connection");
     sqlx::query("BEGIN").execute(&mut *conn).await.expect("begin");
-    sqlx::query("SELECT set_config('app.scope', 'auth', true)")
+    sqlx::query("SELECT set_config('app.scope', 'auth', true), set_config('role', 'atrium_scope_auth', true)")
         .execute(&mut *conn)
         .await
         .expect("scope");
@@ -636,11 +733,8 @@ async fn ip_blocks_are_platform_data_only(_: PgPoolOptions, options: PgConnectOp
 
     // Nor does the sign-in scope or a connection outside any scope; nobody deletes history.
     let mut conn = auth_scope(&db).await;
-    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM ip_blocks")
-        .fetch_one(&mut *conn)
-        .await
-        .expect("count");
-    assert_eq!(seen, 0);
+    let seen = crate::rows_or_denied(&mut conn, "SELECT count(*) FROM ip_blocks").await;
+    assert!(matches!(seen, None | Some(0)), "{seen:?}");
     drop(conn);
     let mut conn = unscoped_connection(&db).await.expect("connection");
     let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM ip_blocks")
