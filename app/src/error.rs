@@ -66,6 +66,10 @@ pub enum AppError {
     SignIn(String),
     #[error("{}", crate::i18n::t("error-internal"))]
     Internal,
+    /// The database cannot be reached (or has no free connection within the pool's wait): the
+    /// request is refused at once rather than hanging, and may be retried.
+    #[error("{}", crate::i18n::t("error-unavailable"))]
+    Unavailable,
     /// The request never reached the server or its answer could not be read.
     #[error("{}", crate::i18n::t("error-network"))]
     Network(String),
@@ -87,6 +91,15 @@ impl AppError {
             _ => None,
         }
     }
+    /// Seconds a client should wait before trying again, for the `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::Unavailable => Some(UNAVAILABLE_RETRY_SECS),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Self::NotFound => 404,
@@ -97,6 +110,7 @@ impl AppError {
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
             Self::Network(_) => 502,
+            Self::Unavailable => 503,
         }
     }
 }
@@ -125,9 +139,9 @@ impl FromServerFnError for AppError {
             && let Ok(status) = http::StatusCode::from_u16(self.status())
         {
             options.set_status(status);
-            // A 429 says when to come back, as the REST API's do.
-            if let Self::RateLimited { retry_after } = self {
-                options.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after));
+            // A 429 or 503 says when to come back, as the REST API's do.
+            if let Some(retry_after) = self.retry_after() {
+                options.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(retry_after));
             }
         }
         serde_json::to_vec(self)
@@ -136,11 +150,32 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What a 503 asks the client to wait: about as long as a PostgreSQL restart takes.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
+/// Whether a database error means PostgreSQL is out of reach (no connection within the pool's
+/// wait, a connection lost, the server shutting down or starting up) rather than a bad query.
+#[cfg(feature = "ssr")]
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        // Class 08: connection exceptions; 57P01–57P03: admin or crash shutdown, cannot connect now.
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         if let sqlx::Error::RowNotFound = error {
             return Self::NotFound;
+        }
+        if is_unavailable(&error) {
+            tracing::warn!(%error, "database unavailable");
+            return Self::Unavailable;
         }
         tracing::error!(%error, "database error");
         Self::Internal
@@ -170,6 +205,21 @@ mod tests {
         assert_eq!(AppError::forbidden("tenants:update").status(), 403);
         assert_eq!(AppError::field("name", "x").status(), 422);
         assert_eq!(AppError::RateLimited { retry_after: 3 }.status(), 429);
+        assert_eq!(AppError::Unavailable.status(), 503);
+        assert_eq!(AppError::Unavailable.retry_after(), Some(UNAVAILABLE_RETRY_SECS));
+        assert_eq!(AppError::Internal.retry_after(), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn lost_connections_are_unavailable_and_bad_queries_are_not() {
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(is_unavailable(&sqlx::Error::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionRefused
+        ))));
+        assert!(!is_unavailable(&sqlx::Error::RowNotFound));
+        assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("x".into())));
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut), AppError::Unavailable);
     }
 
     #[test]

@@ -27,6 +27,7 @@ fn error_code(error: &AppError) -> &'static str {
         AppError::Conflict(_) => "conflict",
         AppError::RateLimited { .. } => "rate_limited",
         AppError::Internal | AppError::Network(_) => "internal",
+        AppError::Unavailable => "unavailable",
     }
 }
 
@@ -35,7 +36,7 @@ pub fn error_response(error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::json!({"error": {"code": error_code(&error), "message": error.to_string()}});
     let mut response = (status, axum::Json(body)).into_response();
-    if let AppError::RateLimited { retry_after } = error {
+    if let Some(retry_after) = error.retry_after() {
         response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
     }
     response

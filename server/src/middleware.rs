@@ -6,10 +6,11 @@ use atrium_app::auth::context::session_token;
 use atrium_app::auth::service::principal_for_token;
 use atrium_app::auth::types::LocalPath;
 use atrium_app::db::Db;
+use atrium_app::error::{AppError, UNAVAILABLE_RETRY_SECS};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// Pages need a live session: signed-out visitors go to `/login?next=…`; signed-in visitors of
 /// `/login` go home. The resolved principal rides along in request extensions so rendering does
@@ -24,7 +25,7 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
     let principal = match session_token(request.headers()) {
         Some(token) => match principal_for_token(&db, &token).await {
             Ok(principal) => principal,
-            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+            Err(error) => return unavailable_page(&error),
         },
         None => None,
     };
@@ -48,6 +49,28 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
             Redirect::to(&location).into_response()
         }
     }
+}
+
+/// The page a signed-in visitor gets when their session cannot be looked up: a 503 that says
+/// why and reloads itself after `Retry-After`, so the page comes back with the database.
+fn unavailable_page(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let retry = error.retry_after().unwrap_or(UNAVAILABLE_RETRY_SECS);
+    let message = html_escape::encode_text(&error.to_string()).into_owned();
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"{retry}\"><title>Atrium</title></head>\
+         <body><main><h1>{message}</h1><p>This page reloads by itself.</p></main></body></html>"
+    );
+    (
+        status,
+        [
+            (header::RETRY_AFTER, retry.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Html(body),
+    )
+        .into_response()
 }
 
 /// Removes an `x-request-id` the client sent that is not a plausible id (too long, odd

@@ -5,12 +5,14 @@
 use super::chain::{self, RowContent, StoredRow, Verifier};
 use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, SECURITY_ACTIONS, TenantFilter};
 use crate::auth::types::Principal;
+use crate::db::keyset::{COUNT_CAP, IdKind, Order, PlatformTable, Window, capped, platform_total};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::ids::TenantId;
-use crate::paging::Page;
+use crate::paging::{Page, SortDir};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 /// Who acted and from where.
@@ -367,43 +369,113 @@ async fn select_entries(
     .await
 }
 
-/// One page of the audit trail for the audit page.
+/// `WHERE …` for the audit page and its count: the same filter as [`select_entries`].
+fn push_audit_filter(qb: &mut QueryBuilder<'_, Postgres>, args: &FilterArgs) {
+    qb.push(" WHERE true");
+    if let Some(tenant) = args.tenant_id {
+        qb.push(" AND e.tenant_id = ").push_bind(tenant);
+    }
+    if args.platform_only {
+        qb.push(" AND e.tenant_id IS NULL");
+    }
+    if !args.actor.is_empty() {
+        qb.push(" AND (e.actor_email ILIKE ")
+            .push_bind(args.actor_pattern.clone())
+            .push(" OR e.actor_id::text = ")
+            .push_bind(args.actor.clone())
+            .push(")");
+    }
+    if !args.action.is_empty() {
+        qb.push(" AND e.action LIKE ").push_bind(args.action_pattern.clone());
+    }
+    if !args.entity_type.is_empty() {
+        qb.push(" AND e.entity_type = ").push_bind(args.entity_type.clone());
+    }
+    if !args.entity_id.is_empty() {
+        qb.push(" AND e.entity_id = ").push_bind(args.entity_id.clone());
+    }
+    if let Some(from) = args.from {
+        qb.push(" AND e.occurred_at >= ").push_bind(from);
+    }
+    if let Some(until) = args.until {
+        qb.push(" AND e.occurred_at < ").push_bind(until);
+    }
+    if args.security_only {
+        qb.push(" AND e.action = ANY(")
+            .push_bind(args.security_actions.clone())
+            .push(")");
+    }
+}
+
+/// Newest first, by id: the (tenant_id, audit_id) index answers a tenant's trail in order.
+static NEWEST_FIRST: Order = Order {
+    keys: &[],
+    id: "e.audit_id",
+    id_kind: IdKind::BigInt,
+};
+
+fn entry_from_row(row: &PgRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        audit_id: row.try_get("audit_id")?,
+        occurred_at: row.try_get("occurred_at")?,
+        tenant_id: row.try_get::<Option<uuid::Uuid>, _>("tenant_id")?.map(TenantId),
+        tenant_name: row.try_get("tenant_name")?,
+        actor_kind: row.try_get("actor_kind")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_email: row.try_get("actor_email")?,
+        action: row.try_get("action")?,
+        entity_type: row.try_get("entity_type")?,
+        entity_id: row.try_get("entity_id")?,
+        before: row.try_get("before")?,
+        after: row.try_get("after")?,
+        ip: row.try_get("ip")?,
+        user_agent: row.try_get("user_agent")?,
+        request_id: row.try_get("request_id")?,
+        chain_seq: row.try_get("chain_seq")?,
+    })
+}
+
+/// One page of the audit trail for the audit page, by cursor: as fast on page 1,000 as on
+/// page 1. The count stops at the cap; the whole platform trail unfiltered is estimated.
 pub async fn select_audit_page(reader: &mut AuditReader, query: &AuditQuery) -> Result<Page<AuditEntry>, sqlx::Error> {
     let args = FilterArgs::new(query);
+    let platform = matches!(reader, AuditReader::Platform(_));
     let conn = reader.conn();
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM audit_events e
-           WHERE ($1::uuid IS NULL OR e.tenant_id = $1)
-             AND (NOT $2::bool OR e.tenant_id IS NULL)
-             AND ($3::text = '' OR e.actor_email ILIKE $4 OR e.actor_id::text = $3)
-             AND ($5::text = '' OR e.action LIKE $6)
-             AND ($7::text = '' OR e.entity_type = $7)
-             AND ($8::text = '' OR e.entity_id = $8)
-             AND ($9::timestamptz IS NULL OR e.occurred_at >= $9)
-             AND ($10::timestamptz IS NULL OR e.occurred_at < $10)
-             AND (NOT $11::bool OR e.action = ANY($12::text[]))"#,
-        args.tenant_id,
-        args.platform_only,
-        args.actor,
-        args.actor_pattern,
-        args.action,
-        args.action_pattern,
-        args.entity_type,
-        args.entity_id,
-        args.from,
-        args.until,
-        args.security_only,
-        &args.security_actions,
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let items = select_entries(conn, &args, None, i64::from(query.per_page), query.offset()).await?;
-    Ok(Page {
-        items,
-        total,
+    let unfiltered = AuditQuery {
+        tenant: query.tenant,
         page: query.page,
         per_page: query.per_page,
-    })
+        after: query.after.clone(),
+        before: query.before.clone(),
+        ..AuditQuery::default()
+    };
+    let total = if *query == unfiltered && platform {
+        platform_total(conn, PlatformTable::AuditEvents).await?
+    } else {
+        let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM audit_events e");
+        push_audit_filter(&mut count, &args);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
+        capped(count.build_query_scalar().fetch_one(&mut *conn).await?)
+    };
+    let window = Window::from_parts(
+        &NEWEST_FIRST,
+        SortDir::Desc,
+        [query.after.as_deref(), query.before.as_deref()],
+        query.page,
+        query.per_page,
+    );
+    let mut page = QueryBuilder::new(
+        "SELECT e.audit_id, e.occurred_at, e.tenant_id, t.name AS tenant_name, e.actor_kind, e.actor_id, \
+         e.actor_email, e.action, e.entity_type, e.entity_id, e.before, e.after, e.ip, e.user_agent, \
+         e.request_id, e.chain_seq",
+    );
+    window.push_select(&mut page);
+    page.push(" FROM audit_events e LEFT JOIN tenants t ON t.tenant_id = e.tenant_id");
+    push_audit_filter(&mut page, &args);
+    window.push_condition(&mut page);
+    window.push_order(&mut page);
+    let rows = page.build().fetch_all(&mut *conn).await?;
+    window.finish(rows, total, entry_from_row)
 }
 
 /// The next export chunk: up to `limit` matching entries older than `before_id`, newest first.

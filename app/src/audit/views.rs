@@ -7,8 +7,9 @@ use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, ENTITY_TYPES
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
+use crate::components::table::{PageAt, Pager};
 use crate::i18n::{t, t_args};
-use crate::paging::PAGE_SIZES;
+use crate::paging::{PAGE_SIZES, PageNav};
 use crate::permissions::types::Permission;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -67,8 +68,7 @@ pub fn AuditPage() -> impl IntoView {
                 match entries.await {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(page) => {
-                        let pages = page.pages();
-                        let total = page.total;
+                        let nav = page.nav();
                         let empty = page.items.is_empty();
                         let platform = is_platform.get_untracked();
                         view! {
@@ -89,7 +89,7 @@ pub fn AuditPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <Show when=move || empty><p class="muted">{t("table-empty")}</p></Show>
-                            <AuditPager query total pages />
+                            <AuditPager query nav />
                         }.into_any()
                     }
                 }
@@ -329,21 +329,15 @@ fn broken_text(link: &BrokenLink) -> String {
 }
 
 #[component]
-fn AuditPager(query: Memo<AuditQuery>, total: i64, pages: u32) -> impl IntoView {
-    let link = move |page: u32| {
-        let mut next = query.get();
-        next.page = page;
+fn AuditPager(query: Memo<AuditQuery>, nav: PageNav) -> impl IntoView {
+    let href = Callback::new(move |at: PageAt| {
+        let mut next = query.get_untracked();
+        next.page = at.page;
+        next.after = at.after;
+        next.before = at.before;
         format!("{PATH}{}", next.to_query_string())
-    };
-    let page = move || query.get().page;
-    view! {
-        <nav class="pager" aria-label=t("audit-pagination")>
-            <span>{t_args("table-total", &[("total", &total.to_string())])}</span>
-            <span>{move || t_args("table-page", &[("page", &page().to_string()), ("pages", &pages.to_string())])}</span>
-            {move || (page() > 1).then(|| view! { <a class="button" href=link(page() - 1) rel="prev">{t("table-prev")}</a> })}
-            {move || (page() < pages).then(|| view! { <a class="button" href=link(page() + 1) rel="next">{t("table-next")}</a> })}
-        </nav>
-    }
+    });
+    view! { <Pager nav href label=t("audit-pagination") /> }
 }
 
 /// The tenant's audit retention, editable by those who may change settings.

@@ -28,12 +28,6 @@ pub fn use_list_query() -> Memo<ListQuery> {
     let params = use_query_map();
     Memo::new(move |_| {
         let p = params.read();
-        ListQuery::from_params(
-            p.get("q"),
-            p.get("sort"),
-            p.get("dir"),
-            p.get("page"),
-            p.get("per_page"),
-        )
+        ListQuery::from_params(|name| p.get(name))
     })
 }

@@ -2,7 +2,7 @@
 //! and the search/page-size form.
 
 use crate::i18n::{t, t_args};
-use crate::paging::{ListQuery, PAGE_SIZES};
+use crate::paging::{ListQuery, PAGE_SIZES, PageNav, Total, group_thousands};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -23,8 +23,7 @@ pub fn SortHeader(
             crate::paging::SortDir::Asc
         };
         next.sort = column.to_owned();
-        next.page = 1;
-        format!("{path}{}", next.to_query_string())
+        format!("{path}{}", next.first_page().to_query_string())
     };
     let aria_sort = move || {
         let current = query.get();
@@ -59,9 +58,8 @@ pub fn ListControls(query: Signal<ListQuery>, #[prop(into)] path: String, placeh
     let navigate = use_navigate();
     let target = path.clone();
     let on_size = move |ev: leptos::ev::Event| {
-        let mut next = query.get_untracked();
+        let mut next = query.get_untracked().first_page();
         next.per_page = event_target_value(&ev).parse().unwrap_or(next.per_page);
-        next.page = 1;
         navigate(&format!("{target}{}", next.to_query_string()), Default::default());
     };
     view! {
@@ -86,23 +84,60 @@ pub fn ListControls(query: Signal<ListQuery>, #[prop(into)] path: String, placeh
     }
 }
 
-/// Previous/next links and the page position.
-#[component]
-pub fn Pager(query: Signal<ListQuery>, total: i64, pages: u32, #[prop(into)] path: String) -> impl IntoView {
-    let path = StoredValue::new(path);
-    let link = move |page: u32| {
-        let path = path.get_value();
-        let mut next = query.get();
-        next.page = page;
+/// Where a pager link goes: the page's number and the cursor it starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageAt {
+    pub page: u32,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// Pager links for a list whose state is a [`ListQuery`] in `path`'s URL.
+pub fn list_href(query: Signal<ListQuery>, path: String) -> Callback<PageAt, String> {
+    Callback::new(move |at: PageAt| {
+        let mut next = query.get_untracked().first_page();
+        next.page = at.page;
+        next.after = at.after;
+        next.before = at.before;
         format!("{path}{}", next.to_query_string())
+    })
+}
+
+/// The total, the page's number, and links to the first, previous and next pages. Pages are
+/// reached by cursor, so there is no "jump to page N"; the total is exact, "1,000+" or an
+/// estimate, as the list could afford to count.
+#[component]
+pub fn Pager(
+    nav: PageNav,
+    href: Callback<PageAt, String>,
+    #[prop(optional, into)] label: Option<String>,
+) -> impl IntoView {
+    let link = move |page: u32, after: Option<String>, before: Option<String>| href.run(PageAt { page, after, before });
+    let count = group_thousands(nav.total.value());
+    let total = match nav.total {
+        Total::Exact(_) => t_args("table-total", &[("total", &count)]),
+        Total::AtLeast(_) => t_args("table-total-at-least", &[("total", &count)]),
+        Total::About(_) => t_args("table-total-about", &[("total", &count)]),
     };
-    let page = move || query.get().page;
+    let position = match nav.total.pages(nav.per_page) {
+        Some(pages) => t_args(
+            "table-page",
+            &[("page", &nav.page.to_string()), ("pages", &pages.to_string())],
+        ),
+        None => t_args("table-page-open", &[("page", &nav.page.to_string())]),
+    };
+    let first = (nav.page > 1 || nav.prev.is_some()).then(|| link(1, None, None));
+    let prev = nav
+        .prev
+        .map(|cursor| link(nav.page.saturating_sub(1).max(1), None, Some(cursor)));
+    let next = nav.next.map(|cursor| link(nav.page + 1, Some(cursor), None));
     view! {
-        <nav class="pager" aria-label="Pagination">
-            <span>{t_args("table-total", &[("total", &total.to_string())])}</span>
-            <span>{move || t_args("table-page", &[("page", &page().to_string()), ("pages", &pages.to_string())])}</span>
-            {move || (page() > 1).then(|| view! { <a class="button" href=link(page() - 1) rel="prev">{t("table-prev")}</a> })}
-            {move || (page() < pages).then(|| view! { <a class="button" href=link(page() + 1) rel="next">{t("table-next")}</a> })}
+        <nav class="pager" aria-label=label.unwrap_or_else(|| "Pagination".to_owned())>
+            <span>{total}</span>
+            <span>{position}</span>
+            {first.map(|href| view! { <a class="button" href=href>{t("table-first")}</a> })}
+            {prev.map(|href| view! { <a class="button" href=href rel="prev">{t("table-prev")}</a> })}
+            {next.map(|href| view! { <a class="button" href=href rel="next">{t("table-next")}</a> })}
         </nav>
     }
 }

@@ -2,6 +2,8 @@
 //! and the migrator.
 
 #[cfg(feature = "ssr")]
+pub mod keyset;
+#[cfg(feature = "ssr")]
 mod login;
 #[cfg(feature = "ssr")]
 mod pool;

@@ -7,6 +7,15 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use std::time::Duration;
 
+/// How long a request waits for a connection before it is told the database is unavailable
+/// (503). Short on purpose: with PostgreSQL gone, a request must fail in well under two seconds
+/// rather than hang; with PostgreSQL busy, a request that waited this long for one of the pool's
+/// connections is better refused than queued behind more.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1_500);
+
+/// `/ready`'s whole budget, connection included: a probe answers within a second.
+pub const PING_TIMEOUT: Duration = Duration::from_millis(800);
+
 /// The embedded, reversible migrations in `migrations/`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
@@ -39,7 +48,7 @@ impl Db {
     pub async fn connect_as(app: PgConnectOptions, max_connections: u32) -> Result<Self, sqlx::Error> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(app)
             .await?;
         let login = sqlx::query!(
@@ -62,12 +71,10 @@ impl Db {
         Ok(Self { pool })
     }
 
-    /// Whether the database answers (for `/ready`).
+    /// Whether the database answers within [`PING_TIMEOUT`] (for `/ready`).
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar!("SELECT 1 AS \"one!\"")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
+        let query = sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(&self.pool);
+        matches!(tokio::time::timeout(PING_TIMEOUT, query).await, Ok(Ok(_)))
     }
 
     /// A LISTEN connection of its own (not one of the pool's): it is held for as long as the

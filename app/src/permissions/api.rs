@@ -515,7 +515,11 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
         None
     };
     let colleagues = if context.permissions.allows(Permission::PermissionsDelegate) {
-        let query = crate::paging::ListQuery::from_params(None, Some("name".into()), None, None, Some("100".into()));
+        let query = crate::paging::ListQuery {
+            sort: "name".into(),
+            per_page: 100,
+            ..Default::default()
+        };
         crate::users::db::select_users_page(&mut tx, &query)
             .await?
             .items

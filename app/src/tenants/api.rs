@@ -61,18 +61,12 @@ mod server {
     }
 }
 
-/// One page of tenants (platform administrators).
+/// One page of tenants (platform administrators); `query` is the list's URL query string.
 #[server]
-pub async fn list_tenants(
-    q: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-    page: Option<String>,
-    per_page: Option<String>,
-) -> Result<Page<Tenant>, AppError> {
+pub async fn list_tenants(query: Option<String>) -> Result<Page<Tenant>, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsRead).await?;
-    let query = crate::paging::ListQuery::from_params(q, sort, dir, page, per_page);
+    let query = crate::paging::ListQuery::from_query_string(query.as_deref().unwrap_or_default());
     let mut tx = context.platform_tx(Permission::TenantsRead).await?;
     let page = super::db::select_tenants_page(&mut tx, &query).await?;
     tx.commit().await?;

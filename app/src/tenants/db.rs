@@ -2,9 +2,12 @@
 //! tenant's own row works inside its `TenantTx`.
 
 use super::types::{Plan, Tenant, TenantOption, TenantStatus};
+use crate::db::keyset::{COUNT_CAP, IdKind, Key, KeyKind, Order, PlatformTable, Window, capped, platform_total};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::TenantId;
-use crate::paging::{ListQuery, Page};
+use crate::paging::{ListQuery, Page, SortDir};
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, QueryBuilder, Row};
 
 pub struct TenantFields<'a> {
     pub name: &'a str,
@@ -13,50 +16,115 @@ pub struct TenantFields<'a> {
     pub status: TenantStatus,
 }
 
-pub async fn select_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Result<Page<Tenant>, sqlx::Error> {
-    let pattern = query.like_pattern();
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM tenants WHERE ($1 = '' OR name ILIKE $2 OR slug ILIKE $2)"#,
-        query.q,
-        pattern
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    let items = sqlx::query_as!(
-        Tenant,
-        r#"SELECT t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
-                  (SELECT count(*) FROM users u WHERE u.tenant_id = t.tenant_id) AS "user_count!",
-                  t.created_at, t.updated_at
-           FROM tenants t
-           WHERE ($1 = '' OR t.name ILIKE $2 OR t.slug ILIKE $2)
-           ORDER BY
-             CASE WHEN $3 = 'name' AND NOT $4 THEN lower(t.name) END ASC,
-             CASE WHEN $3 = 'name' AND $4 THEN lower(t.name) END DESC,
-             CASE WHEN $3 = 'slug' AND NOT $4 THEN t.slug END ASC,
-             CASE WHEN $3 = 'slug' AND $4 THEN t.slug END DESC,
-             CASE WHEN $3 = 'plan' AND NOT $4 THEN t.plan END ASC,
-             CASE WHEN $3 = 'plan' AND $4 THEN t.plan END DESC,
-             CASE WHEN $3 = 'status' AND NOT $4 THEN t.status END ASC,
-             CASE WHEN $3 = 'status' AND $4 THEN t.status END DESC,
-             CASE WHEN $3 = 'created' AND NOT $4 THEN t.created_at END ASC,
-             CASE WHEN $3 = 'created' AND $4 THEN t.created_at END DESC,
-             t.created_at DESC, t.tenant_id
-           LIMIT $5 OFFSET $6"#,
-        query.q,
-        pattern,
-        query.sort,
-        query.dir.is_desc(),
-        i64::from(query.per_page),
-        query.offset()
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(Page {
-        items,
-        total,
-        page: query.page,
-        per_page: query.per_page,
+/// The tenants list's sort orders, each answered in order by one index (migration
+/// `list_indexes`). Without a sort, newest first.
+fn tenant_order(sort: &str) -> &'static Order {
+    const fn by(keys: &'static [Key]) -> Order {
+        Order {
+            keys,
+            id: "t.tenant_id",
+            id_kind: IdKind::Uuid,
+        }
+    }
+    const NAME: Key = Key {
+        expr: "t.name_key",
+        kind: KeyKind::Text,
+    };
+    static BY_NAME: Order = by(&[NAME]);
+    static BY_SLUG: Order = by(&[Key {
+        expr: "t.slug",
+        kind: KeyKind::Text,
+    }]);
+    static BY_PLAN: Order = by(&[Key {
+        expr: "t.plan_key",
+        kind: KeyKind::Text,
+    }]);
+    static BY_STATUS: Order = by(&[Key {
+        expr: "t.status_key",
+        kind: KeyKind::Text,
+    }]);
+    static BY_CREATED: Order = by(&[Key {
+        expr: "t.created_at",
+        kind: KeyKind::Time,
+    }]);
+    match sort {
+        "name" => &BY_NAME,
+        "slug" => &BY_SLUG,
+        "plan" => &BY_PLAN,
+        "status" => &BY_STATUS,
+        _ => &BY_CREATED,
+    }
+}
+
+fn tenant_from_row(row: &PgRow) -> Result<Tenant, sqlx::Error> {
+    Ok(Tenant {
+        tenant_id: TenantId(row.try_get("tenant_id")?),
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        plan: row.try_get("plan")?,
+        status: row.try_get("status")?,
+        user_count: row.try_get("user_count")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
+}
+
+fn push_tenant_filter(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery) {
+    qb.push(" WHERE true");
+    if !query.q.is_empty() {
+        let pattern = query.like_pattern();
+        qb.push(" AND (t.name ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR t.slug ILIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+}
+
+fn push_tenants_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, window: &Window) {
+    qb.push(
+        "SELECT t.tenant_id, t.slug, t.name, t.plan, t.status, coalesce(c.users, 0) AS user_count, \
+         t.created_at, t.updated_at",
+    );
+    window.push_select(qb);
+    qb.push(" FROM tenants t LEFT JOIN tenant_user_counts c ON c.tenant_id = t.tenant_id");
+    push_tenant_filter(qb, query);
+    window.push_condition(qb);
+    window.push_order(qb);
+}
+
+fn tenants_window(query: &ListQuery) -> Window {
+    // Without a sort the list is newest first, as it was before sorting existed.
+    let dir = if query.sort.is_empty() {
+        SortDir::Desc
+    } else {
+        query.dir
+    };
+    Window::new(tenant_order(&query.sort), dir, query)
+}
+
+/// PostgreSQL's plan (JSON) for the tenants page `query` would read (see `explain_users_page`).
+pub async fn explain_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Result<String, sqlx::Error> {
+    let mut explain = QueryBuilder::new("EXPLAIN (FORMAT JSON) ");
+    push_tenants_page(&mut explain, query, &tenants_window(query));
+    let plan: serde_json::Value = explain.build_query_scalar().fetch_one(&mut **tx).await?;
+    Ok(plan.to_string())
+}
+
+pub async fn select_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Result<Page<Tenant>, sqlx::Error> {
+    let window = tenants_window(query);
+    let total = if query.q.is_empty() {
+        platform_total(tx, PlatformTable::Tenants).await?
+    } else {
+        let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM tenants t");
+        push_tenant_filter(&mut count, query);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
+        capped(count.build_query_scalar().fetch_one(&mut **tx).await?)
+    };
+    let mut page = QueryBuilder::new("");
+    push_tenants_page(&mut page, query, &window);
+    let rows = page.build().fetch_all(&mut **tx).await?;
+    window.finish(rows, total, tenant_from_row)
 }
 
 /// The tenant this transaction belongs to (RLS shows no other).
@@ -65,7 +133,7 @@ pub async fn select_own_tenant(tx: &mut TenantTx) -> Result<Option<Tenant>, sqlx
     sqlx::query_as!(
         Tenant,
         r#"SELECT t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
-                  (SELECT count(*) FROM users u WHERE u.tenant_id = t.tenant_id) AS "user_count!",
+                  coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
                   t.created_at, t.updated_at
            FROM tenants t WHERE t.tenant_id = $1"#,
         tenant_id.0
@@ -85,7 +153,7 @@ pub async fn select_tenant_for_update(tx: &mut PlatformTx, tenant_id: TenantId) 
     sqlx::query_as!(
         Tenant,
         r#"SELECT t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
-                  (SELECT count(*) FROM users u WHERE u.tenant_id = t.tenant_id) AS "user_count!",
+                  coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
                   t.created_at, t.updated_at
            FROM tenants t WHERE t.tenant_id = $1 FOR UPDATE"#,
         tenant_id.0
@@ -119,7 +187,7 @@ pub async fn update_tenant(
         r#"UPDATE tenants t SET name = $2, slug = $3, plan = $4, status = $5, updated_at = now()
            WHERE t.tenant_id = $1
            RETURNING t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
-                     (SELECT count(*) FROM users u WHERE u.tenant_id = t.tenant_id) AS "user_count!",
+                     coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
                      t.created_at, t.updated_at"#,
         tenant_id.0,
         fields.name,
@@ -149,7 +217,7 @@ pub async fn select_platform_counts(tx: &mut PlatformTx) -> Result<(i64, i64, i6
     let row = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM tenants) AS "tenants!",
                   (SELECT count(*) FROM tenants WHERE status = 'active') AS "active!",
-                  (SELECT count(*) FROM users) AS "users!""#
+                  (SELECT coalesce(sum(users), 0)::bigint FROM tenant_user_counts) AS "users!""#
     )
     .fetch_one(&mut **tx)
     .await?;

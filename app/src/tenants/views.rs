@@ -7,7 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_list_query};
 use crate::components::page_title::PageTitle;
-use crate::components::table::{ListControls, Pager, SortHeader};
+use crate::components::table::{ListControls, Pager, SortHeader, list_href};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::format_time;
@@ -28,18 +28,7 @@ fn tenant_id_param() -> Memo<Option<TenantId>> {
 #[component]
 pub fn TenantsPage() -> impl IntoView {
     let query = use_list_query();
-    let tenants = Resource::new(
-        move || query.get(),
-        |q| {
-            list_tenants(
-                Some(q.q),
-                Some(q.sort),
-                Some(q.dir.as_str().to_owned()),
-                Some(q.page.to_string()),
-                Some(q.per_page.to_string()),
-            )
-        },
-    );
+    let tenants = Resource::new(move || query.get(), |q| list_tenants(Some(q.to_query_string())));
     let can_create = use_can(Permission::TenantsCreate);
     let query_signal: Signal<_> = query.into();
     view! {
@@ -56,8 +45,7 @@ pub fn TenantsPage() -> impl IntoView {
                 match tenants.await {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(page) => {
-                        let pages = page.pages();
-                        let total = page.total;
+                        let nav = page.nav();
                         let empty = page.items.is_empty();
                         view! {
                             <table class="data">
@@ -85,7 +73,7 @@ pub fn TenantsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <Show when=move || empty><p class="muted">{t("table-empty")}</p></Show>
-                            <Pager query=query_signal total pages path=PATH />
+                            <Pager nav href=list_href(query_signal, PATH.to_owned()) />
                         }.into_any()
                     }
                 }

@@ -62,18 +62,12 @@ pub(crate) mod server {
 }
 
 /// One page of users: one tenant's, or (platform administrators, no tenant given) everyone's.
+/// `query` is the list's URL query string (search, sort, page size, cursor).
 #[server]
-pub async fn list_users(
-    tenant_id: Option<TenantId>,
-    q: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-    page: Option<String>,
-    per_page: Option<String>,
-) -> Result<Page<User>, AppError> {
+pub async fn list_users(tenant_id: Option<TenantId>, query: Option<String>) -> Result<Page<User>, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
-    let query = crate::paging::ListQuery::from_params(q, sort, dir, page, per_page);
+    let query = crate::paging::ListQuery::from_query_string(query.as_deref().unwrap_or_default());
     let page = match tenant_id.or(context.principal.tenant_id()) {
         Some(tenant_id) => {
             let mut tx = context.tenant_tx(tenant_id).await?;

@@ -2,16 +2,112 @@
 //! uses the platform scope.
 
 use super::types::{User, UserStatus};
+use crate::db::keyset::{COUNT_CAP, IdKind, Key, KeyKind, Order, PlatformTable, Window, capped, platform_total};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::{TenantId, UserId};
-use crate::paging::{ListQuery, Page};
+use crate::paging::{ListQuery, Page, Total};
 use crate::permissions::types::Role;
-use sqlx::PgConnection;
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 
 pub struct UserFields<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub role: Role,
+}
+
+/// The users list's sort orders, each answered in order by one index (see the migration
+/// `list_indexes`): by tenant first for a tenant's list, on its own for the platform's.
+fn user_order(sort: &str) -> &'static Order {
+    const fn by(keys: &'static [Key]) -> Order {
+        Order {
+            keys,
+            id: "u.user_id",
+            id_kind: IdKind::Uuid,
+        }
+    }
+    const NAME: Key = Key {
+        expr: "u.name_key",
+        kind: KeyKind::Text,
+    };
+    static BY_NAME: Order = by(&[NAME]);
+    static BY_EMAIL: Order = by(&[Key {
+        expr: "u.email",
+        kind: KeyKind::Text,
+    }]);
+    static BY_ROLE: Order = by(&[Key {
+        expr: "u.role_key",
+        kind: KeyKind::Text,
+    }]);
+    static BY_STATUS: Order = by(&[Key {
+        expr: "u.status_key",
+        kind: KeyKind::Text,
+    }]);
+    static BY_LOGIN: Order = by(&[Key {
+        expr: "u.login_key",
+        kind: KeyKind::Time,
+    }]);
+    match sort {
+        "email" => &BY_EMAIL,
+        "role" => &BY_ROLE,
+        "status" => &BY_STATUS,
+        "last_login" => &BY_LOGIN,
+        _ => &BY_NAME,
+    }
+}
+
+fn user_from_row(row: &PgRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        user_id: UserId(row.try_get("user_id")?),
+        tenant_id: TenantId(row.try_get("tenant_id")?),
+        tenant_name: row.try_get("tenant_name")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: row.try_get("role")?,
+        status: row.try_get("status")?,
+        last_login_at: row.try_get("last_login_at")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// `WHERE …` shared by the page and its count: the tenant (when one) and the search.
+fn push_user_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, query: &ListQuery, tenant: Option<TenantId>) {
+    qb.push(" WHERE true");
+    if let Some(tenant) = tenant {
+        qb.push(" AND u.tenant_id = ").push_bind(tenant.0);
+    }
+    if !query.q.is_empty() {
+        let pattern = query.like_pattern();
+        qb.push(" AND (u.name ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR u.email ILIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+}
+
+/// The page's statement: the filter, the cursor's condition and the order of one index.
+fn push_users_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenant: Option<TenantId>, window: &Window) {
+    qb.push(
+        "SELECT u.user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role, u.status, \
+         u.last_login_at, u.created_at, u.updated_at",
+    );
+    window.push_select(qb);
+    qb.push(" FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id");
+    push_user_filter(qb, query, tenant);
+    window.push_condition(qb);
+    window.push_order(qb);
+}
+
+/// PostgreSQL's plan (JSON) for the tenant's users page `query` would read: the check that every
+/// sort order and cursor is one index range (tests, and `EXPLAIN` when a list is slow).
+pub async fn explain_users_page(tx: &mut TenantTx, query: &ListQuery) -> Result<String, sqlx::Error> {
+    let window = Window::new(user_order(&query.sort), query.dir, query);
+    let mut explain = QueryBuilder::new("EXPLAIN (FORMAT JSON) ");
+    push_users_page(&mut explain, query, Some(tx.tenant_id()), &window);
+    let plan: serde_json::Value = explain.build_query_scalar().fetch_one(&mut **tx).await?;
+    Ok(plan.to_string())
 }
 
 /// Shared by the tenant and platform listings; the caller's transaction decides what is visible.
@@ -20,54 +116,26 @@ async fn select_users_page_in(
     query: &ListQuery,
     tenant: Option<TenantId>,
 ) -> Result<Page<User>, sqlx::Error> {
-    let pattern = query.like_pattern();
-    let tenant = tenant.map(|id| id.0);
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM users
-           WHERE ($1 = '' OR name ILIKE $2 OR email ILIKE $2) AND ($3::uuid IS NULL OR tenant_id = $3)"#,
-        query.q,
-        pattern,
-        tenant
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let items = sqlx::query_as!(
-        User,
-        r#"SELECT u.user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role AS "role: Role",
-                  u.status AS "status: UserStatus", u.last_login_at, u.created_at, u.updated_at
-           FROM users u JOIN tenants t USING (tenant_id)
-           WHERE ($1 = '' OR u.name ILIKE $2 OR u.email ILIKE $2) AND ($3::uuid IS NULL OR u.tenant_id = $3)
-           ORDER BY
-             CASE WHEN $4 = 'name' AND NOT $5 THEN lower(u.name) END ASC,
-             CASE WHEN $4 = 'name' AND $5 THEN lower(u.name) END DESC,
-             CASE WHEN $4 = 'email' AND NOT $5 THEN u.email END ASC,
-             CASE WHEN $4 = 'email' AND $5 THEN u.email END DESC,
-             CASE WHEN $4 = 'role' AND NOT $5 THEN u.role END ASC,
-             CASE WHEN $4 = 'role' AND $5 THEN u.role END DESC,
-             CASE WHEN $4 = 'status' AND NOT $5 THEN u.status END ASC,
-             CASE WHEN $4 = 'status' AND $5 THEN u.status END DESC,
-             CASE WHEN $4 = 'tenant' AND NOT $5 THEN lower(t.name) END ASC,
-             CASE WHEN $4 = 'tenant' AND $5 THEN lower(t.name) END DESC,
-             CASE WHEN $4 = 'last_login' AND NOT $5 THEN u.last_login_at END ASC NULLS FIRST,
-             CASE WHEN $4 = 'last_login' AND $5 THEN u.last_login_at END DESC NULLS LAST,
-             lower(u.name), u.user_id
-           LIMIT $6 OFFSET $7"#,
-        query.q,
-        pattern,
-        tenant,
-        query.sort,
-        query.dir.is_desc(),
-        i64::from(query.per_page),
-        query.offset()
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Page {
-        items,
-        total,
-        page: query.page,
-        per_page: query.per_page,
-    })
+    let window = Window::new(user_order(&query.sort), query.dir, query);
+    let total = if !query.q.is_empty() {
+        let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM users u");
+        push_user_filter(&mut count, query, tenant);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
+        capped(count.build_query_scalar().fetch_one(&mut *conn).await?)
+    } else if let Some(tenant) = tenant {
+        // Kept by triggers as users come and go: exact, and one row to read.
+        let users: Option<i64> =
+            sqlx::query_scalar!("SELECT users FROM tenant_user_counts WHERE tenant_id = $1", tenant.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Total::Exact(u64::try_from(users.unwrap_or(0)).unwrap_or(0))
+    } else {
+        platform_total(conn, PlatformTable::Users).await?
+    };
+    let mut page = QueryBuilder::new("");
+    push_users_page(&mut page, query, tenant, &window);
+    let rows = page.build().fetch_all(&mut *conn).await?;
+    window.finish(rows, total, user_from_row)
 }
 
 /// Users of the transaction's tenant.

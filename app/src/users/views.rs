@@ -7,7 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_current_user, use_list_query};
 use crate::components::page_title::PageTitle;
-use crate::components::table::{ListControls, Pager, SortHeader};
+use crate::components::table::{ListControls, Pager, SortHeader, list_href};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::format_time;
@@ -48,16 +48,7 @@ pub fn user_list(tenant: Signal<Option<TenantId>>) -> UserList {
     let query = use_list_query();
     let users = Resource::new(
         move || (tenant.get(), query.get()),
-        move |(tenant_id, q)| {
-            list_users(
-                tenant_id,
-                Some(q.q),
-                Some(q.sort),
-                Some(q.dir.as_str().to_owned()),
-                Some(q.page.to_string()),
-                Some(q.per_page.to_string()),
-            )
-        },
+        move |(tenant_id, q)| list_users(tenant_id, Some(q.to_query_string())),
     );
     UserList {
         query: query.into(),
@@ -91,8 +82,7 @@ pub fn UserTable(list: UserList, all_tenants: bool, base_path: String) -> impl I
                 match users.await {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(page) => {
-                        let pages = page.pages();
-                        let total = page.total;
+                        let nav = page.nav();
                         let empty = page.items.is_empty();
                         view! {
                             <table class="data">
@@ -100,7 +90,7 @@ pub fn UserTable(list: UserList, all_tenants: bool, base_path: String) -> impl I
                                     <tr>
                                         <SortHeader column="name" label=t("field-name") query=query_signal path=path.clone() />
                                         <SortHeader column="email" label=t("field-email") query=query_signal path=path.clone() />
-                                        {show_tenant.then(|| view! { <SortHeader column="tenant" label=t("field-tenant") query=query_signal path=path.clone() /> })}
+                                        {show_tenant.then(|| view! { <th scope="col">{t("field-tenant")}</th> })}
                                         <SortHeader column="role" label=t("field-role") query=query_signal path=path.clone() />
                                         <SortHeader column="status" label=t("field-status") query=query_signal path=path.clone() />
                                         <SortHeader column="last_login" label=t("field-last-login") query=query_signal path=path.clone() />
@@ -120,7 +110,7 @@ pub fn UserTable(list: UserList, all_tenants: bool, base_path: String) -> impl I
                                 </tbody>
                             </table>
                             <Show when=move || empty><p class="muted">{t("table-empty")}</p></Show>
-                            <Pager query=query_signal total pages path=path.clone() />
+                            <Pager nav href=list_href(query_signal, path.clone()) />
                         }.into_any()
                     }
                 }

@@ -6,6 +6,7 @@ mod api_keys;
 mod audit;
 mod auth;
 mod layers;
+mod lists;
 mod rls;
 
 /// Runs `statement` inside a savepoint and returns what it yields (the first column as a count,

@@ -9,6 +9,7 @@ error-validation = Please correct the highlighted fields.
 error-rate-limited = Too many attempts. Try again in { $seconds } seconds.
 error-ip-blocked = Requests from your address are blocked for now. Contact the platform administrator if you think this is a mistake.
 error-internal = Something went wrong on our side. Please try again.
+error-unavailable = Atrium cannot reach its database right now. Try again in a few seconds.
 error-network = Could not reach the server. Check your connection and try again.
 
 ## Validation
@@ -82,6 +83,10 @@ table-total = { $total ->
     [one] 1 result
    *[other] { $total } results
 }
+table-total-at-least = { $total }+ results
+table-total-about = About { $total } results
+table-page-open = Page { $page }
+table-first = First page
 table-per-page = Rows per page
 table-prev = Previous page
 table-next = Next page

@@ -82,8 +82,12 @@ pub struct AuditQuery {
     /// Last day included (UTC).
     pub to: Option<NaiveDate>,
     pub security_only: bool,
+    /// The page's number for people; the rows come from the cursor (see `paging::ListQuery`).
     pub page: u32,
     pub per_page: u32,
+    /// Cursor of the entry the page follows (older entries), or precedes (newer ones).
+    pub after: Option<String>,
+    pub before: Option<String>,
 }
 
 /// Trimmed and cut to `max` characters; trimmed again after the cut, so that a value which
@@ -101,6 +105,8 @@ impl AuditQuery {
             .and_then(|v| v.parse().ok())
             .filter(|v| PAGE_SIZES.contains(v))
             .unwrap_or(DEFAULT_PAGE_SIZE);
+        let cursor = |name: &str| get(name).filter(|c| !c.is_empty() && c.len() <= 256);
+        let after = cursor("after");
         Self {
             tenant: get("tenant").map(|v| TenantFilter::parse(&v)).unwrap_or_default(),
             actor: clean(get("actor"), 254),
@@ -116,6 +122,8 @@ impl AuditQuery {
                 .unwrap_or(1)
                 .min(1_000_000),
             per_page,
+            before: if after.is_some() { None } else { cursor("before") },
+            after,
         }
     }
 
@@ -123,10 +131,6 @@ impl AuditQuery {
     pub fn from_query_string(query: &str) -> Self {
         let pairs = parse_query_string(query);
         Self::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
-    }
-
-    pub fn offset(&self) -> i64 {
-        i64::from(self.page.saturating_sub(1)) * i64::from(self.per_page)
     }
 
     /// The filter as URL parameters (no page), for export links and pager links.
@@ -166,6 +170,12 @@ impl AuditQuery {
         }
         if self.per_page != DEFAULT_PAGE_SIZE {
             params.push(("per_page", self.per_page.to_string()));
+        }
+        if let Some(after) = &self.after {
+            params.push(("after", after.clone()));
+        }
+        if let Some(before) = &self.before {
+            params.push(("before", before.clone()));
         }
         join(&params, "?")
     }
@@ -296,12 +306,13 @@ mod tests {
             ("tenant", "platform"),
             ("page", "3"),
             ("per_page", "50"),
+            ("after", "1234"),
         ]);
         assert_eq!(
             q.to_query_string(),
-            "?tenant=platform&actor=ann%40&action=tenant.&from=2026-11-01&to=2026-11-30&security=1&page=3&per_page=50"
+            "?tenant=platform&actor=ann%40&action=tenant.&from=2026-11-01&to=2026-11-30&security=1&page=3&per_page=50&after=1234"
         );
-        assert_eq!(q.offset(), 100);
+        assert_eq!(AuditQuery::from_query_string(&q.to_query_string()), q);
         assert!(
             q.export_href("csv")
                 .starts_with("/api/v1/audit/export?format=csv&tenant=platform&")

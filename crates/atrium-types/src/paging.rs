@@ -33,7 +33,14 @@ impl SortDir {
     }
 }
 
+/// Longest cursor accepted from a URL; longer ones are ignored (first page).
+const MAX_CURSOR_LEN: usize = 1024;
+
 /// A list request as read from the URL; every field is clamped to something valid.
+///
+/// Paging is by keyset: `after` (or `before`) is the [`Cursor`] of the row the page starts behind
+/// (or ends before), so every page is one ordered index range however deep it is. `page` only
+/// numbers the page for people; the query never skips rows by it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListQuery {
     pub q: String,
@@ -41,42 +48,59 @@ pub struct ListQuery {
     pub dir: SortDir,
     pub page: u32,
     pub per_page: u32,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self::from_params(|_| None)
+    }
 }
 
 impl ListQuery {
-    /// Builds a query from raw URL parameters, falling back to defaults for anything invalid.
-    pub fn from_params(
-        q: Option<String>,
-        sort: Option<String>,
-        dir: Option<String>,
-        page: Option<String>,
-        per_page: Option<String>,
-    ) -> Self {
-        let per_page = per_page
+    /// Builds a query from raw URL parameters (`param(name)`), falling back to defaults for
+    /// anything invalid.
+    pub fn from_params(param: impl Fn(&str) -> Option<String>) -> Self {
+        let per_page = param("per_page")
             .and_then(|v| v.parse().ok())
             .filter(|v| PAGE_SIZES.contains(v))
             .unwrap_or(DEFAULT_PAGE_SIZE);
+        let cursor = |name: &str| param(name).filter(|c| !c.is_empty() && c.len() <= MAX_CURSOR_LEN);
+        let after = cursor("after");
         Self {
-            q: q.unwrap_or_default().trim().chars().take(200).collect(),
-            sort: sort.unwrap_or_default(),
-            dir: SortDir::parse(dir.as_deref().unwrap_or("asc")),
-            page: page
+            q: param("q").unwrap_or_default().trim().chars().take(200).collect(),
+            sort: param("sort").unwrap_or_default(),
+            dir: SortDir::parse(param("dir").as_deref().unwrap_or("asc")),
+            page: param("page")
                 .and_then(|v| v.parse().ok())
                 .filter(|v| *v >= 1)
                 .unwrap_or(1)
                 .min(1_000_000),
             per_page,
+            before: if after.is_some() { None } else { cursor("before") },
+            after,
         }
     }
 
-    pub fn offset(&self) -> i64 {
-        i64::from(self.page.saturating_sub(1)) * i64::from(self.per_page)
+    /// Parses a URL query string (`?q=…&sort=…`).
+    pub fn from_query_string(query: &str) -> Self {
+        let pairs = parse_query_string(query);
+        Self::from_params(|name| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
     }
 
     /// The search text as a LIKE pattern with wildcards escaped (`\` is the escape character).
     pub fn like_pattern(&self) -> String {
         let escaped = self.q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         format!("%{escaped}%")
+    }
+
+    /// The same list from its first page (after the search, sort or page size changed).
+    pub fn first_page(mut self) -> Self {
+        self.page = 1;
+        self.after = None;
+        self.before = None;
+        self
     }
 
     /// The URL query string for this state with some fields replaced (for links and forms).
@@ -95,6 +119,12 @@ impl ListQuery {
         if self.per_page != DEFAULT_PAGE_SIZE {
             parts.push(format!("per_page={}", self.per_page));
         }
+        if let Some(after) = &self.after {
+            parts.push(format!("after={}", encode(after)));
+        }
+        if let Some(before) = &self.before {
+            parts.push(format!("before={}", encode(before)));
+        }
         if parts.is_empty() {
             String::new()
         } else {
@@ -103,22 +133,112 @@ impl ListQuery {
     }
 }
 
-/// One page of results with the total count for the pager.
+/// Where a page starts: the sort-key values and unique id of the row next to it, as text. Each
+/// list parses the parts into its own types before any reaches SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub id: String,
+    pub keys: Vec<String>,
+}
+
+impl Cursor {
+    /// `id,key1,key2…`, each part percent-encoded so that a comma always separates.
+    pub fn encode(&self) -> String {
+        std::iter::once(&self.id)
+            .chain(&self.keys)
+            .map(|part| encode(part))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn decode(raw: &str) -> Option<Self> {
+        let mut parts = raw.split(',').map(decode);
+        let id = parts.next().filter(|id| !id.is_empty())?;
+        Some(Self {
+            id,
+            keys: parts.collect(),
+        })
+    }
+}
+
+/// How many rows a list holds, as far as it was worth counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Total {
+    /// Counted exactly (or kept exactly by the database).
+    Exact(u64),
+    /// Counting stopped here: there are at least this many.
+    AtLeast(u64),
+    /// PostgreSQL's statistics, for lists too long to count on every request.
+    About(u64),
+}
+
+impl Total {
+    /// The row count the label and plural rules use.
+    pub fn value(self) -> u64 {
+        match self {
+            Self::Exact(n) | Self::AtLeast(n) | Self::About(n) => n,
+        }
+    }
+
+    /// How many pages, when the total is exact.
+    pub fn pages(self, per_page: u32) -> Option<u64> {
+        let per_page = u64::from(per_page.max(1));
+        match self {
+            Self::Exact(n) => Some(n.div_ceil(per_page).max(1)),
+            Self::AtLeast(_) | Self::About(_) => None,
+        }
+    }
+}
+
+/// `12345` as `12,345`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// One page of results: the rows, the total as far as it was counted, and the cursors of the
+/// neighbouring pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub total: i64,
+    pub total: Total,
+    /// The page's number for people (1 for the first), carried along in the URL.
     pub page: u32,
     pub per_page: u32,
+    /// `before=` for the previous page, when there is one.
+    pub prev: Option<String>,
+    /// `after=` for the next page, when there is one.
+    pub next: Option<String>,
 }
 
 impl<T> Page<T> {
-    pub fn pages(&self) -> u32 {
-        let per_page = i64::from(self.per_page.max(1));
-        u32::try_from((self.total + per_page - 1) / per_page)
-            .unwrap_or(u32::MAX)
-            .max(1)
+    /// What the pager needs, apart from the rows.
+    pub fn nav(&self) -> PageNav {
+        PageNav {
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+            prev: self.prev.clone(),
+            next: self.next.clone(),
+        }
     }
+}
+
+/// A page's place in its list: the total and the neighbouring pages' cursors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageNav {
+    pub total: Total,
+    pub page: u32,
+    pub per_page: u32,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 /// Percent-encodes a query component.
@@ -178,41 +298,70 @@ fn decode(value: &str) -> String {
 mod tests {
     use super::*;
 
+    fn params(pairs: &[(&str, &str)]) -> ListQuery {
+        ListQuery::from_params(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned()))
+    }
+
     #[test]
     fn invalid_params_fall_back_to_defaults() {
-        let query = ListQuery::from_params(None, None, Some("sideways".into()), Some("-3".into()), Some("7".into()));
+        let query = params(&[("dir", "sideways"), ("page", "-3"), ("per_page", "7")]);
         assert_eq!(
             (query.page, query.per_page, query.dir),
             (1, DEFAULT_PAGE_SIZE, SortDir::Asc)
         );
-        assert_eq!(query.offset(), 0);
+        assert_eq!((query.after, query.before), (None, None));
     }
 
     #[test]
     fn like_pattern_escapes_wildcards() {
-        let query = ListQuery::from_params(Some("50%_off\\".into()), None, None, None, None);
+        let query = params(&[("q", "50%_off\\")]);
         assert_eq!(query.like_pattern(), "%50\\%\\_off\\\\%");
     }
 
     #[test]
     fn query_string_round_trips_state() {
-        let query = ListQuery::from_params(
-            Some("a b".into()),
-            Some("name".into()),
-            Some("desc".into()),
-            Some("2".into()),
-            Some("50".into()),
-        );
+        let query = params(&[
+            ("q", "a b"),
+            ("sort", "name"),
+            ("dir", "desc"),
+            ("page", "2"),
+            ("per_page", "50"),
+            ("after", "x,y"),
+        ]);
+        let text = query.to_query_string();
+        assert_eq!(text, "?q=a%20b&sort=name&dir=desc&page=2&per_page=50&after=x%2Cy");
+        assert_eq!(ListQuery::from_query_string(&text), query);
         assert_eq!(
-            query.to_query_string(),
-            "?q=a%20b&sort=name&dir=desc&page=2&per_page=50"
+            query.first_page().to_query_string(),
+            "?q=a%20b&sort=name&dir=desc&per_page=50"
         );
-        let page = Page::<()> {
-            items: vec![],
-            total: 101,
-            page: 1,
-            per_page: 50,
+    }
+
+    #[test]
+    fn one_cursor_direction_at_a_time_and_bounded() {
+        let both = params(&[("after", "a"), ("before", "b")]);
+        assert_eq!((both.after.as_deref(), both.before), (Some("a"), None));
+        let long = "a".repeat(MAX_CURSOR_LEN + 1);
+        assert_eq!(params(&[("before", &long)]).before, None);
+    }
+
+    #[test]
+    fn cursors_keep_commas_and_empty_keys_apart() {
+        let cursor = Cursor {
+            id: "7f0c".into(),
+            keys: vec!["smith, ann".into(), String::new(), "100%".into()],
         };
-        assert_eq!(page.pages(), 3);
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode(""), None);
+        assert_eq!(Cursor::decode(",x"), None);
+    }
+
+    #[test]
+    fn totals_count_pages_only_when_exact() {
+        assert_eq!(Total::Exact(101).pages(50), Some(3));
+        assert_eq!(Total::Exact(0).pages(50), Some(1));
+        assert_eq!(Total::AtLeast(10_000).pages(50), None);
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(group_thousands(999), "999");
     }
 }

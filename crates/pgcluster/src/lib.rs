@@ -304,6 +304,20 @@ impl Cluster {
 
     /// Starts the server with `pg_ctl -w` on a free port and takes ownership of it.
     fn launch(&mut self) -> Result<()> {
+        self.launch_on(None)
+    }
+
+    /// Starts the stopped server again on the port it had, so that clients holding its address
+    /// (a running app's pool) find it again: what a database restart looks like to them.
+    pub fn restart(&mut self) -> Result<()> {
+        if self.owned {
+            bail!("PostgreSQL in {} is already running", self.data_dir.display());
+        }
+        self.launch_on(Some(self.port))
+    }
+
+    /// Starts the server on `port`, or on a free one when `None`.
+    fn launch_on(&mut self, port: Option<u16>) -> Result<()> {
         let log_file = self.log_file();
         touch_owned(&log_file, &self.runner)?;
         let mut last_error = None;
@@ -313,7 +327,10 @@ impl Cluster {
             if attempt > 0 {
                 std::thread::sleep(Duration::from_secs(1));
             }
-            let port = free_port()?;
+            let port = match port {
+                Some(port) => port,
+                None => free_port()?,
+            };
             // `-k .` puts the unix socket in the data directory (the server's working
             // directory): short enough for the 107-byte socket path limit wherever the data
             // directory lives, and never clashing with a system server's /var/run/postgresql.

@@ -66,6 +66,7 @@ impl IntoResponse for ApiError {
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal | AppError::Network(_) => "internal",
+            AppError::Unavailable => "unavailable",
         };
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = serde_json::json!({ "error": { "code": code, "message": self.0.to_string() } });
@@ -73,10 +74,10 @@ impl IntoResponse for ApiError {
             body["error"]["fields"] = serde_json::to_value(&fields.0).unwrap_or_default();
         }
         let mut response = (status, Json(body)).into_response();
-        if let AppError::RateLimited { retry_after } = &self.0 {
+        if let Some(retry_after) = self.0.retry_after() {
             response
                 .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
         }
         response
     }

@@ -14,5 +14,6 @@ mod limits;
 mod live;
 mod metrics;
 mod notifications;
+mod outage;
 mod permissions;
 mod router;
