@@ -7,6 +7,7 @@
 #   bench/run.sh --quick            smoke run: 200k points, 5 runs per panel (a few minutes)
 #   bench/run.sh                    10M points, 20 runs per panel
 #   bench/run.sh ingest --points 1M ingestion only
+#   bench/run.sh lists --peers ../shared/peers   list pages under wrk beside the peers
 #   bench/run.sh --help             every option
 #
 # Environment: CARGO_TARGET_DIR (default target/), BENCH_DATABASE_URL (an existing server instead

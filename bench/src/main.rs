@@ -9,6 +9,7 @@
 mod dataset;
 mod http;
 mod ingest;
+mod lists;
 mod options;
 mod panels;
 mod peer;
@@ -81,6 +82,15 @@ async fn interrupted() -> &'static str {
 }
 
 async fn bench(options: &Options) -> Result<()> {
+    if options.mode == Mode::Lists {
+        return lists::run(
+            &options.lists,
+            &options.atrium,
+            options.database_url.as_deref(),
+            &options.out,
+        )
+        .await;
+    }
     std::fs::create_dir_all(&options.out).with_context(|| format!("creating {}", options.out.display()))?;
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut load = vec![("start", procfs::loadavg())];
@@ -108,7 +118,7 @@ async fn bench(options: &Options) -> Result<()> {
     let dataset = Dataset::anchored(options.points, options.series, now_ms);
     let atrium = match options.mode {
         Mode::All | Mode::Ingest => Some(start_atrium(options, &database, &dataset, now_ms, &mut admin).await?),
-        Mode::Peer => None,
+        Mode::Peer | Mode::Lists => None,
     };
 
     let mut ingestion = None;

@@ -4,11 +4,21 @@ use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
-usage: atrium-bench [all|ingest|peer] [options]
+usage: atrium-bench [all|ingest|peer|lists] [options]
 
   all                 ingest the dataset over HTTP, then time the panels over it (default)
   ingest              ingestion only (no panels, no peer query table)
   peer                the plain-PostgreSQL peer alone (no server): its ingestion and queries
+  lists               list pages under wrk: a tenant's users at two sizes, the platform's tenants
+
+lists options:
+  --smoke             every step once at a tiny size (the test command runs this)
+  --tenants N         tenants on the platform (default 10000)
+  --big-users N       users of the large tenant (default 100000)
+  --mid-users N       users of the middling tenant (default 10000)
+  --duration SECS     each wrk run (default 10; a 2 s warm-up precedes it)
+  --connections N     wrk connections (default 32)
+  --peers DIR         also run DIR/run_django_admin.sh and DIR/run_axum_ceiling.sh (../shared/peers)
 
   --quick             smoke run: 200k points, 5 runs per panel
   --points N          points to ingest; the panels run over them (default 10M; 200k, 1M, 1_000_000 work)
@@ -35,6 +45,7 @@ pub enum Mode {
     All,
     Ingest,
     Peer,
+    Lists,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +65,7 @@ pub struct Options {
     pub port: Option<u16>,
     pub out: PathBuf,
     pub database_url: Option<String>,
+    pub lists: crate::lists::Plan,
 }
 
 /// `10M`, `200k`, `1_000_000`, `5000`.
@@ -94,7 +106,12 @@ impl Options {
             port: None,
             out: PathBuf::new(),
             database_url: std::env::var("BENCH_DATABASE_URL").ok().filter(|url| !url.is_empty()),
+            lists: crate::lists::Plan::full(),
         };
+        let mut smoke = false;
+        let mut list_sizes: Vec<(&str, u32)> = Vec::new();
+        let mut list_duration = None;
+        let mut list_connections = None;
         let (mut points, mut runs, mut peer_rows, mut out) = (None, None, None, None);
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -112,6 +129,14 @@ impl Options {
                 "all" => options.mode = Mode::All,
                 "ingest" => options.mode = Mode::Ingest,
                 "peer" => options.mode = Mode::Peer,
+                "lists" => options.mode = Mode::Lists,
+                "--smoke" => smoke = true,
+                "--tenants" => list_sizes.push(("tenants", u32::try_from(count(&value()?)?)?)),
+                "--big-users" => list_sizes.push(("big", u32::try_from(count(&value()?)?)?)),
+                "--mid-users" => list_sizes.push(("mid", u32::try_from(count(&value()?)?)?)),
+                "--duration" => list_duration = Some(count(&value()?)?),
+                "--connections" => list_connections = Some(u32::try_from(count(&value()?)?)?),
+                "--peers" => options.lists.peers = Some(value()?.into()),
                 "-h" | "--help" | "help" => return Ok(None),
                 "--quick" => options.quick = true,
                 "--no-peer" => options.peer = false,
@@ -128,6 +153,27 @@ impl Options {
                 "--out" => out = Some(PathBuf::from(value()?)),
                 other => bail!("unknown argument {other:?}\n\n{USAGE}"),
             }
+        }
+        if smoke {
+            let peers = options.lists.peers.take();
+            options.lists = crate::lists::Plan::smoke();
+            options.lists.peers = peers;
+        }
+        for (which, size) in list_sizes {
+            match which {
+                "tenants" => options.lists.tenants = size,
+                "big" => options.lists.big_users = size,
+                _ => options.lists.mid_users = size,
+            }
+        }
+        if let Some(secs) = list_duration {
+            options.lists.duration = std::time::Duration::from_secs(secs.max(1));
+        }
+        if let Some(connections) = list_connections {
+            options.lists.connections = connections.max(1);
+        }
+        if options.mode == Mode::Lists && options.lists.tenants < 2 {
+            bail!("--tenants must be at least 2 (load-big and load-mid)");
         }
         if options.quick {
             options.points = 200_000;
@@ -189,5 +235,21 @@ mod tests {
         assert!(parse(&["--bogus"]).is_err());
         assert!(parse(&["--batch"]).is_err());
         assert!(parse(&["--clients", "0"]).is_err());
+    }
+
+    #[test]
+    fn lists_take_sizes_and_a_smoke_size() {
+        let o = parse(&["lists", "--big-users", "50k", "--peers", "/p"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.mode, Mode::Lists);
+        assert_eq!(
+            (o.lists.tenants, o.lists.big_users, o.lists.mid_users),
+            (10_000, 50_000, 10_000)
+        );
+        assert_eq!(o.lists.peers.as_deref(), Some(std::path::Path::new("/p")));
+        let o = parse(&["lists", "--smoke", "--duration", "3"]).unwrap().unwrap();
+        assert_eq!((o.lists.big_users, o.lists.duration.as_secs()), (400, 3));
+        assert!(parse(&["lists", "--tenants", "1"]).is_err());
     }
 }

@@ -14,6 +14,15 @@ use std::path::{Path, PathBuf};
 /// The database the bench creates (and on an external server, drops first if it exists).
 pub const DATABASE: &str = "atrium_bench";
 
+/// The database recreated on `BENCH_DATABASE_URL`'s server: `BENCH_DATABASE_NAME` (letters,
+/// digits, `_`) so that two runs can share a server, else [`DATABASE`].
+fn external_database() -> String {
+    std::env::var("BENCH_DATABASE_NAME")
+        .ok()
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or_else(|| DATABASE.to_owned())
+}
+
 /// The peers' `pg_local.sh` settings.
 const TUNING: &[(&str, &str)] = &[
     ("max_connections", "200"),
@@ -64,7 +73,7 @@ impl Database {
                 recreate_database(&mut admin).await?;
                 admin.close().await?;
                 Ok(Database {
-                    url: with_database(url, DATABASE)?,
+                    url: with_database(url, &external_database())?,
                     cluster: None,
                     dir: None,
                 })
@@ -154,11 +163,12 @@ async fn start_private() -> Result<Database> {
 }
 
 async fn recreate_database(admin: &mut PgConnection) -> Result<()> {
-    sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+    let name = external_database();
+    sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut *admin)
         .await
         .context("dropping the previous bench database")?;
-    sqlx::raw_sql(&format!("CREATE DATABASE {DATABASE}"))
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
         .execute(&mut *admin)
         .await
         .context("creating the bench database")?;

@@ -145,6 +145,9 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
                     gate(ctx, tally, "wasm budget", |_| sizes.check_budget());
                 }
                 end_to_end(ctx, tally, &admin, &chromium);
+                gate(ctx, tally, "lists benchmark (smoke)", |ctx| {
+                    list_bench_smoke(ctx, &admin, lints)
+                });
             }
             Err(_) => {
                 tally.failed += 1;
@@ -230,6 +233,20 @@ fn end_to_end(ctx: &mut Ctx, tally: &mut Tally, admin: &db::Admin, chromium: &Pa
     if result.is_err() && counted_failures == 0 {
         tally.failed += 1;
     }
+}
+
+/// The lists benchmark once at a tiny size against the server the specs ran on, so that it cannot
+/// rot: seeding, sessions, wrk and the report all run (`bench/run.sh lists` measures properly).
+fn list_bench_smoke(ctx: &mut Ctx, admin: &db::Admin, lints: Lints) -> Result<()> {
+    tools::ensure_wrk(ctx)?;
+    run(lints.apply(cargo().args(["build", "-p", "atrium-bench"])))?;
+    run(Command::new(ctx.path("target/debug/atrium-bench"))
+        .args(["lists", "--smoke", "--atrium"])
+        .arg(ctx.path("target/debug/atrium"))
+        .arg("--out")
+        .arg(ctx.path("target/bench-smoke/lists"))
+        .env("BENCH_DATABASE_URL", &admin.url)
+        .env("BENCH_DATABASE_NAME", "atrium_bench_smoke"))
 }
 
 /// Which server Playwright runs against and what it runs.

@@ -195,6 +195,15 @@ pub fn ensure_chromium(ctx: &mut Ctx) -> Result<PathBuf> {
     find().ok_or_else(|| anyhow::anyhow!("chromium was installed but is not at /usr/bin/chromium"))
 }
 
+/// `wrk`, the HTTP load generator the lists benchmark (and its peers) measure with.
+pub fn ensure_wrk(ctx: &mut Ctx) -> Result<PathBuf> {
+    if let Some(path) = find_in_path("wrk") {
+        return Ok(path);
+    }
+    apt_install(ctx, &["wrk"], "wrk is needed for the lists benchmark's smoke run")?;
+    find_in_path("wrk").ok_or_else(|| anyhow::anyhow!("wrk was installed but is not on PATH"))
+}
+
 /// `psql`, used to probe servers and apply migrations.
 pub fn ensure_psql(ctx: &mut Ctx) -> Result<PathBuf> {
     let find = || {
