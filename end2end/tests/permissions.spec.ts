@@ -72,7 +72,16 @@ test('a delegation is created, used by the delegate, then revoked', async ({ pag
   await page.getByRole('link', { name: 'Delegations' }).click();
   await expect(page.getByRole('heading', { name: 'Delegate permissions' })).toBeVisible();
   await expect(page.getByRole('checkbox', { name: 'users:delete' })).toHaveCount(0); // not his to lend
-  await page.getByLabel('Colleague').selectOption({ label: 'Ana Analyst' });
+  // The colleague is searched as he types; Alice (Admin) outranks him and is never offered.
+  const colleague = page.getByRole('combobox', { name: 'Colleague' });
+  await hydrated(page);
+  await colleague.fill('alice');
+  await expect(page.getByRole('status').filter({ hasText: 'No match.' })).toBeVisible();
+  await colleague.fill('an');
+  await expect(page.getByRole('option', { name: /Ana Analyst/ })).toBeVisible();
+  await colleague.press('ArrowDown');
+  await colleague.press('Enter');
+  await expect(colleague).toHaveValue('Ana Analyst');
   await page.getByRole('checkbox', { name: 'users:create' }).check();
   await page.getByLabel('Reason (optional)').fill(reason);
   await page.getByRole('button', { name: 'Delegate', exact: true }).click();

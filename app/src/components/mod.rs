@@ -1,6 +1,7 @@
 //! UI building blocks: form fields, tables, toasts, confirmations, the error view and the hooks
 //! every page uses. Pages depend on these, never on the shell.
 pub mod chart;
+pub mod combobox;
 pub mod confirm;
 pub mod copy;
 pub mod error_view;

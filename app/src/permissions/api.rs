@@ -14,8 +14,7 @@ pub struct DelegationsView {
     pub given: Vec<super::types::Delegation>,
     pub received: Vec<super::types::Delegation>,
     pub all: Option<Vec<super::types::Delegation>>,
-    /// Colleagues I can delegate to, and the permissions I may lend.
-    pub colleagues: Vec<(UserId, String)>,
+    /// The permissions I may lend (whom to: `search_delegates`, as I type).
     pub lendable: Vec<String>,
     pub me: Option<UserId>,
 }
@@ -489,7 +488,35 @@ pub async fn set_user_grant(user_id: UserId, permission: String, grant: bool) ->
     Ok(())
 }
 
-/// My delegations, the colleagues I can lend to and what I may lend.
+/// Colleagues I may delegate to whose name or email contains `q`, at most `CHOICES_LIMIT`:
+/// active, not me, and below my standing (creating the delegation checks their full rank).
+#[server]
+pub async fn search_delegates(q: String) -> Result<Vec<crate::paging::Choice>, AppError> {
+    use super::types::{Permission, Role};
+    let context = crate::auth::context::require(Permission::PermissionsDelegate).await?;
+    let (Some(tenant), crate::auth::types::Principal::Tenant { user_id: me, .. }) =
+        (context.principal.tenant_id(), &context.principal)
+    else {
+        return Ok(Vec::new());
+    };
+    let standing = context.permissions.standing();
+    let below: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|role| super::effective::outranks(standing, *role))
+        .map(Role::as_str)
+        .collect();
+    if below.is_empty() {
+        return Ok(Vec::new());
+    }
+    let search: String = q.trim().chars().take(100).collect();
+    let mut tx = context.tenant_tx(tenant).await?;
+    let choices =
+        crate::users::db::select_user_choices(&mut tx, &search, &below, *me, crate::paging::CHOICES_LIMIT).await?;
+    tx.commit().await?;
+    Ok(choices)
+}
+
+/// My delegations and what I may lend.
 #[server]
 pub async fn list_delegations() -> Result<DelegationsView, AppError> {
     use super::types::Permission;
@@ -501,7 +528,6 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
             given: vec![],
             received: vec![],
             all: None,
-            colleagues: vec![],
             lendable: vec![],
             me: None,
         });
@@ -514,28 +540,6 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
     } else {
         None
     };
-    let colleagues = if context.permissions.allows(Permission::PermissionsDelegate) {
-        let query = crate::paging::ListQuery {
-            sort: "name".into(),
-            per_page: 100,
-            ..Default::default()
-        };
-        crate::users::db::select_users_page(&mut tx, &query)
-            .await?
-            .items
-            .into_iter()
-            // Only colleagues whose role is below my standing: delegating needs outranking the
-            // delegate (the server checks their full rank on creation).
-            .filter(|u| {
-                u.user_id != me
-                    && u.status == crate::users::types::UserStatus::Active
-                    && super::effective::outranks(context.permissions.standing(), u.role)
-            })
-            .map(|u| (u.user_id, u.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
     tx.commit().await?;
     let lendable = if context.permissions.allows(Permission::PermissionsDelegate) {
         server::firm(&context.permissions)
@@ -547,7 +551,6 @@ pub async fn list_delegations() -> Result<DelegationsView, AppError> {
         given,
         received,
         all,
-        colleagues,
         lendable,
         me: Some(me),
     })

@@ -63,6 +63,7 @@ declare! {
     crate::permissions::api::SetUserGrant => Requires(RolesManage),
     crate::permissions::api::ListDelegations => Authenticated,
     crate::permissions::api::CreateDelegation => Requires(PermissionsDelegate),
+    crate::permissions::api::SearchDelegates => Requires(PermissionsDelegate),
     crate::permissions::api::RevokeDelegation => Authenticated,
     crate::audit::api::ListAuditEvents => Requires(AuditRead),
     crate::audit::api::VerifyAuditChain => Requires(AuditRead),

@@ -149,6 +149,38 @@ pub async fn select_all_users_page(tx: &mut PlatformTx, query: &ListQuery) -> Re
     select_users_page_in(tx, query, None).await
 }
 
+/// Up to `limit` active users of the transaction's tenant whose name or email contains `search`,
+/// holding one of `roles` and not `except`, by name: a chooser's answer. The name index walks
+/// in order and stops at the limit; a rare term goes through the trigram indexes instead.
+pub async fn select_user_choices(
+    tx: &mut TenantTx,
+    search: &str,
+    roles: &[&str],
+    except: UserId,
+    limit: i64,
+) -> Result<Vec<crate::paging::Choice>, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let pattern = crate::paging::like_pattern(search);
+    let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
+    sqlx::query_as!(
+        crate::paging::Choice,
+        r#"SELECT u.user_id::text AS "value!", u.name AS label, u.email AS detail
+           FROM users u
+           WHERE u.tenant_id = $1 AND u.status = 'active' AND u.role::text = ANY($2) AND u.user_id <> $3
+             AND ($4 = '' OR u.name ILIKE $5 OR u.email ILIKE $5)
+           ORDER BY u.name_key, u.user_id
+           LIMIT $6"#,
+        tenant.0,
+        &roles,
+        except.0,
+        search,
+        pattern,
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
 /// Which tenant a user belongs to, so platform administrators can open that tenant's transaction.
 pub async fn select_user_tenant(tx: &mut PlatformTx, user_id: UserId) -> Result<Option<TenantId>, sqlx::Error> {
     let tenant = sqlx::query_scalar!("SELECT tenant_id FROM users WHERE user_id = $1", user_id.0)

@@ -33,6 +33,12 @@ impl SortDir {
     }
 }
 
+/// `text` as a LIKE pattern matching it anywhere, its wildcards escaped (`\\` escapes).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Longest cursor accepted from a URL; longer ones are ignored (first page).
 const MAX_CURSOR_LEN: usize = 1024;
 
@@ -91,8 +97,7 @@ impl ListQuery {
 
     /// The search text as a LIKE pattern with wildcards escaped (`\` is the escape character).
     pub fn like_pattern(&self) -> String {
-        let escaped = self.q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
+        like_pattern(&self.q)
     }
 
     /// The same list from its first page (after the search, sort or page size changed).
@@ -239,6 +244,18 @@ pub struct PageNav {
     pub per_page: u32,
     pub prev: Option<String>,
     pub next: Option<String>,
+}
+
+/// Most choices a chooser's search returns: enough to pick from, never the whole tenant.
+pub const CHOICES_LIMIT: i64 = 20;
+
+/// One answer of a chooser's search: the value the form submits and what a person reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// A second line that tells two equal labels apart (an email, a slug).
+    pub detail: String,
 }
 
 /// Percent-encodes a query component.

@@ -6,7 +6,7 @@ use crate::common;
 
 use atrium_app::permissions::api::{
     CreateDelegation, DeletePermissionSet, ExplainPermission, GetRoleMatrix, GetUserPermissions, ListDelegations,
-    RevokeDelegation, SavePermissionSet, SetUserGrant, SetUserPermissionSet,
+    RevokeDelegation, SavePermissionSet, SearchDelegates, SetUserGrant, SetUserPermissionSet,
 };
 use atrium_app::users::api::{CreateUser, DeleteUser, ListUsers, ResetUserPassword, SetUserStatus, UpdateUser};
 use axum::http::StatusCode;
@@ -817,13 +817,13 @@ async fn acting_on_a_user_needs_outranking_them(_: PgPoolOptions, options: PgCon
         "delegating to a peer: {}",
         lend.body
     );
-    // The delegation form offers only colleagues below him.
-    let view = app.call(ListDelegations::PATH, Some(&mark), &[]).await.json();
-    let offered: Vec<&str> = view["colleagues"]
+    // The delegation form's chooser offers only colleagues below him.
+    let found = app.call(SearchDelegates::PATH, Some(&mark), &[("q", "")]).await.json();
+    let offered: Vec<&str> = found
         .as_array()
-        .expect("colleagues")
+        .expect("choices")
         .iter()
-        .filter_map(|c| c[0].as_str())
+        .filter_map(|c| c["value"].as_str())
         .collect();
     assert!(
         offered.contains(&victor.as_str()) && !offered.contains(&m2.as_str()),
@@ -1249,4 +1249,61 @@ async fn audit_retention_has_a_floor_and_is_audited(_: PgPoolOptions, options: P
         .execute(&superuser)
         .await;
     assert!(direct.is_err(), "the table constraint allows 7 days");
+}
+
+/// The colleague chooser asks the server as one types: only active colleagues the caller
+/// outranks, never the caller, never another tenant's users, at most a page of them, and only
+/// for those who may delegate.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_delegate_chooser_searches_only_whom_the_caller_outranks(_: PgPoolOptions, options: PgConnectOptions) {
+    use sqlx::Connection;
+    let app = spawn_app(options).await;
+    let mark = app.sign_in("mark@acme.test").await; // Manager
+    let victor = app.sign_in("victor@acme.test").await; // Viewer: outranks nobody
+    let search = |cookie: String, q: &'static str| {
+        let app = &app;
+        async move {
+            let reply = app.call(SearchDelegates::PATH, Some(&cookie), &[("q", q)]).await;
+            (reply.status, reply.json())
+        }
+    };
+    let labels = |json: &serde_json::Value| -> Vec<String> {
+        json.as_array()
+            .expect("choices")
+            .iter()
+            .map(|c| c["label"].as_str().expect("label").to_owned())
+            .collect()
+    };
+    let (status, everyone) = search(mark.clone(), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        labels(&everyone),
+        ["Ana Analyst", "Victor Viewer"],
+        "below a manager, by name"
+    );
+    // By email too, case-insensitively; a wildcard is a literal character.
+    assert_eq!(labels(&search(mark.clone(), "VICTOR@").await.1), ["Victor Viewer"]);
+    assert!(labels(&search(mark.clone(), "%").await.1).is_empty());
+    // Not Alice (Admin, above him), not Mark himself, not Globex's Hank (a viewer elsewhere).
+    for q in ["alice", "mark", "hank"] {
+        assert!(labels(&search(mark.clone(), q).await.1).is_empty(), "{q}");
+    }
+    // A viewer holds no permissions:delegate: refused, not an empty list.
+    assert_eq!(search(victor, "").await.0, StatusCode::FORBIDDEN);
+
+    // At most a page, however many match.
+    let acme = app.tenant_id("acme").await.expect("acme");
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner_options)
+        .await
+        .expect("owner");
+    sqlx::query(
+        "INSERT INTO users (tenant_id, email, name, password_hash)
+         SELECT $1::uuid, 'bulk' || g || '@acme.test', 'Bulk ' || g, '!' FROM generate_series(1, 30) g",
+    )
+    .bind(&acme)
+    .execute(&mut owner)
+    .await
+    .expect("users");
+    let (_, bulk) = search(mark, "bulk").await;
+    assert_eq!(labels(&bulk).len(), atrium_app::paging::CHOICES_LIMIT as usize);
 }

@@ -1,6 +1,7 @@
 //! The delegations page: hand a permission one holds to another user for a while, and revoke it.
 
 use super::set_editor::PermissionPicker;
+use crate::components::combobox::SearchCombobox;
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
@@ -9,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::format_time;
 use crate::i18n::t;
 use crate::ids::{DelegationId, UserId};
-use crate::permissions::api::{create_delegation, list_delegations, revoke_delegation};
+use crate::permissions::api::{create_delegation, list_delegations, revoke_delegation, search_delegates};
 use crate::permissions::types::{Delegation, Permission};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -78,10 +79,13 @@ pub fn DelegationsPage() -> impl IntoView {
                                         <crate::components::form::FormAlert error />
                                         <div class="field" class:invalid=move || field("delegate_id")().is_some()>
                                             <label for="deleg-delegate">{t("deleg-delegate")}</label>
-                                            <select id="deleg-delegate" aria-describedby="deleg-delegate-error" on:change=move |ev| delegate.set(event_target_value(&ev))>
-                                                <option value="">"—"</option>
-                                                {view_data.colleagues.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
-                                            </select>
+                                            <SearchCombobox
+                                                id="deleg-delegate"
+                                                value=delegate
+                                                search=search_delegates
+                                                described_by="deleg-delegate-error"
+                                                placeholder=t("deleg-delegate-placeholder")
+                                            />
                                             <p class="field-error" id="deleg-delegate-error" role="alert" hidden=move || field("delegate_id")().is_none()>{field("delegate_id")}</p>
                                         </div>
                                         <fieldset class="permission-picker" aria-describedby="deleg-permissions-error">
