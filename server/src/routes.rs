@@ -5,7 +5,7 @@ use crate::edge::HttpSettings;
 use crate::edge::headers::CspNonce;
 use crate::live::Live;
 use crate::{api, assets, edge, health, live, middleware};
-use atrium_app::auth::context::PermissionCache;
+use atrium_app::auth::context::{PermissionCache, ReadMemo};
 use atrium_app::db::Db;
 use atrium_app::ip_blocks::service::BlockList;
 use atrium_app::limits::RateLimits;
@@ -91,6 +91,8 @@ pub fn router(state: AppState) -> Router {
                     provide_context(blocks.clone());
                     // A fresh memo per request: effective permissions are computed at most once.
                     provide_context(PermissionCache::default());
+                    // And of page reads: a page built twice in one render reads once.
+                    provide_context(ReadMemo::default());
                 }
             },
             {

@@ -76,6 +76,52 @@ impl DeclaredAccess {
 #[derive(Clone, Default)]
 pub struct PermissionCache(Arc<OnceLock<Arc<EffectivePermissions>>>);
 
+/// A per-request memo of page reads. The server render can build a page more than once (the
+/// shell's `Suspend` renders its body again once the signed-in user is known, and each build
+/// creates the page's resources anew), and every build asked PostgreSQL for the same list: two
+/// or three times per `/users` or `/tenants` render (seen with statement logging). Reads that
+/// go through [`memo_read`] are answered from the first. The server provides a fresh one in every
+/// page request's context; a server function called over HTTP has none and reads directly.
+#[derive(Clone, Default)]
+pub struct ReadMemo(Arc<std::sync::Mutex<std::collections::HashMap<String, SharedRead>>>);
+
+type SharedRead = futures::future::Shared<
+    futures::future::BoxFuture<'static, Result<Arc<dyn std::any::Any + Send + Sync>, AppError>>,
+>;
+
+/// `read()`, or its result from earlier in this request under the same `key` (which must name
+/// the function and every argument). The builds of one render start their reads together, so
+/// the first one's future is shared and the others wait for it rather than run their own.
+pub async fn memo_read<T, Fut>(key: String, read: impl FnOnce() -> Fut) -> Result<T, AppError>
+where
+    T: Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    use futures::FutureExt;
+    let Some(memo) = use_context::<ReadMemo>() else {
+        return read().await;
+    };
+    let shared = {
+        let Ok(mut map) = memo.0.lock() else {
+            return read().await;
+        };
+        map.entry(key)
+            .or_insert_with(|| {
+                let future = read();
+                async move {
+                    future
+                        .await
+                        .map(|value| Arc::new(value) as Arc<dyn std::any::Any + Send + Sync>)
+                }
+                .boxed()
+                .shared()
+            })
+            .clone()
+    };
+    let value = shared.await?;
+    value.downcast_ref::<T>().cloned().ok_or(AppError::Internal)
+}
+
 /// The effective permissions of `principal`: everything for platform administrators, otherwise
 /// role ∪ sets ∪ grants ∪ unexpired delegations from the tenant's tables.
 pub async fn effective_permissions(db: &Db, principal: &Principal) -> Result<EffectivePermissions, AppError> {

@@ -67,10 +67,14 @@ pub async fn list_tenants(query: Option<String>) -> Result<Page<Tenant>, AppErro
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::TenantsRead).await?;
     let query = crate::paging::ListQuery::from_query_string(query.as_deref().unwrap_or_default());
-    let mut tx = context.platform_tx(Permission::TenantsRead).await?;
-    let page = super::db::select_tenants_page(&mut tx, &query).await?;
-    tx.commit().await?;
-    Ok(page)
+    let key = format!("list_tenants {}", query.to_query_string());
+    crate::auth::context::memo_read(key, || async move {
+        let mut tx = context.platform_tx(Permission::TenantsRead).await?;
+        let page = super::db::select_tenants_page(&mut tx, &query).await?;
+        tx.commit().await?;
+        Ok(page)
+    })
+    .await
 }
 
 /// A tenant with its counts. Tenant users may read only their own tenant.

@@ -68,20 +68,25 @@ pub async fn list_users(tenant_id: Option<TenantId>, query: Option<String>) -> R
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersRead).await?;
     let query = crate::paging::ListQuery::from_query_string(query.as_deref().unwrap_or_default());
-    let page = match tenant_id.or(context.principal.tenant_id()) {
-        Some(tenant_id) => {
-            let mut tx = context.tenant_tx(tenant_id).await?;
-            let page = super::db::select_users_page(&mut tx, &query).await?;
-            tx.commit().await?;
-            page
-        }
-        None => {
-            let mut tx = context.platform_tx(Permission::UsersRead).await?;
-            let page = super::db::select_all_users_page(&mut tx, &query).await?;
-            tx.commit().await?;
-            page
-        }
-    };
+    let tenant = tenant_id.or(context.principal.tenant_id());
+    let key = format!("list_users {tenant:?} {}", query.to_query_string());
+    let page = crate::auth::context::memo_read(key, || async move {
+        Ok(match tenant {
+            Some(tenant_id) => {
+                let mut tx = context.tenant_tx(tenant_id).await?;
+                let page = super::db::select_users_page(&mut tx, &query).await?;
+                tx.commit().await?;
+                page
+            }
+            None => {
+                let mut tx = context.platform_tx(Permission::UsersRead).await?;
+                let page = super::db::select_all_users_page(&mut tx, &query).await?;
+                tx.commit().await?;
+                page
+            }
+        })
+    })
+    .await?;
     Ok(page)
 }
 
