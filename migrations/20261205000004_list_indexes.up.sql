@@ -55,17 +55,15 @@ ALTER TABLE tenants
         || ' ' || lower(name)) STORED,
     ADD COLUMN status_key text GENERATED ALWAYS AS (
         CASE status WHEN 'active' THEN '1' WHEN 'suspended' THEN '2' END || ' ' || lower(name)) STORED;
--- A tenant's own transaction may change only its settings (20261204000003); the new columns
--- are derived, not settings, and must not count as a change.
+-- A tenant's own transaction may change only its settings (20261204000003). Generated columns
+-- (the sort keys above, and any later one) follow columns that are checked themselves, and in a
+-- BEFORE trigger NEW does not hold them yet, so they would always look changed: they are skipped.
 CREATE OR REPLACE FUNCTION tenants_tenant_scope_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
 DECLARE
     -- audit retention (Settings), "require signed ingestion" (API keys), and the timestamp
     -- both of those updates set.
-    -- The generated sort keys follow name, plan and status, which are checked themselves; in a
-    -- BEFORE trigger NEW does not hold them yet, so they would always look changed.
-    allowed constant text[] := ARRAY['audit_retention_days', 'require_signed_ingest', 'updated_at',
-                                     'name_key', 'plan_key', 'status_key'];
+    allowed constant text[] := ARRAY['audit_retention_days', 'require_signed_ingest', 'updated_at'];
     changed text;
 BEGIN
     IF nullif(current_setting('app.tenant_id', true), '') IS NULL
@@ -74,7 +72,9 @@ BEGIN
     END IF;
     SELECT string_agg(n.key, ', ' ORDER BY n.key) INTO changed
       FROM jsonb_each(to_jsonb(NEW)) n
-     WHERE n.key <> ALL (allowed) AND n.value IS DISTINCT FROM to_jsonb(OLD) -> n.key;
+     WHERE n.key <> ALL (allowed) AND n.value IS DISTINCT FROM to_jsonb(OLD) -> n.key
+       AND NOT EXISTS (SELECT FROM pg_attribute a
+                       WHERE a.attrelid = TG_RELID AND a.attname = n.key AND a.attgenerated <> '');
     IF changed IS NOT NULL THEN
         RAISE EXCEPTION 'a tenant transaction may not change the tenant''s %', changed
             USING ERRCODE = 'insufficient_privilege',

@@ -5,7 +5,7 @@
 use super::chain::{self, RowContent, StoredRow, Verifier};
 use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, SECURITY_ACTIONS, TenantFilter};
 use crate::auth::types::Principal;
-use crate::db::keyset::{COUNT_CAP, IdKind, Order, PlatformTable, Window, capped, platform_total};
+use crate::db::keyset::{IdKind, Order, PlatformTable, Window, capped_count, platform_total};
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
 use crate::ids::TenantId;
 use crate::paging::{Page, SortDir};
@@ -452,10 +452,7 @@ pub async fn select_audit_page(reader: &mut AuditReader, query: &AuditQuery) -> 
     let total = if *query == unfiltered && platform {
         platform_total(conn, PlatformTable::AuditEvents).await?
     } else {
-        let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM audit_events e");
-        push_audit_filter(&mut count, &args);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
-        capped(count.build_query_scalar().fetch_one(&mut *conn).await?)
+        capped_count(conn, "audit_events e", |qb| push_audit_filter(qb, &args)).await?
     };
     let window = Window::from_parts(
         &NEWEST_FIRST,

@@ -27,6 +27,22 @@ pub struct Key {
     pub kind: KeyKind,
 }
 
+impl Key {
+    pub const fn text(expr: &'static str) -> Key {
+        Key {
+            expr,
+            kind: KeyKind::Text,
+        }
+    }
+
+    pub const fn time(expr: &'static str) -> Key {
+        Key {
+            expr,
+            kind: KeyKind::Time,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum IdKind {
     Uuid,
@@ -80,6 +96,15 @@ fn parse_time(text: &str) -> Option<Option<DateTime<Utc>>> {
 }
 
 impl Order {
+    /// Sorted by `keys`, ties broken by the uuid column `id`.
+    pub const fn by_uuid(id: &'static str, keys: &'static [Key]) -> Order {
+        Order {
+            keys,
+            id,
+            id_kind: IdKind::Uuid,
+        }
+    }
+
     /// Parses a cursor's parts into typed values; anything malformed yields `None` (first page).
     fn parse(&self, cursor: &Cursor) -> Option<Vec<Value>> {
         if cursor.keys.len() != self.keys.len() {
@@ -246,13 +271,55 @@ impl Window {
 pub const COUNT_CAP: i64 = 1_000;
 
 /// A count capped at [`COUNT_CAP`] from a capped `count(*)` query's result.
-pub fn capped(count: i64) -> Total {
+fn capped(count: i64) -> Total {
     let count = u64::try_from(count).unwrap_or(0);
     if count > COUNT_CAP as u64 {
         Total::AtLeast(COUNT_CAP as u64)
     } else {
         Total::Exact(count)
     }
+}
+
+/// ` AND (a ILIKE $p OR b ILIKE $p …)` over `columns` when `text` is not empty: a list's search,
+/// its wildcards literal.
+pub fn push_search(qb: &mut QueryBuilder<'_, Postgres>, text: &str, columns: &[&str]) {
+    if text.is_empty() {
+        return;
+    }
+    let pattern = crate::paging::like_pattern(text);
+    qb.push(" AND (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        qb.push(format_args!("{column} ILIKE ")).push_bind(pattern.clone());
+    }
+    qb.push(")");
+}
+
+/// How many rows of `from` (a table and its alias) pass the `WHERE …` that `filter` appends,
+/// counted no further than one past [`COUNT_CAP`].
+pub async fn capped_count(
+    conn: &mut sqlx::PgConnection,
+    from: &str,
+    filter: impl FnOnce(&mut QueryBuilder<'_, Postgres>),
+) -> Result<Total, sqlx::Error> {
+    let mut count = QueryBuilder::new(format!("SELECT count(*) FROM (SELECT 1 FROM {from}"));
+    filter(&mut count);
+    count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
+    Ok(capped(count.build_query_scalar().fetch_one(conn).await?))
+}
+
+/// PostgreSQL's plan (JSON) for the statement `statement` appends: how a list's tests (and
+/// anyone asking why a list is slow) see that each order and cursor is one index range.
+pub async fn explain(
+    conn: &mut sqlx::PgConnection,
+    statement: impl FnOnce(&mut QueryBuilder<'_, Postgres>),
+) -> Result<String, sqlx::Error> {
+    let mut explain = QueryBuilder::new("EXPLAIN (FORMAT JSON) ");
+    statement(&mut explain);
+    let plan: serde_json::Value = explain.build_query_scalar().fetch_one(conn).await?;
+    Ok(plan.to_string())
 }
 
 /// The total of a platform-wide list without a filter: counted exactly up to the cap, beyond

@@ -2,7 +2,7 @@
 //! tenant's own row works inside its `TenantTx`.
 
 use super::types::{Plan, Tenant, TenantOption, TenantStatus};
-use crate::db::keyset::{COUNT_CAP, IdKind, Key, KeyKind, Order, PlatformTable, Window, capped, platform_total};
+use crate::db::keyset::{Key, Order, PlatformTable, Window, capped_count, explain, platform_total, push_search};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::TenantId;
 use crate::paging::{ListQuery, Page, SortDir};
@@ -19,34 +19,11 @@ pub struct TenantFields<'a> {
 /// The tenants list's sort orders, each answered in order by one index (migration
 /// `list_indexes`). Without a sort, newest first.
 fn tenant_order(sort: &str) -> &'static Order {
-    const fn by(keys: &'static [Key]) -> Order {
-        Order {
-            keys,
-            id: "t.tenant_id",
-            id_kind: IdKind::Uuid,
-        }
-    }
-    const NAME: Key = Key {
-        expr: "t.name_key",
-        kind: KeyKind::Text,
-    };
-    static BY_NAME: Order = by(&[NAME]);
-    static BY_SLUG: Order = by(&[Key {
-        expr: "t.slug",
-        kind: KeyKind::Text,
-    }]);
-    static BY_PLAN: Order = by(&[Key {
-        expr: "t.plan_key",
-        kind: KeyKind::Text,
-    }]);
-    static BY_STATUS: Order = by(&[Key {
-        expr: "t.status_key",
-        kind: KeyKind::Text,
-    }]);
-    static BY_CREATED: Order = by(&[Key {
-        expr: "t.created_at",
-        kind: KeyKind::Time,
-    }]);
+    static BY_NAME: Order = Order::by_uuid("t.tenant_id", &[Key::text("t.name_key")]);
+    static BY_SLUG: Order = Order::by_uuid("t.tenant_id", &[Key::text("t.slug")]);
+    static BY_PLAN: Order = Order::by_uuid("t.tenant_id", &[Key::text("t.plan_key")]);
+    static BY_STATUS: Order = Order::by_uuid("t.tenant_id", &[Key::text("t.status_key")]);
+    static BY_CREATED: Order = Order::by_uuid("t.tenant_id", &[Key::time("t.created_at")]);
     match sort {
         "name" => &BY_NAME,
         "slug" => &BY_SLUG,
@@ -71,14 +48,7 @@ fn tenant_from_row(row: &PgRow) -> Result<Tenant, sqlx::Error> {
 
 fn push_tenant_filter(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery) {
     qb.push(" WHERE true");
-    if !query.q.is_empty() {
-        let pattern = query.like_pattern();
-        qb.push(" AND (t.name ILIKE ")
-            .push_bind(pattern.clone())
-            .push(" OR t.slug ILIKE ")
-            .push_bind(pattern)
-            .push(")");
-    }
+    push_search(qb, &query.q, &["t.name", "t.slug"]);
 }
 
 fn push_tenants_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, window: &Window) {
@@ -105,10 +75,8 @@ fn tenants_window(query: &ListQuery) -> Window {
 
 /// PostgreSQL's plan (JSON) for the tenants page `query` would read (see `explain_users_page`).
 pub async fn explain_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Result<String, sqlx::Error> {
-    let mut explain = QueryBuilder::new("EXPLAIN (FORMAT JSON) ");
-    push_tenants_page(&mut explain, query, &tenants_window(query));
-    let plan: serde_json::Value = explain.build_query_scalar().fetch_one(&mut **tx).await?;
-    Ok(plan.to_string())
+    let window = tenants_window(query);
+    explain(tx, |qb| push_tenants_page(qb, query, &window)).await
 }
 
 pub async fn select_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Result<Page<Tenant>, sqlx::Error> {
@@ -116,10 +84,7 @@ pub async fn select_tenants_page(tx: &mut PlatformTx, query: &ListQuery) -> Resu
     let total = if query.q.is_empty() {
         platform_total(tx, PlatformTable::Tenants).await?
     } else {
-        let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM tenants t");
-        push_tenant_filter(&mut count, query);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
-        capped(count.build_query_scalar().fetch_one(&mut **tx).await?)
+        capped_count(tx, "tenants t", |qb| push_tenant_filter(qb, query)).await?
     };
     let mut page = QueryBuilder::new("");
     push_tenants_page(&mut page, query, &window);

@@ -2,7 +2,7 @@
 //! uses the platform scope.
 
 use super::types::{User, UserStatus};
-use crate::db::keyset::{COUNT_CAP, IdKind, Key, KeyKind, Order, PlatformTable, Window, capped, platform_total};
+use crate::db::keyset::{Key, Order, PlatformTable, Window, capped_count, explain, platform_total, push_search};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::{TenantId, UserId};
 use crate::paging::{ListQuery, Page, Total};
@@ -19,34 +19,11 @@ pub struct UserFields<'a> {
 /// The users list's sort orders, each answered in order by one index (see the migration
 /// `list_indexes`): by tenant first for a tenant's list, on its own for the platform's.
 fn user_order(sort: &str) -> &'static Order {
-    const fn by(keys: &'static [Key]) -> Order {
-        Order {
-            keys,
-            id: "u.user_id",
-            id_kind: IdKind::Uuid,
-        }
-    }
-    const NAME: Key = Key {
-        expr: "u.name_key",
-        kind: KeyKind::Text,
-    };
-    static BY_NAME: Order = by(&[NAME]);
-    static BY_EMAIL: Order = by(&[Key {
-        expr: "u.email",
-        kind: KeyKind::Text,
-    }]);
-    static BY_ROLE: Order = by(&[Key {
-        expr: "u.role_key",
-        kind: KeyKind::Text,
-    }]);
-    static BY_STATUS: Order = by(&[Key {
-        expr: "u.status_key",
-        kind: KeyKind::Text,
-    }]);
-    static BY_LOGIN: Order = by(&[Key {
-        expr: "u.login_key",
-        kind: KeyKind::Time,
-    }]);
+    static BY_NAME: Order = Order::by_uuid("u.user_id", &[Key::text("u.name_key")]);
+    static BY_EMAIL: Order = Order::by_uuid("u.user_id", &[Key::text("u.email")]);
+    static BY_ROLE: Order = Order::by_uuid("u.user_id", &[Key::text("u.role_key")]);
+    static BY_STATUS: Order = Order::by_uuid("u.user_id", &[Key::text("u.status_key")]);
+    static BY_LOGIN: Order = Order::by_uuid("u.user_id", &[Key::time("u.login_key")]);
     match sort {
         "email" => &BY_EMAIL,
         "role" => &BY_ROLE,
@@ -72,19 +49,12 @@ fn user_from_row(row: &PgRow) -> Result<User, sqlx::Error> {
 }
 
 /// `WHERE …` shared by the page and its count: the tenant (when one) and the search.
-fn push_user_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, query: &ListQuery, tenant: Option<TenantId>) {
+fn push_user_filter(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenant: Option<TenantId>) {
     qb.push(" WHERE true");
     if let Some(tenant) = tenant {
         qb.push(" AND u.tenant_id = ").push_bind(tenant.0);
     }
-    if !query.q.is_empty() {
-        let pattern = query.like_pattern();
-        qb.push(" AND (u.name ILIKE ")
-            .push_bind(pattern.clone())
-            .push(" OR u.email ILIKE ")
-            .push_bind(pattern)
-            .push(")");
-    }
+    push_search(qb, &query.q, &["u.name", "u.email"]);
 }
 
 /// The page's statement: the filter, the cursor's condition and the order of one index.
@@ -104,10 +74,8 @@ fn push_users_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenan
 /// sort order and cursor is one index range (tests, and `EXPLAIN` when a list is slow).
 pub async fn explain_users_page(tx: &mut TenantTx, query: &ListQuery) -> Result<String, sqlx::Error> {
     let window = Window::new(user_order(&query.sort), query.dir, query);
-    let mut explain = QueryBuilder::new("EXPLAIN (FORMAT JSON) ");
-    push_users_page(&mut explain, query, Some(tx.tenant_id()), &window);
-    let plan: serde_json::Value = explain.build_query_scalar().fetch_one(&mut **tx).await?;
-    Ok(plan.to_string())
+    let tenant = tx.tenant_id();
+    explain(tx, |qb| push_users_page(qb, query, Some(tenant), &window)).await
 }
 
 /// Shared by the tenant and platform listings; the caller's transaction decides what is visible.
@@ -118,10 +86,7 @@ async fn select_users_page_in(
 ) -> Result<Page<User>, sqlx::Error> {
     let window = Window::new(user_order(&query.sort), query.dir, query);
     let total = if !query.q.is_empty() {
-        let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM users u");
-        push_user_filter(&mut count, query, tenant);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") matched");
-        capped(count.build_query_scalar().fetch_one(&mut *conn).await?)
+        capped_count(conn, "users u", |qb| push_user_filter(qb, query, tenant)).await?
     } else if let Some(tenant) = tenant {
         // Kept by triggers as users come and go: exact, and one row to read.
         let users: Option<i64> =

@@ -105,8 +105,7 @@ impl AuditQuery {
             .and_then(|v| v.parse().ok())
             .filter(|v| PAGE_SIZES.contains(v))
             .unwrap_or(DEFAULT_PAGE_SIZE);
-        let cursor = |name: &str| get(name).filter(|c| !c.is_empty() && c.len() <= 256);
-        let after = cursor("after");
+        let (after, before) = crate::paging::cursor_params(&get);
         Self {
             tenant: get("tenant").map(|v| TenantFilter::parse(&v)).unwrap_or_default(),
             actor: clean(get("actor"), 254),
@@ -122,8 +121,8 @@ impl AuditQuery {
                 .unwrap_or(1)
                 .min(1_000_000),
             per_page,
-            before: if after.is_some() { None } else { cursor("before") },
             after,
+            before,
         }
     }
 

@@ -42,6 +42,16 @@ pub fn like_pattern(text: &str) -> String {
 /// Longest cursor accepted from a URL; longer ones are ignored (first page).
 const MAX_CURSOR_LEN: usize = 1024;
 
+/// A list URL's `after` and `before` cursors (see [`ListQuery`]), each ignored when empty or
+/// longer than any cursor; `before` only when there is no `after`.
+pub fn cursor_params(param: impl Fn(&str) -> Option<String>) -> (Option<String>, Option<String>) {
+    let cursor = |name: &str| param(name).filter(|c| !c.is_empty() && c.len() <= MAX_CURSOR_LEN);
+    match cursor("after") {
+        Some(after) => (Some(after), None),
+        None => (None, cursor("before")),
+    }
+}
+
 /// A list request as read from the URL; every field is clamped to something valid.
 ///
 /// Paging is by keyset: `after` (or `before`) is the [`Cursor`] of the row the page starts behind
@@ -72,8 +82,7 @@ impl ListQuery {
             .and_then(|v| v.parse().ok())
             .filter(|v| PAGE_SIZES.contains(v))
             .unwrap_or(DEFAULT_PAGE_SIZE);
-        let cursor = |name: &str| param(name).filter(|c| !c.is_empty() && c.len() <= MAX_CURSOR_LEN);
-        let after = cursor("after");
+        let (after, before) = cursor_params(&param);
         Self {
             q: param("q").unwrap_or_default().trim().chars().take(200).collect(),
             sort: param("sort").unwrap_or_default(),
@@ -84,8 +93,8 @@ impl ListQuery {
                 .unwrap_or(1)
                 .min(1_000_000),
             per_page,
-            before: if after.is_some() { None } else { cursor("before") },
             after,
+            before,
         }
     }
 
