@@ -32,12 +32,22 @@ impl Db {
     /// password derived from the owner's. When that login is refused (the role may not log in
     /// yet, or its password is not the derived one) the owner grants it once and it is retried.
     pub async fn connect(owner: PgConnectOptions, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::connect_waiting(owner, max_connections, ACQUIRE_TIMEOUT).await
+    }
+
+    /// `connect` with another wait for a connection. Only for a test harness that runs a hundred
+    /// apps at once on two cores, where a slow wait is load from the other tests, not an outage.
+    pub async fn connect_waiting(
+        owner: PgConnectOptions,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, sqlx::Error> {
         let app = login::app_options(&owner);
-        match Self::connect_as(app.clone(), max_connections).await {
+        match Self::connect_pool(app.clone(), max_connections, acquire_timeout).await {
             Err(error) if login::is_login_refused(&error) => {
                 tracing::info!("letting the app role log in (ALTER ROLE atrium_app LOGIN)");
                 login::ensure_login(&owner, login::derived_password(&owner).as_deref()).await?;
-                Self::connect_as(app, max_connections).await
+                Self::connect_pool(app, max_connections, acquire_timeout).await
             }
             result => result,
         }
@@ -46,9 +56,17 @@ impl Db {
     /// Connects with exactly these options (`ATRIUM_APP_DATABASE_URL`). Refuses a login that is a
     /// superuser or bypasses row-level security: the app must never run with either.
     pub async fn connect_as(app: PgConnectOptions, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::connect_pool(app, max_connections, ACQUIRE_TIMEOUT).await
+    }
+
+    async fn connect_pool(
+        app: PgConnectOptions,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, sqlx::Error> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(acquire_timeout)
             .connect_with(app)
             .await?;
         let login = sqlx::query!(

@@ -2,7 +2,7 @@
 //! a second, pages and server functions answer "unavailable" within two instead of hanging, the
 //! liveness probe stays up, and everything comes back by itself when PostgreSQL does.
 
-use super::common::spawn_app;
+use super::common::spawn_app_as_deployed;
 use atrium_app::error::AppError;
 use axum::http::{StatusCode, header};
 use leptos::server_fn::ServerFn;
@@ -26,7 +26,7 @@ async fn a_stopped_database_gets_quick_503s_and_the_server_recovers() {
     let mut owner = options.connect().await.expect("owner");
     atrium_app::db::MIGRATOR.run(&mut owner).await.expect("migrate");
     drop(owner);
-    let app = spawn_app(options).await;
+    let app = spawn_app_as_deployed(options).await;
     let admin = app.sign_in("admin@atrium.test").await;
     assert_eq!(app.get("/users", Some(&admin)).await.status, StatusCode::OK);
 

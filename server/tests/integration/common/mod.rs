@@ -131,7 +131,37 @@ pub async fn spawn_app_delivering(options: PgConnectOptions, delivery: DeliveryS
     .await
 }
 
+/// `spawn_app` with the product's own wait for a database connection (1.5 s), for the test that
+/// stops PostgreSQL under it. The others wait longer: the test binary runs a hundred apps at once
+/// on two cores, and a page's reads can queue for a connection longer than that.
+pub async fn spawn_app_as_deployed(options: PgConnectOptions) -> TestApp {
+    let db = Db::connect(options.clone(), 8).await.expect("connect");
+    spawn_app_on(
+        db,
+        options,
+        LiveSettings::default(),
+        DeliverySettings::default(),
+        HttpSettings::default(),
+        generous_limits(),
+    )
+    .await
+}
+
 async fn spawn_app_full(
+    options: PgConnectOptions,
+    live_settings: LiveSettings,
+    delivery: DeliverySettings,
+    http: HttpSettings,
+    limits: LimitSettings,
+) -> TestApp {
+    let db = Db::connect_waiting(options.clone(), 8, std::time::Duration::from_secs(10))
+        .await
+        .expect("connect");
+    spawn_app_on(db, options, live_settings, delivery, http, limits).await
+}
+
+async fn spawn_app_on(
+    db: Db,
     options: PgConnectOptions,
     live_settings: LiveSettings,
     delivery: DeliverySettings,
@@ -140,7 +170,6 @@ async fn spawn_app_full(
 ) -> TestApp {
     let owner_options = options.clone();
     let live = Live::new(live_settings);
-    let db = Db::connect(options, 8).await.expect("connect");
     let config = Config {
         delivery,
         limits,
