@@ -149,10 +149,11 @@ async fn bench(options: &Options) -> Result<()> {
             report.failed
         );
         ingestion = Some(report);
-        stored_points = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM points")
-            .fetch_one(&mut admin)
-            .await
-            .ok();
+        stored_points =
+            sqlx::query_scalar::<_, i64>("SELECT coalesce(sum(cardinality(ts)), 0)::int8 FROM point_chunks")
+                .fetch_one(&mut admin)
+                .await
+                .ok();
     }
 
     let peer_ingestion = if options.peer {
@@ -280,7 +281,7 @@ async fn start_atrium(
 async fn sizes(conn: &mut PgConnection) -> Value {
     let mut out = serde_json::Map::new();
     for (name, table) in [
-        ("points", "points"),
+        ("points", "point_chunks"),
         ("rollups", "rollups"),
         ("series", "series"),
         ("peer_metric_points", "peer.metric_points"),

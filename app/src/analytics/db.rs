@@ -1,4 +1,4 @@
-//! Analytics queries: declaring metrics and series, writing points (COPY) and merging rollups on
+//! Analytics queries: declaring metrics and series, writing point chunks and merging rollups on
 //! ingest, and reading rollups for panels. Everything runs in the tenant's transaction.
 
 use super::rollup::{Aggregate, Partials, RollupKey, SeriesKey};
@@ -105,54 +105,32 @@ pub async fn ensure_partitions(
     Ok(())
 }
 
-/// Writes raw points with COPY. RLS forbids COPY FROM into the policed table itself, so the
-/// rows go into a session-private staging table first and move over with one INSERT … SELECT,
-/// which the tenant policy checks. (Neither statement can be `query!`: the temp table does not
-/// exist at compile time.)
-/// (`sqlx::query`, not `raw_sql`, for the DDL: `raw_sql`'s future is not provably `Send` inside
-/// an axum handler.)
-pub async fn copy_points(
+/// Writes raw points as chunks (see `super::chunks`): one INSERT for the whole batch, the chunks
+/// passed as slices of three flat arrays, so the statement's size does not grow with the number
+/// of chunks and no staging table is needed. The tenant policy checks every row.
+pub async fn insert_point_chunks(
     tx: &mut TenantTx,
     retention_days: i16,
     points: &[(SeriesId, DateTime<Utc>, f64)],
 ) -> Result<u64, sqlx::Error> {
-    use std::fmt::Write as _;
-    sqlx::query(
-        "DO $$ BEGIN
-           IF to_regclass('pg_temp.points_staging') IS NULL THEN
-             CREATE TEMP TABLE points_staging (series_id uuid, ts timestamptz, value float8) ON COMMIT DELETE ROWS;
-           END IF;
-         END $$",
-    )
-    .execute(&mut **tx)
-    .await?;
-    let mut text = String::with_capacity(points.len() * 72);
-    for (series_id, ts, value) in points {
-        // Debug formatting of f64 round-trips exactly and uses exponents for extremes.
-        let _ = writeln!(
-            text,
-            "{}\t{}\t{:?}",
-            series_id.0,
-            ts.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            value
-        );
-    }
-    let mut copy = tx
-        .copy_in_raw("COPY points_staging (series_id, ts, value) FROM STDIN")
-        .await?;
-    copy.send(text.into_bytes()).await?;
-    copy.finish().await?;
+    let chunks = super::chunks::Chunks::of(points);
     let tenant = tx.tenant_id().0;
-    let inserted = sqlx::query(
-        "INSERT INTO points (tenant_id, series_id, ts, value, retention_days)
-         SELECT $1, series_id, ts, value, $2 FROM points_staging",
+    let inserted = sqlx::query!(
+        "INSERT INTO point_chunks (tenant_id, series_id, first_ts, last_ts, ts, value, retention_days)
+         SELECT $1, c.series_id, ($5::timestamptz[])[c.lo], ($5::timestamptz[])[c.hi],
+                ($5::timestamptz[])[c.lo:c.hi], ($6::float8[])[c.lo:c.hi], $7
+         FROM unnest($2::uuid[], $3::int4[], $4::int4[]) AS c (series_id, lo, hi)",
+        tenant,
+        &chunks.series_ids,
+        &chunks.starts,
+        &chunks.ends,
+        &chunks.ts,
+        &chunks.values,
+        retention_days
     )
-    .bind(tenant)
-    .bind(retention_days)
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    sqlx::query("TRUNCATE points_staging").execute(&mut **tx).await?;
     Ok(inserted)
 }
 

@@ -4,6 +4,8 @@
 pub mod api;
 pub mod chart;
 #[cfg(feature = "ssr")]
+pub mod chunks;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod figures;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,7 @@
 //! Folding accepted points into rollup partials: per series and for the metric's aggregate over
 //! all its series, at minute and hour resolution. The database merges partials into stored rows.
 
-use super::sketch::Sketch;
+use super::sketch::{Bin, Sketch};
 use super::types::Bucket;
 use crate::ids::{MetricId, SeriesId};
 use chrono::{DateTime, Utc};
@@ -69,11 +69,16 @@ impl Default for Aggregate {
 
 impl Aggregate {
     pub fn add(&mut self, value: f64) {
+        self.add_binned(value, Bin::of(value));
+    }
+
+    /// `add` with the value's sketch bin already computed (it costs a logarithm).
+    pub fn add_binned(&mut self, value: f64, bin: Bin) {
         self.count += 1;
         self.sum += value;
         self.min = self.min.min(value);
         self.max = self.max.max(value);
-        self.sketch.add(value);
+        self.sketch.add_bin(bin);
     }
 
     pub fn merge(&mut self, other: &Aggregate) {
@@ -101,6 +106,7 @@ pub struct Partials(pub BTreeMap<RollupKey, Aggregate>);
 
 impl Partials {
     pub fn add(&mut self, metric_id: MetricId, series_id: SeriesId, ts: DateTime<Utc>, value: f64) {
+        let bin = Bin::of(value);
         for resolution in RESOLUTIONS {
             let bucket = resolution.floor(ts);
             for series in [SeriesKey::All, SeriesKey::One(series_id)] {
@@ -112,7 +118,7 @@ impl Partials {
                         bucket,
                     })
                     .or_default()
-                    .add(value);
+                    .add_binned(value, bin);
             }
         }
     }

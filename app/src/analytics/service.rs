@@ -1,5 +1,5 @@
 //! Ingestion and panel reads as operations: what the REST endpoint and the server functions
-//! call. Ingestion: validate → declare metrics and series → COPY points → merge rollups → count
+//! call. Ingestion: validate → declare metrics and series → insert point chunks → merge rollups → count
 //! usage → NOTIFY, all in one tenant transaction, so an acknowledged batch is committed whole.
 
 use super::db;
@@ -73,20 +73,29 @@ pub async fn ingest(
     names.dedup();
     let metric_ids = db::upsert_metrics(&mut tx, &names).await?;
 
-    // Each point's series key, built once: the JSON labels are compared and hashed several times.
-    let mut keys = Vec::with_capacity(batch.points.len());
+    // Each distinct (metric, labels) once: a batch has thousands of points but few series, and a
+    // series key is JSON that is costly to build, compare and hash.
+    let mut distinct: HashMap<(&str, &BTreeMap<String, String>), usize> = HashMap::new();
+    let mut keys: Vec<(MetricId, Value)> = Vec::new();
+    let mut key_of_point = Vec::with_capacity(batch.points.len());
     for point in &batch.points {
-        let metric_id = *metric_ids.get(point.metric.as_str()).ok_or(sqlx::Error::RowNotFound)?;
-        keys.push((metric_id, labels_json(point)));
+        let next = keys.len();
+        let slot = *distinct.entry((point.metric.as_str(), &point.labels)).or_insert(next);
+        if slot == next {
+            let metric_id = *metric_ids.get(point.metric.as_str()).ok_or(sqlx::Error::RowNotFound)?;
+            keys.push((metric_id, labels_json(point)));
+        }
+        key_of_point.push(slot);
     }
     let series_ids = resolve_series(&mut tx, &keys, quotas.max_series).await?;
+    let resolved: Vec<Option<SeriesId>> = keys.iter().map(|key| series_ids.get(key).copied()).collect();
     let mut rows = Vec::with_capacity(batch.points.len());
     let mut partials = Partials::default();
-    for (point, key) in batch.points.iter().zip(&keys) {
-        match series_ids.get(key) {
+    for (point, slot) in batch.points.iter().zip(key_of_point) {
+        match resolved[slot] {
             Some(series_id) => {
-                rows.push((*series_id, point.ts, point.value));
-                partials.add(key.0, *series_id, point.ts, point.value);
+                rows.push((series_id, point.ts, point.value));
+                partials.add(keys[slot].0, series_id, point.ts, point.value);
             }
             None => batch.rejected.push(Rejection {
                 index: point.index,
@@ -98,7 +107,7 @@ pub async fn ingest(
             }),
         }
     }
-    db::copy_points(&mut tx, retention, &rows).await?;
+    db::insert_point_chunks(&mut tx, retention, &rows).await?;
     let merged = db::merge_rollups(&mut tx, partials).await?;
 
     let total = db::add_usage(&mut tx, today, rows.len() as i64, batch.rejected.len() as i64).await?;

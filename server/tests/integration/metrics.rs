@@ -509,7 +509,7 @@ async fn the_daily_quota_answers_429_and_keeps_nothing(_: PgPoolOptions, options
         .parse()
         .expect("seconds");
     assert!((1..=86_400).contains(&retry));
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM points")
+    let stored: i64 = sqlx::query_scalar("SELECT coalesce(sum(cardinality(ts)), 0)::int8 FROM point_chunks")
         .fetch_one(&mut owner)
         .await
         .expect("count");
@@ -545,6 +545,71 @@ async fn another_tenant_cannot_read_the_metrics(_: PgPoolOptions, options: PgCon
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn raw_points_are_kept_exactly_and_only_for_their_tenant(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::db::TenantTx;
+    use atrium_app::ids::TenantId;
+    let app = spawn_app(options.clone()).await;
+    let key = create_key(&app, "alice@acme.test", &["metrics:write"]).await;
+    let start = (now_ms() / 1_000 - 3_600) * 1_000;
+    // 250 points of one series, sent newest first (stored as chunks of 100, 100 and 50 in time
+    // order), and one point of another series.
+    let mut sent: Vec<(i64, f64)> = (0..250i64)
+        .map(|i| (start + i * 1_000 + i % 7, i as f64 * 1.25 - 100.0 + 1e-9 * i as f64))
+        .rev()
+        .collect();
+    let mut points: Vec<Value> = sent
+        .iter()
+        .map(|(ts, value)| json!({"metric": "raw.kept", "ts": ts, "value": value, "labels": {"host": "a"}}))
+        .collect();
+    points.push(json!({"metric": "raw.kept", "ts": start, "value": 0.5, "labels": {"host": "b"}}));
+    let reply = send_points(&app, &key.key, json!(points)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    let mut owner = options.connect().await.expect("owner");
+    let stored: Vec<(i64, f64)> = sqlx::query_as(
+        "SELECT (extract(epoch FROM p.t) * 1000)::int8, p.v
+         FROM point_chunks c JOIN series s USING (tenant_id, series_id), unnest(c.ts, c.value) AS p (t, v)
+         WHERE s.labels = '{\"host\": \"a\"}' ORDER BY p.t",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .expect("points");
+    sent.sort_by_key(|(ts, _)| *ts);
+    assert_eq!(stored, sent, "every point back, exactly, in time order");
+    let mut sizes: Vec<i32> = sqlx::query_scalar("SELECT cardinality(ts) FROM point_chunks")
+        .fetch_all(&mut owner)
+        .await
+        .expect("chunks");
+    sizes.sort_unstable();
+    assert_eq!(sizes, vec![1, 50, 100, 100]);
+    let retention: i16 = sqlx::query_scalar("SELECT retention_days FROM point_chunks LIMIT 1")
+        .fetch_one(&mut owner)
+        .await
+        .expect("class");
+
+    // Globex, in its own tenant transaction as the app role, sees none of it and cannot write
+    // a chunk in Acme's name (into a partition that exists, so only the policy can refuse).
+    let acme = TenantId(app.tenant_id("acme").await.expect("acme").parse().expect("uuid"));
+    let globex = TenantId(app.tenant_id("globex").await.expect("globex").parse().expect("uuid"));
+    let mut tx = TenantTx::begin(&app.db, globex).await.expect("tx");
+    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM point_chunks")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!(visible, 0);
+    let forged = sqlx::query(
+        "INSERT INTO point_chunks (tenant_id, series_id, first_ts, last_ts, ts, value, retention_days)
+         VALUES ($1, gen_random_uuid(), now(), now(), ARRAY[now()], ARRAY[1.0::float8], $2)",
+    )
+    .bind(acme.0)
+    .bind(retention)
+    .execute(&mut *tx)
+    .await
+    .expect_err("another tenant's chunk is refused");
+    assert!(forged.to_string().contains("row-level security"), "{forged}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn retention_drops_whole_expired_partitions(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options.clone()).await;
     let key = create_key(&app, "gina@globex.test", &["metrics:write"]).await;
@@ -553,7 +618,7 @@ async fn retention_drops_whole_expired_partitions(_: PgPoolOptions, options: PgC
     let mut owner = options.connect().await.expect("owner");
     let partitions = |sql: &'static str| sqlx::query_scalar::<_, String>(sql);
     let list = "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'points_r7' ORDER BY 1";
+                JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'point_chunks_r7' ORDER BY 1";
     let before = partitions(list).fetch_all(&mut owner).await.expect("list");
     assert_eq!(before.len(), 1, "Globex (Free) keeps raw points 7 days: {before:?}");
     let today_kept = partitions("SELECT drop_expired_points_partitions(now())")
@@ -566,7 +631,7 @@ async fn retention_drops_whole_expired_partitions(_: PgPoolOptions, options: PgC
         .await
         .expect("drop");
     assert_eq!(dropped, before);
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM points")
+    let count: i64 = sqlx::query_scalar("SELECT coalesce(sum(cardinality(ts)), 0)::int8 FROM point_chunks")
         .fetch_one(&mut owner)
         .await
         .expect("count");
