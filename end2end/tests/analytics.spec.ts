@@ -1,6 +1,6 @@
 // Analytics journey: an API key sends points over HTTP; the chart shows them, moves live as more
 // arrive, marks an injected anomaly, changes range and bucket, shows its table and exports CSV.
-import { test, expect, hydrated, signInAs, unique } from './helpers';
+import { test, expect, hydrated, signInAs, signOut, unique } from './helpers';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
@@ -97,7 +97,8 @@ test('a viewer reads charts but cannot edit metric details', async ({ page, requ
   const key = await createKey(page);
   const metric = `e2e.viewer_${unique()}`;
   await send(request, key, [{ metric, value: 1 }]);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Waits for the sign-out to land: navigating at once could cancel it.
+  await signOut(page);
   await signInAs(page, 'victor@acme.test', 'Victor Viewer');
   await page.goto(`/analytics?metric=${metric}`);
   await hydrated(page);

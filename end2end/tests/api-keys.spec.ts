@@ -3,7 +3,7 @@
 // list without create, rotate or revoke controls; a platform administrator picks the tenant and
 // revokes its key. Every key a spec creates ends revoked, so re-runs stay within the quota.
 import { type Page } from '@playwright/test';
-import { test, expect, hydrated, signInAs, signInAsAdmin, signOut, unique } from './helpers';
+import { test, expect, chooseTenant, hydrated, signInAs, signInAsAdmin, signOut, unique } from './helpers';
 
 const KEY = /^atr_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
 const SIGNING_SECRET = /^ats_[A-Za-z0-9_-]{43}$/;
@@ -133,7 +133,7 @@ test('a viewer sees the keys without controls; a platform admin revokes them', a
   await signInAsAdmin(page);
   await openKeysPage(page);
   await expect(page.getByText('Choose a tenant to see its API keys.')).toBeVisible();
-  await page.getByLabel('Tenant').selectOption({ label: 'Acme Corp' });
+  await chooseTenant(page, 'Acme Corp');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/tenant_id=/);
   await hydrated(page);

@@ -42,6 +42,19 @@ test('a tenant edit appears with its diff, filters apply, the chain verifies and
   await expect(row).toContainText('admin@atrium.local');
   await expect(row).toContainText('Audit Target Renamed');
 
+  // The tenant chooser searches as one types (here by slug); the choice travels in the URL and
+  // is shown by name when the page is opened again.
+  const chooser = page.getByRole('combobox', { name: 'Tenant' });
+  await chooser.fill(slug);
+  await page.getByRole('option').filter({ hasText: 'Audit Target Renamed' }).click();
+  await expect(chooser).toHaveValue('Audit Target Renamed');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(new RegExp(`tenant=${tenantId}`));
+  await expect(rows).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Tenant' })).toHaveValue('Audit Target Renamed');
+  await hydrated(page);
+
   // Row detail: changed fields highlighted, unchanged ones collapsed.
   await hydrated(page);
   await row.getByText('Show changes').click();

@@ -29,6 +29,15 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
+/** Picks a tenant in a tenant chooser: a combobox that asks the server as one types. */
+export async function chooseTenant(page: Page, name: string) {
+  await hydrated(page);
+  const chooser = page.getByRole('combobox', { name: 'Tenant' });
+  await chooser.fill(name);
+  await page.getByRole('option').filter({ hasText: name }).first().click();
+  await expect(chooser).toHaveValue(name);
+}
+
 export async function signIn(page: Page, email: string, password: string, workspace?: string) {
   await page.goto('/login');
   await hydrated(page);

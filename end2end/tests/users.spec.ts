@@ -1,6 +1,6 @@
 // User management journeys: create a user in a tenant and sign in as them, field-level errors,
 // HTML-looking names rendered as text, generated passwords, and suspended tenants.
-import { test, expect, PASSWORD, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
+import { test, expect, chooseTenant, PASSWORD, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
 
 test('create a user in a tenant, then sign in as that user', async ({ page }) => {
   const email = `new-${unique()}@acme.test`;
@@ -9,7 +9,9 @@ test('create a user in a tenant, then sign in as that user', async ({ page }) =>
   await page.getByRole('link', { name: 'Acme Corp' }).click();
   await page.getByRole('link', { name: 'Add user' }).click();
   await expect(page.getByRole('heading', { name: 'New user' })).toBeVisible();
-  await expect(page.getByLabel('Tenant')).toHaveValue(/[0-9a-f-]{36}/);
+  // The tenant the page was opened from is chosen, by name, and travels as its id.
+  await expect(page.getByRole('combobox', { name: 'Tenant' })).toHaveValue('Acme Corp');
+  await expect(page.locator('input[name=tenant_id]')).toHaveValue(/[0-9a-f-]{36}/);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Name', { exact: true }).fill('Nina New');
   await page.getByLabel('Role').selectOption({ label: 'Manager' });
@@ -30,7 +32,7 @@ test('bad input shows a message next to each field and creates nothing', async (
   await signInAsAdmin(page);
   await page.goto('/users/new');
   await hydrated(page);
-  await page.getByLabel('Tenant').selectOption({ label: 'Acme Corp' });
+  await chooseTenant(page, 'Acme Corp');
   await page.getByLabel('Email').fill('alice@acme.test');
   await page.getByLabel('Name', { exact: true }).fill('x'.repeat(121));
   await page.getByLabel('Initial password').fill('short');
@@ -63,7 +65,7 @@ test('a name that looks like HTML renders as text', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/users/new');
   await hydrated(page);
-  await page.getByLabel('Tenant').selectOption({ label: 'Globex' });
+  await chooseTenant(page, 'Globex');
   const email = `xss-${unique()}@globex.test`;
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Name', { exact: true }).fill(hostile);
@@ -85,7 +87,7 @@ test('a generated password is shown once and signs the user in', async ({ page }
   await signInAsAdmin(page);
   await page.goto('/users/new');
   await hydrated(page);
-  await page.getByLabel('Tenant').selectOption({ label: 'Globex' });
+  await chooseTenant(page, 'Globex');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Name', { exact: true }).fill('Gene Rated');
   await page.getByRole('button', { name: 'Create user' }).click();

@@ -2,7 +2,7 @@
 // the page title, which is written outside the view), after hydration, and on client-side
 // navigation. The payload closes the title first, as an attacker's would.
 import type { Page } from '@playwright/test';
-import { test, expect, hydrated, signInAsAdmin, unique } from './helpers';
+import { test, expect, chooseTenant, hydrated, signInAsAdmin, unique } from './helpers';
 
 const payload = (tag: string) => `${tag} </title><img src=x onerror="window.__xss='${tag}'">`;
 
@@ -34,7 +34,7 @@ test('markup in user and tenant names stays text in titles, pages and after hydr
   const userName = payload('U');
   await page.goto('/users/new');
   await hydrated(page);
-  await page.getByLabel('Tenant').selectOption({ label: tenantName });
+  await chooseTenant(page, tenantName);
   await page.getByLabel('Email').fill(`xss-${unique()}@example.test`);
   await page.getByLabel('Name', { exact: true }).fill(userName);
   await page.getByLabel('Initial password').fill('long-enough-password');

@@ -16,6 +16,7 @@ use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
+use crate::tenants::chooser::TenantChooser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -104,16 +105,6 @@ pub fn ApiKeysPage() -> impl IntoView {
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
-    let tenants = Resource::new(
-        move || is_platform.get(),
-        |platform| async move {
-            if platform {
-                crate::tenants::api::list_tenant_options().await.unwrap_or_default()
-            } else {
-                Vec::new()
-            }
-        },
-    );
     view! {
         <PageTitle text=t("keys-title") />
         <header class="page-header"><h1>{t("keys-title")}</h1></header>
@@ -121,18 +112,12 @@ pub fn ApiKeysPage() -> impl IntoView {
             <form method="get" action=PATH class="list-controls">
                 <div class="field inline">
                     <label for="keys-tenant">{t("field-tenant")}</label>
-                    <select id="keys-tenant" name="tenant_id">
-                        <option value="">{t("valid-tenant")}</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let chosen = tenant.get_untracked();
-                                tenants.await.into_iter().map(|o| {
-                                    let selected = Some(o.tenant_id) == chosen;
-                                    view! { <option value=o.tenant_id.to_string() selected=selected>{o.name}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </select>
+                    <TenantChooser
+                        id="keys-tenant"
+                        name="tenant_id"
+                        selected=Signal::derive(move || tenant.get().map(|id| id.to_string()).unwrap_or_default())
+                        placeholder=t("tenant-search-placeholder")
+                    />
                 </div>
                 <button type="submit" class="button">{t("keys-show")}</button>
             </form>

@@ -9,6 +9,7 @@ use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
 use crate::components::table::{PageAt, Pager};
 use crate::i18n::{t, t_args};
+use crate::paging::Choice;
 use crate::paging::{PAGE_SIZES, PageNav};
 use crate::permissions::types::Permission;
 use chrono::{DateTime, Utc};
@@ -101,16 +102,6 @@ pub fn AuditPage() -> impl IntoView {
 /// The filter form: a plain GET form, so the filter lives in the URL and works before hydration.
 #[component]
 fn AuditFilters(query: Memo<AuditQuery>, is_platform: Signal<bool>) -> impl IntoView {
-    let tenants = Resource::new(
-        move || is_platform.get(),
-        |platform| async move {
-            if platform {
-                crate::tenants::api::list_tenant_options().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
     let q = move || query.get();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     view! {
@@ -118,19 +109,16 @@ fn AuditFilters(query: Memo<AuditQuery>, is_platform: Signal<bool>) -> impl Into
             <Show when=move || is_platform.get()>
                 <div class="field">
                     <label for="audit-tenant">{t("field-tenant")}</label>
-                    <select id="audit-tenant" name="tenant">
-                        <option value="" selected=move || q().tenant.as_param().is_empty()>{t("audit-all-tenants")}</option>
-                        <option value="platform" selected=move || q().tenant.as_param() == "platform">{t("audit-platform-events")}</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                tenants.await.unwrap_or_default().into_iter().map(|option| {
-                                    let id = option.tenant_id.to_string();
-                                    let value = id.clone();
-                                    view! { <option value=value selected=move || q().tenant.as_param() == id>{option.name}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </select>
+                    <crate::tenants::chooser::TenantChooser
+                        id="audit-tenant"
+                        name="tenant"
+                        selected=Signal::derive(move || q().tenant.as_param())
+                        fixed=vec![
+                            Choice { value: String::new(), label: t("audit-all-tenants"), detail: String::new() },
+                            Choice { value: "platform".to_owned(), label: t("audit-platform-events"), detail: String::new() },
+                        ]
+                        placeholder=t("tenant-search-placeholder")
+                    />
                 </div>
             </Show>
             <div class="field">

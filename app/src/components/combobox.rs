@@ -18,23 +18,38 @@ pub fn SearchCombobox<F, Fut>(
     /// The chosen value, empty while nothing is chosen.
     value: RwSignal<String>,
     search: F,
-    #[prop(optional)] described_by: Option<&'static str>,
+    /// The id of the field's error message, when it has one.
+    #[prop(default = None)]
+    described_by: Option<&'static str>,
     #[prop(optional, into)] placeholder: Option<String>,
+    /// What the input shows; a caller that knows the current choice's label sets it.
+    #[prop(optional)]
+    text: Option<RwSignal<String>>,
 ) -> impl IntoView
 where
     F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<Vec<Choice>, AppError>> + 'static,
 {
-    let text = RwSignal::new(String::new());
+    let text = text.unwrap_or_else(|| RwSignal::new(String::new()));
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    // Browser-only: what someone types is never part of the server-rendered page.
-    let results = LocalResource::new(move || {
+    // Asked from an effect, so only in the browser and never under a suspense boundary: a
+    // resource read there would put the page's boundary into its loading state on every
+    // keystroke (detaching the input mid-typing), and a local resource never resolves on the
+    // server, so the boundary would never close. Answers can arrive out of order: only the one
+    // to what is still typed is kept.
+    let choices = RwSignal::new(Vec::<Choice>::new());
+    let answered = RwSignal::new(false);
+    Effect::new(move |_| {
         let typed = text.get();
-        async move { search(typed).await }
+        leptos::task::spawn_local(async move {
+            let found = search(typed.clone()).await;
+            if text.get_untracked() == typed {
+                choices.set(found.unwrap_or_default());
+                answered.set(true);
+            }
+        });
     });
-    let choices = Signal::derive(move || results.get().and_then(Result::ok).unwrap_or_default());
-    let answered = Signal::derive(move || results.get().is_some());
     let listbox = format!("{id}-listbox");
     let option_id = move |index: usize| format!("{id}-option-{index}");
     let choose = move |choice: Choice| {

@@ -1,7 +1,7 @@
 //! Tenant queries. Listing and changing tenants is platform work (`PlatformTx`); reading one
 //! tenant's own row works inside its `TenantTx`.
 
-use super::types::{Plan, Tenant, TenantOption, TenantStatus};
+use super::types::{Plan, Tenant, TenantStatus};
 use crate::db::keyset::{Key, Order, PlatformTable, Window, capped_count, explain, platform_total, push_search};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::TenantId;
@@ -171,10 +171,41 @@ pub async fn delete_tenant(tx: &mut PlatformTx, tenant_id: TenantId) -> Result<b
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn select_tenant_options(tx: &mut PlatformTx) -> Result<Vec<TenantOption>, sqlx::Error> {
-    sqlx::query_as!(TenantOption, "SELECT tenant_id, name FROM tenants ORDER BY lower(name)")
-        .fetch_all(&mut **tx)
-        .await
+/// Tenants whose name or slug contains `search` (all when empty), in name order, at most `limit`:
+/// a chooser's answer, read in order from the name index.
+pub async fn select_tenant_choices(
+    tx: &mut PlatformTx,
+    search: &str,
+    limit: i64,
+) -> Result<Vec<crate::paging::Choice>, sqlx::Error> {
+    let pattern = crate::paging::like_pattern(search);
+    sqlx::query_as!(
+        crate::paging::Choice,
+        r#"SELECT tenant_id::text AS "value!", name AS label, slug AS detail
+           FROM tenants
+           WHERE ($1 = '' OR name ILIKE $2 OR slug ILIKE $2)
+           ORDER BY name_key, tenant_id
+           LIMIT $3"#,
+        search,
+        pattern,
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// One tenant as a chooser shows it (the current choice, before anything is typed).
+pub async fn select_tenant_choice(
+    tx: &mut PlatformTx,
+    tenant_id: TenantId,
+) -> Result<Option<crate::paging::Choice>, sqlx::Error> {
+    sqlx::query_as!(
+        crate::paging::Choice,
+        r#"SELECT tenant_id::text AS "value!", name AS label, slug AS detail FROM tenants WHERE tenant_id = $1"#,
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// Platform overview figures: (tenants, active tenants, users).

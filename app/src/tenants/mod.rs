@@ -1,5 +1,6 @@
 //! Tenants: the organisations on the platform, managed by platform administrators.
 pub mod api;
+pub mod chooser;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub use atrium_types::tenants as types;

@@ -15,7 +15,6 @@ use crate::i18n::{t, t_args};
 use crate::ids::{TenantId, UserId};
 use crate::paging::{ListQuery, Page};
 use crate::permissions::types::Permission;
-use crate::tenants::api::list_tenant_options;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -131,6 +130,27 @@ fn IssuedPasswordNotice(email: String, password: String, user_id: UserId) -> imp
     }
 }
 
+/// The tenant a platform administrator creates a user in, searched as they type.
+#[component]
+fn TenantField(error: Signal<Option<AppError>>, selected: Signal<String>) -> impl IntoView {
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_error("tenant_id")));
+    view! {
+        <div class="field" class:invalid=move || message.get().is_some()>
+            <label for="field-tenant_id">{t("field-tenant")}</label>
+            <crate::tenants::chooser::TenantChooser
+                id="field-tenant_id"
+                name="tenant_id"
+                selected
+                described_by="field-tenant_id-error"
+                placeholder=t("tenant-search-placeholder")
+            />
+            <p class="field-error" id="field-tenant_id-error" role="alert" hidden=move || message.get().is_none()>
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
 #[component]
 pub fn UserNewPage() -> impl IntoView {
     let action = ServerAction::<CreateUser>::new();
@@ -139,13 +159,6 @@ pub fn UserNewPage() -> impl IntoView {
     let is_platform = move || current.get().is_some_and(|u| u.is_platform);
     let query = use_query_map();
     let preselected = move || query.read().get("tenant_id").unwrap_or_default();
-    let tenants = Resource::new(is_platform, |platform| async move {
-        if platform {
-            list_tenant_options().await
-        } else {
-            Ok(Vec::new())
-        }
-    });
     let toaster = use_toaster();
     Effect::new(move |_| {
         if let Some(Ok(issued)) = action.value().get()
@@ -164,18 +177,9 @@ pub fn UserNewPage() -> impl IntoView {
         })}
         <ActionForm action=action attr:class="card form">
             <FormAlert error />
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let options = tenants.await.unwrap_or_default();
-                    if options.is_empty() {
-                        view! { <input type="hidden" name="tenant_id" value="" /> }.into_any()
-                    } else {
-                        let mut choices = vec![(String::new(), t("valid-tenant"))];
-                        choices.extend(options.into_iter().map(|o| (o.tenant_id.to_string(), o.name)));
-                        view! { <SelectField name="tenant_id" label=t("field-tenant") error options=choices selected=preselected() /> }.into_any()
-                    }
-                })}
-            </Transition>
+            <Show when=is_platform fallback=|| view! { <input type="hidden" name="tenant_id" value="" /> }>
+                <TenantField error selected=Signal::derive(preselected) />
+            </Show>
             <TextField name="email" label=t("field-email") input_type="email" autocomplete="off" error required=true />
             <TextField name="name" label=t("field-name") error required=true />
             <SelectField name="role" label=t("field-role") error options=role_options() selected="viewer" />

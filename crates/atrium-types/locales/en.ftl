@@ -89,6 +89,7 @@ table-page-open = Page { $page }
 table-first = First page
 combobox-none = No match.
 deleg-delegate-placeholder = Type a name or email
+tenant-search-placeholder = Type a tenant's name or slug
 table-per-page = Rows per page
 table-prev = Previous page
 table-next = Next page

@@ -197,13 +197,6 @@ pub struct TenantDetail {
     pub active_user_count: i64,
 }
 
-/// A choice in "which tenant" selects.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TenantOption {
-    pub tenant_id: TenantId,
-    pub name: String,
-}
-
 /// Columns the tenant list can be sorted by (anything else sorts by creation time).
 pub const TENANT_SORTS: [&str; 5] = ["name", "slug", "plan", "status", "created"];
 

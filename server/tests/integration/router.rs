@@ -12,7 +12,9 @@ use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use atrium_app::tenants::api::{CreateTenant, DeleteTenant, GetTenant, ListTenants, SetTenantStatus, UpdateTenant};
+use atrium_app::tenants::api::{
+    CreateTenant, DeleteTenant, GetTenant, ListTenants, SearchTenants, SetTenantStatus, TenantChoice, UpdateTenant,
+};
 use atrium_app::users::api::{CreateUser, DeleteUser, ListUsers, ResetUserPassword, SetUserStatus, UpdateUser};
 
 #[sqlx::test(migrations = "../migrations")]
@@ -274,6 +276,39 @@ async fn tenant_listing_searches_sorts_and_paginates_on_the_server(_: PgPoolOpti
     // LIKE wildcards typed by the user are literal.
     let none = list("?q=%25".to_owned()).await;
     assert_eq!(none["total"], serde_json::json!({ "Exact": 0 }));
+
+    // The tenant choosers ask the same way: by name or slug, in name order, a page at most.
+    let search = |q: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move { app.call(SearchTenants::PATH, Some(admin), &[("q", q)]).await.json() }
+    };
+    let found = search("BULK-1").await;
+    let labels: Vec<&str> = found
+        .as_array()
+        .expect("choices")
+        .iter()
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["Bulk 10", "Bulk 11"]);
+    assert_eq!(found[0]["detail"], "bulk-10");
+    let everyone = search("").await;
+    assert_eq!(
+        everyone.as_array().map(Vec::len),
+        Some(14),
+        "Acme, Globex and the 12: {everyone}"
+    );
+    assert_eq!(search("_").await, serde_json::json!([]), "wildcards are literal");
+    let id = found[0]["value"].as_str().expect("an id").to_owned();
+    let chosen = app
+        .call(TenantChoice::PATH, Some(&admin), &[("tenant_id", &id)])
+        .await
+        .json();
+    assert_eq!(chosen["label"], "Bulk 10");
+    let alice = app.sign_in("alice@acme.test").await;
+    let refused = app.call(SearchTenants::PATH, Some(&alice), &[("q", "")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let refused = app.call(TenantChoice::PATH, Some(&alice), &[("tenant_id", &id)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
 }
 
 #[sqlx::test(migrations = "../migrations")]

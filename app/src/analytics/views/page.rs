@@ -37,17 +37,6 @@ pub fn AnalyticsPage() -> impl IntoView {
         |q| get_analytics_page(q.tenant, q.metric, q.range, q.from, q.to, q.bucket, q.labels),
     );
     let can_export = use_can(Permission::AnalyticsExport);
-    // Created here, outside the Suspend below: see `tenant_figures`.
-    let tenants = Resource::new(
-        move || is_platform.get(),
-        |platform| async move {
-            if platform {
-                crate::tenants::api::list_tenant_options().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
     let figures = tenant_figures(Signal::derive(move || {
         is_platform.get() && query.get().tenant.is_none()
     }));
@@ -59,6 +48,10 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <crate::live::client::LiveIndicator />
             </div>
         </header>
+        // Outside the Suspend below: the chooser reads its current tenant with a resource.
+        <Show when=move || is_platform.get()>
+            <TenantPicker />
+        </Show>
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 let q = query.get_untracked();
@@ -66,11 +59,10 @@ pub fn AnalyticsPage() -> impl IntoView {
                 match data.await {
                     Err(AppError::Validation(_)) if platform => {
                         // No tenant chosen yet: the fleet at a glance, then pick one to chart.
-                        view! { <TenantPicker tenants /> <TenantFiguresTable figures /> }.into_any()
+                        view! { <TenantFiguresTable figures /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(PageData { panel: None, .. }) => view! {
-                        {platform.then(|| view! { <TenantPicker tenants /> })}
                         <div class="card empty-state">
                             <h2>{t("analytics-empty-title")}</h2>
                             <p>{t("analytics-empty-body")}</p>
@@ -80,8 +72,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                     Ok(PageData { metrics, metric, panel: Some(panel) }) => {
                         let error = panel.as_ref().err().cloned();
                         view! {
-                            {platform.then(|| view! { <TenantPicker tenants /> })}
-                            <PanelForm q=q.clone() metrics metric error=Signal::stored(error) />
+                                <PanelForm q=q.clone() metrics metric error=Signal::stored(error) />
                             {match panel {
                                 Ok(panel) => view! { <PanelView panel query=q can_export /> }.into_any(),
                                 Err(AppError::Validation(_)) => ().into_any(),
@@ -97,25 +88,19 @@ pub fn AnalyticsPage() -> impl IntoView {
 
 /// Platform administrators choose the tenant whose metrics they look at.
 #[component]
-fn TenantPicker(tenants: Resource<Result<Vec<crate::tenants::types::TenantOption>, AppError>>) -> impl IntoView {
+fn TenantPicker() -> impl IntoView {
     let params = use_query_map();
-    let current = move || params.read().get("tenant").unwrap_or_default();
+    let current = Signal::derive(move || params.read().get("tenant").unwrap_or_default());
     view! {
         <form method="get" action=PATH class="card inline-form" aria-label=t("analytics-tenant")>
             <div class="field">
                 <label for="analytics-tenant">{t("field-tenant")}</label>
-                <select id="analytics-tenant" name="tenant">
-                    <option value="">{t("analytics-choose-tenant")}</option>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            tenants.await.unwrap_or_default().into_iter().map(|option| {
-                                let id = option.tenant_id.to_string();
-                                let selected = id == current();
-                                view! { <option value=id selected=selected>{option.name}</option> }
-                            }).collect_view()
-                        })}
-                    </Transition>
-                </select>
+                <crate::tenants::chooser::TenantChooser
+                    id="analytics-tenant"
+                    name="tenant"
+                    selected=current
+                    placeholder=t("tenant-search-placeholder")
+                />
             </div>
             <button type="submit" class="button">{t("analytics-show")}</button>
         </form>

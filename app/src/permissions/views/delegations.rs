@@ -83,7 +83,7 @@ pub fn DelegationsPage() -> impl IntoView {
                                                 id="deleg-delegate"
                                                 value=delegate
                                                 search=search_delegates
-                                                described_by="deleg-delegate-error"
+                                                described_by=Some("deleg-delegate-error")
                                                 placeholder=t("deleg-delegate-placeholder")
                                             />
                                             <p class="field-error" id="deleg-delegate-error" role="alert" hidden=move || field("delegate_id")().is_none()>{field("delegate_id")}</p>

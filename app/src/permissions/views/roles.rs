@@ -13,10 +13,6 @@ use leptos::prelude::*;
 pub fn RolesPage() -> impl IntoView {
     let tenant = tenant_param();
     let matrix = Resource::new(move || tenant.get(), get_role_matrix);
-    let tenants = Resource::new(
-        || (),
-        |_| async move { crate::tenants::api::list_tenant_options().await.unwrap_or_default() },
-    );
     let is_platform = Signal::derive(move || {
         crate::components::hooks::use_current_user()
             .get()
@@ -29,18 +25,12 @@ pub fn RolesPage() -> impl IntoView {
             <form method="get" action="/roles" class="list-controls">
                 <div class="field inline">
                     <label for="roles-tenant">{t("roles-tenant")}</label>
-                    <select id="roles-tenant" name="tenant_id">
-                        <option value="">{t("roles-choose-tenant")}</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let chosen = tenant.get_untracked();
-                                tenants.await.into_iter().map(|o| {
-                                    let selected = Some(o.tenant_id) == chosen;
-                                    view! { <option value=o.tenant_id.to_string() selected=selected>{o.name}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </select>
+                    <crate::tenants::chooser::TenantChooser
+                        id="roles-tenant"
+                        name="tenant_id"
+                        selected=Signal::derive(move || tenant.get().map(|id| id.to_string()).unwrap_or_default())
+                        placeholder=t("tenant-search-placeholder")
+                    />
                 </div>
                 <button type="submit" class="button">{t("roles-show")}</button>
             </form>
