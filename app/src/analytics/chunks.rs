@@ -55,14 +55,6 @@ impl Chunks {
             self.ends.push(i32::try_from(self.ts.len()).unwrap_or(i32::MAX));
         }
     }
-
-    pub fn len(&self) -> usize {
-        self.series_ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.series_ids.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -83,7 +75,7 @@ mod tests {
             (a, at("2026-12-05T10:00:10Z"), 2.0),
         ];
         let chunks = Chunks::of(&points);
-        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks.series_ids.len(), 2);
         let (first, second) = if a < b { (0, 1) } else { (1, 0) };
         let slice = |i: usize| {
             let (lo, hi) = (chunks.starts[i] as usize - 1, chunks.ends[i] as usize);
@@ -124,7 +116,7 @@ mod tests {
     #[test]
     fn no_points_no_chunks() {
         let chunks = Chunks::of(&[]);
-        assert!(chunks.is_empty());
+        assert!(chunks.series_ids.is_empty());
         assert!(chunks.ts.is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! Ingestion and panel reads as operations: what the REST endpoint and the server functions
-//! call. Ingestion: validate → declare metrics and series → insert point chunks → merge rollups → count
-//! usage → NOTIFY, all in one tenant transaction, so an acknowledged batch is committed whole.
+//! call. Ingestion: validate → declare metrics and series → insert point chunks → merge rollups
+//! → count usage → NOTIFY, all in one tenant transaction, so an acknowledged batch is committed
+//! whole.
 
 use super::db;
 use super::ingest::{ParsedBatch, RejectReason, Rejection, ValidPoint};

@@ -473,16 +473,12 @@ fn parse_labels(index: usize, map: &serde_json::Map<String, Value>) -> Result<BT
     }
     map.iter()
         .map(|(key, value)| {
-            let text = match value {
-                Value::String(text) => text,
-                _ => {
-                    // The key's own rule is reported first, as for a string value.
-                    LabelKey::parse(key).map_err(|invalid| invalid.to_string())?;
-                    return Err(format!("label `{key}` must be a string"));
-                }
-            };
-            label(key, text)?;
-            Ok((key.clone(), text.clone()))
+            // The key's rule is reported before the value's type, as for a string value.
+            label(key, value.as_str().unwrap_or_default())?;
+            let text = value
+                .as_str()
+                .ok_or_else(|| format!("label `{key}` must be a string"))?;
+            Ok((key.clone(), text.to_owned()))
         })
         .collect::<Result<_, String>>()
         .map_err(|message| Rejection::new(index, RejectReason::InvalidLabels, message))
