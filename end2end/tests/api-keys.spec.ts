@@ -96,6 +96,19 @@ test('an admin creates a key, sees it once, rotates it and revokes it', async ({
   await expect(keyRow(page, name).getByRole('cell', { name: 'Revoked', exact: true })).toBeVisible();
   expect(await page.content()).not.toContain(rotated.slice(`atr_${newPrefix}_`.length));
 
+  // The list narrows by status, in the URL: the revoked key is under Revoked, not under Active.
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Revoked' });
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page).toHaveURL(/[?&]status=revoked/);
+  await expect(keyRow(page, name).getByRole('cell', { name: 'Revoked', exact: true })).toBeVisible();
+  await expect(page.locator('table.keys').getByRole('cell', { name: 'Active', exact: true })).toHaveCount(0);
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Active' });
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page).toHaveURL(/[?&]status=active/);
+  await expect(keyRow(page, name)).toHaveCount(0);
+  await page.goto('/api-keys');
+  await hydrated(page);
+
   // The tenant's signing policy: on, kept across a reload, then back off.
   const signing = page.getByLabel('Require signed ingestion');
   await expect(signing).not.toBeChecked();

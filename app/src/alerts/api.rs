@@ -215,10 +215,21 @@ pub(crate) mod server {
         }
     }
 
-    /// Metric names and channel ids of the transaction's tenant, for checking a rule form.
-    pub async fn known(tx: &mut TenantTx) -> Result<(BTreeSet<String>, BTreeSet<ChannelId>), AppError> {
+    /// Metric names of the transaction's tenant, and which of the channels `form` names are
+    /// the tenant's, for checking the form.
+    pub async fn known(
+        tx: &mut TenantTx,
+        form: &RuleForm<'_>,
+    ) -> Result<(BTreeSet<String>, BTreeSet<ChannelId>), AppError> {
         let metrics = crate::analytics::db::select_metrics(tx).await?;
-        let channels = crate::notifications::db::select_channel_summaries(tx).await?;
+        let named: Vec<ChannelId> = form
+            .steps
+            .iter()
+            .flat_map(|(_, channels)| channels.iter())
+            .chain(form.channels)
+            .filter_map(|raw| raw.trim().parse().ok())
+            .collect();
+        let channels = crate::notifications::db::select_channels_by_id(tx, &named).await?;
         Ok((
             metrics.into_iter().map(|m| m.name).collect(),
             channels.into_iter().map(|c| c.channel_id).collect(),
@@ -236,9 +247,15 @@ pub(crate) mod server {
     }
 }
 
-/// The alerts page: counts per tab (resolved: the last 7 days) and the tab's alerts.
+/// The alerts page: counts per tab (resolved: the last 7 days) and one page of the tab's
+/// alerts, placed by the cursors `after`/`before` and the page's number from its URL.
 #[server]
-pub async fn get_alerts_page(#[server(default)] tab: String) -> Result<AlertsPageData, AppError> {
+pub async fn get_alerts_page(
+    #[server(default)] tab: String,
+    #[server(default)] after: String,
+    #[server(default)] before: String,
+    #[server(default)] page: u32,
+) -> Result<AlertsPageData, AppError> {
     use super::types::{AlertState, AlertTab};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
@@ -246,10 +263,11 @@ pub async fn get_alerts_page(#[server(default)] tab: String) -> Result<AlertsPag
     let now = chrono::Utc::now();
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let by_state = super::db::count_alerts(&mut tx, now - chrono::Duration::days(7)).await?;
-    let mut alerts = super::db::select_alerts(&mut tx, tab.states(), 200).await?;
+    let (after, before) = crate::paging::cursor_args(&after, &before);
+    let mut alerts = super::db::select_alerts(&mut tx, tab, [after.as_deref(), before.as_deref()], page).await?;
     let silences = super::db::select_silences(&mut tx, now).await?;
     tx.commit().await?;
-    for alert in &mut alerts {
+    for alert in &mut alerts.items {
         alert.silenced = alert.state.is_open()
             && super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
     }
@@ -508,12 +526,29 @@ pub async fn get_rule_form(rule_id: Option<AlertRuleId>) -> Result<RuleFormData,
         None => None,
     };
     let metrics = crate::analytics::db::select_metrics(&mut tx).await?;
-    let channels = crate::notifications::db::select_channel_summaries(&mut tx).await?;
+    // The first channels by name, then any the rule names beyond them; a tenant with more
+    // searches for the rest.
+    use crate::notifications::db::{CHANNEL_CHOICES, select_channel_choices, select_channels_by_id};
+    let mut channels = select_channel_choices(&mut tx, "", CHANNEL_CHOICES + 1).await?;
+    let more_channels = channels.len() > CHANNEL_CHOICES as usize;
+    channels.truncate(CHANNEL_CHOICES as usize);
+    if let Some(rule) = &rule {
+        let named: Vec<_> = rule
+            .spec
+            .escalation
+            .iter()
+            .flat_map(|step| step.channel_ids.iter().copied())
+            .chain(rule.spec.channel_ids.iter().copied())
+            .filter(|id| !channels.iter().any(|c| c.channel_id == *id))
+            .collect();
+        channels.extend(select_channels_by_id(&mut tx, &named).await?);
+    }
     tx.commit().await?;
     Ok(RuleFormData {
         rule,
         metrics: metrics.into_iter().map(|m| m.name).collect(),
         channels,
+        more_channels,
     })
 }
 
@@ -585,7 +620,7 @@ pub async fn save_rule(
         Some(id) => Some(super::db::select_rule(&mut tx, id).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
-    let (mut metrics, channel_ids) = server::known(&mut tx).await?;
+    let (mut metrics, channel_ids) = server::known(&mut tx, &form).await?;
     // A rule may keep a metric that has no points yet (the default rules): only a change of
     // metric has to name an existing one.
     if let Some(rule) = &before {

@@ -2,13 +2,16 @@
 //! (the evaluator's list of tenants to visit comes from `PlatformTx`).
 
 use super::types::{
-    Aggregation, AlertEvent, AlertEventKind, AlertState, AlertSummary, Comparison, EscalationStep, Matcher,
+    Aggregation, AlertEvent, AlertEventKind, AlertState, AlertSummary, AlertTab, Comparison, EscalationStep, Matcher,
     NoDataPolicy, Rule, RuleSpec, Severity, Silence,
 };
+use crate::db::keyset::{Key, Order, Window, capped_count, explain};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, TenantId, UserId};
+use crate::paging::{Page, SortDir};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use sqlx::{FromRow, Postgres, QueryBuilder};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -528,6 +531,7 @@ pub async fn select_events(tx: &mut TenantTx, alert_id: AlertId) -> Result<Vec<A
         .collect())
 }
 
+#[derive(sqlx::FromRow)]
 struct SummaryRow {
     alert_id: Uuid,
     rule_id: Uuid,
@@ -565,31 +569,78 @@ impl SummaryRow {
     }
 }
 
-/// Alerts in any of `states`, most severe and newest first, at most `limit`.
+/// Open alerts of a tab, most severe then newest first (`alerts_open_list_idx`, backwards).
+static OPEN_ORDER: Order = Order::by_uuid("a.alert_id", &[Key::int("a.severity_rank"), Key::time("a.started_at")]);
+/// Resolved alerts, most recently resolved first (`alerts_resolved_list_idx`, read backwards).
+static RESOLVED_ORDER: Order = Order::by_uuid("a.alert_id", &[Key::time("a.resolved_at")]);
+
+/// Alerts a page of the list shows.
+pub const ALERTS_PAGE: u32 = 50;
+
+/// The tab's order: each is one partial index's range.
+fn tab_order(tab: AlertTab) -> &'static Order {
+    match tab {
+        AlertTab::Resolved => &RESOLVED_ORDER,
+        AlertTab::Firing | AlertTab::Acknowledged | AlertTab::Pending => &OPEN_ORDER,
+    }
+}
+
+/// `WHERE …` of a tab, shared by its page and its count. The tab is the closed enum's spelling
+/// (that of the stored `list_tab`), written as a literal so that the planner sees the partial
+/// index's predicate hold.
+fn push_tab_filter(qb: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, tab: AlertTab) {
+    qb.push(" WHERE a.tenant_id = ").push_bind(tenant.0);
+    match tab {
+        AlertTab::Resolved => qb.push(" AND a.state = 'resolved'"),
+        AlertTab::Firing | AlertTab::Acknowledged | AlertTab::Pending => {
+            qb.push(format_args!(" AND a.list_tab = '{}'", tab.as_param()))
+        }
+    };
+}
+
+fn push_alerts_page(qb: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, tab: AlertTab, window: &Window) {
+    qb.push(
+        "SELECT a.alert_id, a.rule_id, r.name AS rule_name, a.labels, a.state, a.severity, a.value, a.reason, \
+         a.started_at, a.fired_at, a.acknowledged_at, a.resolved_at, a.escalation_step",
+    );
+    window.push_select(qb);
+    qb.push(" FROM alerts a JOIN alert_rules r USING (tenant_id, rule_id)");
+    push_tab_filter(qb, tenant, tab);
+    window.push_condition(qb);
+    window.push_order(qb);
+}
+
+/// One page of the tab's alerts: `[after, before]` are the cursors of the page's URL, `page`
+/// its number.
 pub async fn select_alerts(
     tx: &mut TenantTx,
-    states: &[AlertState],
-    limit: i64,
-) -> Result<Vec<AlertSummary>, sqlx::Error> {
-    let tenant = tx.tenant_id().0;
-    let states: Vec<String> = states.iter().map(|s| s.as_str().to_owned()).collect();
-    let rows = sqlx::query_as!(
-        SummaryRow,
-        r#"SELECT a.alert_id, a.rule_id, r.name AS rule_name, a.labels, a.state, a.severity, a.value, a.reason,
-                  a.started_at, a.fired_at, a.acknowledged_at, a.resolved_at, a.escalation_step
-           FROM alerts a JOIN alert_rules r USING (tenant_id, rule_id)
-           WHERE a.tenant_id = $1 AND a.state = ANY($2)
-           ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END
-                    * (a.state <> 'resolved')::int,
-                    coalesce(a.resolved_at, a.started_at) DESC, a.alert_id
-           LIMIT $3"#,
-        tenant,
-        &states,
-        limit
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().filter_map(SummaryRow::into_summary).collect())
+    tab: AlertTab,
+    cursors: [Option<&str>; 2],
+    page: u32,
+) -> Result<Page<AlertSummary>, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let window = Window::from_parts(tab_order(tab), SortDir::Desc, cursors, page, ALERTS_PAGE);
+    let total = capped_count(tx, "alerts a", |qb| push_tab_filter(qb, tenant, tab)).await?;
+    let mut query = QueryBuilder::new("");
+    push_alerts_page(&mut query, tenant, tab, &window);
+    let rows = query.build().fetch_all(&mut **tx).await?;
+    let mut page = window.finish(rows, total, |row| SummaryRow::from_row(row))?;
+    let items = std::mem::take(&mut page.items)
+        .into_iter()
+        .filter_map(SummaryRow::into_summary)
+        .collect();
+    Ok(page.with_items(items))
+}
+
+/// PostgreSQL's plan (JSON) for a page of the tab after its first: one index range each.
+pub async fn explain_alerts_page(
+    tx: &mut TenantTx,
+    tab: AlertTab,
+    cursors: [Option<&str>; 2],
+) -> Result<String, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let window = Window::from_parts(tab_order(tab), SortDir::Desc, cursors, 2, ALERTS_PAGE);
+    explain(tx, |qb| push_alerts_page(qb, tenant, tab, &window)).await
 }
 
 pub async fn select_alert(tx: &mut TenantTx, alert_id: AlertId) -> Result<Option<AlertSummary>, sqlx::Error> {

@@ -45,10 +45,17 @@ mod server {
     }
 }
 
-/// The tenant's keys with its quota and signing policy (tenant users: their own tenant; platform
-/// administrators name one).
+/// One page of the tenant's keys with its quota and signing policy (tenant users: their own
+/// tenant; platform administrators name one): narrowed by `status` (empty for all) and placed by
+/// the cursors `after`/`before` and the page's number, as the page's URL has them.
 #[server]
-pub async fn list_api_keys(tenant_id: Option<TenantId>) -> Result<ApiKeyList, AppError> {
+pub async fn list_api_keys(
+    tenant_id: Option<TenantId>,
+    #[server(default)] status: String,
+    #[server(default)] after: String,
+    #[server(default)] before: String,
+    #[server(default)] page: u32,
+) -> Result<ApiKeyList, AppError> {
     use super::types::ApiKeyStatus;
     use crate::auth::types::Principal;
     use crate::permissions::types::Permission;
@@ -63,13 +70,16 @@ pub async fn list_api_keys(tenant_id: Option<TenantId>) -> Result<ApiKeyList, Ap
     let require_signed_ingest = crate::tenants::db::select_require_signed_ingest(&mut tx)
         .await?
         .unwrap_or(false);
-    let keys = super::db::select_api_keys(&mut tx).await?;
+    let status = ApiKeyStatus::parse(status.trim());
+    let (after, before) = crate::paging::cursor_args(&after, &before);
+    let keys = super::db::select_api_keys(&mut tx, status, [after.as_deref(), before.as_deref()], page).await?;
+    let active_count = super::db::select_active_key_count(&mut tx).await?;
     tx.commit().await?;
-    let active_count = keys.iter().filter(|k| k.status == ApiKeyStatus::Active).count();
     Ok(ApiKeyList {
         tenant_id: tenant,
         plan: own.plan,
         active_count: u32::try_from(active_count).unwrap_or(u32::MAX),
+        status,
         max_keys: own.plan.quotas().max_api_keys,
         require_signed_ingest,
         can_issue: matches!(context.principal, Principal::Tenant { .. })

@@ -4,12 +4,16 @@
 //! expired nonces in `PlatformTx`. No query here returns a secret hash to the browser-facing code.
 
 use super::types::{ApiKeyScope, ApiKeyStatus, ApiKeySummary};
+use crate::db::keyset::{Key, Order, Window, capped_count, explain};
 use crate::db::{ApiKeyTx, PlatformTx, TenantTx};
 use crate::ids::{ApiKeyId, TenantId, UserId};
+use crate::paging::{Page, SortDir};
 use crate::tenants::types::{Plan, TenantStatus};
 use chrono::{DateTime, Utc};
+use sqlx::{FromRow, Postgres, QueryBuilder};
 
 /// A key row as read for listing (no secrets).
+#[derive(sqlx::FromRow)]
 struct SummaryRow {
     api_key_id: uuid::Uuid,
     name: String,
@@ -52,21 +56,73 @@ fn scope_names(scopes: &[ApiKeyScope]) -> Vec<String> {
     scopes.iter().map(|scope| scope.as_str().to_owned()).collect()
 }
 
-/// The tenant's keys: active ones first, newest first within each group.
-pub async fn select_api_keys(tx: &mut TenantTx) -> Result<Vec<ApiKeySummary>, sqlx::Error> {
+/// The keys list's one order, newest first (`api_keys_created_idx`, read backwards).
+static KEY_ORDER: Order = Order::by_uuid("k.api_key_id", &[Key::time("k.created_at")]);
+
+/// Keys a page of the list shows.
+pub const KEYS_PAGE: u32 = 50;
+
+/// `WHERE …` of the list narrowed to `status` (all when none), shared by its page and count.
+/// Active keys are the unrevoked index's rows, so finding them never reads the revoked ones.
+fn push_key_filter(qb: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, status: Option<ApiKeyStatus>) {
+    qb.push(" WHERE k.tenant_id = ").push_bind(tenant.0);
+    qb.push(match status {
+        None => "",
+        Some(ApiKeyStatus::Active) => " AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())",
+        Some(ApiKeyStatus::Expired) => " AND k.revoked_at IS NULL AND k.expires_at <= now()",
+        Some(ApiKeyStatus::Revoked) => " AND k.revoked_at IS NOT NULL",
+    });
+}
+
+fn push_keys_page(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    tenant: TenantId,
+    status: Option<ApiKeyStatus>,
+    window: &Window,
+) {
+    qb.push(
+        "SELECT k.api_key_id, k.name, k.prefix, k.scopes, k.created_at, u.name AS created_by_name, \
+         k.expires_at, k.last_used_at, k.revoked_at, k.previous_expires_at",
+    );
+    window.push_select(qb);
+    qb.push(" FROM api_keys k LEFT JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.created_by");
+    push_key_filter(qb, tenant, status);
+    window.push_condition(qb);
+    window.push_order(qb);
+}
+
+/// One page of the tenant's keys with `status` (all when none), newest first: `[after, before]`
+/// are the cursors of the page's URL, `page` its number.
+pub async fn select_api_keys(
+    tx: &mut TenantTx,
+    status: Option<ApiKeyStatus>,
+    cursors: [Option<&str>; 2],
+    page: u32,
+) -> Result<Page<ApiKeySummary>, sqlx::Error> {
     let now = Utc::now();
-    let rows = sqlx::query_as!(
-        SummaryRow,
-        r#"SELECT k.api_key_id, k.name, k.prefix, k.scopes, k.created_at, u.name AS "created_by_name?",
-                  k.expires_at, k.last_used_at, k.revoked_at, k.previous_expires_at
-           FROM api_keys k
-           LEFT JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.created_by
-           ORDER BY (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) DESC,
-                    k.created_at DESC, k.api_key_id"#
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|row| row.into_summary(now)).collect())
+    let tenant = tx.tenant_id();
+    let window = Window::from_parts(&KEY_ORDER, SortDir::Desc, cursors, page, KEYS_PAGE);
+    let total = capped_count(tx, "api_keys k", |qb| push_key_filter(qb, tenant, status)).await?;
+    let mut query = QueryBuilder::new("");
+    push_keys_page(&mut query, tenant, status, &window);
+    let rows = query.build().fetch_all(&mut **tx).await?;
+    let mut page = window.finish(rows, total, |row| SummaryRow::from_row(row))?;
+    let items = std::mem::take(&mut page.items)
+        .into_iter()
+        .map(|row| row.into_summary(now))
+        .collect();
+    Ok(page.with_items(items))
+}
+
+/// PostgreSQL's plan (JSON) for a page of keys after the first: one index range.
+pub async fn explain_keys_page(
+    tx: &mut TenantTx,
+    status: Option<ApiKeyStatus>,
+    cursors: [Option<&str>; 2],
+) -> Result<String, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let window = Window::from_parts(&KEY_ORDER, SortDir::Desc, cursors, 2, KEYS_PAGE);
+    explain(tx, |qb| push_keys_page(qb, tenant, status, &window)).await
 }
 
 /// One key of the tenant, locked for the change that follows.

@@ -11,6 +11,7 @@ use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
 use crate::components::scroll::scroll_into_view_on_mount;
+use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
@@ -34,9 +35,25 @@ fn tenant_param() -> Memo<Option<TenantId>> {
     Memo::new(move |_| query.read().get("tenant_id").and_then(|id| id.parse().ok()))
 }
 
+/// The list's filter and place as the page's URL has them: (status, after, before, page).
+fn list_place() -> Memo<(String, String, String, u32)> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let query = query.read();
+        let param = |name: &str| query.get(name).unwrap_or_default();
+        (
+            param("status"),
+            param("after"),
+            param("before"),
+            param("page").parse().unwrap_or(1),
+        )
+    })
+}
+
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
     let tenant = tenant_param();
+    let place = list_place();
     let user = use_current_user();
     let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
     let can_create = use_can(Permission::ApiKeysCreate);
@@ -47,13 +64,13 @@ pub fn ApiKeysPage() -> impl IntoView {
     // Bumped after each successful change, so a refused form does not reload the list.
     let changed = RwSignal::new(0u32);
     let keys = Resource::new(
-        move || (tenant.get(), is_platform.get(), changed.get()),
-        |(tenant, platform, ..)| async move {
+        move || (tenant.get(), place.get(), is_platform.get(), changed.get()),
+        |(tenant, (status, after, before, page), platform, _)| async move {
             // A platform administrator sees nothing until a tenant is chosen.
             if platform && tenant.is_none() {
                 Ok(None)
             } else {
-                list_api_keys(tenant).await.map(Some)
+                list_api_keys(tenant, status, after, before, page).await.map(Some)
             }
         },
     );
@@ -162,6 +179,24 @@ fn KeyListView(
     let full = list.active_count >= list.max_keys;
     let tenant_id = list.tenant_id;
     let required = list.require_signed_ingest;
+    // A platform administrator's links and filter keep the chosen tenant.
+    let tenant_part = use_current_user()
+        .get_untracked()
+        .is_some_and(|user| user.is_platform)
+        .then(|| format!("tenant_id={tenant_id}"));
+    let status = list.status;
+    let pager_href = {
+        let tenant_part = tenant_part.clone();
+        Callback::new(move |at: PageAt| {
+            let mut parts: Vec<String> = tenant_part.iter().cloned().collect();
+            if let Some(status) = status {
+                parts.push(format!("status={}", status.as_str()));
+            }
+            parts.extend(at.query_parts());
+            href_with(PATH, &parts)
+        })
+    };
+    let nav = list.keys.nav();
     view! {
         <p class="quota" class:full=full data-testid="key-quota">{quota}</p>
         <section aria-labelledby="signing-heading" class="card signing">
@@ -184,8 +219,21 @@ fn KeyListView(
         </section>
         <section aria-labelledby="keys-heading">
             <h2 id="keys-heading">{t("keys-list")}</h2>
-            {if list.keys.is_empty() {
-                view! { <p class="muted">{t("keys-none")}</p> }.into_any()
+            <form method="get" action=PATH class="list-controls">
+                {tenant_part.map(|_| view! { <input type="hidden" name="tenant_id" value=tenant_id.to_string() /> })}
+                <div class="field inline">
+                    <label for="keys-status">{t("field-status")}</label>
+                    <select id="keys-status" name="status">
+                        <option value="">{t("keys-all-statuses")}</option>
+                        {ApiKeyStatus::ALL.into_iter().map(|option| view! {
+                            <option value=option.as_str() selected=status == Some(option)>{option.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">{t("keys-filter")}</button>
+            </form>
+            {if list.keys.items.is_empty() {
+                view! { <p class="muted">{t(if status.is_some() { "keys-none-filtered" } else { "keys-none" })}</p> }.into_any()
             } else {
                 view! {
                     <table class="data keys" aria-labelledby="keys-heading">
@@ -202,9 +250,10 @@ fn KeyListView(
                             </tr>
                         </thead>
                         <tbody>
-                            {list.keys.into_iter().map(|key| view! { <KeyRow key can_revoke can_rotate revoking rotating /> }).collect_view()}
+                            {list.keys.items.into_iter().map(|key| view! { <KeyRow key can_revoke can_rotate revoking rotating /> }).collect_view()}
                         </tbody>
                     </table>
+                    <Pager nav href=pager_href label=t("keys-pagination") />
                 }.into_any()
             }}
         </section>

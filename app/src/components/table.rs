@@ -92,6 +92,34 @@ pub struct PageAt {
     pub before: Option<String>,
 }
 
+impl PageAt {
+    /// `page=…&after=…` (or `before=…`) for a URL whose other parameters are the list's filter;
+    /// empty for the first page.
+    pub fn query_parts(&self) -> Vec<String> {
+        use crate::paging::encode;
+        let mut parts = Vec::new();
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        if let Some(after) = &self.after {
+            parts.push(format!("after={}", encode(after)));
+        }
+        if let Some(before) = &self.before {
+            parts.push(format!("before={}", encode(before)));
+        }
+        parts
+    }
+}
+
+/// `path?parts…`, or `path` alone when there are none.
+pub fn href_with(path: &str, parts: &[String]) -> String {
+    if parts.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", parts.join("&"))
+    }
+}
+
 /// Pager links for a list whose state is a [`ListQuery`] in `path`'s URL.
 pub fn list_href(query: Signal<ListQuery>, path: String) -> Callback<PageAt, String> {
     Callback::new(move |at: PageAt| {

@@ -15,6 +15,8 @@ pub enum KeyKind {
     Text,
     /// A `timestamptz` column that is never NULL (`'-infinity'` stands in for "never").
     Time,
+    /// An `integer` column (a stored rank).
+    Int,
 }
 
 /// One sort key: a column of the query's own aliases (from code, never from input). It must be
@@ -41,6 +43,13 @@ impl Key {
             kind: KeyKind::Time,
         }
     }
+
+    pub const fn int(expr: &'static str) -> Key {
+        Key {
+            expr,
+            kind: KeyKind::Int,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +72,7 @@ pub struct Order {
 enum Value {
     Text(String),
     Time(Option<DateTime<Utc>>),
+    Int(i32),
     Uuid(Uuid),
     BigInt(i64),
 }
@@ -115,6 +125,7 @@ impl Order {
             values.push(match key.kind {
                 KeyKind::Text => Value::Text(raw.clone()),
                 KeyKind::Time => Value::Time(parse_time(raw)?),
+                KeyKind::Int => Value::Int(raw.parse().ok()?),
             });
         }
         values.push(match self.id_kind {
@@ -199,6 +210,9 @@ impl Window {
                 }
                 Value::Time(None) => {
                     qb.push("'-infinity'::timestamptz");
+                }
+                Value::Int(rank) => {
+                    qb.push_bind(rank);
                 }
                 Value::Uuid(id) => {
                     qb.push_bind(id);

@@ -23,27 +23,33 @@ mod server {
     }
 }
 
-/// The tenant's channels by name and kind, for pickers (e.g. an alert rule's channels). Platform
-/// administrators get none.
+/// Up to 20 of the tenant's channels whose name contains `q` (the first by name when it is
+/// empty), with their kind: what a channel chooser offers as one types (an alert rule's
+/// channels). Platform administrators get none.
 #[server]
-pub async fn list_channels() -> Result<Vec<ChannelSummary>, AppError> {
+pub async fn list_channels(#[server(default)] q: String) -> Result<Vec<ChannelSummary>, AppError> {
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
     if context.principal.tenant_id().is_none() {
         return Ok(Vec::new());
     }
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
-    let channels = super::db::select_channel_summaries(&mut tx).await?;
+    let search: String = q.trim().chars().take(100).collect();
+    let channels = super::db::select_channel_choices(&mut tx, &search, super::db::CHANNEL_CHOICES).await?;
     tx.commit().await?;
     Ok(channels)
 }
 
-/// Everything the Channels page shows: the channels and the delivery log, narrowed by
-/// `channel_id` and `status` (as the page's URL has them; empty means all).
+/// Everything the Channels page shows: the channels and one page of the delivery log, narrowed
+/// by `channel_id` and `status` and placed by the cursors `after`/`before` and the page number
+/// (all as the page's URL has them; empty means all, and the first page).
 #[server]
 pub async fn get_channels_page(
     #[server(default)] channel_id: String,
     #[server(default)] status: String,
+    #[server(default)] after: String,
+    #[server(default)] before: String,
+    #[server(default)] page: u32,
 ) -> Result<ChannelsPage, AppError> {
     use super::types::{DeliveryFilter, DeliveryStatus};
     use crate::permissions::types::Permission;
@@ -55,7 +61,9 @@ pub async fn get_channels_page(
     };
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let channels = super::db::select_channels(&mut tx).await?;
-    let deliveries = super::db::select_deliveries(&mut tx, &filter, super::db::LOG_LIMIT).await?;
+    let (after, before) = crate::paging::cursor_args(&after, &before);
+    let deliveries =
+        super::db::select_deliveries(&mut tx, &filter, [after.as_deref(), before.as_deref()], page).await?;
     tx.commit().await?;
     Ok(ChannelsPage {
         channels,

@@ -5,10 +5,13 @@ use super::types::{
     AttemptOutcome, AttemptSummary, ChannelDetail, ChannelKind, ChannelSummary, ChannelWarning, DeliveryFilter,
     DeliveryStatus, DeliverySummary, DisabledReason, Notification,
 };
+use crate::db::keyset::{Key, Order, Window, capped_count, explain};
 use crate::db::{OutboxTx, TenantTx};
 use crate::ids::{ChannelId, DeliveryId, TenantId};
+use crate::paging::{Page, SortDir};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use sqlx::{FromRow, Postgres, QueryBuilder};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -16,29 +19,65 @@ use uuid::Uuid;
 /// once rather than at the next poll.
 pub const OUTBOX_CHANNEL: &str = "atrium_outbox";
 
-/// How many deliveries a log shows.
+/// How many deliveries an alert's page shows.
 pub const LOG_LIMIT: i64 = 100;
 
-/// The tenant's channels, by name.
-pub async fn select_channel_summaries(tx: &mut TenantTx) -> Result<Vec<ChannelSummary>, sqlx::Error> {
+/// How many channels a chooser offers before one searches.
+pub const CHANNEL_CHOICES: i64 = 20;
+
+/// Up to `limit` of the tenant's channels whose name contains `search` (all when it is empty),
+/// by name: what a channel chooser offers. The name index is read in order and stops at the
+/// limit, however many channels the tenant has.
+pub async fn select_channel_choices(
+    tx: &mut TenantTx,
+    search: &str,
+    limit: i64,
+) -> Result<Vec<ChannelSummary>, sqlx::Error> {
     let tenant_id = tx.tenant_id();
     let rows = sqlx::query!(
-        r#"SELECT channel_id, name, kind, enabled FROM channels WHERE tenant_id = $1 ORDER BY lower(name), channel_id"#,
-        tenant_id.0
+        r#"SELECT channel_id, name, kind, enabled FROM channels
+           WHERE tenant_id = $1 AND ($2 = '' OR name ILIKE $3)
+           ORDER BY name_key, channel_id
+           LIMIT $4"#,
+        tenant_id.0,
+        search,
+        crate::paging::like_pattern(search),
+        limit
     )
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
-            Some(ChannelSummary {
-                channel_id: ChannelId(row.channel_id),
-                name: row.name,
-                kind: ChannelKind::parse(&row.kind)?,
-                enabled: row.enabled,
-            })
-        })
+        .filter_map(|row| channel_summary(row.channel_id, row.name, &row.kind, row.enabled))
         .collect())
+}
+
+/// The tenant's channels among `ids` (those a rule names), by name; unknown ids are left out.
+pub async fn select_channels_by_id(tx: &mut TenantTx, ids: &[ChannelId]) -> Result<Vec<ChannelSummary>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT channel_id, name, kind, enabled FROM channels
+           WHERE tenant_id = $1 AND channel_id = ANY($2)
+           ORDER BY name_key, channel_id"#,
+        tenant_id.0,
+        &ids
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| channel_summary(row.channel_id, row.name, &row.kind, row.enabled))
+        .collect())
+}
+
+fn channel_summary(channel_id: Uuid, name: String, kind: &str, enabled: bool) -> Option<ChannelSummary> {
+    Some(ChannelSummary {
+        channel_id: ChannelId(channel_id),
+        name,
+        kind: ChannelKind::parse(kind)?,
+        enabled,
+    })
 }
 
 /// A channel's target as stored in `channels.config`.
@@ -632,32 +671,71 @@ pub async fn update_delivery_replay(
     Ok(result.rows_affected() == 1)
 }
 
-/// A tenant's deliveries, newest first, narrowed by `filter`, with their attempts.
+/// The delivery log's one order, newest first: `deliveries_created_idx`, or the channel's or
+/// status's index when the log is narrowed to one, read backwards from the cursor.
+static DELIVERY_ORDER: Order = Order::by_uuid("d.delivery_id", &[Key::time("d.created_at")]);
+
+/// Deliveries a log page shows.
+pub const LOG_PAGE: u32 = 50;
+
+/// `SELECT …` of one page of the tenant's delivery log narrowed by `filter`.
+fn push_deliveries_page(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    tenant_id: TenantId,
+    filter: &DeliveryFilter,
+    window: &Window,
+) {
+    qb.push(
+        "SELECT d.delivery_id, d.channel_id, c.name AS channel_name, c.kind AS channel_kind, d.event_type, \
+         d.notification->>'title' AS title, d.status, d.attempts, d.replays, d.last_attempt_at, \
+         d.last_status_code, d.last_latency_ms, d.last_error, d.next_attempt_at, d.created_at, d.finished_at",
+    );
+    window.push_select(qb);
+    qb.push(" FROM deliveries d JOIN channels c USING (tenant_id, channel_id)");
+    push_delivery_filter(qb, tenant_id, filter);
+    window.push_condition(qb);
+    window.push_order(qb);
+}
+
+/// `WHERE …` shared by a log page and its count.
+fn push_delivery_filter(qb: &mut QueryBuilder<'_, Postgres>, tenant_id: TenantId, filter: &DeliveryFilter) {
+    qb.push(" WHERE d.tenant_id = ").push_bind(tenant_id.0);
+    if let Some(channel_id) = filter.channel_id {
+        qb.push(" AND d.channel_id = ").push_bind(channel_id.0);
+    }
+    if let Some(status) = filter.status {
+        qb.push(" AND d.status = ").push_bind(status.as_str());
+    }
+}
+
+/// One page of the tenant's deliveries, newest first, narrowed by `filter`, with their
+/// attempts: `[after, before]` are the cursors of the page's URL, `page` its number.
 pub async fn select_deliveries(
     tx: &mut TenantTx,
     filter: &DeliveryFilter,
-    limit: i64,
-) -> Result<Vec<DeliverySummary>, sqlx::Error> {
+    cursors: [Option<&str>; 2],
+    page: u32,
+) -> Result<Page<DeliverySummary>, sqlx::Error> {
     let tenant_id = tx.tenant_id();
-    let rows = sqlx::query_as!(
-        DeliveryRow,
-        r#"SELECT d.delivery_id, d.channel_id, c.name AS channel_name, c.kind AS channel_kind, d.event_type,
-                  d.notification->>'title' AS title, d.status, d.attempts, d.replays, d.last_attempt_at,
-                  d.last_status_code, d.last_latency_ms, d.last_error, d.next_attempt_at, d.created_at, d.finished_at
-           FROM deliveries d JOIN channels c USING (tenant_id, channel_id)
-           WHERE d.tenant_id = $1
-             AND ($2::uuid IS NULL OR d.channel_id = $2)
-             AND ($3::text IS NULL OR d.status = $3)
-           ORDER BY d.created_at DESC, d.delivery_id
-           LIMIT $4"#,
-        tenant_id.0,
-        filter.channel_id.map(|id| id.0),
-        filter.status.map(DeliveryStatus::as_str),
-        limit
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    with_attempts(tx, rows).await
+    let window = Window::from_parts(&DELIVERY_ORDER, SortDir::Desc, cursors, page, LOG_PAGE);
+    let total = capped_count(tx, "deliveries d", |qb| push_delivery_filter(qb, tenant_id, filter)).await?;
+    let mut query = QueryBuilder::new("");
+    push_deliveries_page(&mut query, tenant_id, filter, &window);
+    let rows = query.build().fetch_all(&mut **tx).await?;
+    let mut page = window.finish(rows, total, |row| DeliveryRow::from_row(row))?;
+    let items = with_attempts(tx, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(items))
+}
+
+/// PostgreSQL's plan (JSON) for a log page: the check that each filter reads one index range.
+pub async fn explain_deliveries_page(
+    tx: &mut TenantTx,
+    filter: &DeliveryFilter,
+    cursors: [Option<&str>; 2],
+) -> Result<String, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    let window = Window::from_parts(&DELIVERY_ORDER, SortDir::Desc, cursors, 2, LOG_PAGE);
+    explain(tx, |qb| push_deliveries_page(qb, tenant_id, filter, &window)).await
 }
 
 /// Deliveries whose message is about `source` (an alert id), newest first, with their attempts.
@@ -705,6 +783,7 @@ pub async fn select_delivery(
     Ok(with_attempts(tx, rows).await?.into_iter().next())
 }
 
+#[derive(sqlx::FromRow)]
 struct DeliveryRow {
     delivery_id: Uuid,
     channel_id: Uuid,

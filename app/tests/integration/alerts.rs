@@ -5,7 +5,8 @@
 use atrium_app::alerts::db as alerts_db;
 use atrium_app::alerts::evaluate::{backtest, evaluate_tenant};
 use atrium_app::alerts::types::{
-    Aggregation, AlertState, Comparison, EscalationStep, MatchOp, Matcher, NoDataPolicy, RuleSpec, Severity,
+    Aggregation, AlertState, AlertSummary, AlertTab, Comparison, EscalationStep, MatchOp, Matcher, NoDataPolicy,
+    RuleSpec, Severity,
 };
 use atrium_app::analytics::ingest::{BodyFormat, IngestLimits, parse_batch};
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
@@ -128,12 +129,24 @@ async fn at(db: &Db, tenant: TenantId, minutes: i64) {
     assert_eq!(report.failures, 0, "{report:?}");
 }
 
+/// Every alert the transaction's tenant sees, across the list's tabs (the tests hold fewer than
+/// a page of each).
+async fn every_alert(tx: &mut TenantTx) -> Vec<AlertSummary> {
+    let mut all = Vec::new();
+    for tab in AlertTab::ALL {
+        let page = alerts_db::select_alerts(tx, tab, [None, None], 1)
+            .await
+            .expect("alerts");
+        assert!(page.next.is_none(), "one page holds the test's alerts");
+        all.extend(page.items);
+    }
+    all
+}
+
 /// The rule's alerts, oldest first, as (state, number of history lines).
 async fn alerts_of(db: &Db, tenant: TenantId, rule: AlertRuleId) -> Vec<(AlertState, Vec<String>)> {
     let mut tx = TenantTx::begin(db, tenant).await.expect("tenant tx");
-    let all = alerts_db::select_alerts(&mut tx, AlertState::ALL, 100)
-        .await
-        .expect("alerts");
+    let all = every_alert(&mut tx).await;
     let mut out = Vec::new();
     let mut mine: Vec<_> = all.into_iter().filter(|a| a.rule_id == rule).collect();
     mine.sort_by_key(|a| a.started_at);
@@ -497,12 +510,7 @@ async fn another_tenant_can_neither_see_nor_change_rules_alerts_or_silences(
         "no row to change"
     );
     assert!(!alerts_db::delete_rule(&mut tx, id).await.expect("delete"));
-    assert!(
-        alerts_db::select_alerts(&mut tx, AlertState::ALL, 100)
-            .await
-            .expect("alerts")
-            .is_empty()
-    );
+    assert!(every_alert(&mut tx).await.is_empty());
     assert!(
         alerts_db::select_open_alerts(&mut tx, id)
             .await
@@ -518,12 +526,6 @@ async fn another_tenant_can_neither_see_nor_change_rules_alerts_or_silences(
     assert!(forged.is_err(), "RLS refuses another tenant's rows");
     drop(tx);
     let mut tx = TenantTx::begin(&db, acme).await.expect("tenant tx");
-    assert_eq!(
-        alerts_db::select_alerts(&mut tx, AlertState::ALL, 100)
-            .await
-            .expect("alerts")
-            .len(),
-        1
-    );
+    assert_eq!(every_alert(&mut tx).await.len(), 1);
     tx.commit().await.expect("commit");
 }

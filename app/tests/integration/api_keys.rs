@@ -447,9 +447,10 @@ async fn another_tenant_can_neither_see_nor_change_a_key(_: PgPoolOptions, optio
 
     let mut tx = TenantTx::begin(&f.db, f.beta).await.expect("tx");
     assert!(
-        atrium_app::api_keys::db::select_api_keys(&mut tx)
+        atrium_app::api_keys::db::select_api_keys(&mut tx, None, [None, None], 1)
             .await
             .expect("list")
+            .items
             .is_empty()
     );
     // Hand-written SQL fares no better than the app's own queries.

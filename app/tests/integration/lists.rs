@@ -66,7 +66,7 @@ fn expected_order(sort: &str, dir: SortDir) -> String {
 }
 
 /// Every node of a JSON plan.
-fn nodes(plan: &serde_json::Value) -> Vec<&serde_json::Value> {
+pub(crate) fn nodes(plan: &serde_json::Value) -> Vec<&serde_json::Value> {
     let mut out = vec![plan];
     if let Some(children) = plan.get("Plans").and_then(|p| p.as_array()) {
         for child in children {
@@ -77,7 +77,7 @@ fn nodes(plan: &serde_json::Value) -> Vec<&serde_json::Value> {
 }
 
 /// The nodes of a plan that read `relation`.
-fn scans<'a>(plan: &'a serde_json::Value, relation: &str) -> Vec<&'a serde_json::Value> {
+pub(crate) fn scans<'a>(plan: &'a serde_json::Value, relation: &str) -> Vec<&'a serde_json::Value> {
     nodes(&plan[0]["Plan"])
         .into_iter()
         .filter(|node| node["Relation Name"] == relation)

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod layers;
 mod lists;
+mod log_lists;
 mod rls;
 
 /// Runs `statement` inside a savepoint and returns what it yields (the first column as a count,

@@ -6,6 +6,7 @@ pub mod silence;
 
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, UserId};
 use crate::labels::LabelKey;
+use crate::paging::Page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -232,7 +233,8 @@ impl AlertTab {
 pub struct AlertsPageData {
     pub tab: AlertTab,
     pub counts: Vec<(AlertTab, i64)>,
-    pub alerts: Vec<AlertSummary>,
+    /// One page of the tab's alerts.
+    pub alerts: Page<AlertSummary>,
     pub can_acknowledge: bool,
     pub can_resolve: bool,
 }
@@ -368,7 +370,10 @@ pub struct SilencesPageData {
 pub struct RuleFormData {
     pub rule: Option<Rule>,
     pub metrics: Vec<String>,
+    /// The first channels by name and those the rule names: what the choosers show at first.
     pub channels: Vec<crate::notifications::ChannelSummary>,
+    /// Whether the tenant has more channels than those, found by searching.
+    pub more_channels: bool,
 }
 
 /// What testing a rule against history found.

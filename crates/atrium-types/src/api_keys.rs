@@ -8,6 +8,7 @@ pub mod signature;
 
 use crate::i18n::t;
 use crate::ids::{ApiKeyId, TenantId};
+use crate::paging::Page;
 use crate::tenants::Plan;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,13 @@ pub enum ApiKeyStatus {
 }
 
 impl ApiKeyStatus {
+    pub const ALL: [Self; 3] = [Self::Active, Self::Expired, Self::Revoked];
+
+    /// A status as spelled by [`Self::as_str`]; anything else is none (the list shows all).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+
     /// Revocation wins over expiry: a revoked key reads as revoked whatever its expiry says.
     pub fn at(revoked_at: Option<DateTime<Utc>>, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
         if revoked_at.is_some() {
@@ -144,7 +152,10 @@ pub struct ApiKeyList {
     /// Whether this principal may issue keys here (tenant users with `api_keys:create`; platform
     /// administrators view and revoke, they do not issue a tenant's credentials).
     pub can_issue: bool,
-    pub keys: Vec<ApiKeySummary>,
+    /// The list's status filter, when one was chosen.
+    pub status: Option<ApiKeyStatus>,
+    /// One page of the keys, newest first.
+    pub keys: Page<ApiKeySummary>,
 }
 
 /// When a new key expires, as offered by the form: never, or after some days (at most two years).

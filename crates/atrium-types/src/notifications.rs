@@ -3,6 +3,7 @@
 
 use crate::i18n::t;
 use crate::ids::{ChannelId, DeliveryId};
+use crate::paging::Page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -299,7 +300,8 @@ pub struct DeliveryFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelsPage {
     pub channels: Vec<ChannelDetail>,
-    pub deliveries: Vec<DeliverySummary>,
+    /// One page of the delivery log, newest first.
+    pub deliveries: Page<DeliverySummary>,
     pub filter: DeliveryFilter,
     /// Whether email channels can be created (the server has SMTP settings).
     pub email_available: bool,

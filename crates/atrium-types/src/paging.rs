@@ -52,6 +52,16 @@ pub fn cursor_params(param: impl Fn(&str) -> Option<String>) -> (Option<String>,
     }
 }
 
+/// The cursors a server function received as text (empty when the URL had none), checked as
+/// [`cursor_params`] checks a URL's.
+pub fn cursor_args(after: &str, before: &str) -> (Option<String>, Option<String>) {
+    cursor_params(|name| match name {
+        "after" => Some(after.trim().to_owned()),
+        "before" => Some(before.trim().to_owned()),
+        _ => None,
+    })
+}
+
 /// A list request as read from the URL; every field is clamped to something valid.
 ///
 /// Paging is by keyset: `after` (or `before`) is the [`Cursor`] of the row the page starts behind
@@ -233,6 +243,18 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page holding `items` instead (the rows turned into what the list shows).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+            prev: self.prev,
+            next: self.next,
+        }
+    }
+
     /// What the pager needs, apart from the rows.
     pub fn nav(&self) -> PageNav {
         PageNav {

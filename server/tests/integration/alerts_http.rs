@@ -105,7 +105,7 @@ async fn acknowledging_and_resolving_are_audited_and_guarded(_: PgPoolOptions, o
         .call(GetAlertsPage::PATH, Some(&alice), &[("tab", "firing")])
         .await
         .json();
-    let alerts = page["alerts"].as_array().expect("alerts");
+    let alerts = page["alerts"]["items"].as_array().expect("alerts");
     let mine: Vec<_> = alerts.iter().filter(|a| a["rule_name"] == "Checkout errors").collect();
     assert_eq!(mine.len(), 1, "{page}");
     assert_eq!(mine[0]["severity"], "critical");
@@ -143,7 +143,7 @@ async fn acknowledging_and_resolving_are_audited_and_guarded(_: PgPoolOptions, o
         .await
         .json();
     assert!(
-        page["alerts"]
+        page["alerts"]["items"]
             .as_array()
             .expect("alerts")
             .iter()
@@ -161,4 +161,102 @@ async fn acknowledging_and_resolving_are_audited_and_guarded(_: PgPoolOptions, o
     for action in ["alert_rule.create", "alert.acknowledge", "alert.resolve"] {
         assert!(actions.contains(&action.to_owned()), "{action} in {actions:?}");
     }
+}
+
+/// A tenant with more channels than a chooser shows gets the first by name and searches the
+/// rest; a rule may name any of its own channels, never another tenant's, and its editor shows
+/// the channels it names however far down the list they are.
+#[sqlx::test(migrations = "../migrations")]
+async fn channel_choosers_search_beyond_the_first_channels(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::alerts::api::GetRuleForm;
+    use atrium_app::notifications::api::{CreateChannel, ListChannels};
+    let app = spawn_app(options).await;
+    let tenant = acme(&app).await;
+    push(&app, tenant, "checkout.errors", 1.0).await;
+    let alice = app.sign_in("alice@acme.test").await;
+    // A public address literal: saving a channel neither resolves nor sends anything, and no
+    // rule here fires.
+    let url = "https://1.1.1.1/hook";
+    let mut ids = Vec::new();
+    for n in 1..=25 {
+        let name = format!("Pager {n:02}");
+        let reply = app
+            .call(
+                CreateChannel::PATH,
+                Some(&alice),
+                &[("name", &name), ("kind", "webhook"), ("url", url)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        ids.push(reply.json()["channel"]["channel_id"].as_str().expect("id").to_owned());
+    }
+    let names = |reply: serde_json::Value| -> Vec<String> {
+        reply
+            .as_array()
+            .expect("channels")
+            .iter()
+            .map(|c| c["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    let first = names(app.call(ListChannels::PATH, Some(&alice), &[]).await.json());
+    assert_eq!(first.len(), 20, "{first:?}");
+    assert!(
+        first.windows(2).all(|w| w[0].to_lowercase() <= w[1].to_lowercase()),
+        "{first:?}"
+    );
+    assert!(!first.contains(&"Pager 25".to_owned()));
+    let found = names(
+        app.call(ListChannels::PATH, Some(&alice), &[("q", "pager 2")])
+            .await
+            .json(),
+    );
+    assert_eq!(
+        found,
+        ["Pager 20", "Pager 21", "Pager 22", "Pager 23", "Pager 24", "Pager 25"]
+    );
+    // Wildcards are literal.
+    let none = names(app.call(ListChannels::PATH, Some(&alice), &[("q", "%")]).await.json());
+    assert!(none.is_empty(), "{none:?}");
+
+    let blank = app.call(GetRuleForm::PATH, Some(&alice), &[]).await.json();
+    assert_eq!(blank["channels"].as_array().map(Vec::len), Some(20), "{blank}");
+    assert_eq!(blank["more_channels"], true);
+
+    // Another tenant's channel is refused next to the field; the 25th of Acme's is accepted.
+    let gina = app.sign_in("gina@globex.test").await;
+    let reply = app
+        .call(
+            CreateChannel::PATH,
+            Some(&gina),
+            &[("name", "globex hook"), ("kind", "webhook"), ("url", url)],
+        )
+        .await;
+    let foreign = reply.json()["channel"]["channel_id"].as_str().expect("id").to_owned();
+    let mut form = rule_form("far channel", "checkout.errors", "10");
+    form.push(("channels[0]", &foreign));
+    let refused = app.call(SaveRule::PATH, Some(&alice), &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let AppError::Validation(fields) = refused.error() else {
+        panic!("not a validation error: {}", refused.body)
+    };
+    assert!(fields.get("channels").is_some(), "{}", refused.body);
+    let mut form = rule_form("far channel", "checkout.errors", "10");
+    form.push(("channels[0]", &ids[24]));
+    form.push(("step1_after", "10m"));
+    form.push(("step1_channels[0]", &ids[23]));
+    let saved = app.call(SaveRule::PATH, Some(&alice), &form).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let rule_id = saved.json()["Saved"].as_str().expect("rule id").to_owned();
+    let editor = app
+        .call(GetRuleForm::PATH, Some(&alice), &[("rule_id", &rule_id)])
+        .await
+        .json();
+    let offered: Vec<&str> = editor["channels"]
+        .as_array()
+        .expect("channels")
+        .iter()
+        .map(|c| c["channel_id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(offered.len(), 22, "the first 20 and the two the rule names: {editor}");
+    assert!(offered.contains(&ids[24].as_str()) && offered.contains(&ids[23].as_str()));
 }

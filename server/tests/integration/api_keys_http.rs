@@ -69,7 +69,7 @@ async fn tenant_admins_issue_list_rotate_and_revoke_keys(_: PgPoolOptions, optio
     assert_eq!(list["plan"], "Professional");
     assert_eq!(list["can_issue"], true);
     assert_eq!(list["require_signed_ingest"], false);
-    assert_eq!(str_of(&list, "/keys/0/name"), "<b>prod</b> ingest");
+    assert_eq!(str_of(&list, "/keys/items/0/name"), "<b>prod</b> ingest");
     assert!(!list.to_string().contains(&key), "the list must not carry the key");
 
     // Validation: every bad field is named.
@@ -145,7 +145,7 @@ async fn viewers_read_keys_but_cannot_change_them(_: PgPoolOptions, options: PgC
     let list = app.call(ListApiKeys::PATH, Some(&victor), &[]).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let list = list.json();
-    assert_eq!(list["keys"].as_array().map(Vec::len), Some(1));
+    assert_eq!(list["keys"]["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(list["can_issue"], false);
 
     let refused = [
@@ -198,7 +198,7 @@ async fn other_tenants_see_nothing_and_platform_admins_view_and_revoke(_: PgPool
 
     let gina = app.sign_in("gina@globex.test").await;
     let own = app.call(ListApiKeys::PATH, Some(&gina), &[]).await.json();
-    assert_eq!(own["keys"], serde_json::json!([]));
+    assert_eq!(own["keys"]["items"], serde_json::json!([]));
     assert_eq!(own["max_keys"], 3, "Globex is on the Free plan");
     assert_eq!(
         app.call(ListApiKeys::PATH, Some(&gina), &[("tenant_id", &acme)])
@@ -230,7 +230,7 @@ async fn other_tenants_see_nothing_and_platform_admins_view_and_revoke(_: PgPool
     let list = app.call(ListApiKeys::PATH, Some(&admin), &[("tenant_id", &acme)]).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let list = list.json();
-    assert_eq!(str_of(&list, "/keys/0/api_key_id"), id);
+    assert_eq!(str_of(&list, "/keys/items/0/api_key_id"), id);
     assert_eq!(list["can_issue"], false);
     let issue = app
         .call(

@@ -415,13 +415,16 @@ async fn a_failing_receiver_is_retried_on_schedule_and_gets_each_message_once(
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let page = page.json();
-    assert_eq!(page["deliveries"].as_array().map(Vec::len), Some(1));
-    assert_eq!(page["deliveries"][0]["attempt_log"].as_array().map(Vec::len), Some(3));
+    assert_eq!(page["deliveries"]["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        page["deliveries"]["items"][0]["attempt_log"].as_array().map(Vec::len),
+        Some(3)
+    );
     assert!(!page.to_string().contains(&secret), "the page never carries the secret");
     let failed_only = app
         .call(GetChannelsPage::PATH, Some(&alice), &[("status", "failed")])
         .await;
-    assert_eq!(failed_only.json()["deliveries"], serde_json::json!([]));
+    assert_eq!(failed_only.json()["deliveries"]["items"], serde_json::json!([]));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -1028,7 +1031,7 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let page = page.json();
     assert_eq!(page["channels"], serde_json::json!([]));
-    assert_eq!(page["deliveries"], serde_json::json!([]));
+    assert_eq!(page["deliveries"]["items"], serde_json::json!([]));
     let filtered = app
         .call(
             GetChannelsPage::PATH,
@@ -1037,7 +1040,7 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
         )
         .await
         .json();
-    assert_eq!(filtered["deliveries"], serde_json::json!([]));
+    assert_eq!(filtered["deliveries"]["items"], serde_json::json!([]));
     assert_eq!(
         app.call(ListChannels::PATH, Some(&gina), &[]).await.json(),
         serde_json::json!([])
@@ -1086,7 +1089,7 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
     let mine = app.call(GetChannelsPage::PATH, Some(&alice), &[]).await.json();
     assert_eq!(mine["channels"][0]["name"], "acme only");
     assert_eq!(mine["channels"][0]["enabled"], true);
-    assert_eq!(mine["deliveries"][0]["status"], "failed");
+    assert_eq!(mine["deliveries"]["items"][0]["status"], "failed");
 
     // Roles: a viewer lists channel names (for alert rules) but cannot manage them.
     let victor = app.sign_in("victor@acme.test").await;

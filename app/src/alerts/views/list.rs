@@ -6,6 +6,7 @@ use crate::alerts::lifecycle::Manual;
 use crate::alerts::types::{AlertSummary, AlertTab, format_number};
 use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
+use crate::components::table::{PageAt, Pager, href_with};
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
@@ -15,20 +16,30 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AlertsPage() -> impl IntoView {
     let params = use_query_map();
-    let tab = Memo::new(move |_| AlertTab::parse(&params.read().get("tab").unwrap_or_default()));
+    // The tab and the page's place in it: (tab, after, before, page).
+    let place = Memo::new(move |_| {
+        let params = params.read();
+        let param = |name: &str| params.get(name).unwrap_or_default();
+        (
+            AlertTab::parse(&param("tab")),
+            param("after"),
+            param("before"),
+            param("page").parse::<u32>().unwrap_or(1),
+        )
+    });
     let acknowledge = ServerAction::<AcknowledgeAlert>::new();
     let resolve = ServerAction::<ResolveAlert>::new();
     let live = follow_alert_changes();
     let data = Resource::new(
         move || {
             (
-                tab.get(),
+                place.get(),
                 live.get(),
                 acknowledge.version().get(),
                 resolve.version().get(),
             )
         },
-        |(tab, ..)| get_alerts_page(tab.as_param().to_owned()),
+        |((tab, after, before, page), ..)| get_alerts_page(tab.as_param().to_owned(), after, before, page),
     );
     let acting: RwSignal<Option<(Manual, AlertSummary)>> = RwSignal::new(None);
     view! {
@@ -57,6 +68,11 @@ fn AlertList(
 ) -> impl IntoView {
     let current = page.tab;
     let (can_ack, can_resolve) = (page.can_acknowledge, page.can_resolve);
+    let pager_href = Callback::new(move |at: PageAt| {
+        let mut parts = vec![format!("tab={}", current.as_param())];
+        parts.extend(at.query_parts());
+        href_with("/alerts", &parts)
+    });
     view! {
         <nav class="tabs state-tabs" aria-label=t("alerts-states")>
             {page.counts.iter().map(|(tab, count)| {
@@ -69,7 +85,7 @@ fn AlertList(
                 }
             }).collect_view()}
         </nav>
-        {if page.alerts.is_empty() {
+        {if page.alerts.items.is_empty() {
             view! { <p class="card muted empty">{t(&format!("alerts-none-{}", current.as_param()))}</p> }.into_any()
         } else {
             view! {
@@ -83,9 +99,10 @@ fn AlertList(
                         <th scope="col"><span class="visually-hidden">{t("alerts-actions")}</span></th>
                     </tr></thead>
                     <tbody>
-                        {page.alerts.into_iter().map(|alert| view! { <AlertRowView alert can_ack can_resolve acting /> }).collect_view()}
+                        {page.alerts.items.clone().into_iter().map(|alert| view! { <AlertRowView alert can_ack can_resolve acting /> }).collect_view()}
                     </tbody>
                 </table>
+                <Pager nav=page.alerts.nav() href=pager_href label=t("alerts-pagination") />
             }.into_any()
         }}
     }

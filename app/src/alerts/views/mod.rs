@@ -3,6 +3,7 @@
 //! rules list and editor (with a replay over the last 24 hours), silences, and the dashboard's
 //! firing-alerts card.
 
+mod channel_picker;
 pub mod detail;
 pub mod firing;
 pub mod list;

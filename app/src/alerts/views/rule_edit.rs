@@ -1,5 +1,6 @@
 //! The rule editor, with a replay over the last 24 hours.
 
+use super::channel_picker::ChannelPicker;
 use super::{AlertsNav, severity_label};
 use crate::alerts::api::{RuleFormOutcome, SaveRule, get_rule_form};
 use crate::alerts::types::{
@@ -9,7 +10,6 @@ use crate::alerts::types::{
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::page_title::PageTitle;
-use crate::error::AppError;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::AlertRuleId;
@@ -90,6 +90,7 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
         .collect();
     let chosen = spec.as_ref().map(|s| s.channel_ids.clone()).unwrap_or_default();
     let channels = data.channels.clone();
+    let more_channels = data.more_channels;
     let no_metrics = data.metrics.is_empty() && spec.is_none();
     view! {
         <section aria-labelledby="rule-form-heading">
@@ -128,7 +129,7 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
                         selected=value(&|s| s.severity.as_str().to_owned(), "high") />
                     <TextField name="labels" label=t("rule-labels") hint=t("rule-labels-hint") error value=value(&|s| format_label_set(&s.labels), "") />
                     <TextField name="group_by" label=t("rule-group-by") hint=t("rule-group-by-hint") error value=value(&|s| s.group_by.join(", "), "") />
-                    <ChannelPicker legend=t("rule-channels") field="channels" channels=channels.clone() chosen error />
+                    <ChannelPicker legend=t("rule-channels") field="channels" channels=channels.clone() chosen more=more_channels error />
                     <TextField name="cooldown" label=t("rule-cooldown") hint=t("rule-cooldown-hint") error value=value(&|s| format_duration(s.cooldown_s), "0s") />
                 </fieldset>
                 <fieldset>
@@ -144,7 +145,7 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
                         view! {
                             <div class="escalation-step">
                                 <TextField name=after_name label=t_args("rule-step-after", &[("step", &n)]) error value=after />
-                                <ChannelPicker legend=t_args("rule-step-channels", &[("step", &n)]) field=channels_name channels=channels.clone() chosen error />
+                                <ChannelPicker legend=t_args("rule-step-channels", &[("step", &n)]) field=channels_name channels=channels.clone() chosen more=more_channels error />
                             </div>
                         }
                     }).collect_view()}
@@ -161,40 +162,6 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
             </ActionForm>
             {move || tested.get().map(|backtest| view! { <BacktestResult backtest /> })}
         </section>
-    }
-}
-
-/// Channel checkboxes named `field[i]`, with the field's error under them.
-#[component]
-fn ChannelPicker(
-    legend: String,
-    field: &'static str,
-    channels: Vec<crate::notifications::types::ChannelSummary>,
-    chosen: Vec<crate::ids::ChannelId>,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_error(field)));
-    let error_id = format!("field-{field}-error");
-    let described_by = error_id.clone();
-    view! {
-        <fieldset class="scope-picker" class:invalid=move || message.get().is_some() aria-describedby=described_by>
-            <legend>{legend}</legend>
-            {if channels.is_empty() {
-                view! { <p class="muted small">{t("rule-no-channels")} " " <A href="/alerts/channels">{t("alerts-nav-channels")}</A></p> }.into_any()
-            } else {
-                channels.into_iter().enumerate().map(|(index, channel)| {
-                    let checked = chosen.contains(&channel.channel_id);
-                    view! {
-                        <label class="check-row">
-                            <input type="checkbox" name=format!("{field}[{index}]") value=channel.channel_id.to_string() checked=checked />
-                            " " {channel.name.clone()} " " <span class="muted small">{channel.kind.as_str()}</span>
-                            {(!channel.enabled).then(|| view! { " " <span class="badge disabled">{t("channel-disabled")}</span> })}
-                        </label>
-                    }
-                }).collect_view().into_any()
-            }}
-            <p class="field-error" id=error_id role="alert" hidden=move || message.get().is_none()>{move || message.get()}</p>
-        </fieldset>
     }
 }
 

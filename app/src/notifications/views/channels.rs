@@ -8,6 +8,7 @@ use super::{
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_current_user;
 use crate::components::page_title::PageTitle;
+use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
 use crate::notifications::api::{
@@ -41,12 +42,16 @@ fn channel_status(channel: &ChannelDetail) -> (String, &'static str) {
 #[component]
 pub fn ChannelsPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = Memo::new(move |_| {
+    let log_query = Memo::new(move |_| {
         let query = query.read();
-        (
-            query.get("channel_id").unwrap_or_default(),
-            query.get("status").unwrap_or_default(),
-        )
+        let param = |name: &str| query.get(name).unwrap_or_default();
+        LogQuery {
+            channel_id: param("channel_id"),
+            status: param("status"),
+            after: param("after"),
+            before: param("before"),
+            page: param("page").parse().unwrap_or(1),
+        }
     });
     let user = use_current_user();
     let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
@@ -60,12 +65,14 @@ pub fn ChannelsPage() -> impl IntoView {
     // Bumped after each successful change, so a refused form does not reload the page's data.
     let changed = RwSignal::new(0u32);
     let page = Resource::new(
-        move || (filter.get(), is_platform.get(), changed.get()),
-        |((channel_id, status), platform, _)| async move {
+        move || (log_query.get(), is_platform.get(), changed.get()),
+        |(log, platform, _)| async move {
             if platform {
                 Ok(None)
             } else {
-                get_channels_page(channel_id, status).await.map(Some)
+                get_channels_page(log.channel_id, log.status, log.after, log.before, log.page)
+                    .await
+                    .map(Some)
             }
         },
     );
@@ -188,6 +195,16 @@ pub fn ChannelsPage() -> impl IntoView {
     }
 }
 
+/// The delivery log's place as the page's URL has it: its filter and the page's cursor.
+#[derive(Debug, Clone, PartialEq)]
+struct LogQuery {
+    channel_id: String,
+    status: String,
+    after: String,
+    before: String,
+    page: u32,
+}
+
 /// The page's row controls, passed down as one bundle.
 #[derive(Clone, Copy)]
 struct ChannelActions {
@@ -220,6 +237,21 @@ fn PageBody(data: PageData, actions: ChannelActions, replay: ServerAction<Replay
         .map(|c| (c.channel_id.to_string(), c.name.clone()))
         .collect();
     let filter = data.filter.clone();
+    // Pager links keep the log's filter.
+    let log_href = {
+        let filter = filter.clone();
+        Callback::new(move |at: PageAt| {
+            let mut parts = Vec::new();
+            if let Some(channel_id) = filter.channel_id {
+                parts.push(format!("channel_id={channel_id}"));
+            }
+            if let Some(status) = filter.status {
+                parts.push(format!("status={}", status.as_str()));
+            }
+            parts.extend(at.query_parts());
+            href_with(PATH, &parts)
+        })
+    };
     let email_note =
         (!data.email_available).then(|| view! { <p class="muted small">{t("channels-email-unavailable")}</p> });
     view! {
@@ -273,7 +305,8 @@ fn PageBody(data: PageData, actions: ChannelActions, replay: ServerAction<Replay
                 </div>
                 <button type="submit" class="button">{t("deliveries-filter")}</button>
             </form>
-            <DeliveryTable deliveries=data.deliveries replay=replay />
+            <DeliveryTable deliveries=data.deliveries.items.clone() replay=replay />
+            <Pager nav=data.deliveries.nav() href=log_href label=t("deliveries-pagination") />
         </section>
     }
 }
