@@ -19,6 +19,9 @@ pub struct Config {
     /// `ATRIUM_APP_DATABASE_URL`: how the app logs in (a role without SUPERUSER or BYPASSRLS).
     /// `None`: as `atrium_app` with `DATABASE_URL`'s server and a password derived from its.
     pub app_database_url: Option<String>,
+    /// `ATRIUM_DB_MAX_CONNECTIONS` (default 16): the app pool's size. A request holds one
+    /// connection for its transaction only, so a few per PostgreSQL core are enough.
+    pub db_max_connections: u32,
     pub addr: SocketAddr,
     pub site_root: PathBuf,
     pub data_dir: PathBuf,
@@ -67,6 +70,10 @@ impl Config {
         Ok(Self {
             database_url: var("DATABASE_URL"),
             app_database_url: var("ATRIUM_APP_DATABASE_URL"),
+            db_max_connections: u32::try_from(positive("ATRIUM_DB_MAX_CONNECTIONS", 16)?)
+                .ok()
+                .filter(|n| *n <= 1000)
+                .context("ATRIUM_DB_MAX_CONNECTIONS must be at most 1000")?,
             addr,
             site_root: var("ATRIUM_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".to_owned())

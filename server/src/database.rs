@@ -28,10 +28,11 @@ impl Database {
 
 /// Connects (starting the private cluster when no URL is configured) and applies migrations.
 pub async fn prepare(config: &Config) -> anyhow::Result<Database> {
-    open(
+    open_sized(
         config.database_url.as_deref(),
         config.app_database_url.as_deref(),
         &config.data_dir,
+        config.db_max_connections,
     )
     .await
 }
@@ -41,6 +42,16 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Database> {
 /// connection of their own; the app's pool logs in as `atrium_app`, derived from the owner's
 /// login unless `app_url` names it.
 pub async fn open(url: Option<&str>, app_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
+    open_sized(url, app_url, data_dir, 16).await
+}
+
+/// `open` with a pool of `max_connections`.
+pub async fn open_sized(
+    url: Option<&str>,
+    app_url: Option<&str>,
+    data_dir: &Path,
+    max_connections: u32,
+) -> anyhow::Result<Database> {
     let (url, cluster) = match url {
         Some(url) => (url.to_owned(), None),
         None => {
@@ -62,11 +73,11 @@ pub async fn open(url: Option<&str>, app_url: Option<&str>, data_dir: &Path) -> 
         Some(app_url) => {
             let app =
                 PgConnectOptions::from_str(app_url).context("ATRIUM_APP_DATABASE_URL is not a valid PostgreSQL URL")?;
-            Db::connect_as(app, 16)
+            Db::connect_as(app, max_connections)
                 .await
                 .context("connecting to the database as ATRIUM_APP_DATABASE_URL's role")?
         }
-        None => Db::connect(options, 16).await.context(
+        None => Db::connect(options, max_connections).await.context(
             "connecting to the database as the app role atrium_app (derived from DATABASE_URL; the \
              DATABASE_URL user must be allowed to ALTER ROLE atrium_app, or set ATRIUM_APP_DATABASE_URL)",
         )?,

@@ -256,13 +256,13 @@ pub async fn get_alerts_page(
     #[server(default)] before: String,
     #[server(default)] page: u32,
 ) -> Result<AlertsPageData, AppError> {
-    use super::types::{AlertState, AlertTab};
+    use super::types::AlertTab;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::AlertsRead).await?;
     let tab = AlertTab::parse(&tab);
     let now = chrono::Utc::now();
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
-    let by_state = super::db::count_alerts(&mut tx, now - chrono::Duration::days(7)).await?;
+    let (by_state, resolved) = super::db::count_alerts(&mut tx, now - chrono::Duration::days(7)).await?;
     let (after, before) = crate::paging::cursor_args(&after, &before);
     let mut alerts = super::db::select_alerts(&mut tx, tab, [after.as_deref(), before.as_deref()], page).await?;
     let silences = super::db::select_silences(&mut tx, now).await?;
@@ -271,16 +271,20 @@ pub async fn get_alerts_page(
         alert.silenced = alert.state.is_open()
             && super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
     }
-    let count = |states: &[AlertState]| -> i64 {
-        by_state
+    let count = |tab: AlertTab| -> crate::paging::Total {
+        if tab == AlertTab::Resolved {
+            return resolved;
+        }
+        let open: i64 = by_state
             .iter()
-            .filter(|(state, _)| states.contains(state))
+            .filter(|(state, _)| tab.states().contains(state))
             .map(|(_, n)| n)
-            .sum()
+            .sum();
+        crate::paging::Total::Exact(u64::try_from(open).unwrap_or(0))
     };
     Ok(AlertsPageData {
         tab,
-        counts: AlertTab::ALL.iter().map(|t| (*t, count(t.states()))).collect(),
+        counts: AlertTab::ALL.iter().map(|t| (*t, count(*t))).collect(),
         alerts,
         can_acknowledge: context.check(Permission::AlertsAcknowledge).is_ok(),
         can_resolve: context.check(Permission::AlertsResolve).is_ok(),

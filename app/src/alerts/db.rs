@@ -5,10 +5,10 @@ use super::types::{
     Aggregation, AlertEvent, AlertEventKind, AlertState, AlertSummary, AlertTab, Comparison, EscalationStep, Matcher,
     NoDataPolicy, Rule, RuleSpec, Severity, Silence,
 };
-use crate::db::keyset::{Key, Order, Window, capped_count, explain};
+use crate::db::keyset::{COUNT_CAP, Key, Order, Window, capped, capped_count, explain};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, TenantId, UserId};
-use crate::paging::{Page, SortDir};
+use crate::paging::{Page, SortDir, Total};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, Postgres, QueryBuilder};
@@ -659,25 +659,38 @@ pub async fn select_alert(tx: &mut TenantTx, alert_id: AlertId) -> Result<Option
     Ok(row.and_then(SummaryRow::into_summary))
 }
 
-/// Alerts per state (resolved ones of the last `resolved_since` only).
+/// Open alerts per state (as many as the rules' series, read from the open alerts' index), and
+/// how many resolved since `resolved_since`, counted no further than [`COUNT_CAP`] + 1.
 pub async fn count_alerts(
     tx: &mut TenantTx,
     resolved_since: DateTime<Utc>,
-) -> Result<Vec<(AlertState, i64)>, sqlx::Error> {
+) -> Result<(Vec<(AlertState, i64)>, Total), sqlx::Error> {
     let tenant = tx.tenant_id().0;
-    let rows = sqlx::query!(
+    let open = sqlx::query!(
         r#"SELECT state, count(*) AS "count!" FROM alerts
-           WHERE tenant_id = $1 AND (state <> 'resolved' OR resolved_at >= $2)
+           WHERE tenant_id = $1 AND list_tab <> 'resolved'
            GROUP BY state"#,
-        tenant,
-        resolved_since
+        tenant
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| Some((AlertState::parse(&row.state)?, row.count)))
-        .collect())
+    let resolved = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM (
+               SELECT 1 FROM alerts
+               WHERE tenant_id = $1 AND state = 'resolved' AND resolved_at >= $2
+               LIMIT $3) recent"#,
+        tenant,
+        resolved_since,
+        COUNT_CAP + 1
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((
+        open.into_iter()
+            .filter_map(|row| Some((AlertState::parse(&row.state)?, row.count)))
+            .collect(),
+        capped(resolved),
+    ))
 }
 
 /// Firing (and unacknowledged no-data/error) alerts per severity, for the dashboard.

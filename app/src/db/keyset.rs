@@ -285,7 +285,7 @@ impl Window {
 pub const COUNT_CAP: i64 = 1_000;
 
 /// A count capped at [`COUNT_CAP`] from a capped `count(*)` query's result.
-fn capped(count: i64) -> Total {
+pub fn capped(count: i64) -> Total {
     let count = u64::try_from(count).unwrap_or(0);
     if count > COUNT_CAP as u64 {
         Total::AtLeast(COUNT_CAP as u64)

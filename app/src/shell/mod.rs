@@ -129,10 +129,15 @@ fn NotFoundPage() -> impl IntoView {
 fn AppShell() -> impl IntoView {
     // The layout and every page render only once the user is known, on the server and in the
     // browser alike: reading the user outside a Suspense let the two disagree (hydration panic).
+    // The child is one `Suspend`, not a closure that makes one: on the server a Suspense walks
+    // a closure child three times (two dry runs that register resources, then the render), and
+    // each walk built the whole layout and page again, a list page's table of 100 rows included.
+    // A `Suspend` keeps what it resolved to between the walks. The user never changes under a
+    // mounted shell (signing in or out leaves it for the sign-in page), so nothing re-runs it.
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <Suspense fallback=|| view! { <p class="muted">{t("loading")}</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match user.await {
                     Ok(me) => {
                         provide_context(CurrentUserContext(Signal::stored(Some(me.clone()))));

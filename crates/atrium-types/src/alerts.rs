@@ -6,7 +6,7 @@ pub mod silence;
 
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, UserId};
 use crate::labels::LabelKey;
-use crate::paging::Page;
+use crate::paging::{Page, Total};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -232,7 +232,8 @@ impl AlertTab {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlertsPageData {
     pub tab: AlertTab,
-    pub counts: Vec<(AlertTab, i64)>,
+    /// Alerts per tab; the resolved tab's (the last 7 days) stops counting at the list cap.
+    pub counts: Vec<(AlertTab, Total)>,
     /// One page of the tab's alerts.
     pub alerts: Page<AlertSummary>,
     pub can_acknowledge: bool,

@@ -204,6 +204,14 @@ impl Total {
         }
     }
 
+    /// The figure alone: `1,234`, or `1,000+` for a count that stopped (or an estimate).
+    pub fn short(self) -> String {
+        match self {
+            Self::Exact(n) => group_thousands(n),
+            Self::AtLeast(n) | Self::About(n) => format!("{}+", group_thousands(n)),
+        }
+    }
+
     /// How many pages, when the total is exact.
     pub fn pages(self, per_page: u32) -> Option<u64> {
         let per_page = u64::from(per_page.max(1));

@@ -51,6 +51,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
     let config = Config {
         database_url: None,
         app_database_url: None,
+        db_max_connections: 16,
         addr: "127.0.0.1:0".parse().expect("addr"),
         site_root: "target/site".into(),
         data_dir: ".data".into(),

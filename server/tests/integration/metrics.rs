@@ -550,7 +550,8 @@ async fn raw_points_are_kept_exactly_and_only_for_their_tenant(_: PgPoolOptions,
     use atrium_app::ids::TenantId;
     let app = spawn_app(options.clone()).await;
     let key = create_key(&app, "alice@acme.test", &["metrics:write"]).await;
-    let start = (now_ms() / 1_000 - 3_600) * 1_000;
+    // The start of the previous hour: the points stay within one UTC day whenever the test runs.
+    let start = (now_ms() / 3_600_000 - 1) * 3_600_000;
     // 250 points of one series, sent newest first (stored as chunks of 100, 100 and 50 in time
     // order), and one point of another series.
     let mut sent: Vec<(i64, f64)> = (0..250i64)
@@ -588,7 +589,8 @@ async fn raw_points_are_kept_exactly_and_only_for_their_tenant(_: PgPoolOptions,
         .expect("class");
 
     // Globex, in its own tenant transaction as the app role, sees none of it and cannot write
-    // a chunk in Acme's name (into a partition that exists, so only the policy can refuse).
+    // a chunk in Acme's name (at the points' time, into a partition that exists, so only the
+    // policy can refuse; `now()` may be a day without one, just after midnight UTC).
     let acme = TenantId(app.tenant_id("acme").await.expect("acme").parse().expect("uuid"));
     let globex = TenantId(app.tenant_id("globex").await.expect("globex").parse().expect("uuid"));
     let mut tx = TenantTx::begin(&app.db, globex).await.expect("tx");
@@ -597,12 +599,14 @@ async fn raw_points_are_kept_exactly_and_only_for_their_tenant(_: PgPoolOptions,
         .await
         .expect("count");
     assert_eq!(visible, 0);
+    let at = chrono::DateTime::from_timestamp_millis(start).expect("start");
     let forged = sqlx::query(
         "INSERT INTO point_chunks (tenant_id, series_id, first_ts, last_ts, ts, value, retention_days)
-         VALUES ($1, gen_random_uuid(), now(), now(), ARRAY[now()], ARRAY[1.0::float8], $2)",
+         VALUES ($1, gen_random_uuid(), $3, $3, ARRAY[$3::timestamptz], ARRAY[1.0::float8], $2)",
     )
     .bind(acme.0)
     .bind(retention)
+    .bind(at)
     .execute(&mut *tx)
     .await
     .expect_err("another tenant's chunk is refused");

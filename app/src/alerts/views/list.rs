@@ -80,7 +80,7 @@ fn AlertList(
                 let is_current = *tab == current;
                 view! {
                     <a href=format!("/alerts?tab={}", tab.as_param()) aria-current=is_current.then_some("page")>
-                        {label} " " <span class="count" data-testid=format!("count-{}", tab.as_param())>{*count}</span>
+                        {label} " " <span class="count" data-testid=format!("count-{}", tab.as_param())>{count.short()}</span>
                     </a>
                 }
             }).collect_view()}
