@@ -365,7 +365,13 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// the router, serde_json, core and alloc), so the rest must come from less code, not more
 /// splitting (see `docs/route-splitting.md`). Lower this as it shrinks; never raise it without
 /// a measurement that says why.
-pub const INITIAL_WASM_BUDGET: u64 = 600_000;
+///
+/// Raised from 600,000 B on 2026-12-06: paging the alerts and delivery lists and the rule
+/// editor's channel search (issue 12) took the alerting visit from 589,131 B to 610,196 B;
+/// one compiled combobox for every chooser and plain boxes instead of a keyed `For` brought
+/// it back to 608,431 B. The rest is the pagers, the pages' `Page<T>` deserialisers and the
+/// combobox now also in this area.
+pub const INITIAL_WASM_BUDGET: u64 = 615_000;
 
 /// What the browser transfers for each file of the site (raw, gzip and brotli bytes), and how
 /// the wasm is split.

@@ -6,18 +6,34 @@ use crate::i18n::t;
 use crate::paging::Choice;
 use leptos::prelude::*;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// How a combobox asks for its choices. One boxed type for every chooser, so the browser gets
+/// one compiled combobox rather than a copy per search function (each copy was several KB of
+/// wasm in the area that used it).
+pub type SearchFn = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<Vec<Choice>, AppError>>>> + Send + Sync>;
+
+/// `search` as a [`SearchFn`].
+pub fn search_fn<F, Fut>(search: F) -> SearchFn
+where
+    F: Fn(String) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<Choice>, AppError>> + 'static,
+{
+    Arc::new(move |typed| Box::pin(search(typed)))
+}
 
 /// A text input whose suggestions come from `search(text)` (at most a page of [`Choice`]s);
 /// picking one sets `value` to its value and the input to its label. Typing clears `value`, so
 /// the form never submits a value the input no longer shows. Arrow keys move through the
 /// suggestions, Enter picks, Escape closes; a pointer picks with a press.
 #[component]
-pub fn SearchCombobox<F, Fut>(
+pub fn SearchCombobox(
     /// The input's id: the page's `<label for>` names it.
     id: &'static str,
     /// The chosen value, empty while nothing is chosen.
     value: RwSignal<String>,
-    search: F,
+    search: SearchFn,
     /// The id of the field's error message, when it has one.
     #[prop(default = None)]
     described_by: Option<&'static str>,
@@ -25,11 +41,7 @@ pub fn SearchCombobox<F, Fut>(
     /// What the input shows; a caller that knows the current choice's label sets it.
     #[prop(optional)]
     text: Option<RwSignal<String>>,
-) -> impl IntoView
-where
-    F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<Choice>, AppError>> + 'static,
-{
+) -> impl IntoView {
     let text = text.unwrap_or_else(|| RwSignal::new(String::new()));
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
@@ -42,8 +54,9 @@ where
     let answered = RwSignal::new(false);
     Effect::new(move |_| {
         let typed = text.get();
+        let found = search(typed.clone());
         leptos::task::spawn_local(async move {
-            let found = search(typed.clone()).await;
+            let found = found.await;
             if text.get_untracked() == typed {
                 choices.set(found.unwrap_or_default());
                 answered.set(true);

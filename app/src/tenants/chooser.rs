@@ -2,7 +2,7 @@
 //! by a hidden form field, so GET forms keep their URLs and 10,000 tenants are never loaded.
 
 use super::api::{search_tenants, tenant_choice};
-use crate::components::combobox::SearchCombobox;
+use crate::components::combobox::{SearchCombobox, search_fn};
 use crate::ids::TenantId;
 use crate::paging::Choice;
 use leptos::prelude::*;
@@ -62,7 +62,7 @@ pub fn TenantChooser(
         <SearchCombobox
             id
             value
-            search
+            search=search_fn(search)
             described_by
             placeholder=placeholder.unwrap_or_default()
             text

@@ -1,7 +1,7 @@
 //! The delegations page: hand a permission one holds to another user for a while, and revoke it.
 
 use super::set_editor::PermissionPicker;
-use crate::components::combobox::SearchCombobox;
+use crate::components::combobox::{SearchCombobox, search_fn};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
@@ -82,7 +82,7 @@ pub fn DelegationsPage() -> impl IntoView {
                                             <SearchCombobox
                                                 id="deleg-delegate"
                                                 value=delegate
-                                                search=search_delegates
+                                                search=search_fn(search_delegates)
                                                 described_by=Some("deleg-delegate-error")
                                                 placeholder=t("deleg-delegate-placeholder")
                                             />
