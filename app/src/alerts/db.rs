@@ -624,12 +624,8 @@ pub async fn select_alerts(
     let mut query = QueryBuilder::new("");
     push_alerts_page(&mut query, tenant, tab, &window);
     let rows = query.build().fetch_all(&mut **tx).await?;
-    let mut page = window.finish(rows, total, |row| SummaryRow::from_row(row))?;
-    let items = std::mem::take(&mut page.items)
-        .into_iter()
-        .filter_map(SummaryRow::into_summary)
-        .collect();
-    Ok(page.with_items(items))
+    let page = window.finish(rows, total, |row| SummaryRow::from_row(row))?;
+    Ok(page.filter_map_items(SummaryRow::into_summary))
 }
 
 /// PostgreSQL's plan (JSON) for a page of the tab after its first: one index range each.

@@ -106,12 +106,8 @@ pub async fn select_api_keys(
     let mut query = QueryBuilder::new("");
     push_keys_page(&mut query, tenant, status, &window);
     let rows = query.build().fetch_all(&mut **tx).await?;
-    let mut page = window.finish(rows, total, |row| SummaryRow::from_row(row))?;
-    let items = std::mem::take(&mut page.items)
-        .into_iter()
-        .map(|row| row.into_summary(now))
-        .collect();
-    Ok(page.with_items(items))
+    let page = window.finish(rows, total, |row| SummaryRow::from_row(row))?;
+    Ok(page.filter_map_items(|row| Some(row.into_summary(now))))
 }
 
 /// PostgreSQL's plan (JSON) for a page of keys after the first: one index range.

@@ -263,6 +263,13 @@ impl<T> Page<T> {
         }
     }
 
+    /// The same page with each row turned into what the list shows; rows `f` rejects are
+    /// left out (the cursors still mark the rows read).
+    pub fn filter_map_items<U>(mut self, f: impl FnMut(T) -> Option<U>) -> Page<U> {
+        let items = std::mem::take(&mut self.items).into_iter().filter_map(f).collect();
+        self.with_items(items)
+    }
+
     /// What the pager needs, apart from the rows.
     pub fn nav(&self) -> PageNav {
         PageNav {
