@@ -26,6 +26,19 @@ async function send(request: APIRequestContext, key: string, points: object[]) {
   expect((await reply.json()).accepted).toBe(points.length);
 }
 
+type DrawnSeries = { type: string; name: string; values: (number | null)[] };
+
+/** The series the page handed to ECharts for the metric chart, read back from ECharts itself. */
+async function chartSeries(page: Page): Promise<DrawnSeries[]> {
+  return page.evaluate(() => {
+    type Instance = { getOption(): { series: { type: string; name: string; data: [number, number | null][] }[] } };
+    const echarts = (window as unknown as { echarts?: { getInstanceByDom(e: Element | null): Instance | undefined } })
+      .echarts;
+    const chart = echarts?.getInstanceByDom(document.getElementById('metric-chart'));
+    return (chart?.getOption().series ?? []).map((s) => ({ type: s.type, name: s.name, values: s.data.map((d) => d[1]) }));
+  });
+}
+
 test('points sent with a key are charted, move live, and export', async ({ page, request }) => {
   await signInAs(page, 'alice@acme.test', 'Alice Admin');
   const key = await createKey(page);
@@ -47,6 +60,11 @@ test('points sent with a key are charted, move live, and export', async ({ page,
   // ECharts draws into a canvas inside the chart container.
   await expect(page.locator('#metric-chart canvas')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Anomalies (1)' })).toBeVisible();
+  // What ECharts holds: the statistic as a line over the 40 minutes, the anomaly as a marker.
+  await expect.poll(async () => (await chartSeries(page)).find((s) => s.type === 'scatter')?.values).toEqual([900]);
+  const line = (await chartSeries(page)).find((s) => s.type === 'line');
+  expect(line?.values).toHaveLength(40);
+  expect(line?.values).toContain(900);
   await expect(page.locator('.anomaly-list li')).toContainText('900');
 
   // The table view: server-rendered data behind a toggle.
@@ -60,6 +78,9 @@ test('points sent with a key are charted, move live, and export', async ({ page,
   await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
   await send(request, key, [{ metric, value: 4242, labels: { host: 'web-1' } }]);
   await expect(table).toContainText('4242', { timeout: 15_000 });
+  await expect
+    .poll(async () => (await chartSeries(page)).some((s) => s.type === 'line' && s.values.includes(4242)))
+    .toBe(true);
   await send(request, key, [{ metric, value: 4343, labels: { host: 'web-2' } }]);
   // Same minute as 4242 (the average moves to 4292.5) or the next one (a new row with 4343).
   await expect(table.locator('tbody tr').first()).toContainText(/4343|4292\.5/, { timeout: 15_000 });

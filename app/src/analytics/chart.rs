@@ -1,11 +1,10 @@
-//! Builds a panel's chart with charming, on both sides: the server renders its container and
-//! data table, the browser hands the same `Chart` to ECharts.
+//! Builds a panel's chart option on both sides: the server renders its container and data table,
+//! the browser hands the same option to ECharts.
 
 use super::types::{ANALYSED_STAT, Panel, Stat};
-use charming::Chart;
-use charming::component::{Axis, Grid, Legend};
-use charming::element::{AreaStyle, AxisType, Color, ItemStyle, LineStyle, LineStyleType, Symbol, Tooltip, Trigger};
-use charming::series::{Line, Scatter};
+use crate::components::chart_option::{
+    AreaStyle, Axis, ChartOption, Dash, Grid, Legend, LineStyle, Point, Series, Tooltip, Trigger,
+};
 
 /// One colour per statistic, in `Stat::ALL` order; readable on light and dark backgrounds.
 const PALETTE: [&str; 8] = [
@@ -25,97 +24,85 @@ fn ms(t: chrono::DateTime<chrono::Utc>) -> f64 {
 
 /// The chart for `panel` with one line per chosen statistic, the trend and forecast (of
 /// `ANALYSED_STAT`, when shown), and anomalies as red markers.
-pub fn build(panel: &Panel, stats: &[Stat]) -> Chart {
-    let mut chart = Chart::new()
-        .animation(false)
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().top(0))
-        .grid(Grid::new().left(56).right(24).top(40).bottom(32))
-        .x_axis(Axis::new().type_(AxisType::Time))
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name(panel.metric.unit.clone())
-                .scale(true),
-        );
+pub fn build(panel: &Panel, stats: &[Stat]) -> ChartOption {
+    let mut series = Vec::new();
     for stat in stats {
-        let data: Vec<Vec<Option<f64>>> = panel
+        let data: Vec<Point> = panel
             .points
             .iter()
-            .map(|p| vec![Some(ms(p.t)), stat.of(p, panel.bucket)])
+            .map(|p| [Some(ms(p.t)), stat.of(p, panel.bucket)])
             .collect();
-        chart = chart.series(
-            Line::new()
-                .name(stat.label())
-                .show_symbol(panel.points.len() < 2)
-                .item_style(ItemStyle::new().color(Color::from(colour(*stat))))
-                .line_style(LineStyle::new().width(1.5))
-                .data(data),
-        );
+        series.push(Series::line(
+            stat.label(),
+            Some(colour(*stat)),
+            LineStyle::new(1.5, Dash::Solid),
+            data,
+        ));
     }
-    if !stats.contains(&ANALYSED_STAT) {
-        return chart;
+    if stats.contains(&ANALYSED_STAT) {
+        analysis(panel, &mut series);
     }
+    ChartOption {
+        animation: false,
+        tooltip: Tooltip { trigger: Trigger::Axis },
+        legend: Legend { top: 0 },
+        grid: Grid {
+            left: 56,
+            right: 24,
+            top: 40,
+            bottom: 32,
+        },
+        x_axis: Axis::time(),
+        y_axis: Axis::value(panel.metric.unit.clone()),
+        series,
+    }
+}
+
+/// The trend line, the forecast with its band, and the anomalies.
+fn analysis(panel: &Panel, series: &mut Vec<Series>) {
     if let Some(trend) = &panel.trend {
-        chart = chart.series(
-            Line::new()
-                .name(crate::i18n::t("analytics-trend"))
-                .show_symbol(false)
-                .item_style(ItemStyle::new().color(Color::from(FORECAST)))
-                .line_style(LineStyle::new().type_(LineStyleType::Dotted).width(1.0))
-                .data(vec![
-                    vec![ms(trend.start.0), trend.start.1],
-                    vec![ms(trend.end.0), trend.end.1],
-                ]),
-        );
+        let data = vec![
+            [Some(ms(trend.start.0)), Some(trend.start.1)],
+            [Some(ms(trend.end.0)), Some(trend.end.1)],
+        ];
+        series.push(Series::line(
+            crate::i18n::t("analytics-trend"),
+            Some(FORECAST),
+            LineStyle::new(1.0, Dash::Dotted),
+            data,
+        ));
     }
     if !panel.forecast.is_empty() {
-        let forecast = crate::i18n::t("analytics-forecast");
         let band = crate::i18n::t("analytics-forecast-band");
-        let lower: Vec<Vec<f64>> = panel.forecast.iter().map(|p| vec![ms(p.t), p.lower]).collect();
-        let width: Vec<Vec<f64>> = panel
-            .forecast
-            .iter()
-            .map(|p| vec![ms(p.t), p.upper - p.lower])
-            .collect();
-        let value: Vec<Vec<f64>> = panel.forecast.iter().map(|p| vec![ms(p.t), p.value]).collect();
+        let points = |f: &dyn Fn(&super::types::ForecastPoint) -> f64| -> Vec<Point> {
+            panel.forecast.iter().map(|p| [Some(ms(p.t)), Some(f(p))]).collect()
+        };
         // The band is two stacked series: an invisible lower bound, then the width filled.
-        chart = chart
-            .series(
-                Line::new()
-                    .name(band.clone())
-                    .stack("forecast-band")
-                    .symbol(Symbol::None)
-                    .line_style(LineStyle::new().opacity(0.0))
-                    .data(lower),
-            )
-            .series(
-                Line::new()
-                    .name(band)
-                    .stack("forecast-band")
-                    .symbol(Symbol::None)
-                    .line_style(LineStyle::new().opacity(0.0))
-                    .area_style(AreaStyle::new().color(Color::from(FORECAST)).opacity(0.18))
-                    .data(width),
-            )
-            .series(
-                Line::new()
-                    .name(forecast)
-                    .show_symbol(false)
-                    .item_style(ItemStyle::new().color(Color::from(FORECAST)))
-                    .line_style(LineStyle::new().type_(LineStyleType::Dashed).width(1.5))
-                    .data(value),
-            );
+        let mut lower = Series::line(band.clone(), None, LineStyle::hidden(), points(&|p| p.lower));
+        lower.stack = Some("forecast-band");
+        lower.show_symbol = false;
+        let mut width = Series::line(band, None, LineStyle::hidden(), points(&|p| p.upper - p.lower));
+        width.stack = Some("forecast-band");
+        width.show_symbol = false;
+        width.area_style = Some(AreaStyle {
+            color: FORECAST,
+            opacity: 0.18,
+        });
+        let value = Series::line(
+            crate::i18n::t("analytics-forecast"),
+            Some(FORECAST),
+            LineStyle::new(1.5, Dash::Dashed),
+            points(&|p| p.value),
+        );
+        series.extend([lower, width, value]);
     }
     if !panel.anomalies.is_empty() {
-        let points: Vec<Vec<f64>> = panel.anomalies.iter().map(|a| vec![ms(a.t), a.value]).collect();
-        chart = chart.series(
-            Scatter::new()
-                .name(crate::i18n::t("analytics-anomalies"))
-                .symbol_size(12)
-                .item_style(ItemStyle::new().color(Color::from(ANOMALY)))
-                .data(points),
-        );
+        let points: Vec<Point> = panel.anomalies.iter().map(|a| [Some(ms(a.t)), Some(a.value)]).collect();
+        series.push(Series::markers(
+            crate::i18n::t("analytics-anomalies"),
+            ANOMALY,
+            12,
+            points,
+        ));
     }
-    chart
 }

@@ -3,6 +3,7 @@
 
 use super::api::get_tenant_figures;
 use super::types::TenantFigures;
+use crate::components::resource::{PageResource, page_resource};
 use crate::components::sparkline::Sparkline;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -10,8 +11,8 @@ use leptos::prelude::*;
 
 /// The figures, loaded only when `wanted` (resources must be created outside any `Suspend`, or
 /// the browser may pair them with another resource's server data while hydrating).
-pub fn tenant_figures(wanted: Signal<bool>) -> Resource<Result<Vec<TenantFigures>, AppError>> {
-    Resource::new(
+pub fn tenant_figures(wanted: Signal<bool>) -> PageResource<Result<Vec<TenantFigures>, AppError>> {
+    page_resource(
         move || wanted.get(),
         |wanted| async move {
             if wanted {
@@ -24,7 +25,7 @@ pub fn tenant_figures(wanted: Signal<bool>) -> Resource<Result<Vec<TenantFigures
 }
 
 #[component]
-pub fn TenantFiguresTable(figures: Resource<Result<Vec<TenantFigures>, AppError>>) -> impl IntoView {
+pub fn TenantFiguresTable(figures: PageResource<Result<Vec<TenantFigures>, AppError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -10,6 +10,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
@@ -63,7 +64,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     let signing = ServerAction::<UpdateIngestSigning>::new();
     // Bumped after each successful change, so a refused form does not reload the list.
     let changed = RwSignal::new(0u32);
-    let keys = Resource::new(
+    let keys = page_resource(
         move || (tenant.get(), place.get(), is_platform.get(), changed.get()),
         |(tenant, (status, after, before, page), platform, _)| async move {
             // A platform administrator sees nothing until a tenant is chosen.

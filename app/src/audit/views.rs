@@ -7,6 +7,7 @@ use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, ENTITY_TYPES
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager};
 use crate::i18n::{t, t_args};
 use crate::paging::Choice;
@@ -34,7 +35,7 @@ fn use_audit_query() -> Memo<AuditQuery> {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_audit_query();
-    let entries = Resource::new(move || query.get(), |q| list_audit_events(q.to_query_string()));
+    let entries = page_resource(move || query.get(), |q| list_audit_events(q.to_query_string()));
     let user = use_current_user();
     let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
     let can_export = use_can(Permission::AuditExport);
@@ -331,7 +332,7 @@ fn AuditPager(query: Memo<AuditQuery>, nav: PageNav) -> impl IntoView {
 /// The tenant's audit retention, editable by those who may change settings.
 #[component]
 fn RetentionForm() -> impl IntoView {
-    let current = Resource::new(|| (), |_| crate::tenants::api::get_audit_retention(None));
+    let current = page_resource(|| (), |_| crate::tenants::api::get_audit_retention(None));
     let action = ServerAction::<crate::tenants::api::SetAuditRetention>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let toaster = crate::components::toast::use_toaster();

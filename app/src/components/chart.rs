@@ -1,7 +1,8 @@
 //! A chart container: server-rendered as an empty, labelled box; in the browser ECharts draws
-//! the charming `Chart` into it and redraws whenever the chart signal changes. ECharts' script
+//! the `ChartOption` into it and redraws whenever the chart signal changes. ECharts' script
 //! (about 1 MB) is loaded on first use, so pages without charts never fetch it.
 
+use super::chart_option::ChartOption;
 use leptos::prelude::*;
 
 /// The `<meta>` that tells the browser half where ECharts is (it loads it on a chart's first use);
@@ -14,7 +15,7 @@ pub fn Chart(
     id: String,
     /// What the chart shows, for screen readers (the data table beside it has the numbers).
     label: Signal<String>,
-    chart: Signal<charming::Chart>,
+    chart: Signal<ChartOption>,
     #[prop(default = 360)] height: u32,
 ) -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -40,8 +41,8 @@ pub fn Chart(
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    //! ECharts through charming's wasm renderer, plus the two calls it does not wrap.
-    use charming::WasmRenderer;
+    //! ECharts' global API: the few calls a chart needs.
+    use super::ChartOption;
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
@@ -49,6 +50,8 @@ mod browser {
     #[wasm_bindgen]
     extern "C" {
         type Instance;
+        #[wasm_bindgen(js_namespace = echarts)]
+        fn init(element: &web_sys::Element, theme: JsValue, options: &js_sys::Object) -> Instance;
         #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
         fn instance_of(element: &web_sys::Element) -> Option<Instance>;
         #[wasm_bindgen(method, js_name = setOption)]
@@ -110,28 +113,31 @@ mod browser {
         }
     }
 
-    pub fn draw(id: &str, height: u32, chart: &charming::Chart) {
+    pub fn draw(id: &str, height: u32, chart: &ChartOption) {
         let Some(element) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(id))
         else {
             return;
         };
-        match instance_of(&element) {
-            // Replace, not merge: series come and go with the chosen statistics.
-            Some(instance) => match serde_wasm_bindgen::to_value(chart) {
-                Ok(option) => {
-                    instance.set_option(option, true);
-                    instance.resize();
-                }
-                Err(error) => leptos::logging::error!("chart option: {error}"),
-            },
+        // Through JSON text: serde_json's writer for these few types is small, and `JSON.parse`
+        // builds the object natively.
+        let option = match serde_json::to_string(chart).map(|json| js_sys::JSON::parse(&json)) {
+            Ok(Ok(option)) => option,
+            Ok(Err(error)) => return leptos::logging::error!("chart option: {error:?}"),
+            Err(error) => return leptos::logging::error!("chart option: {error}"),
+        };
+        let instance = match instance_of(&element) {
+            Some(instance) => instance,
             None => {
-                if let Err(error) = WasmRenderer::new_opt(None, Some(height)).render(id, chart) {
-                    leptos::logging::error!("chart: {error:?}");
-                }
+                let size = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&size, &"height".into(), &height.into());
+                init(&element, JsValue::NULL, &size)
             }
-        }
+        };
+        // Replace, not merge: series come and go with the chosen statistics.
+        instance.set_option(option, true);
+        instance.resize();
     }
 
     pub fn dispose(id: &str) {

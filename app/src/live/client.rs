@@ -392,7 +392,7 @@ mod browser {
     }
 
     fn received(live: LiveConnection, id: u32, text: &str) {
-        let Ok(event) = serde_json::from_str::<LiveEvent>(text) else {
+        let Ok(event) = serde_json::from_slice::<LiveEvent>(text.as_bytes()) else {
             return;
         };
         let outcome = with(live, |state| {

@@ -4,6 +4,7 @@ use crate::analytics::figures::{TenantFiguresTable, tenant_figures};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
@@ -52,7 +53,7 @@ pub async fn get_overview() -> Result<Overview, AppError> {
 pub fn HomePage() -> impl IntoView {
     let can_analytics = use_can(crate::permissions::types::Permission::AnalyticsRead);
     let figures = tenant_figures(can_analytics);
-    let overview = Resource::new(|| (), |_| get_overview());
+    let overview = page_resource(|| (), |_| get_overview());
     view! {
         <PageTitle text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>

@@ -13,6 +13,7 @@ use crate::auth::views::LoginPage;
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::CurrentUserContext;
 use crate::components::page_title::{AppTitle, PageTitle};
+use crate::components::resource::page_resource;
 use crate::components::toast::{ToastArea, Toaster};
 use crate::i18n::t;
 use crate::live::client::LiveConnection;
@@ -134,7 +135,7 @@ fn AppShell() -> impl IntoView {
     // each walk built the whole layout and page again, a list page's table of 100 rows included.
     // A `Suspend` keeps what it resolved to between the walks. The user never changes under a
     // mounted shell (signing in or out leaves it for the sign-in page), so nothing re-runs it.
-    let user = Resource::new(|| (), |_| get_current_user());
+    let user = page_resource(|| (), |_| get_current_user());
     view! {
         <Suspense fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {Suspend::new(async move {

@@ -7,6 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_list_query};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::table::{ListControls, Pager, SortHeader, list_href};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
@@ -28,7 +29,7 @@ fn tenant_id_param() -> Memo<Option<TenantId>> {
 #[component]
 pub fn TenantsPage() -> impl IntoView {
     let query = use_list_query();
-    let tenants = Resource::new(move || query.get(), |q| list_tenants(Some(q.to_query_string())));
+    let tenants = page_resource(move || query.get(), |q| list_tenants(Some(q.to_query_string())));
     let can_create = use_can(Permission::TenantsCreate);
     let query_signal: Signal<_> = query.into();
     view! {
@@ -113,7 +114,7 @@ pub fn TenantDetailPage() -> impl IntoView {
     let tenant_id = tenant_id_param();
     let status_action = ServerAction::<SetTenantStatus>::new();
     let delete_action = ServerAction::<DeleteTenant>::new();
-    let tenant = Resource::new(
+    let tenant = page_resource(
         move || (tenant_id.get(), status_action.version().get()),
         |(id, _)| async move {
             match id {
@@ -207,7 +208,7 @@ pub fn TenantDetailPage() -> impl IntoView {
 #[component]
 pub fn TenantEditPage() -> impl IntoView {
     let tenant_id = tenant_id_param();
-    let tenant = Resource::new(
+    let tenant = page_resource(
         move || tenant_id.get(),
         |id| async move {
             match id {

@@ -7,6 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_current_user, use_list_query};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::{PageResource, page_resource};
 use crate::components::table::{ListControls, Pager, SortHeader, list_href};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
@@ -45,7 +46,7 @@ pub fn UsersPage() -> impl IntoView {
 /// browser, and hydrating the page then fails (it did on `/tenants/{id}`).
 pub fn user_list(tenant: Signal<Option<TenantId>>) -> UserList {
     let query = use_list_query();
-    let users = Resource::new(
+    let users = page_resource(
         move || (tenant.get(), query.get()),
         move |(tenant_id, q)| list_users(tenant_id, Some(q.to_query_string())),
     );
@@ -59,7 +60,7 @@ pub fn user_list(tenant: Signal<Option<TenantId>>) -> UserList {
 #[derive(Clone, Copy)]
 pub struct UserList {
     query: Signal<ListQuery>,
-    users: Resource<Result<Page<User>, AppError>>,
+    users: PageResource<Result<Page<User>, AppError>>,
 }
 
 /// A searchable, sortable, paginated user table whose state lives in `base_path`'s URL.
@@ -198,7 +199,7 @@ pub fn UserDetailPage() -> impl IntoView {
     let status_action = ServerAction::<SetUserStatus>::new();
     let reset_action = ServerAction::<ResetUserPassword>::new();
     let delete_action = ServerAction::<DeleteUser>::new();
-    let user = Resource::new(
+    let user = page_resource(
         move || (user_id.get(), status_action.version().get()),
         |(id, _)| async move {
             match id {
@@ -309,7 +310,7 @@ pub fn UserDetailPage() -> impl IntoView {
 #[component]
 pub fn UserEditPage() -> impl IntoView {
     let user_id = user_id_param();
-    let user = Resource::new(
+    let user = page_resource(
         move || user_id.get(),
         |id| async move {
             match id {

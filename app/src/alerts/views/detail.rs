@@ -10,6 +10,7 @@ use crate::alerts::types::{
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::error::AppError;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
@@ -25,7 +26,7 @@ pub fn AlertDetailPage() -> impl IntoView {
     let acknowledge = ServerAction::<AcknowledgeAlert>::new();
     let resolve = ServerAction::<ResolveAlert>::new();
     let live = follow_alert_changes();
-    let data = Resource::new(
+    let data = page_resource(
         move || {
             (
                 alert_id.get(),

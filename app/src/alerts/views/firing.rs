@@ -5,6 +5,7 @@ use crate::alerts::api::get_firing_counts;
 use crate::alerts::types::Severity;
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
+use crate::components::resource::page_resource;
 use crate::i18n::t_args;
 use crate::permissions::types::Permission;
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ pub fn FiringAlertsCard() -> impl IntoView {
     } else {
         Signal::stored((0, 0))
     };
-    let counts = Resource::new(
+    let counts = page_resource(
         move || (can_read.get() && tenant_user.get(), live.get()),
         |(wanted, _)| async move {
             if wanted {

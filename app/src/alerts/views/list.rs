@@ -6,6 +6,7 @@ use crate::alerts::lifecycle::Manual;
 use crate::alerts::types::{AlertSummary, AlertTab, format_number};
 use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
@@ -30,7 +31,7 @@ pub fn AlertsPage() -> impl IntoView {
     let acknowledge = ServerAction::<AcknowledgeAlert>::new();
     let resolve = ServerAction::<ResolveAlert>::new();
     let live = follow_alert_changes();
-    let data = Resource::new(
+    let data = page_resource(
         move || {
             (
                 place.get(),

@@ -10,6 +10,7 @@ use crate::alerts::types::{
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::AlertRuleId;
@@ -26,7 +27,7 @@ pub fn RuleEditPage() -> impl IntoView {
             .get("rule_id")
             .and_then(|id| id.parse::<AlertRuleId>().ok())
     });
-    let data = Resource::new(move || rule_id.get(), get_rule_form);
+    let data = page_resource(move || rule_id.get(), get_rule_form);
     view! {
         <PageTitle text=t("rule-edit-title") />
         <AlertsNav />

@@ -6,6 +6,7 @@ use crate::alerts::types::{Rule, RuleRow, format_duration};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::permissions::types::Permission;
@@ -17,7 +18,7 @@ pub fn RulesPage() -> impl IntoView {
     let toggle = ServerAction::<SetRuleEnabled>::new();
     let delete = ServerAction::<DeleteRule>::new();
     let live = follow_alert_changes();
-    let data = Resource::new(
+    let data = page_resource(
         move || (live.get(), toggle.version().get(), delete.version().get()),
         |_| get_rules_page(),
     );

@@ -6,6 +6,7 @@ use crate::alerts::types::Silence;
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use leptos::prelude::*;
 pub fn SilencesPage() -> impl IntoView {
     let create = ServerAction::<CreateSilence>::new();
     let end = ServerAction::<EndSilence>::new();
-    let data = Resource::new(
+    let data = page_resource(
         move || (create.version().get(), end.version().get()),
         |_| get_silences_page(),
     );

@@ -7,6 +7,7 @@ use crate::analytics::types::{Bucket, MetricSummary, Stat, TimeRange};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::{use_can, use_current_user};
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::permissions::types::Permission;
@@ -25,7 +26,7 @@ pub fn AnalyticsPage() -> impl IntoView {
     let user = use_current_user();
     let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
     // Statistics and the table toggle change only what is drawn, not what is loaded.
-    let data = Resource::new(
+    let data = page_resource(
         move || {
             let q = query.get();
             PageQuery {

@@ -8,6 +8,7 @@ use super::{
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_current_user;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
@@ -64,7 +65,7 @@ pub fn ChannelsPage() -> impl IntoView {
     let replay = ServerAction::<ReplayDelivery>::new();
     // Bumped after each successful change, so a refused form does not reload the page's data.
     let changed = RwSignal::new(0u32);
-    let page = Resource::new(
+    let page = page_resource(
         move || (log_query.get(), is_platform.get(), changed.get()),
         |(log, platform, _)| async move {
             if platform {

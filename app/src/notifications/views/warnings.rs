@@ -2,6 +2,7 @@
 
 use super::{PATH, channels::t_text, deliveries::format_instant};
 use crate::components::hooks::use_can;
+use crate::components::resource::page_resource;
 use crate::i18n::{t, t_args};
 use crate::notifications::api::{SetChannelEnabled, get_channel_warnings};
 use crate::notifications::types::{ChannelWarning, DisabledReason};
@@ -61,7 +62,7 @@ fn warning_text(warning: &ChannelWarning) -> String {
 #[component]
 pub fn ChannelWarningBanner() -> impl IntoView {
     let can = use_can(Permission::NotificationsManageChannels);
-    let warnings = Resource::new(
+    let warnings = page_resource(
         move || can.get(),
         |can| async move {
             if can {

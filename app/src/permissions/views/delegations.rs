@@ -5,6 +5,7 @@ use crate::components::combobox::{SearchCombobox, search_fn};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::format_time;
@@ -19,7 +20,7 @@ use std::collections::BTreeSet;
 #[component]
 pub fn DelegationsPage() -> impl IntoView {
     let changed = RwSignal::new(0u32);
-    let data = Resource::new(move || changed.get(), |_| list_delegations());
+    let data = page_resource(move || changed.get(), |_| list_delegations());
     let toaster = use_toaster();
     let delegate = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());

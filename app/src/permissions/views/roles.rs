@@ -3,6 +3,7 @@
 use super::{tenant_param, tenant_suffix};
 use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::i18n::{t, t_args};
 use crate::permissions::api::get_role_matrix;
 use crate::permissions::types::{Permission, Role, Scope};
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn RolesPage() -> impl IntoView {
     let tenant = tenant_param();
-    let matrix = Resource::new(move || tenant.get(), get_role_matrix);
+    let matrix = page_resource(move || tenant.get(), get_role_matrix);
     let is_platform = Signal::derive(move || {
         crate::components::hooks::use_current_user()
             .get()

@@ -3,6 +3,7 @@
 use super::{tenant_param, tenant_suffix};
 use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
+use crate::components::resource::page_resource;
 use crate::components::toast::use_toaster;
 use crate::i18n::{t, t_args};
 use crate::ids::{PermissionSetId, TenantId};
@@ -25,7 +26,7 @@ pub fn PermissionSetPage() -> impl IntoView {
             .and_then(|id| id.parse::<PermissionSetId>().ok())
     });
     let copy = Memo::new(move |_| query.read().get("copy").and_then(|r| Role::parse(&r)));
-    let existing = Resource::new(
+    let existing = page_resource(
         move || (tenant.get(), set_id.get()),
         |(tenant, id)| async move {
             match id {
@@ -34,7 +35,7 @@ pub fn PermissionSetPage() -> impl IntoView {
             }
         },
     );
-    let others = Resource::new(
+    let others = page_resource(
         move || tenant.get(),
         |tenant| async move { list_permission_sets(tenant).await.unwrap_or_default() },
     );

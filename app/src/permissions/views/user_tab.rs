@@ -2,6 +2,7 @@
 
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
+use crate::components::resource::{PageResource, page_resource};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -18,12 +19,12 @@ use leptos::prelude::*;
 pub struct UserPermissionsData {
     /// Bumped after a change so the data loads again.
     changed: RwSignal<u32>,
-    data: Resource<Option<Result<UserPermissions, AppError>>>,
+    data: PageResource<Option<Result<UserPermissions, AppError>>>,
 }
 
 pub fn user_permissions_data(user: Signal<Option<UserId>>, open: Signal<bool>) -> UserPermissionsData {
     let changed = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = page_resource(
         move || (user.get().filter(|_| open.get()), changed.get()),
         |(user, _)| async move {
             match user {
