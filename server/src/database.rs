@@ -95,6 +95,26 @@ async fn migrate(options: PgConnectOptions) -> anyhow::Result<()> {
         .await
         .context("connecting to the database to migrate it")?;
     MIGRATOR.run(&pool).await.context("applying migrations")?;
+    check_search(&pool).await;
     pool.close().await;
     Ok(())
+}
+
+/// Warns when searches cannot use the trigram indexes: only a superuser can mark ILIKE's
+/// function leakproof (migration `search_leakproof`), and a dump and restore drops the mark.
+async fn check_search(pool: &sqlx::PgPool) {
+    let leakproof: Result<bool, sqlx::Error> = sqlx::query_scalar(
+        "SELECT proleakproof FROM pg_proc WHERE oid = 'pg_catalog.texticlike(text, text)'::regprocedure",
+    )
+    .fetch_one(pool)
+    .await;
+    match leakproof {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            "searches read every row their tenant may see instead of using the trigram indexes: \
+             as a superuser, run ALTER FUNCTION pg_catalog.texticlike(text, text) LEAKPROOF \
+             (see migrations/20261208000001_search_leakproof.up.sql)"
+        ),
+        Err(error) => tracing::warn!(%error, "cannot tell whether searches can use the trigram indexes"),
+    }
 }

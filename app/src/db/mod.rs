@@ -8,6 +8,8 @@ mod login;
 #[cfg(feature = "ssr")]
 mod pool;
 #[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
 mod tx;
 
 #[cfg(feature = "ssr")]

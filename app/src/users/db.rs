@@ -2,7 +2,8 @@
 //! uses the platform scope.
 
 use super::types::{User, UserStatus};
-use crate::db::keyset::{Key, Order, PlatformTable, Window, capped_count, explain, platform_total, push_search};
+use crate::db::keyset::{Key, Order, PlatformTable, Window, explain, platform_total, push_search};
+use crate::db::search::{self, Matches};
 use crate::db::{PlatformTx, TenantTx};
 use crate::ids::{TenantId, UserId};
 use crate::paging::{ListQuery, Page, Total};
@@ -48,7 +49,7 @@ fn user_from_row(row: &PgRow) -> Result<User, sqlx::Error> {
     })
 }
 
-/// `WHERE …` shared by the page and its count: the tenant (when one) and the search.
+/// `WHERE …` shared by the page and its search: the tenant (when one) and the search.
 fn push_user_filter(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenant: Option<TenantId>) {
     qb.push(" WHERE true");
     if let Some(tenant) = tenant {
@@ -57,8 +58,31 @@ fn push_user_filter(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tena
     push_search(qb, &query.q, &["u.name", "u.email"]);
 }
 
-/// The page's statement: the filter, the cursor's condition and the order of one index.
-fn push_users_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenant: Option<TenantId>, window: &Window) {
+/// The ids a search of the users list matches (see `db::search`); `None` without a search.
+async fn user_matches(
+    conn: &mut PgConnection,
+    query: &ListQuery,
+    tenant: Option<TenantId>,
+) -> Result<Option<Matches>, sqlx::Error> {
+    if query.q.is_empty() {
+        return Ok(None);
+    }
+    search::gather(conn, "users u", "u.user_id", &query.q, |qb| {
+        push_user_filter(qb, query, tenant)
+    })
+    .await
+    .map(Some)
+}
+
+/// The page's statement: the filter, the search's ids when few, the cursor's condition and the
+/// order of one index.
+fn push_users_page(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    query: &ListQuery,
+    tenant: Option<TenantId>,
+    matches: Option<&Matches>,
+    window: &Window,
+) {
     qb.push(
         "SELECT u.user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role, u.status, \
          u.last_login_at, u.created_at, u.updated_at",
@@ -66,6 +90,9 @@ fn push_users_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenan
     window.push_select(qb);
     qb.push(" FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id");
     push_user_filter(qb, query, tenant);
+    if let Some(matches) = matches {
+        matches.push_ids(qb, "u.user_id");
+    }
     window.push_condition(qb);
     window.push_order(qb);
 }
@@ -75,7 +102,20 @@ fn push_users_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, tenan
 pub async fn explain_users_page(tx: &mut TenantTx, query: &ListQuery) -> Result<String, sqlx::Error> {
     let window = Window::new(user_order(&query.sort), query.dir, query);
     let tenant = tx.tenant_id();
-    explain(tx, |qb| push_users_page(qb, query, Some(tenant), &window)).await
+    let matches = user_matches(tx, query, Some(tenant)).await?;
+    explain(tx, |qb| {
+        push_users_page(qb, query, Some(tenant), matches.as_ref(), &window)
+    })
+    .await
+}
+
+/// The plan (JSON) of the statement that gathers a search's matches in the tenant's users.
+pub async fn explain_user_search(tx: &mut TenantTx, query: &ListQuery) -> Result<String, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    search::explain_gather(tx, "users u", "u.user_id", |qb| {
+        push_user_filter(qb, query, Some(tenant))
+    })
+    .await
 }
 
 /// Shared by the tenant and platform listings; the caller's transaction decides what is visible.
@@ -85,8 +125,9 @@ async fn select_users_page_in(
     tenant: Option<TenantId>,
 ) -> Result<Page<User>, sqlx::Error> {
     let window = Window::new(user_order(&query.sort), query.dir, query);
-    let total = if !query.q.is_empty() {
-        capped_count(conn, "users u", |qb| push_user_filter(qb, query, tenant)).await?
+    let matches = user_matches(conn, query, tenant).await?;
+    let total = if let Some(matches) = &matches {
+        matches.total()
     } else if let Some(tenant) = tenant {
         // Kept by triggers as users come and go: exact, and one row to read.
         let users: Option<i64> =
@@ -98,7 +139,7 @@ async fn select_users_page_in(
         platform_total(conn, PlatformTable::Users).await?
     };
     let mut page = QueryBuilder::new("");
-    push_users_page(&mut page, query, tenant, &window);
+    push_users_page(&mut page, query, tenant, matches.as_ref(), &window);
     let rows = page.build().fetch_all(&mut *conn).await?;
     window.finish(rows, total, user_from_row)
 }
@@ -114,9 +155,29 @@ pub async fn select_all_users_page(tx: &mut PlatformTx, query: &ListQuery) -> Re
     select_users_page_in(tx, query, None).await
 }
 
+/// `WHERE …` of a chooser: the tenant's active users holding one of `roles`, not `except`, whose
+/// name or email contains `search`.
+fn push_choice_filter(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    tenant: TenantId,
+    search: &str,
+    roles: &[&str],
+    except: UserId,
+) {
+    let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
+    qb.push(" WHERE u.tenant_id = ").push_bind(tenant.0);
+    qb.push(" AND u.status = 'active' AND u.role::text = ANY(")
+        .push_bind(roles)
+        .push(")");
+    qb.push(" AND u.user_id <> ").push_bind(except.0);
+    push_search(qb, search, &["u.name", "u.email"]);
+}
+
 /// Up to `limit` active users of the transaction's tenant whose name or email contains `search`,
-/// holding one of `roles` and not `except`, by name: a chooser's answer. The name index walks
-/// in order and stops at the limit; a rare term goes through the trigram indexes instead.
+/// holding one of `roles` and not `except`, by name: a chooser's answer. Without a search the
+/// name index walks in order and stops at the limit; a search gathers its matches through the
+/// trigram indexes first (`db::search`), so a name that sorts last is found as fast as one that
+/// sorts first.
 pub async fn select_user_choices(
     tx: &mut TenantTx,
     search: &str,
@@ -125,25 +186,32 @@ pub async fn select_user_choices(
     limit: i64,
 ) -> Result<Vec<crate::paging::Choice>, sqlx::Error> {
     let tenant = tx.tenant_id();
-    let pattern = crate::paging::like_pattern(search);
-    let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
-    sqlx::query_as!(
-        crate::paging::Choice,
-        r#"SELECT u.user_id::text AS "value!", u.name AS label, u.email AS detail
-           FROM users u
-           WHERE u.tenant_id = $1 AND u.status = 'active' AND u.role::text = ANY($2) AND u.user_id <> $3
-             AND ($4 = '' OR u.name ILIKE $5 OR u.email ILIKE $5)
-           ORDER BY u.name_key, u.user_id
-           LIMIT $6"#,
-        tenant.0,
-        &roles,
-        except.0,
-        search,
-        pattern,
-        limit
-    )
-    .fetch_all(&mut **tx)
-    .await
+    let matches = if search.is_empty() {
+        None
+    } else {
+        Some(
+            search::gather(tx, "users u", "u.user_id", search, |qb| {
+                push_choice_filter(qb, tenant, search, roles, except)
+            })
+            .await?,
+        )
+    };
+    let mut qb = QueryBuilder::new("SELECT u.user_id::text AS value, u.name AS label, u.email AS detail FROM users u");
+    push_choice_filter(&mut qb, tenant, search, roles, except);
+    if let Some(matches) = &matches {
+        matches.push_ids(&mut qb, "u.user_id");
+    }
+    qb.push(" ORDER BY u.name_key, u.user_id LIMIT ").push_bind(limit);
+    let rows = qb.build().fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(crate::paging::Choice {
+                value: row.try_get("value")?,
+                label: row.try_get("label")?,
+                detail: row.try_get("detail")?,
+            })
+        })
+        .collect()
 }
 
 /// Which tenant a user belongs to, so platform administrators can open that tenant's transaction.

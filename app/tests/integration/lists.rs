@@ -350,3 +350,139 @@ async fn every_sort_order_and_cursor_is_one_index_range(_: PgPoolOptions, option
         );
     }
 }
+
+/// A search gathers its matches through the trigram indexes as the app's role (ILIKE is marked
+/// leakproof by the migration), pages over them by id, finds exactly what a plain scan finds, in
+/// the list's order, and nothing of another tenant.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_search_is_answered_by_the_trigram_indexes_and_finds_what_a_scan_finds(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    seed(&options, 50, 20_000, 10).await;
+    let db = Db::connect(options.clone(), 4).await.expect("db");
+    let big = tenant(&db, "load-big").await;
+    let mut owner = PgConnection::connect_with(&options).await.expect("owner");
+    // As autovacuum leaves a table: the trigram indexes' pending lists merged, statistics taken.
+    sqlx::query("VACUUM ANALYZE users")
+        .execute(&mut owner)
+        .await
+        .expect("vacuum");
+    let leakproof: bool = sqlx::query_scalar(
+        "SELECT proleakproof FROM pg_proc WHERE oid = 'pg_catalog.texticlike(text, text)'::regprocedure",
+    )
+    .fetch_one(&mut owner)
+    .await
+    .expect("catalogue");
+    assert!(
+        leakproof,
+        "the migration marks ILIKE's function leakproof when run as a superuser"
+    );
+
+    for (term, sort, dir) in [
+        ("farouk", "name", SortDir::Asc),
+        ("FAROUK", "email", SortDir::Desc),
+        ("wei fis", "name", SortDir::Desc),
+        ("user123", "last_login", SortDir::Asc),
+    ] {
+        let mut query = list(sort, dir, 25);
+        query.q = term.into();
+        // What a plain scan as the owner finds, in the order the sort promises.
+        let expected: Vec<uuid::Uuid> = sqlx::query_scalar(&format!(
+            "SELECT user_id FROM users WHERE tenant_id = $1 AND (name ILIKE $2 OR email ILIKE $2) ORDER BY {}",
+            expected_order(sort, dir)
+        ))
+        .bind(big.0)
+        .bind(format!("%{term}%"))
+        .fetch_all(&mut owner)
+        .await
+        .expect("expected");
+        assert!(
+            !expected.is_empty() && expected.len() <= 1_000,
+            "{term}: a term with few matches"
+        );
+
+        let mut found = Vec::new();
+        let mut tx = TenantTx::begin(&db, big).await.expect("tx");
+        loop {
+            let page = atrium_app::users::db::select_users_page(&mut tx, &query)
+                .await
+                .expect("page");
+            assert_eq!(page.total, Total::Exact(expected.len() as u64), "{term}");
+            found.extend(page.items.iter().map(|user| user.user_id.0));
+            match page.next {
+                Some(next) => {
+                    query.after = Some(next);
+                    query.page += 1;
+                }
+                None => break,
+            }
+        }
+        assert_eq!(found, expected, "{term} by {sort} {dir:?}: every match once, in order");
+
+        let gather = atrium_app::users::db::explain_user_search(&mut tx, &query)
+            .await
+            .expect("explain");
+        let page = atrium_app::users::db::explain_users_page(&mut tx, &query)
+            .await
+            .expect("explain");
+        tx.commit().await.expect("commit");
+        if term.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
+            let json: serde_json::Value = serde_json::from_str(&gather).expect("json");
+            let trigram: Vec<&str> = nodes(&json[0]["Plan"])
+                .into_iter()
+                .filter(|node| node["Node Type"] == "Bitmap Index Scan")
+                .filter_map(|node| node["Index Name"].as_str())
+                .collect();
+            assert!(
+                trigram.contains(&"users_name_trgm_idx") && trigram.contains(&"users_email_trgm_idx"),
+                "{term}: gathered through both trigram indexes: {gather}"
+            );
+        }
+        assert!(!gather.contains("Seq Scan"), "{term}: {gather}");
+        let json: serde_json::Value = serde_json::from_str(&page).expect("json");
+        let [users] = scans(&json, "users")[..] else {
+            panic!("{term}: one scan of users: {page}")
+        };
+        // The page reads the matches, by id or through the trigram indexes, never the tenant.
+        assert_ne!(users["Node Type"], "Seq Scan", "{term}: {page}");
+        let condition = format!("{} {}", users["Index Cond"], users["Recheck Cond"]);
+        assert!(
+            condition.contains("user_id = ANY") || condition.contains("~~*"),
+            "{term}: the page reads the matches, not the tenant: {page}"
+        );
+    }
+
+    // A term matching more than can be gathered (every email of the tenant) walks the order's
+    // index instead: the first page is still the first 25 in order.
+    let mut everyone = list("name", SortDir::Asc, 25);
+    everyone.q = "load-big".into();
+    let expected: Vec<uuid::Uuid> = sqlx::query_scalar(&format!(
+        "SELECT user_id FROM users WHERE tenant_id = $1 ORDER BY {} LIMIT 25",
+        expected_order("name", SortDir::Asc)
+    ))
+    .bind(big.0)
+    .fetch_all(&mut owner)
+    .await
+    .expect("expected");
+    let mut tx = TenantTx::begin(&db, big).await.expect("tx");
+    let page = atrium_app::users::db::select_users_page(&mut tx, &everyone)
+        .await
+        .expect("page");
+    tx.commit().await.expect("commit");
+    assert_eq!(page.total, Total::AtLeast(1_000));
+    let found: Vec<uuid::Uuid> = page.items.iter().map(|user| user.user_id.0).collect();
+    assert_eq!(found, expected);
+
+    // Another tenant's search runs under its own policy: the big tenant's users never match.
+    let small = tenant(&db, "load-3").await;
+    let mut query = list("name", SortDir::Asc, 25);
+    query.q = "load-big".into();
+    let mut tx = TenantTx::begin(&db, small).await.expect("tx");
+    let page = atrium_app::users::db::select_users_page(&mut tx, &query)
+        .await
+        .expect("page");
+    tx.commit().await.expect("commit");
+    assert_eq!(page.total, Total::Exact(0));
+    assert!(page.items.is_empty());
+}
