@@ -1,4 +1,6 @@
 //! The browser entry point: a wasm module whose only export hydrates the server-rendered app.
+//! Empty when built for the host (see the dependencies in the root `Cargo.toml`).
+#![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
