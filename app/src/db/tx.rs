@@ -43,6 +43,24 @@ impl PlatformGuard {
 /// How snapshot transactions start: every statement sees the same committed state.
 const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
+/// Opens a transaction with `begin` and applies a scope's `settings` (a `SELECT set_config(…)`
+/// whose values are static text or a formatted id, never input) in the same round trip: one
+/// simple query of two statements instead of two exchanges, for every transaction a request
+/// opens. If the settings fail, the transaction is already aborted and its first query errs.
+async fn begin_scoped(db: &Db, begin: &str, settings: &str) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    db.pool().begin_with(format!("{begin}; {settings}")).await
+}
+
+/// The tenant scope's settings for `tenant_id` (a UUID: hex digits and dashes only).
+fn tenant_settings(tenant_id: TenantId) -> String {
+    format!("SELECT set_config('app.tenant_id', '{}', true)", tenant_id.0)
+}
+
+/// A named scope's settings: its `app.scope` and its role.
+fn scope_settings(scope: &'static str) -> String {
+    format!("SELECT set_config('app.scope', '{scope}', true), set_config('role', 'atrium_scope_{scope}', true)")
+}
+
 macro_rules! scoped_tx {
     ($name:ident) => {
         impl $name {
@@ -74,20 +92,14 @@ scoped_tx!(TenantTx);
 
 impl TenantTx {
     pub async fn begin(db: &Db, tenant_id: TenantId) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.tenant_id', $1, true)", tenant_id.0.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, "BEGIN", &tenant_settings(tenant_id)).await?;
         Ok(Self { tx, tenant_id })
     }
 
     /// A read-only transaction on one consistent snapshot (REPEATABLE READ), for reads that span
     /// several statements and must not see commits made in between (audit chain verification).
     pub async fn begin_snapshot(db: &Db, tenant_id: TenantId) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin_with(SNAPSHOT).await?;
-        sqlx::query!("SELECT set_config('app.tenant_id', $1, true)", tenant_id.0.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, SNAPSHOT, &tenant_settings(tenant_id)).await?;
         Ok(Self { tx, tenant_id })
     }
 
@@ -104,19 +116,13 @@ scoped_tx!(PlatformTx);
 
 impl PlatformTx {
     pub async fn begin(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.scope', 'platform', true) AS scope, set_config('role', 'atrium_scope_platform', true) AS role")
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, "BEGIN", &scope_settings("platform")).await?;
         Ok(Self { tx })
     }
 
     /// `TenantTx::begin_snapshot` for the platform scope.
     pub async fn begin_snapshot(db: &Db, _guard: PlatformGuard) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin_with(SNAPSHOT).await?;
-        sqlx::query!("SELECT set_config('app.scope', 'platform', true) AS scope, set_config('role', 'atrium_scope_platform', true) AS role")
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, SNAPSHOT, &scope_settings("platform")).await?;
         Ok(Self { tx })
     }
 }
@@ -129,10 +135,7 @@ scoped_tx!(AuthTx);
 
 impl AuthTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.scope', 'auth', true) AS scope, set_config('role', 'atrium_scope_auth', true) AS role")
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, "BEGIN", &scope_settings("auth")).await?;
         Ok(Self { tx })
     }
 }
@@ -147,10 +150,7 @@ scoped_tx!(ApiKeyTx);
 
 impl ApiKeyTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin_with("BEGIN READ ONLY").await?;
-        sqlx::query!("SELECT set_config('app.scope', 'api_key', true) AS scope, set_config('role', 'atrium_scope_api_key', true) AS role")
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, "BEGIN READ ONLY", &scope_settings("api_key")).await?;
         Ok(Self { tx })
     }
 }
@@ -165,10 +165,7 @@ scoped_tx!(OutboxTx);
 
 impl OutboxTx {
     pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
-        let mut tx = db.pool().begin().await?;
-        sqlx::query!("SELECT set_config('app.scope', 'outbox', true) AS scope, set_config('role', 'atrium_scope_outbox', true) AS role")
-            .fetch_one(&mut *tx)
-            .await?;
+        let tx = begin_scoped(db, "BEGIN", &scope_settings("outbox")).await?;
         Ok(Self { tx })
     }
 }
