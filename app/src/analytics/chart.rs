@@ -1,10 +1,8 @@
 //! Builds a panel's chart option on both sides: the server renders its container and data table,
 //! the browser hands the same option to ECharts.
 
-use super::types::{ANALYSED_STAT, Panel, Stat};
-use crate::components::chart_option::{
-    AreaStyle, Axis, ChartOption, Dash, Grid, Legend, LineStyle, Point, Series, Tooltip, Trigger,
-};
+use super::types::{ANALYSED_STAT, ForecastPoint, Panel, Stat};
+use crate::components::chart_option::{AreaStyle, ChartOption, Dash, LineStyle, Point, Series};
 
 /// One colour per statistic, in `Stat::ALL` order; readable on light and dark backgrounds.
 const PALETTE: [&str; 8] = [
@@ -42,20 +40,7 @@ pub fn build(panel: &Panel, stats: &[Stat]) -> ChartOption {
     if stats.contains(&ANALYSED_STAT) {
         analysis(panel, &mut series);
     }
-    ChartOption {
-        animation: false,
-        tooltip: Tooltip { trigger: Trigger::Axis },
-        legend: Legend { top: 0 },
-        grid: Grid {
-            left: 56,
-            right: 24,
-            top: 40,
-            bottom: 32,
-        },
-        x_axis: Axis::time(),
-        y_axis: Axis::value(panel.metric.unit.clone()),
-        series,
-    }
+    ChartOption::over_time(panel.metric.unit.clone(), series)
 }
 
 /// The trend line, the forecast with its band, and the anomalies.
@@ -74,25 +59,21 @@ fn analysis(panel: &Panel, series: &mut Vec<Series>) {
     }
     if !panel.forecast.is_empty() {
         let band = crate::i18n::t("analytics-forecast-band");
-        let points = |f: &dyn Fn(&super::types::ForecastPoint) -> f64| -> Vec<Point> {
+        let points = |f: fn(&ForecastPoint) -> f64| -> Vec<Point> {
             panel.forecast.iter().map(|p| [Some(ms(p.t)), Some(f(p))]).collect()
         };
-        // The band is two stacked series: an invisible lower bound, then the width filled.
-        let mut lower = Series::line(band.clone(), None, LineStyle::hidden(), points(&|p| p.lower));
-        lower.stack = Some("forecast-band");
-        lower.show_symbol = false;
-        let mut width = Series::line(band, None, LineStyle::hidden(), points(&|p| p.upper - p.lower));
-        width.stack = Some("forecast-band");
-        width.show_symbol = false;
-        width.area_style = Some(AreaStyle {
+        // The band is two stacked layers: an invisible lower bound, then the width filled.
+        let lower = Series::band_layer(band.clone(), "forecast-band", None, points(|p| p.lower));
+        let fill = AreaStyle {
             color: FORECAST,
             opacity: 0.18,
-        });
+        };
+        let width = Series::band_layer(band, "forecast-band", Some(fill), points(|p| p.upper - p.lower));
         let value = Series::line(
             crate::i18n::t("analytics-forecast"),
             Some(FORECAST),
             LineStyle::new(1.5, Dash::Dashed),
-            points(&|p| p.value),
+            points(|p| p.value),
         );
         series.extend([lower, width, value]);
     }

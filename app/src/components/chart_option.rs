@@ -21,6 +21,27 @@ pub struct ChartOption {
     pub series: Vec<Series>,
 }
 
+impl ChartOption {
+    /// Series over a time axis, the value axis named `unit`: one tooltip for all series at the
+    /// hovered time, the legend on top, room for the axis labels.
+    pub fn over_time(unit: String, series: Vec<Series>) -> Self {
+        Self {
+            animation: false,
+            tooltip: Tooltip { trigger: Trigger::Axis },
+            legend: Legend { top: 0 },
+            grid: Grid {
+                left: 56,
+                right: 24,
+                top: 40,
+                bottom: 32,
+            },
+            x_axis: Axis::time(),
+            y_axis: Axis::value(unit),
+            series,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Trigger {
@@ -177,6 +198,17 @@ impl Series {
         }
     }
 
+    /// One layer of a band: no line and no markers, stacked on the layers before it in `stack`
+    /// (a band is its lower bound, then its width filled with `fill`).
+    pub fn band_layer(name: String, stack: &'static str, fill: Option<AreaStyle>, data: Vec<Point>) -> Self {
+        Self {
+            stack: Some(stack),
+            show_symbol: false,
+            area_style: fill,
+            ..Self::line(name, None, LineStyle::hidden(), data)
+        }
+    }
+
     /// Markers without a line.
     pub fn markers(name: String, colour: &'static str, size: u32, data: Vec<Point>) -> Self {
         Self {
@@ -199,25 +231,15 @@ mod tests {
 
     #[test]
     fn serialises_with_echarts_names_and_gaps_as_null() {
-        let option = ChartOption {
-            animation: false,
-            tooltip: Tooltip { trigger: Trigger::Axis },
-            legend: Legend { top: 0 },
-            grid: Grid {
-                left: 56,
-                right: 24,
-                top: 40,
-                bottom: 32,
-            },
-            x_axis: Axis::time(),
-            y_axis: Axis::value("ms".to_owned()),
-            series: vec![Series::line(
+        let option = ChartOption::over_time(
+            "ms".to_owned(),
+            vec![Series::line(
                 "p95 <b>".to_owned(),
                 Some("#2563eb"),
                 LineStyle::new(1.5, Dash::Dashed),
                 vec![[Some(1.0), None], [Some(2.0), Some(3.5)]],
             )],
-        };
+        );
         let json = serde_json::to_value(&option).expect("serialises");
         assert_eq!(json["xAxis"], serde_json::json!({"type": "time", "scale": false}));
         assert_eq!(
