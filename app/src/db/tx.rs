@@ -47,8 +47,24 @@ const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// whose values are static text or a formatted id, never input) in the same round trip: one
 /// simple query of two statements instead of two exchanges, for every transaction a request
 /// opens. If the settings fail, the transaction is already aborted and its first query errs.
+///
+/// The BEGIN runs to its end in a task of its own, whatever becomes of the caller. sqlx counts a
+/// transaction only once its BEGIN has answered: a caller dropped in between (a client that went
+/// away mid-request) sent the connection back to the pool still inside a transaction sqlx did not
+/// know of. The next transaction on it then ran inside that one, its own BEGIN ignored, under the
+/// first one's role (a tenant transaction as the platform scope), and its COMMIT committed both
+/// (`rls::a_transaction_abandoned_while_it_begins_leaves_nothing_behind`). Finished in its task,
+/// the BEGIN yields a `Transaction`, and a `Transaction` nobody takes rolls back when dropped.
 async fn begin_scoped(db: &Db, begin: &str, settings: &str) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    db.pool().begin_with(format!("{begin}; {settings}")).await
+    let pool = db.pool().clone();
+    let statement = format!("{begin}; {settings}");
+    tokio::spawn(async move { pool.begin_with(statement).await })
+        .await
+        .map_err(|error| {
+            sqlx::Error::Io(std::io::Error::other(format!(
+                "a transaction's BEGIN task ended: {error}"
+            )))
+        })?
 }
 
 /// The tenant scope's settings for `tenant_id` (a UUID: hex digits and dashes only).

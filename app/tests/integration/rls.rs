@@ -749,3 +749,48 @@ async fn ip_blocks_are_platform_data_only(_: PgPoolOptions, options: PgConnectOp
     let deleted = sqlx::query("DELETE FROM ip_blocks").execute(&mut *tx).await;
     assert!(deleted.is_err(), "blocks are history: no DELETE grant");
 }
+
+/// A transaction whose caller went away while its BEGIN was on the wire (a client that
+/// disconnected mid-request) leaves nothing behind on the connection. sqlx counts a transaction
+/// only once its BEGIN has answered, so its connection went back to the pool still inside that
+/// transaction: the next transaction's BEGIN was ignored, it ran under the abandoned one's scope
+/// and role, and its COMMIT committed whatever both had written. Seen under load as "there is
+/// already a transaction in progress" and permission errors on list pages.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_transaction_abandoned_while_it_begins_leaves_nothing_behind(_: PgPoolOptions, options: PgConnectOptions) {
+    // One connection, so every transaction below reuses the abandoned one's.
+    let db = Db::connect(options, 1).await.expect("connect");
+    let (alpha, _) = two_tenants(&db).await;
+    // Polled by hand and dropped after a growing number of polls: one of them lands after the
+    // BEGIN went out and before its answer came back.
+    let waker = futures::task::noop_waker();
+    for polls in 1..=60 {
+        {
+            let mut begin = std::pin::pin!(PlatformTx::begin(&db, PlatformGuard::for_system_task()));
+            for _ in 0..polls {
+                let mut cx = std::task::Context::from_waker(&waker);
+                if begin.as_mut().poll(&mut cx).is_ready() {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        }
+        let micros = polls;
+        let mut tx = TenantTx::begin(&db, alpha).await.expect("tenant tx");
+        let row = sqlx::query(
+            "SELECT current_user::text AS who, coalesce(current_setting('app.scope', true), '') AS scope, \
+                    (SELECT count(*) FROM users) AS users",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .expect("who");
+        tx.commit().await.expect("commit");
+        assert_eq!(row.get::<String, _>("who"), "atrium_app", "after {micros} polls");
+        assert_eq!(row.get::<String, _>("scope"), "", "after {micros} polls");
+        assert_eq!(
+            row.get::<i64, _>("users"),
+            2,
+            "only alpha's users, after {micros} polls"
+        );
+    }
+}
