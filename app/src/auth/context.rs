@@ -76,11 +76,12 @@ impl DeclaredAccess {
 #[derive(Clone, Default)]
 pub struct PermissionCache(Arc<OnceLock<Arc<EffectivePermissions>>>);
 
-/// A per-request memo of page reads. The server render can build a page more than once (the
-/// shell's `Suspend` renders its body again once the signed-in user is known, and each build
-/// creates the page's resources anew), and every build asked PostgreSQL for the same list: two
-/// or three times per `/users` or `/tenants` render (seen with statement logging). Reads that
-/// go through [`memo_read`] are answered from the first. The server provides a fresh one in every
+/// A per-request memo of page reads. A server render may build a page more than once (a
+/// `Suspense`'s dry run walks what is ready, and an `Outlet` builds its page on every walk; the
+/// shell avoids that for itself, see `shell::not_at_the_dry_run`), and every build created the
+/// page's resources anew and asked PostgreSQL for the same list: two or three times per `/users`
+/// or `/tenants` render (seen with statement logging). Reads that go through [`memo_read`] are
+/// answered from the first. The server provides a fresh one in every
 /// page request's context; a server function called over HTTP has none and reads directly.
 #[derive(Clone, Default)]
 pub struct ReadMemo(Arc<std::sync::Mutex<std::collections::HashMap<String, SharedRead>>>);

@@ -342,17 +342,19 @@ pub async fn explain(
 /// counts every tenant's rows.
 pub async fn platform_total(conn: &mut sqlx::PgConnection, table: PlatformTable) -> Result<Total, sqlx::Error> {
     let table = table.name();
-    let counted: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT $1) rows"))
-        .bind(COUNT_CAP + 1)
-        .fetch_one(&mut *conn)
-        .await?;
+    // Both in one statement: the estimate is one catalogue row, and a second statement would be
+    // a second round trip on every page of the list.
+    let (counted, estimate): (i64, f32) = sqlx::query_as(&format!(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT $1) rows), \
+                (SELECT reltuples FROM pg_class WHERE oid = $2::regclass)"
+    ))
+    .bind(COUNT_CAP + 1)
+    .bind(table)
+    .fetch_one(&mut *conn)
+    .await?;
     if counted <= COUNT_CAP {
         return Ok(Total::Exact(u64::try_from(counted).unwrap_or(0)));
     }
-    let estimate: f32 = sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = $1::regclass")
-        .bind(table)
-        .fetch_one(&mut *conn)
-        .await?;
     // Never below what was just counted (the statistics may predate the latest rows).
     Ok(Total::About((estimate.max(0.0) as u64).max(COUNT_CAP as u64 + 1)))
 }

@@ -19,25 +19,15 @@ pub async fn select_effective(
     user_id: UserId,
     role: Role,
 ) -> Result<EffectivePermissions, sqlx::Error> {
-    let mut effective = select_firm(tx, user_id, role).await?;
+    let (mut effective, loans) = select_holdings(tx, user_id, role, true).await?;
     let delegate_rank = effective.rank();
-    let loans = sqlx::query!(
-        r#"SELECT d.delegation_id AS "delegation_id: DelegationId", d.permissions, d.expires_at, u.name AS from_name,
-                  d.delegator_id AS "delegator_id: UserId", u.role AS "delegator_role: Role"
-           FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
-           WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'
-           ORDER BY d.created_at"#,
-        user_id.0
-    )
-    .fetch_all(&mut **tx)
-    .await?;
     // Each delegator's firm permissions, computed once however many loans they made.
     let mut delegators: Vec<(UserId, EffectivePermissions)> = Vec::new();
     for loan in loans {
         let index = match delegators.iter().position(|(id, _)| *id == loan.delegator_id) {
             Some(index) => index,
             None => {
-                let firm = select_firm(tx, loan.delegator_id, loan.delegator_role).await?;
+                let (firm, _) = select_holdings(tx, loan.delegator_id, loan.delegator_role, false).await?;
                 delegators.push((loan.delegator_id, firm));
                 delegators.len() - 1
             }
@@ -51,24 +41,56 @@ pub async fn select_effective(
             from: loan.from_name,
             expires_at: loan.expires_at,
         };
-        for permission in loan
-            .permissions
-            .iter()
-            .filter_map(|p| Permission::parse(p))
-            .filter(|p| delegator.holds_firmly(*p))
-        {
+        for permission in loan.permissions.into_iter().filter(|p| delegator.holds_firmly(*p)) {
             effective.add(permission, source.clone());
         }
     }
     Ok(effective)
 }
 
-/// What `user_id` holds firmly: role chain ∪ assigned sets (each up its chain) ∪ grants.
-async fn select_firm(tx: &mut TenantTx, user_id: UserId, role: Role) -> Result<EffectivePermissions, sqlx::Error> {
-    let mut effective = EffectivePermissions::from_role(role);
-    // Assigned sets, each followed up its parent chain (depth-limited: cycles are refused on save,
-    // the limit only guards against a corrupted table).
-    let sets = sqlx::query!(
+/// A delegation made to the user, before its delegator's standing is checked.
+struct Loan {
+    delegation_id: DelegationId,
+    from_name: String,
+    expires_at: DateTime<Utc>,
+    delegator_id: UserId,
+    delegator_role: Role,
+    permissions: Vec<Permission>,
+}
+
+/// What one row of [`select_holdings`] holds, by its `kind` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holding {
+    /// An assigned set, or a set up its parent chain (reported as the assigned set).
+    Set,
+    Grant,
+    Loan,
+}
+
+impl Holding {
+    fn parse(kind: &str) -> Option<Self> {
+        match kind {
+            "set" => Some(Self::Set),
+            "grant" => Some(Self::Grant),
+            "loan" => Some(Self::Loan),
+            _ => None,
+        }
+    }
+}
+
+/// What `user_id` holds firmly (role chain ∪ assigned sets, each up its chain ∪ grants) and, when
+/// `with_loans`, the unrevoked, unexpired delegations made to them by active users. One statement
+/// for all three: every authenticated request computes this, and three statements were three
+/// round trips while a pooled connection was held (issue 12, item 6).
+async fn select_holdings(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    role: Role,
+    with_loans: bool,
+) -> Result<(EffectivePermissions, Vec<Loan>), sqlx::Error> {
+    // Sets are followed up their parent chain depth-limited: cycles are refused on save, the limit
+    // only guards against a corrupted table. Loans come in the order they were made.
+    let rows = sqlx::query!(
         r#"WITH RECURSIVE chain AS (
                SELECT ps.permission_set_id AS assigned_id, ps.name AS assigned_name, ps.permissions,
                       ps.base_role, ps.parent_set_id, 0 AS depth
@@ -80,51 +102,81 @@ async fn select_firm(tx: &mut TenantTx, user_id: UserId, role: Role) -> Result<E
                FROM chain c JOIN permission_sets p ON p.permission_set_id = c.parent_set_id
                WHERE c.depth < 16
            )
-           SELECT assigned_id AS "assigned_id!: PermissionSetId", assigned_name AS "assigned_name!", permissions AS "permissions!",
-                  base_role AS "base_role: Role"
-           FROM chain"#,
-        user_id.0
+           SELECT 'set' AS "kind!", assigned_id AS "id", assigned_name AS "name", permissions AS "permissions!",
+                  base_role AS "base_role: Role", NULL::user_role AS "delegator_role: Role",
+                  NULL::uuid AS "delegator_id", NULL::timestamptz AS "expires_at", NULL::timestamptz AS "made_at"
+           FROM chain
+           UNION ALL
+           SELECT 'grant', NULL, granted_by, ARRAY[permission], NULL, NULL, NULL, NULL, NULL
+           FROM user_grants WHERE user_id = $1
+           UNION ALL
+           SELECT 'loan', d.delegation_id, u.name, d.permissions, NULL, u.role, d.delegator_id, d.expires_at, d.created_at
+           FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
+           WHERE $2 AND d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'
+           ORDER BY "made_at" NULLS FIRST"#,
+        user_id.0,
+        with_loans
     )
     .fetch_all(&mut **tx)
     .await?;
-    for set in sets {
-        let source = Source::Set {
-            set_id: set.assigned_id,
-            name: set.assigned_name,
-        };
-        let from_role = set.base_role.map(|r| {
-            Permission::ALL
-                .iter()
-                .copied()
-                .filter(|p| r.grants(*p))
-                .collect::<Vec<_>>()
-        });
-        for permission in set
-            .permissions
-            .iter()
-            .filter_map(|p| Permission::parse(p))
-            .chain(from_role.into_iter().flatten())
-        {
-            effective.add(permission, source.clone());
+    let mut effective = EffectivePermissions::from_role(role);
+    let mut loans = Vec::new();
+    for row in rows {
+        match Holding::parse(&row.kind) {
+            Some(Holding::Set) => {
+                let (Some(set_id), Some(name)) = (row.id, row.name) else {
+                    continue;
+                };
+                let source = Source::Set {
+                    set_id: PermissionSetId(set_id),
+                    name,
+                };
+                let from_role = row.base_role.map(|r| {
+                    Permission::ALL
+                        .iter()
+                        .copied()
+                        .filter(|p| r.grants(*p))
+                        .collect::<Vec<_>>()
+                });
+                for permission in row
+                    .permissions
+                    .iter()
+                    .filter_map(|p| Permission::parse(p))
+                    .chain(from_role.into_iter().flatten())
+                {
+                    effective.add(permission, source.clone());
+                }
+            }
+            Some(Holding::Grant) => {
+                let Some(granted_by) = row.name else { continue };
+                for permission in row.permissions.iter().filter_map(|p| Permission::parse(p)) {
+                    effective.add(
+                        permission,
+                        Source::Grant {
+                            granted_by: granted_by.clone(),
+                        },
+                    );
+                }
+            }
+            Some(Holding::Loan) => {
+                let (Some(id), Some(from_name), Some(expires_at), Some(delegator_id), Some(delegator_role)) =
+                    (row.id, row.name, row.expires_at, row.delegator_id, row.delegator_role)
+                else {
+                    continue;
+                };
+                loans.push(Loan {
+                    delegation_id: DelegationId(id),
+                    from_name,
+                    expires_at,
+                    delegator_id: UserId(delegator_id),
+                    delegator_role,
+                    permissions: row.permissions.iter().filter_map(|p| Permission::parse(p)).collect(),
+                });
+            }
+            None => {}
         }
     }
-    let grants = sqlx::query!(
-        "SELECT permission, granted_by FROM user_grants WHERE user_id = $1",
-        user_id.0
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    for grant in grants {
-        if let Some(permission) = Permission::parse(&grant.permission) {
-            effective.add(
-                permission,
-                Source::Grant {
-                    granted_by: grant.granted_by,
-                },
-            );
-        }
-    }
-    Ok(effective)
+    Ok((effective, loans))
 }
 
 /// Everyone holding `set_id` directly or through a set built on it (at any depth), with their

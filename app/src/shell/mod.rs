@@ -139,7 +139,10 @@ fn AppShell() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {Suspend::new(async move {
-                match user.await {
+                let user = user.await;
+                #[cfg(feature = "ssr")]
+                not_at_the_dry_run().await;
+                match user {
                     Ok(me) => {
                         provide_context(CurrentUserContext(Signal::stored(Some(me.clone()))));
                         view! { <Layout me /> }.into_any()
@@ -149,6 +152,28 @@ fn AppShell() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Pending once, then done. On the server a `Suspense` walks its child twice: a dry run that
+/// registers the resources read inside, then the render. A `Suspend` already complete at the
+/// dry run has its view walked by both, and the layout's `Outlet` builds the page anew on each
+/// walk: every page's resources were created twice and their data serialised into the page
+/// twice (a `/users` page of 100 rows carried the list two times). Not complete at the dry run,
+/// the layout and the page are built once, by the render. The browser has no dry run, and
+/// numbers the page's resources as the render does.
+#[cfg(feature = "ssr")]
+async fn not_at_the_dry_run() {
+    let mut polled = false;
+    std::future::poll_fn(|cx| {
+        if polled {
+            std::task::Poll::Ready(())
+        } else {
+            polled = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await
 }
 
 #[component]

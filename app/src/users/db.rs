@@ -88,6 +88,12 @@ fn push_users_page(
          u.last_login_at, u.created_at, u.updated_at",
     );
     window.push_select(qb);
+    // A tenant's whole list carries its kept count on every row: one statement, one round trip.
+    if let (Some(tenant), None, true) = (tenant, matches, query.q.is_empty()) {
+        qb.push(", (SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = ")
+            .push_bind(tenant.0)
+            .push(") AS kept_total");
+    }
     qb.push(" FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id");
     push_user_filter(qb, query, tenant);
     if let Some(matches) = matches {
@@ -126,22 +132,27 @@ async fn select_users_page_in(
 ) -> Result<Page<User>, sqlx::Error> {
     let window = Window::new(user_order(&query.sort), query.dir, query);
     let matches = user_matches(conn, query, tenant).await?;
-    let total = if let Some(matches) = &matches {
-        matches.total()
-    } else if let Some(tenant) = tenant {
-        // Kept by triggers as users come and go: exact, and one row to read.
-        let users: Option<i64> =
-            sqlx::query_scalar!("SELECT users FROM tenant_user_counts WHERE tenant_id = $1", tenant.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-        Total::Exact(u64::try_from(users.unwrap_or(0)).unwrap_or(0))
-    } else {
-        platform_total(conn, PlatformTable::Users).await?
-    };
     let mut page = QueryBuilder::new("");
     push_users_page(&mut page, query, tenant, matches.as_ref(), &window);
     let rows = page.build().fetch_all(&mut *conn).await?;
+    let total = match (&matches, tenant) {
+        (Some(matches), _) => matches.total(),
+        (None, Some(tenant)) => Total::Exact(u64::try_from(kept_count(conn, tenant, &rows).await?).unwrap_or(0)),
+        (None, None) => platform_total(conn, PlatformTable::Users).await?,
+    };
     window.finish(rows, total, user_from_row)
+}
+
+/// The tenant's user count, kept by triggers as users come and go: exact, and one row to read.
+/// The page's rows carry it (`kept_total`); a page past the end has none to carry it.
+async fn kept_count(conn: &mut PgConnection, tenant: TenantId, rows: &[PgRow]) -> Result<i64, sqlx::Error> {
+    if let Some(row) = rows.first() {
+        return Ok(row.try_get::<Option<i64>, _>("kept_total")?.unwrap_or(0));
+    }
+    let users = sqlx::query_scalar!("SELECT users FROM tenant_user_counts WHERE tenant_id = $1", tenant.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(users.unwrap_or(0))
 }
 
 /// Users of the transaction's tenant.
