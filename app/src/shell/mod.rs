@@ -159,8 +159,10 @@ fn AppShell() -> impl IntoView {
 /// dry run has its view walked by both, and the layout's `Outlet` builds the page anew on each
 /// walk: every page's resources were created twice and their data serialised into the page
 /// twice (a `/users` page of 100 rows carried the list two times). Not complete at the dry run,
-/// the layout and the page are built once, by the render. The browser has no dry run, and
-/// numbers the page's resources as the render does.
+/// the layout and the page are built once, by the render. Only when the user takes a read to
+/// resolve (a tenant user's permissions): a user known at once (a platform administrator) spends
+/// this poll on the first dry run, and the second builds the page. The browser has no dry run,
+/// and numbers the page's resources as the render does.
 #[cfg(feature = "ssr")]
 async fn not_at_the_dry_run() {
     let mut polled = false;
