@@ -70,7 +70,7 @@ impl Config {
         Ok(Self {
             database_url: var("DATABASE_URL"),
             app_database_url: var("ATRIUM_APP_DATABASE_URL"),
-            db_max_connections: u32::try_from(positive("ATRIUM_DB_MAX_CONNECTIONS", default_pool_size())?)
+            db_max_connections: u32::try_from(positive("ATRIUM_DB_MAX_CONNECTIONS", default_pool_size().into())?)
                 .ok()
                 .filter(|n| *n <= 1000)
                 .context("ATRIUM_DB_MAX_CONNECTIONS must be at most 1000")?,
@@ -224,9 +224,9 @@ fn flag(name: &str) -> anyhow::Result<Option<bool>> {
 /// same cores, 5 served the list pages 5-10% faster than 16 with p99 54 instead of 76 ms, and
 /// ingestion no slower (`bench/RESULTS.md`); 32 was a third slower. The background jobs keep
 /// connections of their own, outside the pool.
-pub fn default_pool_size() -> u64 {
+pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    2 * cores as u64 + 1
+    u32::try_from(cores).map_or(u32::MAX, |cores| cores.saturating_mul(2).saturating_add(1))
 }
 
 fn positive(name: &str, default: u64) -> anyhow::Result<u64> {

@@ -42,8 +42,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Database> {
 /// connection of their own; the app's pool logs in as `atrium_app`, derived from the owner's
 /// login unless `app_url` names it.
 pub async fn open(url: Option<&str>, app_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
-    let pool = u32::try_from(crate::config::default_pool_size()).unwrap_or(16);
-    open_sized(url, app_url, data_dir, pool).await
+    open_sized(url, app_url, data_dir, crate::config::default_pool_size()).await
 }
 
 /// `open` with a pool of `max_connections`.

@@ -78,6 +78,12 @@ impl Holding {
     }
 }
 
+/// The permissions among stored names; a name no longer known (a permission since removed) is
+/// skipped.
+fn parsed(names: &[String]) -> impl Iterator<Item = Permission> + '_ {
+    names.iter().filter_map(|name| Permission::parse(name))
+}
+
 /// What `user_id` holds firmly (role chain ∪ assigned sets, each up its chain ∪ grants) and, when
 /// `with_loans`, the unrevoked, unexpired delegations made to them by active users. One statement
 /// for all three: every authenticated request computes this, and three statements were three
@@ -138,18 +144,13 @@ async fn select_holdings(
                         .filter(|p| r.grants(*p))
                         .collect::<Vec<_>>()
                 });
-                for permission in row
-                    .permissions
-                    .iter()
-                    .filter_map(|p| Permission::parse(p))
-                    .chain(from_role.into_iter().flatten())
-                {
+                for permission in parsed(&row.permissions).chain(from_role.into_iter().flatten()) {
                     effective.add(permission, source.clone());
                 }
             }
             Some(Holding::Grant) => {
                 let Some(granted_by) = row.name else { continue };
-                for permission in row.permissions.iter().filter_map(|p| Permission::parse(p)) {
+                for permission in parsed(&row.permissions) {
                     effective.add(
                         permission,
                         Source::Grant {
@@ -170,7 +171,7 @@ async fn select_holdings(
                     expires_at,
                     delegator_id: UserId(delegator_id),
                     delegator_role,
-                    permissions: row.permissions.iter().filter_map(|p| Permission::parse(p)).collect(),
+                    permissions: parsed(&row.permissions).collect(),
                 });
             }
             None => {}

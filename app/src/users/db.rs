@@ -88,8 +88,9 @@ fn push_users_page(
          u.last_login_at, u.created_at, u.updated_at",
     );
     window.push_select(qb);
-    // A tenant's whole list carries its kept count on every row: one statement, one round trip.
-    if let (Some(tenant), None, true) = (tenant, matches, query.q.is_empty()) {
+    // A tenant's whole list (no search, so no matches) carries its kept count on every row: one
+    // statement, one round trip.
+    if let (Some(tenant), None) = (tenant, matches) {
         qb.push(", (SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = ")
             .push_bind(tenant.0)
             .push(") AS kept_total");
@@ -137,7 +138,7 @@ async fn select_users_page_in(
     let rows = page.build().fetch_all(&mut *conn).await?;
     let total = match (&matches, tenant) {
         (Some(matches), _) => matches.total(),
-        (None, Some(tenant)) => Total::Exact(u64::try_from(kept_count(conn, tenant, &rows).await?).unwrap_or(0)),
+        (None, Some(tenant)) => kept_count(conn, tenant, &rows).await?,
         (None, None) => platform_total(conn, PlatformTable::Users).await?,
     };
     window.finish(rows, total, user_from_row)
@@ -145,14 +146,16 @@ async fn select_users_page_in(
 
 /// The tenant's user count, kept by triggers as users come and go: exact, and one row to read.
 /// The page's rows carry it (`kept_total`); a page past the end has none to carry it.
-async fn kept_count(conn: &mut PgConnection, tenant: TenantId, rows: &[PgRow]) -> Result<i64, sqlx::Error> {
-    if let Some(row) = rows.first() {
-        return Ok(row.try_get::<Option<i64>, _>("kept_total")?.unwrap_or(0));
-    }
-    let users = sqlx::query_scalar!("SELECT users FROM tenant_user_counts WHERE tenant_id = $1", tenant.0)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(users.unwrap_or(0))
+async fn kept_count(conn: &mut PgConnection, tenant: TenantId, rows: &[PgRow]) -> Result<Total, sqlx::Error> {
+    let users = match rows.first() {
+        Some(row) => row.try_get::<Option<i64>, _>("kept_total")?,
+        None => {
+            sqlx::query_scalar!("SELECT users FROM tenant_user_counts WHERE tenant_id = $1", tenant.0)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    Ok(Total::Exact(u64::try_from(users.unwrap_or(0)).unwrap_or(0)))
 }
 
 /// Users of the transaction's tenant.

@@ -775,7 +775,6 @@ async fn a_transaction_abandoned_while_it_begins_leaves_nothing_behind(_: PgPool
                 tokio::task::yield_now().await;
             }
         }
-        let micros = polls;
         let mut tx = TenantTx::begin(&db, alpha).await.expect("tenant tx");
         let row = sqlx::query(
             "SELECT current_user::text AS who, coalesce(current_setting('app.scope', true), '') AS scope, \
@@ -785,12 +784,8 @@ async fn a_transaction_abandoned_while_it_begins_leaves_nothing_behind(_: PgPool
         .await
         .expect("who");
         tx.commit().await.expect("commit");
-        assert_eq!(row.get::<String, _>("who"), "atrium_app", "after {micros} polls");
-        assert_eq!(row.get::<String, _>("scope"), "", "after {micros} polls");
-        assert_eq!(
-            row.get::<i64, _>("users"),
-            2,
-            "only alpha's users, after {micros} polls"
-        );
+        assert_eq!(row.get::<String, _>("who"), "atrium_app", "after {polls} polls");
+        assert_eq!(row.get::<String, _>("scope"), "", "after {polls} polls");
+        assert_eq!(row.get::<i64, _>("users"), 2, "only alpha's users, after {polls} polls");
     }
 }
