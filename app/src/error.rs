@@ -64,6 +64,19 @@ pub enum AppError {
     /// Sign-in refused; the message is chosen so it reveals nothing about which part was wrong.
     #[error("{0}")]
     SignIn(String),
+    /// Creating one more would pass a limit of the tenant's plan (or its own value for it).
+    #[error("{}", atrium_types::plans::limit_reached_message(*limit, *allowed, *plan))]
+    LimitReached {
+        limit: atrium_types::plans::Limit,
+        allowed: u64,
+        plan: atrium_types::tenants::Plan,
+    },
+    /// The tenant's plan (or the platform, for this tenant) has this feature switched off.
+    #[error("{}", atrium_types::plans::feature_off_message(*feature, *plan))]
+    FeatureOff {
+        feature: atrium_types::plans::Feature,
+        plan: atrium_types::tenants::Plan,
+    },
     #[error("{}", crate::i18n::t("error-internal"))]
     Internal,
     /// The database cannot be reached (or has no free connection within the pool's wait): the
@@ -104,7 +117,7 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::Unauthorized | Self::SignIn(_) => 401,
-            Self::Forbidden { .. } => 403,
+            Self::Forbidden { .. } | Self::LimitReached { .. } | Self::FeatureOff { .. } => 403,
             Self::Validation(_) => 422,
             Self::Conflict(_) => 409,
             Self::RateLimited { .. } => 429,

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod live;
 pub mod notifications;
 pub mod permissions;
+pub mod plans;
 pub mod shell;
 pub mod tenants;
 pub mod users;

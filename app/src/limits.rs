@@ -1,6 +1,6 @@
 //! Rate limits, kept in this replica's memory with `governor`'s keyed GCRA limiters: per client
-//! IP on every request and on sign-in, per API key and per tenant on `/api/v1` (from the plan's
-//! quotas), and per user on the expensive actions (exports, "send test", backtests).
+//! IP on every request and on sign-in, per API key and per tenant on `/api/v1` (the tenant's
+//! request rates: its plan's, or its own values), and per user on the expensive actions (exports, "send test", backtests).
 //!
 //! Several replicas: each one limits on its own, with the configured (global) rates divided by
 //! `ATRIUM_REPLICAS`, so a client the load balancer spreads evenly gets about the global rate and
@@ -14,13 +14,13 @@
 use crate::auth::types::Principal;
 use crate::error::AppError;
 use crate::ids::{ApiKeyId, TenantId};
-use crate::tenants::types::Plan;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -92,9 +92,8 @@ struct Limiters {
     ip: Keyed<IpAddr>,
     sign_in: Keyed<IpAddr>,
     expensive: Keyed<(Uuid, Expensive)>,
-    /// One limiter per plan (`Plan::ALL` order): a keyed limiter has one quota.
-    api_keys: Vec<Keyed<ApiKeyId>>,
-    tenants: Vec<Keyed<TenantId>>,
+    api_keys: RateTable<ApiKeyId>,
+    tenants: RateTable<TenantId>,
     /// Counts refusals per address: when its quota runs out, the address is blocked.
     refusals: Keyed<IpAddr>,
 }
@@ -116,8 +115,78 @@ fn quota(count: u32, period: Duration, burst: u32, replicas: u32) -> Quota {
         .allow_burst(burst)
 }
 
-fn plan_index(plan: Plan) -> usize {
-    Plan::ALL.iter().position(|p| *p == plan).unwrap_or(0)
+/// A tenant's `/api/v1` request rates per minute, from its plan or its own values (the plan's
+/// `api_requests_per_key` and `api_requests_per_tenant` limits), read with its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiRates {
+    pub per_key: u32,
+    pub per_tenant: u32,
+}
+
+impl ApiRates {
+    /// From the stored limits; a missing one (a plan without the row) allows one request a
+    /// minute, visibly too few, rather than none or unlimited.
+    pub fn from_limits(per_key: Option<i64>, per_tenant: Option<i64>) -> Self {
+        let rate = |value: Option<i64>| value.and_then(|v| u32::try_from(v).ok()).unwrap_or(1).max(1);
+        Self {
+            per_key: rate(per_key),
+            per_tenant: rate(per_tenant),
+        }
+    }
+}
+
+/// Keyed limiters by rate: a keyed limiter has one quota, and each tenant may have its own rates,
+/// so keys and tenants with the same rate share one limiter, made the first time it is needed.
+struct RateTable<K: Hash + Eq + Clone> {
+    replicas: u32,
+    by_rate: RwLock<HashMap<u32, Arc<Keyed<K>>>>,
+}
+
+impl<K: Hash + Eq + Clone> RateTable<K> {
+    fn new(replicas: u32) -> Self {
+        Self {
+            replicas,
+            by_rate: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn limiter(&self, per_minute: u32) -> Arc<Keyed<K>> {
+        if let Some(found) = self
+            .by_rate
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&per_minute)
+        {
+            return found.clone();
+        }
+        let mut table = self.by_rate.write().unwrap_or_else(PoisonError::into_inner);
+        table
+            .entry(per_minute)
+            .or_insert_with(|| {
+                let minute = Duration::from_secs(60);
+                Arc::new(RateLimiter::keyed(quota(per_minute, minute, per_minute, self.replicas)))
+            })
+            .clone()
+    }
+
+    fn check(&self, per_minute: u32, key: &K) -> Result<(), AppError> {
+        check(&self.limiter(per_minute), key)
+    }
+
+    /// Forgets recovered keys, and the limiters of rates nobody is using any more.
+    fn forget_idle(&self) {
+        let mut table = self.by_rate.write().unwrap_or_else(PoisonError::into_inner);
+        for limiter in table.values() {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        table.retain(|_, limiter| !limiter.is_empty());
+    }
+
+    fn len(&self) -> usize {
+        let table = self.by_rate.read().unwrap_or_else(PoisonError::into_inner);
+        table.values().map(|limiter| limiter.len()).sum()
+    }
 }
 
 /// Whole seconds to wait, at least one (a `Retry-After: 0` invites an immediate retry).
@@ -135,14 +204,6 @@ impl RateLimits {
     pub fn new(settings: LimitSettings) -> Self {
         let r = settings.replicas;
         let minute = Duration::from_secs(60);
-        let per_key = |plan: Plan| {
-            let n = plan.quotas().api_requests_per_minute_per_key;
-            RateLimiter::keyed(quota(n, minute, n, r))
-        };
-        let per_tenant = |plan: Plan| {
-            let n = plan.quotas().api_requests_per_minute_per_tenant;
-            RateLimiter::keyed(quota(n, minute, n, r))
-        };
         Self(Arc::new(Limiters {
             settings,
             ip: RateLimiter::keyed(quota(settings.ip_per_minute, minute, settings.ip_burst, r)),
@@ -153,8 +214,8 @@ impl RateLimits {
                 settings.expensive_burst,
                 r,
             )),
-            api_keys: Plan::ALL.into_iter().map(per_key).collect(),
-            tenants: Plan::ALL.into_iter().map(per_tenant).collect(),
+            api_keys: RateTable::new(r),
+            tenants: RateTable::new(r),
             // Refusals are counted where they happen, in each replica, so the threshold is not
             // divided: an address refused `block_after` times by one replica is abusive.
             refusals: RateLimiter::keyed(quota(
@@ -180,12 +241,12 @@ impl RateLimits {
         check(&self.0.sign_in, &ip)
     }
 
-    /// One `/api/v1` request with `key` of `tenant` on `plan`: the key's own limit first, then
-    /// the tenant's (a request the key's limit refuses does not use the tenant's budget).
-    pub fn check_api(&self, key: ApiKeyId, tenant: TenantId, plan: Plan) -> Result<(), AppError> {
-        let index = plan_index(plan);
-        check(&self.0.api_keys[index], &key)?;
-        check(&self.0.tenants[index], &tenant)
+    /// One `/api/v1` request with `key` of `tenant` at the tenant's `rates`: the key's own limit
+    /// first, then the tenant's (a request the key's limit refuses does not use the tenant's
+    /// budget).
+    pub fn check_api(&self, key: ApiKeyId, tenant: TenantId, rates: ApiRates) -> Result<(), AppError> {
+        self.0.api_keys.check(rates.per_key, &key)?;
+        self.0.tenants.check(rates.per_tenant, &tenant)
     }
 
     /// One expensive `action` by `principal`.
@@ -215,14 +276,8 @@ impl RateLimits {
         limiters.expensive.shrink_to_fit();
         limiters.refusals.retain_recent();
         limiters.refusals.shrink_to_fit();
-        for limiter in &limiters.api_keys {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
-        for limiter in &limiters.tenants {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
+        limiters.api_keys.forget_idle();
+        limiters.tenants.forget_idle();
     }
 
     /// How many keys (addresses, API keys, tenants, users) the limiters remember now.
@@ -232,8 +287,8 @@ impl RateLimits {
             + limiters.sign_in.len()
             + limiters.expensive.len()
             + limiters.refusals.len()
-            + limiters.api_keys.iter().map(Keyed::len).sum::<usize>()
-            + limiters.tenants.iter().map(Keyed::len).sum::<usize>()
+            + limiters.api_keys.len()
+            + limiters.tenants.len()
     }
 }
 
@@ -292,22 +347,44 @@ mod tests {
     }
 
     #[test]
-    fn api_limits_follow_the_plan_key_first_then_tenant() {
+    fn api_limits_follow_the_rates_key_first_then_tenant() {
         let limits = RateLimits::new(settings());
         let tenant = TenantId::new_random();
         let (a, b) = (ApiKeyId::new_random(), ApiKeyId::new_random());
-        let free = Plan::Free.quotas();
-        for _ in 0..free.api_requests_per_minute_per_key {
-            assert_eq!(limits.check_api(a, tenant, Plan::Free), Ok(()));
+        let rates = ApiRates {
+            per_key: 60,
+            per_tenant: 100,
+        };
+        for _ in 0..rates.per_key {
+            assert_eq!(limits.check_api(a, tenant, rates), Ok(()));
         }
-        assert!(limits.check_api(a, tenant, Plan::Free).is_err(), "the key's limit");
-        let rest = free.api_requests_per_minute_per_tenant - free.api_requests_per_minute_per_key;
-        for _ in 0..rest {
-            assert_eq!(limits.check_api(b, tenant, Plan::Free), Ok(()));
+        assert!(limits.check_api(a, tenant, rates).is_err(), "the key's limit");
+        for _ in 0..rates.per_tenant - rates.per_key {
+            assert_eq!(limits.check_api(b, tenant, rates), Ok(()));
         }
-        assert!(limits.check_api(b, tenant, Plan::Free).is_err(), "the tenant's limit");
-        // A bigger plan has its own, larger budget.
-        assert_eq!(limits.check_api(a, TenantId::new_random(), Plan::Enterprise), Ok(()));
+        assert!(limits.check_api(b, tenant, rates).is_err(), "the tenant's limit");
+        // Another tenant with larger rates has its own, larger budget.
+        let larger = ApiRates {
+            per_key: 6000,
+            per_tenant: 15000,
+        };
+        assert_eq!(limits.check_api(a, TenantId::new_random(), larger), Ok(()));
+        // Keys a and b, the first tenant, and key a and the second tenant at the larger rates.
+        assert_eq!(limits.tracked(), 5);
+        limits.forget_idle();
+        assert!(limits.tracked() <= 5);
+    }
+
+    #[test]
+    fn missing_rates_allow_one_request_a_minute() {
+        assert_eq!(
+            ApiRates::from_limits(None, Some(-5)),
+            ApiRates {
+                per_key: 1,
+                per_tenant: 1
+            }
+        );
+        assert_eq!(ApiRates::from_limits(Some(60), Some(100)).per_tenant, 100);
     }
 
     #[test]

@@ -58,6 +58,7 @@ test('every page hydrates when loaded fresh, detail pages and tabs included, wit
     '/alerts/silences',
     '/alerts/channels',
     '/system/ip-blocks',
+    '/plans',
   ];
   for (const url of pages) {
     await page.goto(url);

@@ -23,6 +23,8 @@ fn error_code(error: &AppError) -> &'static str {
         AppError::NotFound => "not_found",
         AppError::Unauthorized | AppError::SignIn(_) => "unauthorized",
         AppError::Forbidden { .. } => "forbidden",
+        AppError::LimitReached { .. } => "limit_reached",
+        AppError::FeatureOff { .. } => "feature_off",
         AppError::Validation(_) => "validation",
         AppError::Conflict(_) => "conflict",
         AppError::RateLimited { .. } => "rate_limited",

@@ -589,6 +589,7 @@ pub async fn save_rule(
 ) -> Result<RuleFormOutcome, AppError> {
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::permissions::types::Permission;
+    use crate::plans::types::{Feature, Limit};
     let context = crate::auth::context::require(Permission::AlertsManageRules).await?;
     let form = server::RuleForm {
         name: &name,
@@ -631,6 +632,24 @@ pub async fn save_rule(
         metrics.insert(rule.spec.metric.clone());
     }
     let spec = form.parse(&metrics, &channel_ids)?;
+    // The plan: anomaly rules and escalation are features, and a new rule counts against the
+    // rule limit (counted under the tenant's lock, so two saves cannot both take the last one).
+    let entitled = match before {
+        Some(_) => crate::plans::service::entitlements(&mut tx).await?,
+        None if intent != "test" => {
+            let entitled = crate::plans::service::lock(&mut tx, Limit::AlertRules).await?;
+            let rules = super::db::count_rules(&mut tx).await?;
+            crate::plans::service::room_for(&entitled, Limit::AlertRules, rules, 1)?;
+            entitled
+        }
+        None => crate::plans::service::entitlements(&mut tx).await?,
+    };
+    if spec.comparison == super::types::Comparison::Anomaly {
+        crate::plans::service::feature_on(&entitled, Feature::AnomalyDetection)?;
+    }
+    if !spec.escalation.is_empty() {
+        crate::plans::service::feature_on(&entitled, Feature::Escalation)?;
+    }
     if intent == "test" {
         // A backtest replays a day of rollups through the evaluator.
         crate::limits::check_expensive(&context.principal, crate::limits::Expensive::RuleBacktest)?;

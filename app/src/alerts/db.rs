@@ -800,3 +800,14 @@ pub async fn end_silence(tx: &mut TenantTx, silence_id: SilenceId, now: DateTime
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Alert rules of the transaction's tenant, enabled or not (the plan's `alert_rules` limit).
+pub async fn count_rules(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM alert_rules WHERE tenant_id = $1"#,
+        tenant
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

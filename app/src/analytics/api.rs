@@ -163,7 +163,14 @@ pub mod server {
     /// function and REST endpoint that shows a panel calls.
     pub async fn load_panel(tx: &mut TenantTx, args: &PanelArgs, now: DateTime<Utc>) -> Result<Panel, AppError> {
         let request = panel_request(tx, args, now).await?;
-        Ok(super::super::service::panel(tx, request).await?)
+        let mut panel = super::super::service::panel(tx, request).await?;
+        // Forecasts and anomaly marks are a plan feature; the trend line is not.
+        if !crate::plans::service::has_feature(tx, crate::plans::types::Feature::AnomalyDetection).await? {
+            panel.forecast.clear();
+            panel.forecast_method = None;
+            panel.anomalies.clear();
+        }
+        Ok(panel)
     }
 
     /// Turns the URL's strings into a panel request, with an error per field.

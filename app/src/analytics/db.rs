@@ -549,3 +549,27 @@ pub async fn select_tenant_figures(
         })
         .collect())
 }
+
+/// Metric names the tenant has declared (the plan's `metrics` limit).
+pub async fn count_metrics(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM metrics WHERE tenant_id = $1"#,
+        tenant
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Which of `names` the tenant has not declared yet.
+pub async fn select_unknown_metric_names(tx: &mut TenantTx, names: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT wanted.name AS "name!" FROM unnest($2::text[]) AS wanted (name)
+           WHERE NOT EXISTS (SELECT 1 FROM metrics m WHERE m.tenant_id = $1 AND m.name = wanted.name)"#,
+        tenant,
+        names
+    )
+    .fetch_all(&mut **tx)
+    .await
+}

@@ -10,6 +10,7 @@ use super::types::{ANALYSED_STAT, AnomalyPoint, Bucket, ForecastPoint, MetricSum
 use crate::db::{Db, TenantTx};
 use crate::ids::{MetricId, SeriesId, TenantId};
 use crate::live::types::{LiveEvent, RollupValue};
+use crate::plans::types::Limit;
 use crate::tenants::types::Plan;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -44,9 +45,8 @@ pub async fn ingest(
     mut batch: ParsedBatch,
     now: DateTime<Utc>,
 ) -> Result<IngestReport, IngestError> {
-    let quotas = plan.quotas();
     let today = now.date_naive();
-    let retention = i16::try_from(quotas.raw_retention_days).unwrap_or(i16::MAX);
+    let retention = i16::try_from(plan.retention().raw_days).unwrap_or(i16::MAX);
     if batch.points.is_empty() {
         let mut tx = TenantTx::begin(db_pool, tenant_id).await?;
         db::add_usage(&mut tx, today, 0, batch.rejected.len() as i64).await?;
@@ -60,8 +60,9 @@ pub async fn ingest(
     db::ensure_partitions(db_pool, retention, days.into_iter().collect()).await?;
 
     let mut tx = TenantTx::begin(db_pool, tenant_id).await?;
+    let limits = IngestLimits::read(&mut tx).await?;
     let used = db::select_points_on(&mut tx, today).await?;
-    let quota = quotas.points_per_day;
+    let quota = limits.points_per_day;
     if u64::try_from(used).unwrap_or(0) + batch.points.len() as u64 > quota {
         return Err(IngestError::QuotaExceeded {
             quota,
@@ -72,6 +73,29 @@ pub async fn ingest(
     let mut names: Vec<String> = batch.points.iter().map(|p| p.metric.as_str().to_owned()).collect();
     names.sort_unstable();
     names.dedup();
+    let refused = refuse_new_metrics(&mut tx, &mut names, limits.metrics).await?;
+    if !refused.is_empty() {
+        let message = format!(
+            "the workspace may have {} metrics; this would be a new one",
+            limits.metrics
+        );
+        let mut kept = Vec::with_capacity(batch.points.len());
+        for point in std::mem::take(&mut batch.points) {
+            if refused
+                .binary_search_by(|name| name.as_str().cmp(point.metric.as_str()))
+                .is_ok()
+            {
+                batch.rejected.push(Rejection {
+                    index: point.index,
+                    reason: RejectReason::MetricLimitReached,
+                    message: message.clone(),
+                });
+            } else {
+                kept.push(point);
+            }
+        }
+        batch.points = kept;
+    }
     let metric_ids = db::upsert_metrics(&mut tx, &names).await?;
 
     // Each distinct (metric, labels) once: a batch has thousands of points but few series, and a
@@ -88,7 +112,7 @@ pub async fn ingest(
         }
         key_of_point.push(slot);
     }
-    let series_ids = resolve_series(&mut tx, &keys, quotas.max_series).await?;
+    let series_ids = resolve_series(&mut tx, &keys, limits.series).await?;
     let resolved: Vec<Option<SeriesId>> = keys.iter().map(|key| series_ids.get(key).copied()).collect();
     let mut rows = Vec::with_capacity(batch.points.len());
     let mut partials = Partials::default();
@@ -102,8 +126,8 @@ pub async fn ingest(
                 index: point.index,
                 reason: RejectReason::SeriesLimitReached,
                 message: format!(
-                    "the plan allows {} series; this label set would be a new one",
-                    quotas.max_series
+                    "the workspace may have {} series; this label set would be a new one",
+                    limits.series
                 ),
             }),
         }
@@ -128,6 +152,46 @@ pub async fn ingest(
     })
 }
 
+/// The tenant's limits ingestion enforces: its plan's, or its own values.
+struct IngestLimits {
+    points_per_day: u64,
+    metrics: u64,
+    series: u64,
+}
+
+impl IngestLimits {
+    async fn read(tx: &mut TenantTx) -> Result<Self, sqlx::Error> {
+        let (_, grants) = crate::plans::db::select_limit_grants(tx)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+        let value = |limit: Limit| grants.iter().find(|g| g.limit == limit).map_or(0, |g| g.value());
+        Ok(Self {
+            points_per_day: value(Limit::PointsPerDay),
+            metrics: value(Limit::Metrics),
+            series: value(Limit::Series),
+        })
+    }
+}
+
+/// Takes out of `names` (sorted) the metrics that would be new beyond the tenant's limit and
+/// returns them, sorted. Known names always pass; new ones are declared in name order while
+/// there is room. The limit's lock is taken only when a batch brings new names, so steady
+/// ingestion of known metrics never waits on it.
+async fn refuse_new_metrics(tx: &mut TenantTx, names: &mut Vec<String>, max: u64) -> Result<Vec<String>, sqlx::Error> {
+    let unknown = db::select_unknown_metric_names(tx, names).await?;
+    if unknown.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::plans::db::lock_limit(tx, Limit::Metrics).await?;
+    let count = u64::try_from(db::count_metrics(tx).await?).unwrap_or(0);
+    let room = usize::try_from(max.saturating_sub(count)).unwrap_or(usize::MAX);
+    let mut unknown = unknown;
+    unknown.sort_unstable();
+    let refused: Vec<String> = unknown.into_iter().skip(room).collect();
+    names.retain(|name| refused.binary_search(name).is_err());
+    Ok(refused)
+}
+
 fn labels_json(point: &ValidPoint) -> Value {
     Value::Object(
         point
@@ -143,7 +207,7 @@ fn labels_json(point: &ValidPoint) -> Value {
 async fn resolve_series(
     tx: &mut TenantTx,
     keys: &[(MetricId, Value)],
-    max_series: u32,
+    max_series: u64,
 ) -> Result<HashMap<(MetricId, Value), SeriesId>, sqlx::Error> {
     let mut wanted: Vec<(MetricId, Value)> = keys.to_vec();
     wanted.sort_by_cached_key(|(metric, labels)| (*metric, labels.to_string()));
@@ -153,7 +217,8 @@ async fn resolve_series(
     if missing.is_empty() {
         return Ok(known);
     }
-    let room = usize::try_from(i64::from(max_series) - db::count_series(tx).await?).unwrap_or(0);
+    let count = u64::try_from(db::count_series(tx).await?).unwrap_or(0);
+    let room = usize::try_from(max_series.saturating_sub(count)).unwrap_or(usize::MAX);
     let allowed: Vec<(MetricId, Value)> = missing.into_iter().take(room).collect();
     if !allowed.is_empty() {
         db::insert_series(tx, &allowed).await?;
@@ -388,7 +453,7 @@ pub struct Maintenance {
 pub async fn maintain(db_pool: &Db, now: DateTime<Utc>) -> Result<Maintenance, sqlx::Error> {
     use crate::tenants::types::Plan;
     let days = vec![now.date_naive(), (now + chrono::Duration::days(1)).date_naive()];
-    let mut classes: Vec<u16> = Plan::ALL.iter().map(|p| p.quotas().raw_retention_days).collect();
+    let mut classes: Vec<u16> = Plan::ALL.iter().map(|p| p.retention().raw_days).collect();
     classes.sort_unstable();
     classes.dedup();
     for class in classes {
@@ -405,7 +470,7 @@ pub async fn maintain(db_pool: &Db, now: DateTime<Utc>) -> Result<Maintenance, s
         tenants
     };
     for (tenant_id, plan) in tenants {
-        let before = now - chrono::Duration::days(i64::from(plan.quotas().rollup_retention_days));
+        let before = now - chrono::Duration::days(i64::from(plan.retention().rollup_days));
         let mut tx = TenantTx::begin(db_pool, tenant_id).await?;
         report.rollups_deleted += db::delete_rollups_before(&mut tx, before).await?;
         tx.commit().await?;

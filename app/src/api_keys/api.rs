@@ -74,13 +74,14 @@ pub async fn list_api_keys(
     let (after, before) = crate::paging::cursor_args(&after, &before);
     let keys = super::db::select_api_keys(&mut tx, status, [after.as_deref(), before.as_deref()], page).await?;
     let active_count = super::db::select_active_key_count(&mut tx).await?;
+    let entitled = crate::plans::service::entitlements(&mut tx).await?;
     tx.commit().await?;
     Ok(ApiKeyList {
         tenant_id: tenant,
         plan: own.plan,
         active_count: u32::try_from(active_count).unwrap_or(u32::MAX),
         status,
-        max_keys: own.plan.quotas().max_api_keys,
+        max_keys: u32::try_from(entitled.limit(crate::plans::types::Limit::ApiKeys)).unwrap_or(u32::MAX),
         require_signed_ingest,
         can_issue: matches!(context.principal, Principal::Tenant { .. })
             && context.check(Permission::ApiKeysCreate).is_ok(),

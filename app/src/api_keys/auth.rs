@@ -35,6 +35,8 @@ pub struct KeyPrincipal {
     pub api_key_id: ApiKeyId,
     pub scopes: Vec<ApiKeyScope>,
     pub plan: Plan,
+    /// The tenant's `/api/v1` request rates, read with the key.
+    pub rates: crate::limits::ApiRates,
     pub require_signed: bool,
     /// The signing secret paired with the key that was presented (the previous one for a
     /// previous key in its grace period).
@@ -48,6 +50,7 @@ impl std::fmt::Debug for KeyPrincipal {
             .field("api_key_id", &self.api_key_id)
             .field("scopes", &self.scopes)
             .field("plan", &self.plan)
+            .field("rates", &self.rates)
             .field("require_signed", &self.require_signed)
             .finish_non_exhaustive()
     }
@@ -173,6 +176,7 @@ pub async fn authenticate(db: &Db, headers: &HeaderMap) -> Result<KeyPrincipal, 
         api_key_id: found.api_key_id,
         scopes: keys_db::parse_stored_scopes(&found.scopes),
         plan: found.plan,
+        rates: found.rates,
         require_signed: found.require_signed_ingest,
         signing_secret,
     })
@@ -215,6 +219,7 @@ mod tests {
                 api_key_id: ApiKeyId::new_random(),
                 scopes: vec![ApiKeyScope::MetricsWrite],
                 plan: Plan::Free,
+                rates: crate::limits::ApiRates::from_limits(Some(60), Some(100)),
                 require_signed,
                 signing_secret: secret.bytes,
             },

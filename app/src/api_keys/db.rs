@@ -7,6 +7,7 @@ use super::types::{ApiKeyScope, ApiKeyStatus, ApiKeySummary};
 use crate::db::keyset::{Key, Order, Window, capped_count, explain};
 use crate::db::{ApiKeyTx, PlatformTx, TenantTx};
 use crate::ids::{ApiKeyId, TenantId, UserId};
+use crate::limits::ApiRates;
 use crate::paging::{Page, SortDir};
 use crate::tenants::types::{Plan, TenantStatus};
 use chrono::{DateTime, Utc};
@@ -147,19 +148,6 @@ pub async fn select_active_key_count(tx: &mut TenantTx) -> Result<i64, sqlx::Err
     )
     .fetch_one(&mut **tx)
     .await
-}
-
-/// Serialises key creation per tenant until the transaction ends, so two concurrent creations
-/// cannot both pass the quota check.
-pub async fn lock_key_quota(tx: &mut TenantTx) -> Result<(), sqlx::Error> {
-    let tenant = tx.tenant_id();
-    sqlx::query!(
-        r#"SELECT 1 AS "locked!" FROM (SELECT pg_advisory_xact_lock(hashtextextended('api_keys:' || $1::uuid::text, 0))) AS l"#,
-        tenant.0
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub struct NewKeyRow<'a> {
@@ -306,6 +294,7 @@ pub struct KeyMatch {
     pub tenant_status: TenantStatus,
     pub plan: Plan,
     pub require_signed_ingest: bool,
+    pub rates: ApiRates,
 }
 
 /// The key whose current or previous secret hashes to `hash` (both are unique per key, and a
@@ -315,7 +304,9 @@ pub async fn select_key_by_hash(tx: &mut ApiKeyTx, hash: &[u8]) -> Result<Option
         r#"SELECT k.tenant_id, k.api_key_id, k.secret_hash, k.signing_secret, k.previous_secret_hash,
                   k.previous_signing_secret, k.previous_expires_at, k.scopes, k.expires_at, k.revoked_at,
                   k.last_used_at, t.status AS "tenant_status: TenantStatus", t.plan AS "plan: Plan",
-                  t.require_signed_ingest
+                  t.require_signed_ingest,
+                  tenant_limit(t.tenant_id, 'api_requests_per_key') AS "rate_per_key",
+                  tenant_limit(t.tenant_id, 'api_requests_per_tenant') AS "rate_per_tenant"
            FROM api_keys k JOIN tenants t USING (tenant_id)
            WHERE k.secret_hash = $1 OR k.previous_secret_hash = $1
            LIMIT 1"#,
@@ -338,5 +329,6 @@ pub async fn select_key_by_hash(tx: &mut ApiKeyTx, hash: &[u8]) -> Result<Option
         tenant_status: row.tenant_status,
         plan: row.plan,
         require_signed_ingest: row.require_signed_ingest,
+        rates: ApiRates::from_limits(row.rate_per_key, row.rate_per_tenant),
     }))
 }

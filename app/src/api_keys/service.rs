@@ -11,8 +11,9 @@ use super::types::{ApiKeyScope, ApiKeyStatus, ApiKeySummary, IssuedApiKey, KeyEx
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::TenantTx;
 use crate::error::{AppError, FieldErrors};
-use crate::i18n::{t, t_args};
+use crate::i18n::t;
 use crate::ids::{ApiKeyId, UserId};
+use crate::plans::types::Limit;
 use chrono::Utc;
 
 /// A parsed "new key" form.
@@ -66,28 +67,16 @@ fn collision(error: sqlx::Error) -> AppError {
     error.into()
 }
 
-/// Issues a key in the transaction's tenant, within the plan's quota of active keys.
+/// Issues a key in the transaction's tenant, within its limit of active keys.
 pub async fn create_key(
     tx: &mut TenantTx,
     actor: &Actor,
     created_by: Option<UserId>,
     input: &NewApiKey,
 ) -> Result<IssuedApiKey, AppError> {
-    keys_db::lock_key_quota(tx).await?;
-    let tenant = crate::tenants::db::select_own_tenant(tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let max = tenant.plan.quotas().max_api_keys;
+    let entitled = crate::plans::service::lock(tx, Limit::ApiKeys).await?;
     let active = keys_db::select_active_key_count(tx).await?;
-    if active >= i64::from(max) {
-        return Err(AppError::field(
-            "form",
-            t_args(
-                "keys-quota-full",
-                &[("max", &max.to_string()), ("plan", &tenant.plan.label())],
-            ),
-        ));
-    }
+    crate::plans::service::room_for(&entitled, Limit::ApiKeys, active, 1)?;
     let key = secret::generate_key();
     let signing = secret::generate_signing_secret();
     let row = NewKeyRow {

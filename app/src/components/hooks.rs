@@ -31,3 +31,10 @@ pub fn use_list_query() -> Memo<ListQuery> {
         ListQuery::from_params(|name| p.get(name))
     })
 }
+
+/// Whether the signed-in member's workspace has `feature` on (for hiding what its plan does not
+/// include; the server still refuses).
+pub fn use_feature(feature: crate::plans::types::Feature) -> Signal<bool> {
+    let user = use_current_user();
+    Signal::derive(move || user.get().is_some_and(|u| u.has(feature)))
+}

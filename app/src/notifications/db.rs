@@ -857,3 +857,14 @@ async fn with_attempts(tx: &mut TenantTx, rows: Vec<DeliveryRow>) -> Result<Vec<
         })
         .collect())
 }
+
+/// Channels of the transaction's tenant, enabled or not (the plan's `channels` limit).
+pub async fn count_channels(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM channels WHERE tenant_id = $1"#,
+        tenant
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

@@ -173,6 +173,10 @@ pub async fn create_channel(
     actor: &Actor,
     input: &ChannelInput,
 ) -> Result<IssuedChannelSecret, AppError> {
+    use crate::plans::types::Limit;
+    let entitled = crate::plans::service::lock(tx, Limit::Channels).await?;
+    let channels = notify_db::count_channels(tx).await?;
+    crate::plans::service::room_for(&entitled, Limit::Channels, channels, 1)?;
     let secret = input.kind.is_signed().then(signing::generate_secret);
     let row = NewChannelRow {
         name: &input.name,

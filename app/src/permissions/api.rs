@@ -232,6 +232,7 @@ pub async fn save_permission_set(
     };
     errors.into_result()?;
     let mut tx = context.tenant_tx(tenant).await?;
+    crate::plans::service::require_feature(&mut tx, crate::plans::types::Feature::PermissionSets).await?;
     let sets = super::db::select_permission_sets(&mut tx).await?;
     let (base_role, parent_set_id) = match inherits {
         Inherits::Nothing => (None, None),
@@ -425,6 +426,8 @@ pub async fn set_user_permission_set(user_id: UserId, set_id: PermissionSetId, a
         .find(|s| s.permission_set_id == set_id)
         .ok_or(AppError::NotFound)?;
     if assign {
+        // Removing a set stays possible with the feature off: it only takes access away.
+        crate::plans::service::require_feature(&mut tx, crate::plans::types::Feature::PermissionSets).await?;
         server::ensure_holds(&context, "set_id", server::resolve_set(set_id, &sets))?;
         super::db::insert_set_member(&mut tx, set_id, user_id).await?;
     } else {
@@ -617,6 +620,7 @@ pub async fn create_delegation(
     let parsed = server::parse_tenant_permissions("permissions", &permissions)?;
     server::ensure_holds(&context, "permissions", parsed.iter().copied())?;
     let mut tx = context.tenant_tx(tenant).await?;
+    crate::plans::service::require_feature(&mut tx, crate::plans::types::Feature::Delegations).await?;
     // The delegate must be an active user of this tenant (RLS hides everyone else's users).
     let target = crate::users::db::select_user(&mut tx, delegate)
         .await?

@@ -6,6 +6,7 @@ use super::types::{Delegation, PermissionSet, UserGrant};
 use super::types::{Permission, Role};
 use crate::db::TenantTx;
 use crate::ids::{DelegationId, PermissionSetId, UserId};
+use crate::plans::types::Feature;
 use chrono::{DateTime, Utc};
 
 /// Everything `user_id` holds in the transaction's tenant, given their role: what they hold
@@ -65,6 +66,8 @@ enum Holding {
     Set,
     Grant,
     Loan,
+    /// A feature the tenant's plan (or its own switch) has on; `name` is the feature.
+    Feature,
 }
 
 impl Holding {
@@ -73,6 +76,7 @@ impl Holding {
             "set" => Some(Self::Set),
             "grant" => Some(Self::Grant),
             "loan" => Some(Self::Loan),
+            "feature" => Some(Self::Feature),
             _ => None,
         }
     }
@@ -85,7 +89,8 @@ fn parsed(names: &[String]) -> impl Iterator<Item = Permission> + '_ {
 }
 
 /// What `user_id` holds firmly (role chain ∪ assigned sets, each up its chain ∪ grants) and, when
-/// `with_loans`, the unrevoked, unexpired delegations made to them by active users. One statement
+/// `with_loans`, the unrevoked, unexpired delegations made to them by active users and the
+/// tenant's features. Sets and loans count only while their feature is on for the tenant. One statement
 /// for all three: every authenticated request computes this, and three statements were three
 /// round trips while a pooled connection was held (issue 12, item 6).
 async fn select_holdings(
@@ -97,12 +102,13 @@ async fn select_holdings(
     // Sets are followed up their parent chain depth-limited: cycles are refused on save, the limit
     // only guards against a corrupted table. Loans come in the order they were made.
     let rows = sqlx::query!(
-        r#"WITH RECURSIVE chain AS (
+        r#"WITH RECURSIVE features AS (SELECT t.features AS enabled FROM tenants t WHERE t.tenant_id = (SELECT app_tenant_id())),
+           chain AS (
                SELECT ps.permission_set_id AS assigned_id, ps.name AS assigned_name, ps.permissions,
                       ps.base_role, ps.parent_set_id, 0 AS depth
                FROM user_permission_sets ups
                JOIN permission_sets ps USING (tenant_id, permission_set_id)
-               WHERE ups.user_id = $1
+               WHERE ups.user_id = $1 AND EXISTS (SELECT 1 FROM features WHERE 'permission_sets' = ANY (enabled))
              UNION ALL
                SELECT c.assigned_id, c.assigned_name, p.permissions, p.base_role, p.parent_set_id, c.depth + 1
                FROM chain c JOIN permission_sets p ON p.permission_set_id = c.parent_set_id
@@ -119,6 +125,11 @@ async fn select_holdings(
            SELECT 'loan', d.delegation_id, u.name, d.permissions, NULL, u.role, d.delegator_id, d.expires_at, d.created_at
            FROM delegations d JOIN users u ON u.tenant_id = d.tenant_id AND u.user_id = d.delegator_id
            WHERE $2 AND d.delegate_id = $1 AND d.revoked_at IS NULL AND d.expires_at > now() AND u.status = 'active'
+             AND EXISTS (SELECT 1 FROM features WHERE 'delegations' = ANY (enabled))
+           UNION ALL
+           SELECT 'feature', NULL, f.feature::text, ARRAY[]::text[], NULL, NULL, NULL, NULL, NULL
+           FROM features, unnest(features.enabled) AS f (feature)
+           WHERE $2
            ORDER BY "made_at" NULLS FIRST"#,
         user_id.0,
         with_loans
@@ -157,6 +168,11 @@ async fn select_holdings(
                             granted_by: granted_by.clone(),
                         },
                     );
+                }
+            }
+            Some(Holding::Feature) => {
+                if let Some(feature) = row.name.as_deref().and_then(Feature::parse) {
+                    effective.features.push(feature);
                 }
             }
             Some(Holding::Loan) => {

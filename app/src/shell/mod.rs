@@ -18,6 +18,7 @@ use crate::components::toast::{ToastArea, Toaster};
 use crate::i18n::t;
 use crate::live::client::LiveConnection;
 use crate::permissions::types::Permission;
+use crate::plans::types::Feature;
 use assets::SiteAssets;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -106,6 +107,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("alerts/channels") view={Lazy::<ChannelsRoute>::new()} ssr=SsrMode::Async />
                     // Matched in order: every fixed `alerts/…` path above the alert id.
                     <Route path=path!("system/ip-blocks") view={Lazy::<IpBlocksRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("usage") view={Lazy::<UsageRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("alerts/:alert_id") view={Lazy::<AlertDetailRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -193,13 +196,15 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {me.is_platform.then(|| view! { <li><A href="/tenants">{t("nav-tenants")}</A></li> })}
                         {can(Permission::UsersRead).then(|| view! { <li><A href="/users">{t("nav-users")}</A></li> })}
                         {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">{t("nav-roles")}</A></li> })}
-                        {(!me.is_platform).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
+                        {(!me.is_platform && me.has(Feature::Delegations)).then(|| view! { <li><A href="/delegations">{t("nav-delegations")}</A></li> })}
                         {can(Permission::AnalyticsRead).then(|| view! { <li><A href="/analytics">{t("nav-analytics")}</A></li> })}
                         {(can(Permission::AlertsRead) && !me.is_platform).then(|| view! { <li><A href="/alerts">{t("nav-alerts")}</A></li> })}
                         {can(Permission::ApiKeysRead).then(|| view! { <li><A href="/api-keys">{t("nav-api-keys")}</A></li> })}
                         {can(Permission::NotificationsManageChannels).then(|| view! { <li><A href="/alerts/channels">{t("nav-channels")}</A></li> })}
                         {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">{t("nav-audit")}</A></li> })}
                         {(me.is_platform && can(Permission::SystemMonitor)).then(|| view! { <li><A href="/system/ip-blocks">{t("nav-ip-blocks")}</A></li> })}
+                        {(me.is_platform && can(Permission::TenantsRead)).then(|| view! { <li><A href="/plans">{t("nav-plans")}</A></li> })}
+                        {(!me.is_platform && can(Permission::BillingRead)).then(|| view! { <li><A href="/usage">{t("nav-usage")}</A></li> })}
                     </ul>
                 </nav>
                 <div class="whoami">

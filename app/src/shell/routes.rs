@@ -17,6 +17,7 @@ use crate::audit::views::AuditPage;
 use crate::ip_blocks::views::IpBlocksPage;
 use crate::notifications::views::channels::ChannelsPage;
 use crate::permissions::views::{delegations::DelegationsPage, roles::RolesPage, set_editor::PermissionSetPage};
+use crate::plans::views::{PlansPage, UsagePage};
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use leptos::prelude::*;
@@ -32,7 +33,7 @@ pub enum Area {
     Charts,
     /// Tenants, users, roles, permission sets and delegations.
     People,
-    /// The audit log, API keys and blocked addresses.
+    /// The audit log, API keys, blocked addresses, plans and usage.
     Settings,
     /// Alerts, rules, silences, alert detail and notification channels.
     Alerting,
@@ -62,7 +63,7 @@ impl Area {
             [] | ["analytics"] => Area::Charts,
             ["tenants", rest @ ..] | ["users", rest @ ..] if rest.len() <= 2 => Area::People,
             ["roles"] | ["roles", "sets", _] | ["delegations"] => Area::People,
-            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] => Area::Settings,
+            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] => Area::Settings,
             ["alerts"] | ["alerts", _] | ["alerts", "rules", _] => Area::Alerting,
             _ => return None,
         })
@@ -111,6 +112,8 @@ lazy_routes! {
     AuditRoute => settings_area / __preload_settings_area(SettingsPage::Audit);
     ApiKeysRoute => settings_area / __preload_settings_area(SettingsPage::ApiKeys);
     IpBlocksRoute => settings_area / __preload_settings_area(SettingsPage::IpBlocks);
+    PlansRoute => settings_area / __preload_settings_area(SettingsPage::Plans);
+    UsageRoute => settings_area / __preload_settings_area(SettingsPage::Usage);
     AlertsRoute => alerting_area / __preload_alerting_area(AlertingPage::Alerts);
     RulesRoute => alerting_area / __preload_alerting_area(AlertingPage::Rules);
     RuleEditRoute => alerting_area / __preload_alerting_area(AlertingPage::RuleEdit);
@@ -146,6 +149,8 @@ pub enum SettingsPage {
     Audit,
     ApiKeys,
     IpBlocks,
+    Plans,
+    Usage,
 }
 
 #[derive(Clone, Copy)]
@@ -192,6 +197,8 @@ fn settings_area(page: SettingsPage) -> AnyView {
         SettingsPage::Audit => view! { <AuditPage /> }.into_any(),
         SettingsPage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
         SettingsPage::IpBlocks => view! { <IpBlocksPage /> }.into_any(),
+        SettingsPage::Plans => view! { <PlansPage /> }.into_any(),
+        SettingsPage::Usage => view! { <UsagePage /> }.into_any(),
     }
 }
 
@@ -227,6 +234,8 @@ mod tests {
             ("/audit", Area::Settings),
             ("/api-keys", Area::Settings),
             ("/system/ip-blocks", Area::Settings),
+            ("/plans", Area::Settings),
+            ("/usage", Area::Settings),
             ("/alerts", Area::Alerting),
             ("/alerts/rules", Area::Alerting),
             ("/alerts/rules/new", Area::Alerting),

@@ -266,7 +266,7 @@ pub async fn get_audit_retention(tenant_id: Option<TenantId>) -> Result<i32, App
     Ok(days)
 }
 
-/// Sets how long audit entries are kept: 30–3650 days. Older entries are pruned hourly behind a
+/// Sets how long audit entries are kept: 30 days up to the plan's ceiling (at most 3650). Older entries are pruned hourly behind a
 /// checkpoint, so the chain stays verifiable. The floor keeps anyone holding `settings:update`
 /// from wiping last month's trail (their own actions included) by setting one day; the change
 /// itself is an audit row with the old and new value.
@@ -285,6 +285,17 @@ pub async fn set_audit_retention(tenant_id: Option<TenantId>, days: String) -> R
         .filter(|d| super::types::AUDIT_RETENTION_DAYS.contains(d))
         .ok_or_else(|| AppError::field("days", crate::i18n::t("audit-retention-range")))?;
     let mut tx = context.tenant_tx(tenant).await?;
+    let entitled = crate::plans::service::entitlements(&mut tx).await?;
+    let ceiling = entitled.limit(crate::plans::types::Limit::AuditRetentionDays);
+    if u64::try_from(days).unwrap_or(0) > ceiling {
+        return Err(AppError::field(
+            "days",
+            crate::i18n::t_args(
+                "audit-retention-plan-max",
+                &[("max", &ceiling.to_string()), ("plan", &entitled.plan.label())],
+            ),
+        ));
+    }
     let before = super::db::select_audit_retention(&mut tx)
         .await?
         .ok_or(AppError::NotFound)?;

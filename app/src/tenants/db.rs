@@ -275,3 +275,38 @@ pub async fn update_require_signed_ingest(tx: &mut TenantTx, required: bool) -> 
     .await?;
     Ok(result.rows_affected() == 1)
 }
+
+/// Lowers to `ceiling` the audit retention of every tenant on `plan` that chose more and has no
+/// ceiling of its own; returns how many. (The floor, 30 days, is also every ceiling's minimum.)
+pub async fn clamp_plan_audit_retention(tx: &mut PlatformTx, plan: Plan, ceiling: u64) -> Result<u64, sqlx::Error> {
+    let ceiling = i32::try_from(ceiling).unwrap_or(i32::MAX);
+    let result = sqlx::query!(
+        "UPDATE tenants t SET audit_retention_days = $2, updated_at = now()
+         WHERE t.plan = $1 AND t.audit_retention_days > $2
+           AND NOT EXISTS (SELECT 1 FROM tenant_limit_overrides o
+                           WHERE o.tenant_id = t.tenant_id AND o.limit_name = 'audit_retention_days')",
+        plan as Plan,
+        ceiling
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Lowers one tenant's audit retention to `ceiling` if it chose more; whether it did.
+pub async fn clamp_tenant_audit_retention(
+    tx: &mut PlatformTx,
+    tenant_id: TenantId,
+    ceiling: u64,
+) -> Result<bool, sqlx::Error> {
+    let ceiling = i32::try_from(ceiling).unwrap_or(i32::MAX);
+    let result = sqlx::query!(
+        "UPDATE tenants SET audit_retention_days = $2, updated_at = now()
+         WHERE tenant_id = $1 AND audit_retention_days > $2",
+        tenant_id.0,
+        ceiling
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -15,6 +15,7 @@ use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
+use crate::plans::views::{TenantEntitlements, entitlements_data};
 use crate::users::views::{UserTable, user_list};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -143,6 +144,7 @@ pub fn TenantDetailPage() -> impl IntoView {
     let can_delete = use_can(Permission::TenantsDelete);
     let can_add_user = use_can(Permission::UsersCreate);
     let users = user_list(tenant_id.into());
+    let plan = entitlements_data(tenant_id);
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -186,6 +188,7 @@ pub fn TenantDetailPage() -> impl IntoView {
                                 </header>
                                 <UserTable list=users all_tenants=false base_path=format!("/tenants/{id}") />
                             </section>
+                            <TenantEntitlements data=plan tenant_id=id />
                             <Show when=move || can_delete.get()>
                                 <TypedConfirm
                                     title=t("tenants-delete-title")

@@ -119,6 +119,7 @@ pub async fn create_user(
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::auth::password;
     use crate::permissions::types::Permission;
+    use crate::plans::types::Limit;
     use crate::validation::NewPassword;
     let context = crate::auth::context::require(Permission::UsersCreate).await?;
     let chosen = match tenant_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
@@ -157,6 +158,9 @@ pub async fn create_user(
     crate::permissions::rank::ensure_may_assign(&context, parsed.role)?;
     let hash = password::hash(new_password.as_str().to_owned()).await?;
     let mut tx = context.tenant_tx(tenant).await?;
+    let entitled = crate::plans::service::lock(&mut tx, Limit::Users).await?;
+    let members = super::db::select_user_count(&mut tx).await?;
+    crate::plans::service::room_for(&entitled, Limit::Users, members, 1)?;
     let fields = super::db::UserFields {
         email: parsed.email.as_str(),
         name: parsed.name.as_str(),

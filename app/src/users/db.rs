@@ -326,3 +326,15 @@ pub async fn select_user_by_email(tx: &mut TenantTx, email: &str) -> Result<Opti
     .fetch_optional(&mut **tx)
     .await
 }
+
+/// Members of the transaction's tenant, every status (the plan's `users` limit): the count the
+/// triggers keep, one row to read.
+pub async fn select_user_count(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    Ok(
+        sqlx::query_scalar!("SELECT users FROM tenant_user_counts WHERE tenant_id = $1", tenant.0)
+            .fetch_optional(&mut **tx)
+            .await?
+            .unwrap_or(0),
+    )
+}

@@ -15,6 +15,7 @@ use atrium_app::audit::db::Actor;
 use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx, unscoped_connection};
 use atrium_app::error::AppError;
 use atrium_app::ids::{ApiKeyId, TenantId, UserId};
+use atrium_app::plans::types::Limit;
 use atrium_app::tenants::types::Plan;
 use axum::http::{HeaderMap, HeaderValue};
 use chrono::Utc;
@@ -408,15 +409,28 @@ async fn rotation_without_grace_refuses_the_old_key_at_once(_: PgPoolOptions, op
 #[sqlx::test(migrations = "../migrations")]
 async fn the_plan_quota_counts_only_active_keys(_: PgPoolOptions, options: PgConnectOptions) {
     let f = fixture(options).await;
-    let max = Plan::Free.quotas().max_api_keys;
+    let max: i64 = sqlx::query_scalar("SELECT value FROM plan_limits WHERE plan = 'free' AND limit_name = 'api_keys'")
+        .fetch_one(&f.owner)
+        .await
+        .expect("the free plan's key limit");
     let mut keys = Vec::new();
     for n in 0..max {
         keys.push(create(&f, f.alpha, &format!("key {n}")).await.expect("within quota"));
     }
     match create(&f, f.alpha, "one too many").await {
-        Err(error @ AppError::Validation(_)) => {
-            let message = error.field_error("form").expect("a form-level message");
-            assert!(message.contains(&max.to_string()), "{message}");
+        Err(
+            error @ AppError::LimitReached {
+                limit: Limit::ApiKeys,
+                allowed,
+                plan: Plan::Free,
+            },
+        ) => {
+            assert_eq!(allowed, max as u64);
+            let message = error.to_string();
+            assert!(
+                message.contains(&max.to_string()) && message.contains("Free"),
+                "{message}"
+            );
         }
         other => panic!("expected the quota to refuse, got {other:?}"),
     }

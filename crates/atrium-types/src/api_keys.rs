@@ -146,7 +146,7 @@ pub struct ApiKeyList {
     pub plan: Plan,
     /// Keys that count against the quota (neither revoked nor expired).
     pub active_count: u32,
-    /// `Plan::quotas().max_api_keys`.
+    /// The tenant's limit of active keys (its plan's, or its own).
     pub max_keys: u32,
     pub require_signed_ingest: bool,
     /// Whether this principal may issue keys here (tenant users with `api_keys:create`; platform

@@ -55,6 +55,7 @@ impl Principal {
             tenant_name,
             is_platform: matches!(self, Self::Platform { .. }),
             permissions: effective.permissions(),
+            features: effective.features.clone(),
         }
     }
 }
@@ -68,11 +69,16 @@ pub struct CurrentUser {
     pub tenant_name: Option<String>,
     pub is_platform: bool,
     pub permissions: Vec<Permission>,
+    /// The tenant's features that are on; empty for platform administrators.
+    pub features: Vec<crate::plans::Feature>,
 }
 
 impl CurrentUser {
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
+    }
+    pub fn has(&self, feature: crate::plans::Feature) -> bool {
+        self.features.contains(&feature)
     }
 }
 

@@ -15,6 +15,7 @@ pub mod live;
 pub mod notifications;
 pub mod paging;
 pub mod permissions;
+pub mod plans;
 pub mod tenants;
 pub mod users;
 pub mod validation;

@@ -50,68 +50,26 @@ impl Plan {
     }
 }
 
-/// What a plan allows. Enforced by the server (API keys on creation, points on ingestion, storage
-/// by the retention jobs); the portal shows usage against these numbers.
+/// How long a plan keeps metric data. The rest of what a plan allows (limits and features) is
+/// data the platform edits (`crate::plans`); retention stays here because it decides which
+/// storage class (set of daily partitions) a point is written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanQuotas {
-    /// Active (not revoked, not expired) API keys.
-    pub max_api_keys: u32,
-    /// Points accepted per UTC day; beyond it ingestion answers 429 until midnight UTC.
-    pub points_per_day: u64,
-    /// Distinct labelled series across all metrics.
-    pub max_series: u32,
+pub struct PlanRetention {
     /// Raw points are kept this many days (whole daily partitions are dropped after).
-    pub raw_retention_days: u16,
+    pub raw_days: u16,
     /// Minute and hour rollups are kept this many days.
-    pub rollup_retention_days: u16,
-    /// Requests per minute one API key may make to `/api/v1` (a burst of as many is allowed).
-    /// Divided by `ATRIUM_REPLICAS` in each replica; beyond it the API answers 429.
-    pub api_requests_per_minute_per_key: u32,
-    /// Requests per minute all of a tenant's keys together may make to `/api/v1`; lower than
-    /// the keys' sum, so more keys do not buy more throughput.
-    pub api_requests_per_minute_per_tenant: u32,
+    pub rollup_days: u16,
 }
 
 impl Plan {
-    pub fn quotas(self) -> PlanQuotas {
-        match self {
-            Self::Free => PlanQuotas {
-                max_api_keys: 3,
-                points_per_day: 1_000_000,
-                max_series: 1_000,
-                raw_retention_days: 7,
-                rollup_retention_days: 90,
-                api_requests_per_minute_per_key: 60,
-                api_requests_per_minute_per_tenant: 100,
-            },
-            Self::Starter => PlanQuotas {
-                max_api_keys: 10,
-                points_per_day: 10_000_000,
-                max_series: 10_000,
-                raw_retention_days: 30,
-                rollup_retention_days: 180,
-                api_requests_per_minute_per_key: 300,
-                api_requests_per_minute_per_tenant: 600,
-            },
-            Self::Professional => PlanQuotas {
-                max_api_keys: 25,
-                points_per_day: 100_000_000,
-                max_series: 100_000,
-                raw_retention_days: 30,
-                rollup_retention_days: 400,
-                api_requests_per_minute_per_key: 1_200,
-                api_requests_per_minute_per_tenant: 3_000,
-            },
-            Self::Enterprise => PlanQuotas {
-                max_api_keys: 100,
-                points_per_day: 1_000_000_000,
-                max_series: 1_000_000,
-                raw_retention_days: 90,
-                rollup_retention_days: 800,
-                api_requests_per_minute_per_key: 6_000,
-                api_requests_per_minute_per_tenant: 15_000,
-            },
-        }
+    pub fn retention(self) -> PlanRetention {
+        let (raw_days, rollup_days) = match self {
+            Self::Free => (7, 90),
+            Self::Starter => (30, 180),
+            Self::Professional => (30, 400),
+            Self::Enterprise => (90, 800),
+        };
+        PlanRetention { raw_days, rollup_days }
     }
 }
 

@@ -51,7 +51,7 @@ async fn key_with(
 ) -> Result<KeyPrincipal, Response> {
     let principal = authenticate(db, headers).await.map_err(key_error)?;
     limits
-        .check_api(principal.api_key_id, principal.tenant_id, principal.plan)
+        .check_api(principal.api_key_id, principal.tenant_id, principal.rates)
         .map_err(app_error)?;
     principal.require(scope).map_err(key_error)?;
     Ok(principal)
@@ -117,7 +117,7 @@ pub async fn ingest_points(State(state): State<AppState>, uri: OriginalUri, requ
     }
     let format = BodyFormat::from_content_type(parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()));
     // Points older than the plan keeps raw data would only land in partitions about to go.
-    let retention = chrono::Duration::days(i64::from(principal.plan.quotas().raw_retention_days));
+    let retention = chrono::Duration::days(i64::from(principal.plan.retention().raw_days));
     let limits = IngestLimits {
         max_age: limits.max_age.min(retention),
         ..limits

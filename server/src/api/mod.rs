@@ -62,6 +62,8 @@ impl IntoResponse for ApiError {
             AppError::NotFound => "not_found",
             AppError::Unauthorized | AppError::SignIn(_) => "unauthorized",
             AppError::Forbidden { .. } => "forbidden",
+            AppError::LimitReached { .. } => "limit_reached",
+            AppError::FeatureOff { .. } => "feature_off",
             AppError::Validation(_) => "invalid_request",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited { .. } => "rate_limited",

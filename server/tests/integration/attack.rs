@@ -147,6 +147,9 @@ fn argument(name: &str, shape: &Shape, target: &Entities, text: &str) -> Option<
         (Shape::List(_), Some(value)) => Some(json!([value])),
         (Shape::Text, None) => Some(json!(text)),
         (Shape::Optional(_), None) | (Shape::List(_), None) => None,
+        // A map of text (a plan's or a tenant's limits and features): one entry named like
+        // what it is keyed by, with the probe text as its value.
+        (Shape::Map(_), _) => Some(json!({ "users": text, "delegations": text })),
         (Shape::Other(_) | Shape::Unknown, _) => {
             panic!(
                 "argument `{name}` has a shape the attack suite cannot fill: {what:?}",
@@ -469,6 +472,20 @@ async fn scene(options: PgConnectOptions) -> Scene {
     let alice = app.sign_in("alice@acme.test").await;
     let victor = app.sign_in("victor@acme.test").await;
     let gina = app.sign_in("gina@globex.test").await;
+    // One of everything in both tenants: Globex's free plan leaves out custom sets and
+    // delegations, so switch every feature on for it.
+    {
+        use sqlx::Connection;
+        let mut owner = sqlx::PgConnection::connect_with(&app.owner_options).await.unwrap();
+        sqlx::query(
+            "INSERT INTO tenant_feature_overrides (tenant_id, feature, enabled)
+             SELECT tenant_id, feature, true FROM tenants, unnest(enum_range(NULL::plan_feature)) AS f (feature)
+             WHERE slug = 'globex'",
+        )
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    }
     let acme = create_entities(&app, &alice, "acme", "victor@acme.test", "acme").await;
     let globex = create_entities(&app, &gina, "globex", "hank@globex.test", "globex").await;
     Scene {

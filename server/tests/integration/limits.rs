@@ -13,7 +13,6 @@ use atrium_app::error::AppError;
 use atrium_app::ip_blocks::api::{CreateIpBlock, GetIpBlocksPage, LiftIpBlock};
 use atrium_app::limits::LimitSettings;
 use atrium_app::notifications::api::SendChannelTest;
-use atrium_app::tenants::types::Plan;
 use atrium_server::edge::HttpSettings;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -197,7 +196,7 @@ async fn list_metrics(app: &TestApp, key: &str) -> Reply {
 #[sqlx::test(migrations = "../migrations")]
 async fn api_keys_are_limited_per_key_and_per_tenant_by_plan(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app_limited(
-        options,
+        options.clone(),
         LimitSettings {
             ip_per_minute: 60,
             ip_burst: 1,
@@ -210,14 +209,14 @@ async fn api_keys_are_limited_per_key_and_per_tenant_by_plan(_: PgPoolOptions, o
     let gina = app.sign_in("gina@globex.test").await;
     let first = read_key(&app, &gina, "collector a").await;
     let second = read_key(&app, &gina, "collector b").await;
-    let quotas = Plan::Free.quotas();
-    for n in 0..quotas.api_requests_per_minute_per_key {
+    let (per_key, per_tenant) = free_plan_rates(&options).await;
+    for n in 0..per_key {
         let reply = list_metrics(&app, &first).await;
         assert_eq!(reply.status, StatusCode::OK, "request {n}: {}", reply.body);
     }
     assert_rest_refusal(&list_metrics(&app, &first).await);
     // The second key has its own budget, up to what is left of the tenant's.
-    let left = quotas.api_requests_per_minute_per_tenant - quotas.api_requests_per_minute_per_key;
+    let left = per_tenant - per_key;
     for n in 0..left {
         let reply = list_metrics(&app, &second).await;
         assert_eq!(reply.status, StatusCode::OK, "request {n}: {}", reply.body);
@@ -501,4 +500,29 @@ async fn forwarded_for_counts_only_behind_a_trusted_proxy(_: PgPoolOptions, opti
         logins.last().and_then(|(ip, _)| ip.clone()).as_deref(),
         Some("198.51.100.200")
     );
+}
+
+/// The free plan's request rates per minute (per key, per tenant) as the migrations seed them.
+async fn free_plan_rates(options: &PgConnectOptions) -> (u32, u32) {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone())
+        .await
+        .expect("owner pool");
+    let rate = |limit: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let value: i64 =
+                sqlx::query_scalar("SELECT value FROM plan_limits WHERE plan = 'free' AND limit_name = $1::plan_limit")
+                    .bind(limit)
+                    .fetch_one(&pool)
+                    .await
+                    .expect("a free plan rate");
+            u32::try_from(value).expect("a rate")
+        }
+    };
+    (
+        rate("api_requests_per_key").await,
+        rate("api_requests_per_tenant").await,
+    )
 }

@@ -16,4 +16,5 @@ mod metrics;
 mod notifications;
 mod outage;
 mod permissions;
+mod plans;
 mod router;

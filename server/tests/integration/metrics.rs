@@ -485,8 +485,12 @@ async fn one_nonce_used_by_two_tenants_is_no_replay(_: PgPoolOptions, options: P
 async fn the_daily_quota_answers_429_and_keeps_nothing(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options.clone()).await;
     let key = create_key(&app, "gina@globex.test", &["metrics:write"]).await;
-    let quota = atrium_app::tenants::types::Plan::Free.quotas().points_per_day as i64;
     let mut owner = options.connect().await.expect("owner");
+    let quota: i64 =
+        sqlx::query_scalar("SELECT value FROM plan_limits WHERE plan = 'free' AND limit_name = 'points_per_day'")
+            .fetch_one(&mut owner)
+            .await
+            .expect("the free plan's daily points");
     sqlx::query(
         "INSERT INTO usage_daily (tenant_id, day, points)
          SELECT tenant_id, (now() AT TIME ZONE 'UTC')::date, $1 FROM tenants WHERE slug = 'globex'",

@@ -9,11 +9,13 @@ use crate::alerts::types::{
 };
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
+use crate::components::hooks::use_feature;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::AlertRuleId;
+use crate::plans::types::Feature;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -93,6 +95,17 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
     let channels = data.channels.clone();
     let more_channels = data.more_channels;
     let no_metrics = data.metrics.is_empty() && spec.is_none();
+    // Plan features: what the workspace's plan leaves out is not offered, unless the rule
+    // already uses it (saving it then explains why it is refused).
+    let anomaly_on = use_feature(Feature::AnomalyDetection).get_untracked()
+        || spec.as_ref().is_some_and(|s| s.comparison == Comparison::Anomaly);
+    let escalation_on =
+        use_feature(Feature::Escalation).get_untracked() || spec.as_ref().is_some_and(|s| !s.escalation.is_empty());
+    let comparisons: Vec<Comparison> = Comparison::ALL
+        .iter()
+        .copied()
+        .filter(|c| anomaly_on || *c != Comparison::Anomaly)
+        .collect();
     view! {
         <section aria-labelledby="rule-form-heading">
             <ActionForm action=save attr:class="card form wide rule-form">
@@ -114,7 +127,7 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
                         options=options(Aggregation::ALL, Aggregation::as_str, |a| t(&format!("aggregation-{}", a.as_str())))
                         selected=value(&|s| s.aggregation.as_str().to_owned(), "avg") />
                     <SelectField name="comparison" label=t("rule-comparison") error
-                        options=options(Comparison::ALL, Comparison::as_str, |c| t(&format!("comparison-{}", c.as_str())))
+                        options=options(&comparisons, Comparison::as_str, |c| t(&format!("comparison-{}", c.as_str())))
                         selected=value(&|s| s.comparison.as_str().to_owned(), "gt") />
                     <TextField name="threshold" label=t("rule-threshold") hint=t("rule-threshold-hint") error value=value(&|s| s.threshold.map(format_number).unwrap_or_default(), "") />
                     <TextField name="window" label=t("rule-window") hint=t("rule-duration-hint") error value=value(&|s| format_duration(s.window_s), "5m") />
@@ -133,7 +146,7 @@ fn RuleForm(data: RuleFormData) -> impl IntoView {
                     <ChannelPicker legend=t("rule-channels") field="channels" channels=channels.clone() chosen more=more_channels error />
                     <TextField name="cooldown" label=t("rule-cooldown") hint=t("rule-cooldown-hint") error value=value(&|s| format_duration(s.cooldown_s), "0s") />
                 </fieldset>
-                <fieldset>
+                <fieldset hidden=!escalation_on>
                     <legend>{t("rule-escalation")}</legend>
                     <p class="hint muted">{t("rule-escalation-hint")}</p>
                     {steps.into_iter().enumerate().map(|(index, (after, chosen))| {

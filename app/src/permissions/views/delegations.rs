@@ -3,16 +3,17 @@
 use super::set_editor::PermissionPicker;
 use crate::components::combobox::{SearchCombobox, search_fn};
 use crate::components::error_view::ErrorView;
-use crate::components::hooks::use_can;
+use crate::components::hooks::{use_can, use_feature};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
 use crate::i18n::format_time;
-use crate::i18n::t;
+use crate::i18n::{t, t_args};
 use crate::ids::{DelegationId, UserId};
 use crate::permissions::api::{create_delegation, list_delegations, revoke_delegation, search_delegates};
 use crate::permissions::types::{Delegation, Permission};
+use crate::plans::types::Feature;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -21,6 +22,7 @@ use std::collections::BTreeSet;
 pub fn DelegationsPage() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let data = page_resource(move || changed.get(), |_| list_delegations());
+    let delegations_on = use_feature(Feature::Delegations);
     let toaster = use_toaster();
     let delegate = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());
@@ -71,7 +73,7 @@ pub fn DelegationsPage() -> impl IntoView {
                     Ok(view_data) if view_data.me.is_none() => view! { <p class="muted">{t("deleg-platform")}</p> }.into_any(),
                     Ok(view_data) => {
                         let lendable = view_data.lendable.clone();
-                        let can_lend = !lendable.is_empty();
+                        let can_lend = !lendable.is_empty() && delegations_on.get_untracked();
                         view! {
                             {if can_lend {
                                 view! {
@@ -106,6 +108,8 @@ pub fn DelegationsPage() -> impl IntoView {
                                         <div class="actions"><button type="submit" class="button primary" disabled=move || create.pending().get()>{t("deleg-create")}</button></div>
                                     </form>
                                 }.into_any()
+                            } else if !delegations_on.get_untracked() {
+                                view! { <p class="notice" role="status">{t_args("feature-not-included", &[("feature", &Feature::Delegations.label())])}</p> }.into_any()
                             } else {
                                 view! { <p class="muted">{t("deleg-cannot")}</p> }.into_any()
                             }}

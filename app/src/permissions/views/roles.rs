@@ -2,11 +2,13 @@
 
 use super::{tenant_param, tenant_suffix};
 use crate::components::error_view::ErrorView;
+use crate::components::hooks::use_current_user;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::i18n::{t, t_args};
 use crate::permissions::api::get_role_matrix;
 use crate::permissions::types::{Permission, Role, Scope};
+use crate::plans::types::Feature;
 use leptos::prelude::*;
 
 /// The role × permission matrix with the tenant's custom sets.
@@ -14,10 +16,11 @@ use leptos::prelude::*;
 pub fn RolesPage() -> impl IntoView {
     let tenant = tenant_param();
     let matrix = page_resource(move || tenant.get(), get_role_matrix);
-    let is_platform = Signal::derive(move || {
-        crate::components::hooks::use_current_user()
-            .get()
-            .is_some_and(|u| u.is_platform)
+    let user = use_current_user();
+    let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
+    let sets_on = Signal::derive(move || {
+        user.get()
+            .is_some_and(|u| u.is_platform || u.has(Feature::PermissionSets))
     });
     view! {
         <PageTitle text=t("roles-title") />
@@ -43,7 +46,8 @@ pub fn RolesPage() -> impl IntoView {
                     Ok(matrix) => {
                         let suffix = tenant_suffix(tenant.get_untracked());
                         let columns = matrix.columns.clone();
-                        let can_manage = matrix.can_manage;
+                        // Custom sets are a plan feature: a workspace without it keeps the four roles.
+                        let can_manage = matrix.can_manage && sets_on.get_untracked();
                         view! {
                             <section aria-labelledby="matrix-heading">
                                 <h2 id="matrix-heading">{t("roles-matrix")}</h2>

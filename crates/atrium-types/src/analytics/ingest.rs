@@ -97,6 +97,7 @@ pub enum RejectReason {
     TimestampInFuture,
     InvalidLabels,
     SeriesLimitReached,
+    MetricLimitReached,
 }
 
 impl RejectReason {
@@ -114,6 +115,7 @@ impl RejectReason {
             Self::TimestampInFuture => "timestamp_in_future",
             Self::InvalidLabels => "invalid_labels",
             Self::SeriesLimitReached => "series_limit_reached",
+            Self::MetricLimitReached => "metric_limit_reached",
         }
     }
 }

@@ -66,6 +66,11 @@ impl Source {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EffectivePermissions {
     pub entries: BTreeMap<Permission, Vec<Source>>,
+    /// The tenant's features that are on (its plan's, or its own switches), read with the
+    /// permissions so the shell can hide what is off without a second query. Empty for platform
+    /// administrators, who work in no tenant of their own.
+    #[serde(default)]
+    pub features: Vec<crate::plans::Feature>,
 }
 
 impl EffectivePermissions {
@@ -75,7 +80,10 @@ impl EffectivePermissions {
             .iter()
             .map(|p| (*p, vec![Source::PlatformAdmin]))
             .collect();
-        Self { entries }
+        Self {
+            entries,
+            features: Vec::new(),
+        }
     }
 
     /// A tenant role's permissions, each attributed to the role in the chain that grants it.

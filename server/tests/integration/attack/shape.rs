@@ -15,7 +15,9 @@ pub enum Shape {
     Number,
     Optional(Box<Shape>),
     List(Box<Shape>),
-    /// Anything else (a nested struct, a map, an enum): reported so the suite can fail loudly.
+    /// A map from text keys (`limits[users]=…`) to values of this shape.
+    Map(Box<Shape>),
+    /// Anything else (a nested struct, an enum): reported so the suite can fail loudly.
     Other(&'static str),
     /// Not asked for yet (an internal placeholder).
     Unknown,
@@ -171,9 +173,14 @@ impl<'de> Deserializer<'de> for Value {
         self.record(Shape::Other(name));
         Err(de::Error::custom(format!("nested struct {name}")))
     }
-    fn deserialize_map<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        self.record(Shape::Other("map"));
-        Err(de::Error::custom("map argument"))
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let inner = Rc::new(RefCell::new(Shape::Unknown));
+        let value = visitor.visit_map(OneEntry {
+            slot: Some(inner.clone()),
+        })?;
+        let inner = inner.borrow().clone();
+        self.record(Shape::Map(Box::new(inner)));
+        Ok(value)
     }
     fn deserialize_enum<V: Visitor<'de>>(
         self,
@@ -202,5 +209,24 @@ impl<'de> SeqAccess<'de> for One {
             Some(slot) => seed.deserialize(Value { slot }).map(Some),
             None => Ok(None),
         }
+    }
+}
+
+/// A map with one probed entry, under the key `probe`.
+struct OneEntry {
+    slot: Option<Rc<RefCell<Shape>>>,
+}
+
+impl<'de> MapAccess<'de> for OneEntry {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        match self.slot {
+            Some(_) => seed.deserialize("probe".into_deserializer()).map(Some),
+            None => Ok(None),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let slot = self.slot.take().ok_or_else(|| de::Error::custom("no entry left"))?;
+        seed.deserialize(Value { slot })
     }
 }
