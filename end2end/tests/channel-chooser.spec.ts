@@ -2,11 +2,23 @@
 // finds one further down by typing part of its name, picks it with the keyboard, and it joins the
 // list as a checked box (named for the form) in the rule's channels, not in an escalation step.
 // The channels are added through the Channels page's own form endpoint to keep the spec short;
-// they belong to Globex, whose channels no other spec counts.
-import { test, expect, hydrated, signInAs, unique } from './helpers';
+// they belong to Globex, whose channels no other spec counts. Globex's Free plan allows five
+// channels, so a platform administrator first gives Globex room of its own.
+import { test, expect, hydrated, signInAs, signInAsAdmin, signOut, unique } from './helpers';
 
 test('a rule editor finds a channel beyond the first twenty by searching', async ({ page }) => {
   const suffix = unique();
+  await signInAsAdmin(page);
+  await page.goto('/tenants?q=globex');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Globex' }).click();
+  await hydrated(page);
+  const own = page.getByRole('region', { name: 'Plan, limits and features' });
+  await own.getByRole('textbox', { name: 'Notification channels' }).fill('100000');
+  await own.getByRole('button', { name: 'Save limits and features' }).click();
+  await expect(page.getByText('Saved.', { exact: true })).toBeVisible();
+  await signOut(page);
+
   await signInAs(page, 'gina@globex.test', 'Gina Admin');
   await page.goto('/alerts/channels');
   await hydrated(page);

@@ -11,6 +11,8 @@ test('page through a tenant’s users by cursor, forward, back and reversed', as
   await hydrated(page);
   await page.getByLabel('Name').fill(tenantName);
   await page.getByLabel('Slug').fill(slug);
+  // Eleven members: more than the Free plan's ten.
+  await page.getByLabel('Plan').selectOption({ label: 'Starter' });
   await page.getByRole('button', { name: 'Create tenant' }).click();
   await expect(page.getByRole('heading', { name: tenantName, level: 1 })).toBeVisible();
   const tenantPath = new URL(page.url()).pathname;
@@ -27,7 +29,8 @@ test('page through a tenant’s users by cursor, forward, back and reversed', as
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   }
 
-  const rows = page.getByRole('table').getByRole('row');
+  // The tenant's members table (its page also has a table of the tenant's limits).
+  const rows = page.getByRole('region', { name: 'Users' }).getByRole('table').getByRole('row');
   const firstCell = rows.nth(1).getByRole('cell').first();
   await page.goto(`${tenantPath}?sort=name&dir=asc&per_page=10`);
   await hydrated(page);

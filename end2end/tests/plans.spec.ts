@@ -14,6 +14,7 @@ async function addMember(page: Page, email: string, name: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Role').selectOption({ label: 'Viewer' });
+  await page.getByLabel('Initial password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create user' }).click();
 }
 
