@@ -76,7 +76,8 @@ pub async fn evaluate_all(db: &Db, now: DateTime<Utc>) -> Result<Report, sqlx::E
 /// Evaluates every enabled rule of one tenant, one transaction per rule.
 pub async fn evaluate_tenant(db: &Db, tenant: TenantId, now: DateTime<Utc>) -> Result<Report, sqlx::Error> {
     let mut tx = TenantTx::begin(db, tenant).await?;
-    let rules = db::select_rules(&mut tx, true).await?;
+    let mut rules = db::select_rules(&mut tx, true).await?;
+    withhold_features(&mut tx, &mut rules).await?;
     let silences = db::select_silences(&mut tx, now).await?;
     tx.commit().await?;
     let mut report = Report {
@@ -93,6 +94,26 @@ pub async fn evaluate_tenant(db: &Db, tenant: TenantId, now: DateTime<Utc>) -> R
         }
     }
     Ok(report)
+}
+
+/// What the tenant's plan leaves out is not run, though rules saved before a downgrade keep it:
+/// anomaly rules wait (like disabled ones) and escalation steps are not taken. The features are
+/// read only when a rule needs one, so most passes cost no extra statement.
+async fn withhold_features(tx: &mut TenantTx, rules: &mut Vec<Rule>) -> Result<(), sqlx::Error> {
+    use crate::plans::db::select_has_feature;
+    use crate::plans::types::Feature;
+    if rules.iter().any(|rule| rule.spec.comparison == Comparison::Anomaly)
+        && !select_has_feature(tx, Feature::AnomalyDetection).await?
+    {
+        rules.retain(|rule| rule.spec.comparison != Comparison::Anomaly);
+    }
+    if rules.iter().any(|rule| !rule.spec.escalation.is_empty()) && !select_has_feature(tx, Feature::Escalation).await?
+    {
+        for rule in rules.iter_mut() {
+            rule.spec.escalation.clear();
+        }
+    }
+    Ok(())
 }
 
 /// A label set's labels.

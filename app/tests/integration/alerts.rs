@@ -25,13 +25,25 @@ async fn tenant(db: &Db, slug: &str) -> TenantId {
     let mut tx = PlatformTx::begin(db, PlatformGuard::for_system_task())
         .await
         .expect("platform tx");
-    let id: uuid::Uuid = sqlx::query_scalar("INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING tenant_id")
-        .bind(slug)
-        .fetch_one(&mut *tx)
-        .await
-        .expect("insert tenant");
+    // Professional: its plan includes escalation and anomaly rules.
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO tenants (name, slug, plan) VALUES ($1, $1, 'professional') RETURNING tenant_id",
+    )
+    .bind(slug)
+    .fetch_one(&mut *tx)
+    .await
+    .expect("insert tenant");
     tx.commit().await.expect("commit");
     TenantId(id)
+}
+
+/// Moves a tenant to another plan, or switches one of its features, as the platform does.
+async fn platform_exec(db: &Db, sql: &str, tenant: TenantId) {
+    let mut tx = PlatformTx::begin(db, PlatformGuard::for_system_task())
+        .await
+        .expect("platform tx");
+    sqlx::query(sql).bind(tenant.0).execute(&mut *tx).await.expect(sql);
+    tx.commit().await.expect("commit");
 }
 
 /// A webhook channel (its target is never called here: these tests look at the outbox).
@@ -428,6 +440,45 @@ async fn escalation_steps_follow_the_clock_and_acknowledging_stops_them(_: PgPoo
     );
     at(&db, acme, 45).await;
     assert_eq!(outbox(&db, acme, pager).await.len(), 1, "each step is taken once");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn escalation_waits_while_the_plan_leaves_it_out(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    let acme = tenant(&db, "acme").await;
+    let first = channel(&db, acme, "first").await;
+    let lead = channel(&db, acme, "team-lead").await;
+    push(&db, acme, "payments.failed", "", 0..60, 500.0).await;
+    let mut failing = rule("payments.failed");
+    failing.channel_ids = vec![first];
+    failing.escalation = vec![EscalationStep {
+        after_s: 600,
+        channel_ids: vec![lead],
+    }];
+    save(&db, acme, &failing).await;
+    // Downgraded to Free after the rule was saved: the alert fires, the step is not taken.
+    platform_exec(&db, "UPDATE tenants SET plan = 'free' WHERE tenant_id = $1", acme).await;
+    at(&db, acme, 1).await;
+    at(&db, acme, 11).await;
+    assert_eq!(
+        outbox(&db, acme, first).await.len(),
+        1,
+        "the rule itself still notifies"
+    );
+    assert!(outbox(&db, acme, lead).await.is_empty(), "no escalation on Free");
+    // Switched on for this tenant alone, the next pass takes it.
+    platform_exec(
+        &db,
+        "INSERT INTO tenant_feature_overrides (tenant_id, feature, enabled) VALUES ($1, 'escalation', true)",
+        acme,
+    )
+    .await;
+    at(&db, acme, 12).await;
+    assert_eq!(
+        outbox(&db, acme, lead).await.len(),
+        1,
+        "escalation once the feature is on"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
