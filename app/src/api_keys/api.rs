@@ -64,9 +64,6 @@ pub async fn list_api_keys(
         .choose_tenant(crate::auth::context::TenantScope::Named(tenant_id))
         .await?;
     let mut tx = context.tenant_tx(tenant).await?;
-    let own = crate::tenants::db::select_own_tenant(&mut tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let require_signed_ingest = crate::tenants::db::select_require_signed_ingest(&mut tx)
         .await?
         .unwrap_or(false);
@@ -78,7 +75,7 @@ pub async fn list_api_keys(
     tx.commit().await?;
     Ok(ApiKeyList {
         tenant_id: tenant,
-        plan: own.plan,
+        plan: entitled.plan,
         active_count: u32::try_from(active_count).unwrap_or(u32::MAX),
         status,
         max_keys: u32::try_from(entitled.limit(crate::plans::types::Limit::ApiKeys)).unwrap_or(u32::MAX),

@@ -185,12 +185,6 @@ pub struct PlanDefinition {
     pub tenant_count: i64,
 }
 
-impl PlanDefinition {
-    pub fn limit(&self, limit: Limit) -> u64 {
-        self.limits.iter().find(|(l, _)| *l == limit).map_or(0, |(_, v)| *v)
-    }
-}
-
 /// A limit as one tenant has it: the plan's value, and the tenant's own if the platform set one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LimitGrant {
@@ -241,15 +235,6 @@ impl Entitlements {
         self.features
             .iter()
             .any(|grant| grant.feature == feature && grant.enabled())
-    }
-
-    /// The features on, for a page that only needs to hide what is off.
-    pub fn enabled_features(&self) -> Vec<Feature> {
-        self.features
-            .iter()
-            .filter(|grant| grant.enabled())
-            .map(|grant| grant.feature)
-            .collect()
     }
 }
 
