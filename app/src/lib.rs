@@ -17,6 +17,7 @@ pub mod live;
 pub mod notifications;
 pub mod permissions;
 pub mod plans;
+pub mod portal;
 pub mod shell;
 pub mod tenants;
 pub mod users;

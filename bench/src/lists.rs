@@ -114,13 +114,14 @@ pub async fn run(plan: &Plan, atrium: &Path, database_url: Option<&str>, out: &P
     let routes = [
         (
             format!("users, {} in the tenant", plan.big_users),
-            "/users?per_page=100",
+            // Members' pages are their workspace's portal (`/t/{slug}`); `/users` redirects there.
+            "/t/load-big/users?per_page=100",
             &big,
             plan.big_users,
         ),
         (
             format!("users, {} in the tenant", plan.mid_users),
-            "/users?per_page=100",
+            "/t/load-mid/users?per_page=100",
             &mid,
             plan.mid_users,
         ),

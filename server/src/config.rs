@@ -46,6 +46,8 @@ pub struct Config {
     pub http: HttpSettings,
     /// `ATRIUM_RATE_*`, `ATRIUM_REPLICAS`, `ATRIUM_IP_BLOCK_*`: rate limits and automatic blocks.
     pub limits: LimitSettings,
+    /// `ATRIUM_BASE_DOMAIN`, `ATRIUM_TENANT_HEADER_PROXIES`: how tenants' portals are reached.
+    pub site: crate::edge::site::SiteSettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -89,6 +91,7 @@ impl Config {
             auth: auth_settings()?,
             http: http_settings()?,
             limits: limit_settings()?,
+            site: site_settings()?,
         })
     }
 }
@@ -238,6 +241,51 @@ fn positive(name: &str, default: u64) -> anyhow::Result<u64> {
             .filter(|n| *n > 0)
             .with_context(|| format!("{name} must be a positive whole number, not {raw:?}")),
     }
+}
+
+/// `ATRIUM_BASE_DOMAIN` (a host name: `acme.{it}` is Acme's portal) and
+/// `ATRIUM_TENANT_HEADER_PROXIES` (comma-separated addresses or CIDR ranges whose `X-Tenant`
+/// header is believed).
+fn site_settings() -> anyhow::Result<crate::edge::site::SiteSettings> {
+    let base_domain = match var("ATRIUM_BASE_DOMAIN") {
+        None => None,
+        Some(raw) => {
+            let domain = raw.trim_start_matches('.').to_ascii_lowercase();
+            let labels_ok = domain.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+            anyhow::ensure!(
+                labels_ok && domain.len() <= 253,
+                "ATRIUM_BASE_DOMAIN must be a host name without scheme or port, like atrium.example.com, not {raw:?}"
+            );
+            Some(domain)
+        }
+    };
+    let header_proxies = var("ATRIUM_TENANT_HEADER_PROXIES")
+        .map(|raw| {
+            raw.split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(|entry| {
+                    entry
+                        .parse::<ipnet::IpNet>()
+                        .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .with_context(|| {
+                            format!("ATRIUM_TENANT_HEADER_PROXIES: {entry:?} is not an address or CIDR range")
+                        })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(crate::edge::site::SiteSettings {
+        base_domain,
+        header_proxies,
+    })
 }
 
 /// The HTTP edge's settings; defaults in `HttpSettings::default()`.

@@ -95,6 +95,7 @@ pub async fn run() -> anyhow::Result<()> {
         http: config.http,
         limits,
         blocks,
+        site: std::sync::Arc::new(config.site.clone()),
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

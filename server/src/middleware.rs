@@ -4,17 +4,21 @@
 
 use atrium_app::auth::context::session_token;
 use atrium_app::auth::service::principal_for_token;
-use atrium_app::auth::types::LocalPath;
+use atrium_app::auth::types::{LocalPath, Principal};
 use atrium_app::db::Db;
 use atrium_app::error::{AppError, UNAVAILABLE_RETRY_SECS};
+use atrium_app::portal::types::{PortalSite, SiteRoute};
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-/// Pages need a live session: signed-out visitors go to `/login?next=…`; signed-in visitors of
-/// `/login` go home. The resolved principal rides along in request extensions so rendering does
-/// not look the session up again.
+/// Pages need a live session: signed-out visitors go to the sign-in page of the site they are
+/// on (`/login?next=…`, or the portal's own); signed-in visitors of a sign-in page go to their
+/// home. Tenant members live in their workspace's portal: on the console's host every page sends
+/// them to the same page under `/t/{slug}`, and a portal is shown only to its own members. The
+/// resolved principal rides along in request extensions so rendering does not look the session
+/// up again.
 pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     // leptos_axum registers server functions on the same router; they authenticate themselves
@@ -29,26 +33,90 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
         },
         None => None,
     };
-    match (path == "/login", principal) {
-        (true, Some(_)) => Redirect::to("/").into_response(),
-        (true, None) => next.run(request).await,
-        (false, Some(principal)) => {
-            request.extensions_mut().insert(principal);
-            next.run(request).await
+    let site = request.extensions().get::<PortalSite>().cloned();
+    // The path the app routes: without the `/t/{slug}` of a portal reached by path.
+    let app_path = match &site {
+        Some(site) if site.route == SiteRoute::Path => PortalSite::split_path(&path).map_or("/", |(_, rest)| rest),
+        _ => path.as_str(),
+    };
+    let at_login = app_path == "/login";
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/")
+        .to_owned();
+    match (principal, site) {
+        (Some(principal), site) => {
+            let home = home_of(&principal);
+            let own_site = match (&principal, &site) {
+                (Principal::Tenant { tenant_slug, .. }, Some(site)) => *tenant_slug == site.slug,
+                (Principal::Platform { .. }, None) => true,
+                (Principal::Tenant { .. }, None) | (Principal::Platform { .. }, Some(_)) => false,
+            };
+            match (own_site, &site) {
+                (true, site) if at_login => {
+                    Redirect::to(&site.as_ref().map_or(home, |site| site.href("/"))).into_response()
+                }
+                (true, _) => {
+                    request.extensions_mut().insert(principal);
+                    next.run(request).await
+                }
+                // A member on the console's host: the same page in their portal.
+                (false, None) => {
+                    let page = if at_login { "/" } else { target.as_str() };
+                    let location = if page == "/" { home } else { format!("{home}{page}") };
+                    Redirect::to(LocalPath::or_root(Some(&location)).as_str()).into_response()
+                }
+                // Another workspace's portal by path: back to one's own home.
+                (false, Some(site)) if site.route == SiteRoute::Path => Redirect::to(&home).into_response(),
+                // Another workspace's host: this host's session belongs elsewhere.
+                (false, Some(_)) => not_a_member_page(),
+            }
         }
-        (false, None) => {
+        (None, _) if at_login => next.run(request).await,
+        (None, site) => {
             // Offered as `next` only when the sign-in would accept it (`LocalPath`), so the login
             // page never carries a target it will refuse.
-            let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-            let location = match LocalPath::parse(target) {
-                Ok(next) if next != LocalPath::root() => {
-                    format!("/login?next={}", atrium_app::paging::encode(next.as_str()))
+            let login = site
+                .as_ref()
+                .map_or_else(|| "/login".to_owned(), |site| site.href("/login"));
+            let location = match LocalPath::parse(&target) {
+                Ok(next)
+                    if next != LocalPath::root()
+                        && next.as_str() != site.as_ref().map(PortalSite::base).unwrap_or_default() =>
+                {
+                    format!("{login}?next={}", atrium_app::paging::encode(next.as_str()))
                 }
-                _ => "/login".to_owned(),
+                _ => login,
             };
             Redirect::to(&location).into_response()
         }
     }
+}
+
+/// Where a signed-in principal's pages are: the console for platform administrators, their
+/// workspace's portal (by path) for members.
+fn home_of(principal: &Principal) -> String {
+    match principal {
+        Principal::Platform { .. } => "/".to_owned(),
+        Principal::Tenant { tenant_slug, .. } => PortalSite::new(tenant_slug.clone(), SiteRoute::Path).base(),
+    }
+}
+
+/// A session of another workspace on this workspace's own host (the cookie is the host's).
+fn not_a_member_page() -> Response {
+    let message = html_escape::encode_text(&atrium_app::i18n::t("portal-not-member")).into_owned();
+    let sign_out = html_escape::encode_double_quoted_attribute(
+        <atrium_app::auth::api::Logout as leptos::server_fn::ServerFn>::PATH,
+    )
+    .into_owned();
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Atrium</title></head>\
+         <body><main><h1>{message}</h1><form method=\"post\" action=\"{sign_out}\">\
+         <button type=\"submit\">Sign out</button></form></main></body></html>"
+    );
+    (StatusCode::FORBIDDEN, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
 }
 
 /// The page a signed-in visitor gets when their session cannot be looked up: a 503 that says

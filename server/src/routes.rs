@@ -42,6 +42,8 @@ pub struct AppState {
     pub limits: RateLimits,
     /// The IP blocks in force, as this replica last read them.
     pub blocks: BlockList,
+    /// How tenants' portals are reached (host, trusted header; paths always).
+    pub site: std::sync::Arc<edge::site::SiteSettings>,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -67,39 +69,52 @@ fn provide_response_nonce() {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let site = assets::site_assets(&state.leptos_options);
-    let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            {
-                let db = state.db.clone();
-                let outbox = state.outbox.clone();
-                let limits = state.limits.clone();
-                let blocks = state.blocks.clone();
-                let site = site.clone();
-                // Each server function's declared access, checked by `require`.
-                let declared = atrium_app::shell::registry::declared_access();
-                move || {
-                    provide_response_nonce();
-                    provide_context(declared.clone());
-                    provide_context(site.clone());
-                    provide_context(db.clone());
-                    provide_context(outbox.clone());
-                    // Per-user limits of expensive server functions; the blocks an
-                    // administrator's change refreshes at once.
-                    provide_context(limits.clone());
-                    provide_context(blocks.clone());
-                    // A fresh memo per request: effective permissions are computed at most once.
-                    provide_context(PermissionCache::default());
-                    // And of page reads: a page built twice in one render reads once.
-                    provide_context(ReadMemo::default());
-                }
+    let page_context = {
+        let db = state.db.clone();
+        let outbox = state.outbox.clone();
+        let limits = state.limits.clone();
+        let blocks = state.blocks.clone();
+        let site = site.clone();
+        // Each server function's declared access, checked by `require`.
+        let declared = atrium_app::shell::registry::declared_access();
+        move || {
+            provide_response_nonce();
+            provide_context(declared.clone());
+            provide_context(site.clone());
+            provide_context(db.clone());
+            provide_context(outbox.clone());
+            // Per-user limits of expensive server functions; the blocks an
+            // administrator's change refreshes at once.
+            provide_context(limits.clone());
+            provide_context(blocks.clone());
+            // A fresh memo per request: effective permissions are computed at most once.
+            provide_context(PermissionCache::default());
+            // And of page reads: a page built twice in one render reads once.
+            provide_context(ReadMemo::default());
+        }
+    };
+    let render = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    // A portal by path is the same app under `/t/{slug}` (its router takes the prefix as its
+    // base): every page of the route list, rendered as leptos_axum renders listed routes.
+    let portal_page = {
+        let state = state.clone();
+        let context = page_context.clone();
+        leptos_axum::render_app_async_with_context(
+            move || {
+                provide_context(state.clone());
+                provide_context(leptos_router::Method::Get);
+                context();
             },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
+            render.clone(),
         )
+    };
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, page_context, render)
+        .route("/t/{slug}", get(portal_page.clone()))
+        .route("/t/{slug}/{*rest}", get(portal_page))
         .layer(axum::middleware::from_fn_with_state(
             state.db.clone(),
             middleware::page_guard,
@@ -126,6 +141,10 @@ pub fn router(state: AppState) -> Router {
                 shell,
             )
             .with_state(state.clone()),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.site.clone(),
+            edge::site::portal_site,
         ))
         .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(axum::middleware::from_fn(edge::origin::same_origin))

@@ -279,6 +279,9 @@ pub fn playwright_against_server(
     what: &PlaywrightRun,
 ) -> Result<(u64, u64)> {
     let port = free_port()?;
+    // The invitations spec starts an SMTP sink on this port (the server only connects to it when
+    // it sends an email, so the other specs never need it).
+    let smtp_port = free_port()?;
     let password = pgcluster::random_alphanumeric(20)?;
     let log_path = ctx.path("target/e2e-server.log");
     let log = std::fs::File::create(&log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
@@ -294,6 +297,10 @@ pub fn playwright_against_server(
         // channels.spec.ts starts its webhook receiver on 127.0.0.1, which the server refuses to
         // send to by default (server-side request forgery); the e2e server must allow it.
         .env("ATRIUM_OUTBOUND_ALLOW_PRIVATE", "true")
+        .env("ATRIUM_SMTP_HOST", "127.0.0.1")
+        .env("ATRIUM_SMTP_PORT", smtp_port.to_string())
+        .env("ATRIUM_SMTP_TLS", "none")
+        .env("ATRIUM_SMTP_FROM", "Atrium <atrium@e2e.test>")
         .env("RUST_LOG", "info")
         // The alerts journey waits for the evaluator; a 1 s interval keeps the wait short and
         // lets the spec measure breach-to-browser latency against a known cadence.
@@ -336,6 +343,7 @@ pub fn playwright_against_server(
         .envs(what.env.iter().map(|(key, value)| (key, value)))
         .current_dir(ctx.path("end2end"))
         .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("SMTP_SINK_PORT", smtp_port.to_string())
         .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ATRIUM_ADMIN_PASSWORD", &password)
         .env("DATABASE_URL", url)

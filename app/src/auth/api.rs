@@ -44,6 +44,12 @@ pub async fn login(
     if let Some(old) = session_token(&parts.headers) {
         service::logout(&db, &old, &meta).await?;
     }
+    // On a workspace's own host (or behind a proxy naming it) only its members sign in.
+    let site = parts.extensions.get::<crate::portal::types::PortalSite>().cloned();
+    let workspace = match &site {
+        Some(site) if site.route != crate::portal::types::SiteRoute::Path => Some(site.slug.as_str().to_owned()),
+        _ => workspace,
+    };
     let request = LoginRequest {
         email,
         password,
@@ -57,6 +63,11 @@ pub async fn login(
     let next = LocalPath::or_root(next.as_deref());
     let token = service::login(&db, request).await?;
     set_cookie(session_cookie(&parts, &token, SESSION_TTL_HOURS * 3600));
+    // Members land in their workspace's portal, administrators on the console.
+    let next = match service::principal_for_token(&db, &token).await? {
+        Some(principal) => crate::portal::site::landing(&principal, site.as_ref(), next),
+        None => next,
+    };
     leptos_axum::redirect(next.as_str());
     Ok(())
 }

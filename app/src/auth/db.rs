@@ -4,8 +4,9 @@ use crate::auth::types::Principal;
 use crate::db::{AuthTx, TenantTx};
 use crate::ids::{PlatformUserId, TenantId, UserId};
 use crate::permissions::types::Role;
-use crate::tenants::types::TenantStatus;
+use crate::tenants::types::{TenantSlug, TenantStatus};
 use crate::users::types::UserStatus;
+use atrium_types::portal::Branding;
 use chrono::{DateTime, Utc};
 
 /// One account an email address could sign in to.
@@ -315,7 +316,8 @@ pub async fn select_session_principal(
     let row = sqlx::query!(
         r#"SELECT s.platform_user_id, p.email AS "p_email?", p.name AS "p_name?",
                   s.tenant_id, s.user_id, u.email AS "u_email?", u.name AS "u_name?",
-                  u.role AS "role?: Role", t.name AS "tenant_name?", s.last_seen_at
+                  u.role AS "role?: Role", t.name AS "tenant_name?", t.slug AS "tenant_slug?",
+                  t.brand_name, t.brand_logo_url, t.brand_color, s.last_seen_at
            FROM sessions s
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
@@ -341,17 +343,31 @@ pub async fn select_session_principal(
             row.u_name,
             row.role,
             row.tenant_name,
+            row.tenant_slug.and_then(|slug| TenantSlug::parse(&slug).ok()),
         ) {
-            (Some(tenant_id), Some(user_id), Some(email), Some(name), Some(role), Some(tenant_name)) => {
-                Some(Principal::Tenant {
-                    tenant_id: TenantId(tenant_id),
-                    tenant_name,
-                    user_id: UserId(user_id),
-                    email,
-                    name,
-                    role,
-                })
-            }
+            (
+                Some(tenant_id),
+                Some(user_id),
+                Some(email),
+                Some(name),
+                Some(role),
+                Some(tenant_name),
+                Some(tenant_slug),
+            ) => Some(Principal::Tenant {
+                tenant_id: TenantId(tenant_id),
+                branding: Branding::from_stored(
+                    &tenant_name,
+                    row.brand_name.as_deref(),
+                    row.brand_logo_url.as_deref(),
+                    row.brand_color.as_deref(),
+                ),
+                tenant_name,
+                tenant_slug,
+                user_id: UserId(user_id),
+                email,
+                name,
+                role,
+            }),
             _ => None,
         },
     };

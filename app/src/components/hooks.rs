@@ -38,3 +38,14 @@ pub fn use_feature(feature: crate::plans::types::Feature) -> Signal<bool> {
     let user = use_current_user();
     Signal::derive(move || user.get().is_some_and(|u| u.has(feature)))
 }
+
+/// What the router puts before app paths on this site (`/t/acme` in a portal reached by path,
+/// else nothing); the shell provides it. `A` links and navigation add it themselves; plain links
+/// and GET forms, which the router does not resolve, take it from here.
+#[derive(Clone, Debug, Default)]
+pub struct LinkBase(pub String);
+
+/// This site's link prefix (see [`LinkBase`]).
+pub fn use_link_base() -> String {
+    use_context::<LinkBase>().map(|base| base.0).unwrap_or_default()
+}

@@ -8,6 +8,7 @@ pub mod copy;
 pub mod error_view;
 pub mod form;
 pub mod hooks;
+pub mod link;
 pub mod page_title;
 pub mod resource;
 pub mod scroll;

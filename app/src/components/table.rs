@@ -15,6 +15,7 @@ pub fn SortHeader(
     #[prop(into)] path: String,
 ) -> impl IntoView {
     let label_for_aria = label.clone();
+    let base = crate::components::hooks::use_link_base();
     let href = move || {
         let mut next = query.get();
         next.dir = if next.sort == column {
@@ -23,7 +24,7 @@ pub fn SortHeader(
             crate::paging::SortDir::Asc
         };
         next.sort = column.to_owned();
-        format!("{path}{}", next.first_page().to_query_string())
+        format!("{base}{path}{}", next.first_page().to_query_string())
     };
     let aria_sort = move || {
         let current = query.get();
@@ -62,8 +63,9 @@ pub fn ListControls(query: Signal<ListQuery>, #[prop(into)] path: String, placeh
         next.per_page = event_target_value(&ev).parse().unwrap_or(next.per_page);
         navigate(&format!("{target}{}", next.to_query_string()), Default::default());
     };
+    let action = format!("{}{path}", crate::components::hooks::use_link_base());
     view! {
-        <form method="get" action=path class="list-controls" role="search">
+        <form method="get" action=action class="list-controls" role="search">
             <div class="field inline">
                 <label for="list-search">{t("search-label")}</label>
                 <input id="list-search" type="search" name="q" placeholder=placeholder value=move || query.get().q />
@@ -140,7 +142,10 @@ pub fn Pager(
     href: Callback<PageAt, String>,
     #[prop(optional, into)] label: Option<String>,
 ) -> impl IntoView {
-    let link = move |page: u32, after: Option<String>, before: Option<String>| href.run(PageAt { page, after, before });
+    let base = crate::components::hooks::use_link_base();
+    let link = move |page: u32, after: Option<String>, before: Option<String>| {
+        format!("{base}{}", href.run(PageAt { page, after, before }))
+    };
     let count = group_thousands(nav.total.value());
     let total = match nav.total {
         Total::Exact(_) => t_args("table-total", &[("total", &count)]),

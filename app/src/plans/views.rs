@@ -268,7 +268,7 @@ fn EntitlementsForm(
 
 /// One counted limit as a bar, with the number used of the number allowed.
 #[component]
-fn UsageBar(line: UsageLine, #[prop(optional)] compact: bool) -> impl IntoView {
+pub fn UsageBar(line: UsageLine, #[prop(optional)] compact: bool) -> impl IntoView {
     let level = line.level();
     let label = line.limit.label();
     let numbers = t_args(
@@ -294,7 +294,7 @@ fn UsageBar(line: UsageLine, #[prop(optional)] compact: bool) -> impl IntoView {
 }
 
 /// The message under a bar at 80 % and at 100 %.
-fn usage_message(line: &UsageLine) -> Option<(UsageLevel, String)> {
+pub fn usage_message(line: &UsageLine) -> Option<(UsageLevel, String)> {
     let args = |percent: u64| {
         t_args(
             match line.level() {

@@ -54,6 +54,10 @@ pub fn HomePage() -> impl IntoView {
     let can_analytics = use_can(crate::permissions::types::Permission::AnalyticsRead);
     let figures = tenant_figures(can_analytics);
     let overview = page_resource(|| (), |_| get_overview());
+    // In a tenant's portal the overview also shows usage against the plan and recent activity.
+    let portal = crate::components::hooks::use_current_user()
+        .get_untracked()
+        .is_some_and(|me| me.workspace.is_some());
     view! {
         <PageTitle text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>
@@ -75,5 +79,6 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Transition>
+        {portal.then(|| view! { <crate::portal::views::PortalOverviewSections /> })}
     }
 }

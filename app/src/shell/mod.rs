@@ -12,6 +12,7 @@ use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::CurrentUserContext;
+use crate::components::link::A;
 use crate::components::page_title::{AppTitle, PageTitle};
 use crate::components::resource::page_resource;
 use crate::components::toast::{ToastArea, Toaster};
@@ -19,10 +20,13 @@ use crate::i18n::t;
 use crate::live::client::LiveConnection;
 use crate::permissions::types::Permission;
 use crate::plans::types::Feature;
+use crate::portal::site::CurrentSite;
+use crate::portal::types::PortalSite;
+use crate::portal::views::{BrandHeader, BrandingContext};
 use assets::SiteAssets;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
-use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 use routes::*;
 use scripts::HydrationBootstrap;
@@ -33,6 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let assets = use_context::<SiteAssets>()
         .unwrap_or_else(|| SiteAssets::unhashed(&options.site_pkg_dir, &options.output_name));
     let chunks = route_chunks(&assets);
+    // The portal this page belongs to, for the browser's router (`portal::site::detect`).
+    let site = crate::portal::site::detect().map(|site| crate::portal::site::meta_content(&site));
     view! {
         <!DOCTYPE html>
         <html lang="en" dir="ltr">
@@ -42,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href=assets.css.clone() />
                 <meta name=crate::components::chart::ECHARTS_META content=assets.echarts.clone() />
+                {site.map(|site| view! { <meta name=crate::portal::site::SITE_META content=site /> })}
                 // Leptos' HydrationScripts with leptos#4843 worked around (see `scripts`).
                 <HydrationBootstrap assets chunks />
                 <MetaTags />
@@ -58,7 +65,7 @@ fn route_chunks(assets: &SiteAssets) -> Vec<String> {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .and_then(|request| Area::for_path(request.uri.path()))
+            .and_then(|request| Area::for_path(app_path(request.uri.path())))
             .map(|area| assets.split_files(area.split_prefix()).to_vec())
             .unwrap_or_default()
     }
@@ -69,6 +76,12 @@ fn route_chunks(assets: &SiteAssets) -> Vec<String> {
     }
 }
 
+/// The path the router matches: a portal's path without its `/t/{slug}` prefix.
+#[cfg(feature = "ssr")]
+fn app_path(path: &str) -> &str {
+    crate::portal::types::PortalSite::split_path(path).map_or(path, |(_, rest)| rest)
+}
+
 /// Every route renders completely on the server (`SsrMode::Async`): pages are whole before any
 /// script runs, which keeps them usable without JavaScript and makes hydration deterministic.
 #[component]
@@ -77,9 +90,18 @@ pub fn App() -> impl IntoView {
     Toaster::provide();
     // One live connection per tab; it connects only once a page subscribes.
     LiveConnection::provide();
+    // A tenant's portal is this same app under its site's base (`/t/{slug}`, or nothing on the
+    // tenant's own host): every `A` link and navigation resolves under it.
+    let site = crate::portal::site::detect();
+    let base = site.as_ref().map(PortalSite::base).unwrap_or_default();
+    provide_context(CurrentSite(site));
+    provide_context(crate::components::hooks::LinkBase(base.clone()));
+    #[cfg(feature = "hydrate")]
+    crate::portal::site::redirect::install(base.clone());
     view! {
         <AppTitle />
-        <Router>
+        <Router base>
+            {bridge()}
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
@@ -109,11 +131,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("system/ip-blocks") view={Lazy::<IpBlocksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("usage") view={Lazy::<UsageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("branding") view={Lazy::<BrandingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("alerts/:alert_id") view={Lazy::<AlertDetailRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
         <ToastArea />
+    }
+}
+
+/// The portal's redirect hook navigates through the router (browser only).
+fn bridge() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        view! { <crate::portal::site::redirect::NavigationBridge /> }
     }
 }
 
@@ -185,12 +216,22 @@ async fn not_at_the_dry_run() {
 fn Layout(me: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let can = |permission| me.can(permission);
+    // A tenant member's layout is their workspace's portal: its branding in the header and its
+    // colour on the layout (CSS custom properties), kept in a signal the branding page updates.
+    let branding = RwSignal::new(me.workspace.as_ref().map(|workspace| workspace.branding.clone()));
+    provide_context(BrandingContext(branding));
+    let portal = me.workspace.is_some();
+    let style = move || branding.with(|branding| branding.as_ref().and_then(|b| b.style()));
     view! {
-        <div class="layout">
+        <div class="layout" class:portal=portal style=style>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <aside class="sidebar">
-                <div class="brand">{t("app-name")}</div>
-                <nav aria-label=t("nav-main")>
+                {if portal {
+                    view! { <BrandHeader branding=branding.into() /> }.into_any()
+                } else {
+                    view! { <div class="brand">{t("app-name")}</div> }.into_any()
+                }}
+                <nav aria-label=if portal { t("portal-nav") } else { t("nav-main") }>
                     <ul>
                         <li><A href="/" exact=true>{t("nav-home")}</A></li>
                         {me.is_platform.then(|| view! { <li><A href="/tenants">{t("nav-tenants")}</A></li> })}
@@ -205,6 +246,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {(me.is_platform && can(Permission::SystemMonitor)).then(|| view! { <li><A href="/system/ip-blocks">{t("nav-ip-blocks")}</A></li> })}
                         {(me.is_platform && can(Permission::TenantsRead)).then(|| view! { <li><A href="/plans">{t("nav-plans")}</A></li> })}
                         {(!me.is_platform && can(Permission::BillingRead)).then(|| view! { <li><A href="/usage">{t("nav-usage")}</A></li> })}
+                        {(portal && can(Permission::SettingsRead)).then(|| view! { <li><A href="/branding">{t("nav-branding")}</A></li> })}
                     </ul>
                 </nav>
                 <div class="whoami">

@@ -18,6 +18,7 @@ use crate::ip_blocks::views::IpBlocksPage;
 use crate::notifications::views::channels::ChannelsPage;
 use crate::permissions::views::{delegations::DelegationsPage, roles::RolesPage, set_editor::PermissionSetPage};
 use crate::plans::views::{PlansPage, UsagePage};
+use crate::portal::views::BrandingPage;
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use leptos::prelude::*;
@@ -33,7 +34,7 @@ pub enum Area {
     Charts,
     /// Tenants, users, roles, permission sets and delegations.
     People,
-    /// The audit log, API keys, blocked addresses, plans and usage.
+    /// The audit log, API keys, blocked addresses, plans, usage and the portal's branding.
     Settings,
     /// Alerts, rules, silences, alert detail and notification channels.
     Alerting,
@@ -63,7 +64,7 @@ impl Area {
             [] | ["analytics"] => Area::Charts,
             ["tenants", rest @ ..] | ["users", rest @ ..] if rest.len() <= 2 => Area::People,
             ["roles"] | ["roles", "sets", _] | ["delegations"] => Area::People,
-            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] => Area::Settings,
+            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] | ["branding"] => Area::Settings,
             ["alerts"] | ["alerts", _] | ["alerts", "rules", _] => Area::Alerting,
             _ => return None,
         })
@@ -114,6 +115,7 @@ lazy_routes! {
     IpBlocksRoute => settings_area / __preload_settings_area(SettingsPage::IpBlocks);
     PlansRoute => settings_area / __preload_settings_area(SettingsPage::Plans);
     UsageRoute => settings_area / __preload_settings_area(SettingsPage::Usage);
+    BrandingRoute => settings_area / __preload_settings_area(SettingsPage::Branding);
     AlertsRoute => alerting_area / __preload_alerting_area(AlertingPage::Alerts);
     RulesRoute => alerting_area / __preload_alerting_area(AlertingPage::Rules);
     RuleEditRoute => alerting_area / __preload_alerting_area(AlertingPage::RuleEdit);
@@ -151,6 +153,7 @@ pub enum SettingsPage {
     IpBlocks,
     Plans,
     Usage,
+    Branding,
 }
 
 #[derive(Clone, Copy)]
@@ -199,6 +202,7 @@ fn settings_area(page: SettingsPage) -> AnyView {
         SettingsPage::IpBlocks => view! { <IpBlocksPage /> }.into_any(),
         SettingsPage::Plans => view! { <PlansPage /> }.into_any(),
         SettingsPage::Usage => view! { <UsagePage /> }.into_any(),
+        SettingsPage::Branding => view! { <BrandingPage /> }.into_any(),
     }
 }
 
@@ -236,6 +240,7 @@ mod tests {
             ("/system/ip-blocks", Area::Settings),
             ("/plans", Area::Settings),
             ("/usage", Area::Settings),
+            ("/branding", Area::Settings),
             ("/alerts", Area::Alerting),
             ("/alerts/rules", Area::Alerting),
             ("/alerts/rules/new", Area::Alerting),

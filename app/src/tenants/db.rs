@@ -3,7 +3,7 @@
 
 use super::types::{Plan, Tenant, TenantStatus};
 use crate::db::keyset::{Key, Order, PlatformTable, Window, capped_count, explain, platform_total, push_search};
-use crate::db::{PlatformTx, TenantTx};
+use crate::db::{AuthTx, PlatformTx, TenantTx};
 use crate::ids::TenantId;
 use crate::paging::{ListQuery, Page, SortDir};
 use sqlx::postgres::PgRow;
@@ -305,6 +305,60 @@ pub async fn clamp_tenant_audit_retention(
          WHERE tenant_id = $1 AND audit_retention_days > $2",
         tenant_id.0,
         ceiling
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// A tenant's branding columns as stored (NULL: not set).
+pub struct BrandingRow {
+    pub tenant_name: String,
+    pub brand_name: Option<String>,
+    pub brand_logo_url: Option<String>,
+    pub brand_color: Option<String>,
+}
+
+/// The signed-in tenant's branding (portal layout, branding page).
+pub async fn select_branding(tx: &mut TenantTx) -> Result<Option<BrandingRow>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query_as!(
+        BrandingRow,
+        "SELECT name AS tenant_name, brand_name, brand_logo_url, brand_color FROM tenants WHERE tenant_id = $1",
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// An active tenant's branding by slug, for its portal's sign-in page before anyone is signed in
+/// (the auth scope reads tenants to resolve a workspace at sign-in as well).
+pub async fn select_branding_by_slug(tx: &mut AuthTx, slug: &str) -> Result<Option<BrandingRow>, sqlx::Error> {
+    sqlx::query_as!(
+        BrandingRow,
+        "SELECT name AS tenant_name, brand_name, brand_logo_url, brand_color FROM tenants
+         WHERE slug = $1 AND status = 'active'",
+        slug
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Replaces the signed-in tenant's branding; false when the row is gone.
+pub async fn update_branding(
+    tx: &mut TenantTx,
+    name: Option<&str>,
+    logo_url: Option<&str>,
+    color: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    let result = sqlx::query!(
+        "UPDATE tenants SET brand_name = $2, brand_logo_url = $3, brand_color = $4, updated_at = now()
+         WHERE tenant_id = $1",
+        tenant_id.0,
+        name,
+        logo_url,
+        color
     )
     .execute(&mut **tx)
     .await?;

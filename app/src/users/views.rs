@@ -6,6 +6,7 @@ use crate::components::confirm::TypedConfirm;
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::{use_can, use_current_user, use_list_query};
+use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::{PageResource, page_resource};
 use crate::components::table::{ListControls, Pager, SortHeader, list_href};
@@ -99,9 +100,9 @@ pub fn UserTable(list: UserList, all_tenants: bool, base_path: String) -> impl I
                                 <tbody>
                                     {page.items.into_iter().map(|user| view! {
                                         <tr>
-                                            <td><a href=format!("/users/{}", user.user_id)>{user.name}</a></td>
+                                            <td><A href=format!("/users/{}", user.user_id)>{user.name}</A></td>
                                             <td>{user.email}</td>
-                                            {show_tenant.then(|| view! { <td><a href=format!("/tenants/{}", user.tenant_id)>{user.tenant_name}</a></td> })}
+                                            {show_tenant.then(|| view! { <td><A href=format!("/tenants/{}", user.tenant_id)>{user.tenant_name}</A></td> })}
                                             <td>{t(user.role.label_key())}</td>
                                             <td><span class=format!("badge {}", user.status.as_str())>{user.status.label()}</span></td>
                                             <td>{user.last_login_at.map(format_time).unwrap_or_else(|| t("never"))}</td>
@@ -126,7 +127,7 @@ fn IssuedPasswordNotice(email: String, password: String, user_id: UserId) -> imp
         <div class="notice" role="status">
             <p>{t_args("users-generated-password", &[("email", &email)])}</p>
             <p><code class="secret" data-testid="issued-password">{password}</code></p>
-            <a href=format!("/users/{user_id}")>{t("users-open")}</a>
+            <A href=format!("/users/{user_id}")>{t("users-open")}</A>
         </div>
     }
 }
@@ -195,6 +196,7 @@ pub fn UserNewPage() -> impl IntoView {
 
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
+    let link_base = StoredValue::new(crate::components::hooks::use_link_base());
     let user_id = user_id_param();
     let status_action = ServerAction::<SetUserStatus>::new();
     let reset_action = ServerAction::<ResetUserPassword>::new();
@@ -243,6 +245,7 @@ pub fn UserDetailPage() -> impl IntoView {
                     Ok(detail) => {
                         let (user, may_act, is_self) = (detail.user, detail.may_act, detail.is_self);
                         let id = user.user_id;
+                        let base = link_base.get_value();
                         let disabled = user.status == UserStatus::Disabled;
                         let email = user.email.clone();
                         view! {
@@ -275,8 +278,8 @@ pub fn UserDetailPage() -> impl IntoView {
                                 issued.password.map(|password| view! { <IssuedPasswordNotice email=issued.email password user_id /> })
                             })}
                             <nav class="tabs" aria-label=t("user-tab-permissions")>
-                                <a href=format!("/users/{id}") aria-current=move || (!on_permissions()).then_some("page")>{t("user-tab-details")}</a>
-                                <a href=format!("/users/{id}?tab=permissions") aria-current=move || on_permissions().then_some("page")>{t("user-tab-permissions")}</a>
+                                <a href=format!("{base}/users/{id}") aria-current=move || (!on_permissions()).then_some("page")>{t("user-tab-details")}</a>
+                                <a href=format!("{base}/users/{id}?tab=permissions") aria-current=move || on_permissions().then_some("page")>{t("user-tab-permissions")}</a>
                             </nav>
                             <Show when=on_permissions fallback=|| ()>
                                 <crate::permissions::views::user_tab::UserPermissionsTab user_id=id data=permissions />

@@ -2,6 +2,8 @@
 
 use crate::ids::{PlatformUserId, TenantId, UserId};
 use crate::permissions::{Permission, Role};
+use crate::portal::Branding;
+use crate::tenants::TenantSlug;
 use serde::{Deserialize, Serialize};
 
 /// The authenticated principal behind a request.
@@ -17,6 +19,10 @@ pub enum Principal {
     Tenant {
         tenant_id: TenantId,
         tenant_name: String,
+        /// The tenant's URL name: its portal is `/t/{slug}`.
+        tenant_slug: TenantSlug,
+        /// How the tenant's portal looks (read with the session, so the layout costs no query).
+        branding: Branding,
         user_id: UserId,
         email: String,
         name: String,
@@ -44,9 +50,22 @@ impl Principal {
     }
     /// The UI's view of this principal holding `effective`.
     pub fn to_current_user(&self, effective: &crate::permissions::effective::EffectivePermissions) -> CurrentUser {
-        let (role_key, tenant_name) = match self {
-            Self::Platform { .. } => ("role-super-admin", None),
-            Self::Tenant { role, tenant_name, .. } => (role.label_key(), Some(tenant_name.clone())),
+        let (role_key, tenant_name, workspace) = match self {
+            Self::Platform { .. } => ("role-super-admin", None, None),
+            Self::Tenant {
+                role,
+                tenant_name,
+                tenant_slug,
+                branding,
+                ..
+            } => (
+                role.label_key(),
+                Some(tenant_name.clone()),
+                Some(Workspace {
+                    slug: tenant_slug.clone(),
+                    branding: branding.clone(),
+                }),
+            ),
         };
         CurrentUser {
             name: self.name().to_owned(),
@@ -56,8 +75,16 @@ impl Principal {
             is_platform: matches!(self, Self::Platform { .. }),
             permissions: effective.permissions(),
             features: effective.features.clone(),
+            workspace,
         }
     }
+}
+
+/// A tenant user's workspace as the portal shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub slug: TenantSlug,
+    pub branding: Branding,
 }
 
 /// What the UI needs to know about the signed-in user (never trusted by the server).
@@ -71,6 +98,8 @@ pub struct CurrentUser {
     pub permissions: Vec<Permission>,
     /// The tenant's features that are on; empty for platform administrators.
     pub features: Vec<crate::plans::Feature>,
+    /// The tenant user's workspace (its portal); `None` for platform administrators.
+    pub workspace: Option<Workspace>,
 }
 
 impl CurrentUser {

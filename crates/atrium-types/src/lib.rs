@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod paging;
 pub mod permissions;
 pub mod plans;
+pub mod portal;
 pub mod tenants;
 pub mod users;
 pub mod validation;

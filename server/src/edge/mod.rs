@@ -2,7 +2,8 @@
 //! on its way out. The request's scheme and the origin check (`origin`), security headers with a
 //! per-response script nonce (`headers`), body size and time limits (`limits`), and the
 //! connection loop that closes slow clients (`serve`), and who the client is with the rate limits
-//! and IP blocks that follow from it (`client`, `rate`).
+//! and IP blocks that follow from it (`client`, `rate`), and which tenant portal a request is for
+//! (`site`).
 
 pub mod client;
 pub mod headers;
@@ -10,6 +11,7 @@ pub mod limits;
 pub mod origin;
 pub mod rate;
 pub mod serve;
+pub mod site;
 
 use std::time::Duration;
 

@@ -732,7 +732,7 @@ async fn markup_typed_into_any_text_field_renders_as_text(_: PgPoolOptions, opti
     let mut problems = Vec::new();
     for path in page_paths(&acme) {
         for (who, cookie) in [("Acme's Admin", &alice), ("the Super Admin", &admin)] {
-            let reply = app.get(&path, Some(cookie)).await;
+            let reply = app.page(&path, Some(cookie)).await;
             if reply.status.is_server_error() {
                 problems.push(format!("{path} for {who}: {}", reply.status));
             }

@@ -65,6 +65,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         auth: Default::default(),
         http: Default::default(),
         limits: limits(),
+        site: Default::default(),
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -77,6 +78,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         http: Default::default(),
         limits: atrium_app::limits::RateLimits::new(limits()),
         blocks: Default::default(),
+        site: Default::default(),
     });
     TestApp { router, db, owner }
 }

@@ -304,6 +304,6 @@ async fn untrusted_forwarded_proto_keeps_the_plain_cookie(_: PgPoolOptions, opti
     let reply = app.send(login).await;
     let cookie = reply.cookie().expect("a session cookie");
     assert!(cookie.starts_with("atrium_session="), "{cookie}");
-    let page = app.get("/users", Some(&cookie)).await;
+    let page = app.page("/users", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
 }

@@ -55,7 +55,7 @@ async fn names_in_page_titles_are_escaped(_: PgPoolOptions, options: PgConnectOp
         )
         .await;
     assert!(reply.status.is_success(), "{} {}", reply.status, reply.body);
-    let page = app.get(&format!("/users/{mark}"), Some(&alice)).await;
+    let page = app.page(&format!("/users/{mark}"), Some(&alice)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_no_raw_payload(&page.body);
 

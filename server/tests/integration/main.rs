@@ -17,4 +17,5 @@ mod notifications;
 mod outage;
 mod permissions;
 mod plans;
+mod portal;
 mod router;

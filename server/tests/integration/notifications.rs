@@ -928,7 +928,7 @@ async fn a_channel_failing_for_the_period_turns_off_and_admins_are_told(_: PgPoo
     assert_eq!(warnings.status, StatusCode::OK, "{}", warnings.body);
     assert_eq!(warnings.json()[0]["name"], "flaky");
     // The home page shows the warning to those who manage channels.
-    let home = app.get("/", Some(&alice)).await;
+    let home = app.page("/", Some(&alice)).await;
     assert!(home.body.contains("Channels turned off"), "home warns");
     // Nothing new goes to a channel that is off.
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");

@@ -2,6 +2,7 @@
 //! rule names, and for a tenant with more, a search that adds any other channel as a checked box.
 
 use crate::components::combobox::{SearchCombobox, search_fn};
+use crate::components::link::A;
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::ids::ChannelId;
@@ -9,7 +10,6 @@ use crate::notifications::api::list_channels;
 use crate::notifications::types::ChannelSummary;
 use crate::paging::Choice;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// A channel as a choice: its id, its name, and its kind (and "off") to tell equal names apart.
 fn choice(channel: &ChannelSummary) -> Choice {

@@ -9,6 +9,7 @@ use crate::alerts::types::{
 };
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
+use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::error::AppError;
@@ -16,7 +17,6 @@ use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::AlertId;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]

@@ -5,11 +5,11 @@ use crate::alerts::api::get_firing_counts;
 use crate::alerts::types::Severity;
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
+use crate::components::link::A;
 use crate::components::resource::page_resource;
 use crate::i18n::t_args;
 use crate::permissions::types::Permission;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The dashboard's card: firing alerts per severity, linking to the alerts page.
 #[component]

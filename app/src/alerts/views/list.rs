@@ -5,13 +5,13 @@ use crate::alerts::api::{AcknowledgeAlert, ResolveAlert, get_alerts_page};
 use crate::alerts::lifecycle::Manual;
 use crate::alerts::types::{AlertSummary, AlertTab, format_number};
 use crate::components::error_view::ErrorView;
+use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -68,6 +68,7 @@ fn AlertList(
     acting: RwSignal<Option<(Manual, AlertSummary)>>,
 ) -> impl IntoView {
     let current = page.tab;
+    let base = crate::components::hooks::use_link_base();
     let (can_ack, can_resolve) = (page.can_acknowledge, page.can_resolve);
     let pager_href = Callback::new(move |at: PageAt| {
         let mut parts = vec![format!("tab={}", current.as_param())];
@@ -80,7 +81,7 @@ fn AlertList(
                 let label = t(&format!("alerts-tab-{}", tab.as_param()));
                 let is_current = *tab == current;
                 view! {
-                    <a href=format!("/alerts?tab={}", tab.as_param()) aria-current=is_current.then_some("page")>
+                    <a href=format!("{base}/alerts?tab={}", tab.as_param()) aria-current=is_current.then_some("page")>
                         {label} " " <span class="count" data-testid=format!("count-{}", tab.as_param())>{count.short()}</span>
                     </a>
                 }

@@ -16,10 +16,10 @@ use crate::alerts::lifecycle::Manual;
 use crate::alerts::types::{AlertState, AlertSummary, Severity};
 use crate::components::form::FormAlert;
 use crate::components::hooks::use_can;
+use crate::components::link::A;
 use crate::i18n::{t, t_args};
 use crate::permissions::types::Permission;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 fn severity_label(severity: Severity) -> String {
     t(&severity.label_key())

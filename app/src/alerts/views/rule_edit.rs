@@ -10,6 +10,7 @@ use crate::alerts::types::{
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::hooks::use_feature;
+use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::i18n::format_time;
@@ -17,7 +18,6 @@ use crate::i18n::{t, t_args};
 use crate::ids::AlertRuleId;
 use crate::plans::types::Feature;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]

@@ -5,13 +5,13 @@ use crate::alerts::api::{DeleteRule, RulesPageData, SetRuleEnabled, get_rules_pa
 use crate::alerts::types::{Rule, RuleRow, format_duration};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
+use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::permissions::types::Permission;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn RulesPage() -> impl IntoView {

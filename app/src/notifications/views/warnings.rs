@@ -37,7 +37,7 @@ pub(super) fn ChannelWarningList(
                                             {t("channels-reenable")}
                                         </button>
                                     }.into_any(),
-                                    None => view! { <a href=PATH>{t("channels-review")}</a> }.into_any(),
+                                    None => view! { <crate::components::link::A href=PATH>{t("channels-review")}</crate::components::link::A> }.into_any(),
                                 }}
                             </li>
                         }

@@ -92,14 +92,14 @@ pub fn RolesPage() -> impl IntoView {
                                 <header class="section-header">
                                     <h2 id="sets-heading">{t("roles-sets")}</h2>
                                     <Show when=move || can_manage>
-                                        <a class="button" href=format!("/roles/sets/new{}", tenant_suffix(tenant.get_untracked()))>{t("roles-new-set")}</a>
+                                        <crate::components::link::A attr:class="button" href=format!("/roles/sets/new{}", tenant_suffix(tenant.get_untracked()))>{t("roles-new-set")}</crate::components::link::A>
                                     </Show>
                                 </header>
                                 <Show when=move || can_manage>
                                     <ul class="copy-roles">
                                         {Role::ALL.into_iter().map(|role| {
                                             let href = format!("/roles/sets/new?copy={}{}", role.as_str(), tenant_suffix(tenant.get_untracked()).replace('?', "&"));
-                                            view! { <li><a href=href>{t_args("roles-copy", &[("role", &t(role.label_key()))])}</a></li> }
+                                            view! { <li><crate::components::link::A href=href>{t_args("roles-copy", &[("role", &t(role.label_key()))])}</crate::components::link::A></li> }
                                         }).collect_view()}
                                     </ul>
                                 </Show>
@@ -112,7 +112,7 @@ pub fn RolesPage() -> impl IntoView {
                                             <ul class="set-list">
                                                 {sets.into_iter().map(|(id, label)| {
                                                     let href = format!("/roles/sets/{id}{suffix}");
-                                                    view! { <li><a href=href>{label}</a></li> }
+                                                    view! { <li><crate::components::link::A href=href>{label}</crate::components::link::A></li> }
                                                 }).collect_view()}
                                             </ul>
                                         }.into_any()

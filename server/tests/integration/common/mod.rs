@@ -38,6 +38,15 @@ pub struct TestApp {
     pub blocks: BlockList,
 }
 
+/// How the test harness reaches tenants' portals besides by path: `{slug}.atrium.test`, and
+/// `X-Tenant` from 127.0.0.1 (the proxy a served test plays).
+pub fn test_sites() -> atrium_server::edge::site::SiteSettings {
+    atrium_server::edge::site::SiteSettings {
+        base_domain: Some("atrium.test".into()),
+        header_proxies: vec!["127.0.0.1/32".parse().expect("net")],
+    }
+}
+
 /// Limits no test reaches unless it is about limits: the harness signs in and calls routes far
 /// faster than any person (the product's defaults are `LimitSettings::default()`). Per-key and
 /// per-tenant API limits follow the plan whatever these say.
@@ -189,6 +198,7 @@ async fn spawn_app_on(
         http,
         limits: rate_limits.clone(),
         blocks: blocks.clone(),
+        site: std::sync::Arc::new(config.site.clone()),
     });
     TestApp {
         router,
@@ -221,6 +231,7 @@ fn test_config(http: HttpSettings) -> Config {
         auth: Default::default(),
         http,
         limits: generous_limits(),
+        site: test_sites(),
     }
 }
 
@@ -241,6 +252,7 @@ impl TestApp {
             http: self.http,
             limits: self.limits.clone(),
             blocks: self.blocks.clone(),
+            site: std::sync::Arc::new(test_sites()),
         })
     }
 
@@ -280,6 +292,27 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         self.send(request.body(Body::empty()).expect("request")).await
+    }
+
+    /// A page as a browser gets it, following redirects (a member's console paths lead to the
+    /// same page in their workspace's portal).
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut path = path.to_owned();
+        let mut reply = self.get(&path, cookie).await;
+        for _ in 0..3 {
+            let Some(next) = reply
+                .status
+                .is_redirection()
+                .then(|| reply.headers.get(header::LOCATION))
+                .flatten()
+                .and_then(|value| value.to_str().ok())
+            else {
+                break;
+            };
+            path = next.to_owned();
+            reply = self.get(&path, cookie).await;
+        }
+        reply
     }
 
     /// Calls a server function the way the hydrated app does: a same-origin form post.

@@ -1,0 +1,132 @@
+//! Server functions of the portal: the branding its sign-in page shows before anyone is signed
+//! in, and the branding its administrators set.
+
+use super::types::{Branding, BrandingSettings};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An active workspace's branding by its slug, for its portal's sign-in page; `None` when no
+/// active workspace has that slug (the page then looks like Atrium's own).
+#[server]
+pub async fn get_site_branding(slug: String) -> Result<Option<Branding>, AppError> {
+    use crate::db::AuthTx;
+    use crate::tenants::types::TenantSlug;
+    let Ok(slug) = TenantSlug::parse(&slug) else {
+        return Ok(None);
+    };
+    let db = crate::auth::context::db()?;
+    let mut tx = AuthTx::begin(&db).await?;
+    let row = crate::tenants::db::select_branding_by_slug(&mut tx, slug.as_str()).await?;
+    tx.commit().await?;
+    Ok(row.map(|row| {
+        Branding::from_stored(
+            &row.tenant_name,
+            row.brand_name.as_deref(),
+            row.brand_logo_url.as_deref(),
+            row.brand_color.as_deref(),
+        )
+    }))
+}
+
+/// The signed-in workspace's branding as set (empty fields: not set).
+#[server]
+pub async fn get_branding_settings() -> Result<BrandingSettings, AppError> {
+    use crate::auth::context::TenantScope;
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::SettingsRead).await?;
+    let mut tx = context.tenant_tx(TenantScope::Own).await?;
+    let row = crate::tenants::db::select_branding(&mut tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(server::settings(row))
+}
+
+/// Sets the workspace's display name, logo and primary colour; an empty field goes back to the
+/// default. The colour must stand out from the page (3:1); the logo must be an https address.
+#[server]
+pub async fn save_branding(
+    display_name: String,
+    logo_url: String,
+    color: String,
+) -> Result<BrandingSettings, AppError> {
+    use super::types::{BrandColor, LogoUrl, parse_display_name};
+    use crate::audit::db::{AuditEvent, insert_audit_event};
+    use crate::auth::context::TenantScope;
+    use crate::error::FieldErrors;
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
+    let mut errors = FieldErrors::new();
+    fn optional(raw: &str) -> Option<&str> {
+        Some(raw.trim()).filter(|value| !value.is_empty())
+    }
+    let name = optional(&display_name).and_then(|raw| {
+        parse_display_name(raw)
+            .map_err(|message| errors.add("display_name", message))
+            .ok()
+    });
+    let logo = optional(&logo_url).and_then(|raw| {
+        LogoUrl::parse(raw)
+            .map_err(|message| errors.add("logo_url", message))
+            .ok()
+    });
+    let color = optional(&color).and_then(|raw| {
+        BrandColor::parse(raw)
+            .map_err(|message| errors.add("color", message))
+            .ok()
+    });
+    errors.into_result()?;
+    let mut tx = context.tenant_tx(TenantScope::Own).await?;
+    let before = crate::tenants::db::select_branding(&mut tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let color_hex = color.map(BrandColor::hex);
+    crate::tenants::db::update_branding(
+        &mut tx,
+        name.as_deref(),
+        logo.as_ref().map(LogoUrl::as_str),
+        color_hex.as_deref(),
+    )
+    .await?;
+    let tenant = tx.tenant_id();
+    let event = AuditEvent {
+        tenant_id: Some(tenant),
+        action: "tenant.branding",
+        entity_type: "tenant",
+        entity_id: Some(tenant.to_string()),
+        before: Some(serde_json::json!({
+            "display_name": before.brand_name,
+            "logo_url": before.brand_logo_url,
+            "color": before.brand_color,
+        })),
+        after: Some(serde_json::json!({
+            "display_name": name,
+            "logo_url": logo.as_ref().map(LogoUrl::as_str),
+            "color": color_hex,
+        })),
+    };
+    insert_audit_event(&mut tx, &context.actor(), event).await?;
+    tx.commit().await?;
+    Ok(BrandingSettings {
+        display_name: name,
+        logo_url: logo,
+        color,
+        tenant_name: before.tenant_name,
+    })
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::BrandingSettings;
+    use crate::portal::types::{BrandColor, LogoUrl};
+    use crate::tenants::db::BrandingRow;
+
+    pub fn settings(row: BrandingRow) -> BrandingSettings {
+        BrandingSettings {
+            display_name: row.brand_name,
+            logo_url: row.brand_logo_url.and_then(|url| LogoUrl::parse(&url).ok()),
+            color: row.brand_color.and_then(|hex| BrandColor::parse_hex(&hex).ok()),
+            tenant_name: row.tenant_name,
+        }
+    }
+}
