@@ -40,6 +40,13 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
         _ => path.as_str(),
     };
     let at_login = app_path == "/login";
+    // An invitation link is its own credential: shown to whoever holds it, signed in or not.
+    if app_path.starts_with("/invite/") {
+        if let Some(principal) = principal {
+            request.extensions_mut().insert(principal);
+        }
+        return next.run(request).await;
+    }
     let target = request
         .uri()
         .path_and_query()

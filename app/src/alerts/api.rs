@@ -634,15 +634,15 @@ pub async fn save_rule(
     let spec = form.parse(&metrics, &channel_ids)?;
     // The plan: anomaly rules and escalation are features, and a new rule counts against the
     // rule limit (counted under the tenant's lock, so two saves cannot both take the last one).
-    let entitled = match before {
-        Some(_) => crate::plans::service::entitlements(&mut tx).await?,
+    let (entitled, place) = match before {
+        Some(_) => (crate::plans::service::entitlements(&mut tx).await?, None),
         None if intent != "test" => {
             let entitled = crate::plans::service::lock(&mut tx, Limit::AlertRules).await?;
             let rules = super::db::count_rules(&mut tx).await?;
-            crate::plans::service::room_for(&entitled, Limit::AlertRules, rules, 1)?;
-            entitled
+            let place = crate::plans::service::room_for(&entitled, Limit::AlertRules, rules, 1)?;
+            (entitled, Some(place))
         }
-        None => crate::plans::service::entitlements(&mut tx).await?,
+        None => (crate::plans::service::entitlements(&mut tx).await?, None),
     };
     if spec.comparison == super::types::Comparison::Anomaly {
         crate::plans::service::feature_on(&entitled, Feature::AnomalyDetection)?;
@@ -685,6 +685,9 @@ pub async fn save_rule(
         after: server::json(&spec),
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
+    if let Some(place) = place {
+        place.taken(&mut tx).await?;
+    }
     tx.commit().await?;
     leptos_axum::redirect("/alerts/rules");
     Ok(RuleFormOutcome::Saved(rule_id))

@@ -811,3 +811,15 @@ pub async fn count_rules(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
     .fetch_one(&mut **tx)
     .await
 }
+
+/// Open alerts of every tenant per state (platform statistics).
+pub async fn count_all_open_alerts(tx: &mut PlatformTx) -> Result<Vec<(AlertState, i64)>, sqlx::Error> {
+    let rows =
+        sqlx::query!(r#"SELECT state, count(*) AS "count!" FROM alerts WHERE list_tab <> 'resolved' GROUP BY state"#)
+            .fetch_all(&mut **tx)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| Some((AlertState::parse(&row.state)?, row.count)))
+        .collect())
+}

@@ -4,7 +4,7 @@
 use super::rollup::{Aggregate, Partials, RollupKey, SeriesKey};
 use super::sketch::Sketch;
 use super::types::{Bucket, MetricSummary};
-use crate::db::TenantTx;
+use crate::db::{PlatformTx, TenantTx};
 use crate::ids::{MetricId, SeriesId, TenantId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -572,4 +572,73 @@ pub async fn select_unknown_metric_names(tx: &mut TenantTx, names: &[String]) ->
     )
     .fetch_all(&mut **tx)
     .await
+}
+
+/// Points the transaction's tenant has sent since `day` (its daily usage rows), statistics.
+pub async fn select_points_since(tx: &mut TenantTx, day: NaiveDate) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(points), 0)::bigint AS "points!" FROM usage_daily WHERE tenant_id = $1 AND day >= $2"#,
+        tenant,
+        day
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Points every tenant sent since `day`, and on `today` (platform statistics).
+pub async fn select_all_points_since(
+    tx: &mut PlatformTx,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT coalesce(sum(points), 0)::bigint AS "since!",
+                  coalesce(sum(points) FILTER (WHERE day = $2), 0)::bigint AS "today!"
+           FROM usage_daily WHERE day >= $1"#,
+        day,
+        today
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((row.since, row.today))
+}
+
+/// Metrics of every tenant (platform statistics).
+pub async fn count_all_metrics(tx: &mut PlatformTx) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM metrics"#)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+/// The average size of a stored chunk of points, in bytes: every `point_chunks` partition's size
+/// (indexes included) over its estimated rows, from the catalog; 0 until the table has been
+/// analysed (autovacuum does it once rows arrive).
+pub async fn select_chunk_bytes(conn: &mut sqlx::PgConnection) -> Result<f64, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT coalesce(sum(pg_total_relation_size(p.relid)) FILTER (WHERE p.isleaf), 0)::float8 AS "bytes!",
+                  coalesce(sum(greatest(c.reltuples, 0)) FILTER (WHERE p.isleaf), 0)::float8 AS "rows!"
+           FROM pg_partition_tree('point_chunks') p JOIN pg_class c ON c.oid = p.relid"#
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(if row.rows > 0.0 { row.bytes / row.rows } else { 0.0 })
+}
+
+/// The transaction's tenant's stored chunks of points (read from the chunks' index).
+pub async fn count_point_chunks(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM point_chunks WHERE tenant_id = $1"#,
+        tenant
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// The database's size in bytes (platform statistics).
+pub async fn select_database_bytes(conn: &mut sqlx::PgConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT pg_database_size(current_database()) AS "bytes!""#)
+        .fetch_one(conn)
+        .await
 }

@@ -73,7 +73,18 @@ pub async fn ingest(
     let mut names: Vec<String> = batch.points.iter().map(|p| p.metric.as_str().to_owned()).collect();
     names.sort_unstable();
     names.dedup();
-    let refused = refuse_new_metrics(&mut tx, &mut names, limits.metrics).await?;
+    let (refused, declared) = refuse_new_metrics(&mut tx, &mut names, limits.metrics).await?;
+    if let Some((before, added)) = declared {
+        crate::plans::service::notice_usage(
+            &mut tx,
+            Limit::Metrics,
+            limits.plan,
+            limits.metrics,
+            before,
+            before + added,
+        )
+        .await?;
+    }
     if !refused.is_empty() {
         let message = format!(
             "the workspace may have {} metrics; this would be a new one",
@@ -143,6 +154,9 @@ pub async fn ingest(
             retry_after_s: seconds_until_tomorrow(now),
         });
     }
+    let before = u64::try_from(used).unwrap_or(0);
+    let after = u64::try_from(total).unwrap_or(0);
+    crate::plans::service::notice_usage(&mut tx, Limit::PointsPerDay, limits.plan, quota, before, after).await?;
     publish(&mut tx, tenant_id, &merged).await?;
     tx.commit().await?;
     batch.rejected.sort_by_key(|r| r.index);
@@ -154,6 +168,7 @@ pub async fn ingest(
 
 /// The tenant's limits ingestion enforces: its plan's, or its own values.
 struct IngestLimits {
+    plan: crate::tenants::types::Plan,
     points_per_day: u64,
     metrics: u64,
     series: u64,
@@ -161,11 +176,12 @@ struct IngestLimits {
 
 impl IngestLimits {
     async fn read(tx: &mut TenantTx) -> Result<Self, sqlx::Error> {
-        let (_, grants) = crate::plans::db::select_limit_grants(tx)
+        let (plan, grants) = crate::plans::db::select_limit_grants(tx)
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
         let value = |limit: Limit| grants.iter().find(|g| g.limit == limit).map_or(0, |g| g.value());
         Ok(Self {
+            plan,
             points_per_day: value(Limit::PointsPerDay),
             metrics: value(Limit::Metrics),
             series: value(Limit::Series),
@@ -174,22 +190,28 @@ impl IngestLimits {
 }
 
 /// Takes out of `names` (sorted) the metrics that would be new beyond the tenant's limit and
-/// returns them, sorted. Known names always pass; new ones are declared in name order while
-/// there is room. The limit's lock is taken only when a batch brings new names, so steady
+/// returns them, sorted, with the metrics there were and how many this batch declares (`None`
+/// when it brings no new name). Known names always pass; new ones are declared in name order
+/// while there is room. The limit's lock is taken only when a batch brings new names, so steady
 /// ingestion of known metrics never waits on it.
-async fn refuse_new_metrics(tx: &mut TenantTx, names: &mut Vec<String>, max: u64) -> Result<Vec<String>, sqlx::Error> {
+async fn refuse_new_metrics(
+    tx: &mut TenantTx,
+    names: &mut Vec<String>,
+    max: u64,
+) -> Result<(Vec<String>, Option<(u64, u64)>), sqlx::Error> {
     let unknown = db::select_unknown_metric_names(tx, names).await?;
     if unknown.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     crate::plans::db::lock_limit(tx, Limit::Metrics).await?;
     let count = u64::try_from(db::count_metrics(tx).await?).unwrap_or(0);
     let room = usize::try_from(max.saturating_sub(count)).unwrap_or(usize::MAX);
     let mut unknown = unknown;
     unknown.sort_unstable();
+    let declared = unknown.len().min(room) as u64;
     let refused: Vec<String> = unknown.into_iter().skip(room).collect();
     names.retain(|name| refused.binary_search(name).is_err());
-    Ok(refused)
+    Ok((refused, Some((count, declared))))
 }
 
 fn labels_json(point: &ValidPoint) -> Value {

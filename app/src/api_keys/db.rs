@@ -332,3 +332,13 @@ pub async fn select_key_by_hash(tx: &mut ApiKeyTx, hash: &[u8]) -> Result<Option
         rates: ApiRates::from_limits(row.rate_per_key, row.rate_per_tenant),
     }))
 }
+
+/// Usable keys of every tenant (platform statistics).
+pub async fn count_all_active_keys(tx: &mut PlatformTx) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM api_keys
+           WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"#
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

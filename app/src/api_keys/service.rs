@@ -76,7 +76,7 @@ pub async fn create_key(
 ) -> Result<IssuedApiKey, AppError> {
     let entitled = crate::plans::service::lock(tx, Limit::ApiKeys).await?;
     let active = keys_db::select_active_key_count(tx).await?;
-    crate::plans::service::room_for(&entitled, Limit::ApiKeys, active, 1)?;
+    let place = crate::plans::service::room_for(&entitled, Limit::ApiKeys, active, 1)?;
     let key = secret::generate_key();
     let signing = secret::generate_signing_secret();
     let row = NewKeyRow {
@@ -89,6 +89,7 @@ pub async fn create_key(
         expires_at: input.expiry.expires_at(Utc::now()),
     };
     let api_key_id = keys_db::insert_api_key(tx, &row).await.map_err(collision)?;
+    place.taken(tx).await?;
     let summary = keys_db::select_api_key(tx, api_key_id)
         .await?
         .ok_or(AppError::Internal)?;

@@ -16,6 +16,12 @@ fn session_cookie(parts: &http::request::Parts, value: &str, max_age: i64) -> St
     )
 }
 
+/// Gives the browser a new session's cookie (signing in, joining through an invitation).
+#[cfg(feature = "ssr")]
+pub(crate) fn set_session_cookie(parts: &http::request::Parts, token: &str) {
+    set_cookie(session_cookie(parts, token, super::service::SESSION_TTL_HOURS * 3600));
+}
+
 #[cfg(feature = "ssr")]
 fn set_cookie(cookie: String) {
     if let (Some(options), Ok(value)) = (
@@ -35,7 +41,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::context::{db, request_meta, session_token};
-    use super::service::{self, LoginRequest, SESSION_TTL_HOURS};
+    use super::service::{self, LoginRequest};
     use super::types::LocalPath;
     let db = db()?;
     let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
@@ -62,7 +68,7 @@ pub async fn login(
     // `LocalPath` is always a valid header value (leptos_axum::redirect panics on others).
     let next = LocalPath::or_root(next.as_deref());
     let token = service::login(&db, request).await?;
-    set_cookie(session_cookie(&parts, &token, SESSION_TTL_HOURS * 3600));
+    set_session_cookie(&parts, &token);
     // Members land in their workspace's portal, administrators on the console.
     let next = match service::principal_for_token(&db, &token).await? {
         Some(principal) => crate::portal::site::landing(&principal, site.as_ref(), next),

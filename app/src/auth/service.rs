@@ -236,6 +236,32 @@ async fn start_session(
     Ok(Some(token))
 }
 
+/// Starts a session for a member created in `tx` a moment ago (an accepted invitation), with its
+/// `auth.login` row, in that same transaction: the account, the session and both audit rows
+/// commit together or not at all.
+pub async fn start_member_session(
+    tx: &mut TenantTx,
+    user_id: crate::ids::UserId,
+    email: &str,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
+    let account = Account::Tenant(tx.tenant_id(), user_id);
+    let (token, token_hash) = new_token();
+    let session = NewSession {
+        token_hash: &token_hash,
+        account,
+        expires_at: Utc::now() + Duration::hours(SESSION_TTL_HOURS),
+        ip: meta.ip.as_deref(),
+        user_agent: meta.user_agent.as_deref(),
+    };
+    let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
+    actor.email = Some(email.to_owned());
+    account.act_as(&mut actor);
+    insert_audit_event(tx, &actor, account.audit_event("auth.login", None)).await?;
+    auth_db::insert_session(tx, session).await?;
+    Ok(token)
+}
+
 /// Ends one session (sign-out) and records `auth.logout` in the same transaction, in the
 /// tenant's chain for a tenant user; unknown tokens are ignored.
 pub async fn logout(db: &Db, token: &str, meta: &RequestMeta) -> Result<(), AppError> {

@@ -868,3 +868,15 @@ pub async fn count_channels(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
     .fetch_one(&mut **tx)
     .await
 }
+
+/// Every channel of the tenant (bounded by the channel limit), for messages to all of them:
+/// the outbox keeps only the enabled ones.
+pub async fn select_channel_ids(tx: &mut TenantTx) -> Result<Vec<ChannelId>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT channel_id AS "channel_id: ChannelId" FROM channels WHERE tenant_id = $1 ORDER BY channel_id"#,
+        tenant
+    )
+    .fetch_all(&mut **tx)
+    .await
+}

@@ -490,6 +490,30 @@ impl Outbox {
     }
 }
 
+impl Outbox {
+    /// Sends one email outside the delivery outbox: an invitation, whose link exists only in
+    /// the request that made it (the table keeps its hash). `Err` says why it did not go out.
+    pub async fn send_mail(&self, to: &str, subject: String, text: String, html: String) -> Result<(), String> {
+        let Some((transport, from)) = &self.inner.smtp else {
+            return Err(t("deliveries-error-no-smtp"));
+        };
+        let to: Mailbox = to
+            .parse()
+            .map_err(|error: lettre::address::AddressError| error.to_string())?;
+        let message = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|error| error.to_string())?;
+        transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    }
+}
+
 fn smtp_transport(
     smtp: &SmtpSettings,
     timeout: Duration,

@@ -176,7 +176,7 @@ pub async fn create_channel(
     use crate::plans::types::Limit;
     let entitled = crate::plans::service::lock(tx, Limit::Channels).await?;
     let channels = notify_db::count_channels(tx).await?;
-    crate::plans::service::room_for(&entitled, Limit::Channels, channels, 1)?;
+    let place = crate::plans::service::room_for(&entitled, Limit::Channels, channels, 1)?;
     let secret = input.kind.is_signed().then(signing::generate_secret);
     let row = NewChannelRow {
         name: &input.name,
@@ -187,6 +187,8 @@ pub async fn create_channel(
     let channel_id = notify_db::insert_channel(tx, &row)
         .await
         .map_err(|e| map_unique(e, NAME_TAKEN))?;
+    // After the insert: a channel that takes the limit to 80 % hears about it too.
+    place.taken(tx).await?;
     let channel = channel_or_not_found(tx, channel_id).await?;
     audit(
         tx,

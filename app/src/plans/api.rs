@@ -201,3 +201,27 @@ pub async fn get_usage(tenant_id: Option<TenantId>) -> Result<UsageReport, AppEr
     tx.commit().await?;
     Ok(report)
 }
+
+/// A workspace's statistics (T6) for the platform's administrators on its page; a workspace's
+/// own members read their own.
+#[server]
+pub async fn get_tenant_statistics(tenant_id: Option<TenantId>) -> Result<super::types::Statistics, AppError> {
+    use crate::auth::context::TenantScope;
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::TenantsRead).await?;
+    let mut tx = context.tenant_tx(TenantScope::Named(tenant_id)).await?;
+    let statistics = super::stats::tenant_statistics(&mut tx).await?;
+    tx.commit().await?;
+    Ok(statistics)
+}
+
+/// Every workspace's statistics summed, for the platform's administrators.
+#[server]
+pub async fn get_platform_statistics() -> Result<super::types::PlatformStatistics, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::TenantsRead).await?;
+    let mut tx = context.platform_tx(Permission::TenantsRead).await?;
+    let statistics = super::stats::platform_statistics(&mut tx).await?;
+    tx.commit().await?;
+    Ok(statistics)
+}

@@ -223,3 +223,29 @@ pub async fn select_plan(tx: &mut TenantTx) -> Result<Option<Plan>, sqlx::Error>
     .fetch_optional(&mut **tx)
     .await
 }
+
+/// Records that `limit` reached `level` today (a usage notice); false when that was already
+/// recorded, so the caller sends nothing.
+pub async fn insert_usage_notice(
+    tx: &mut TenantTx,
+    limit: Limit,
+    level: &str,
+    day: chrono::NaiveDate,
+    used: i64,
+    allowed: i64,
+) -> Result<bool, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    let result = sqlx::query!(
+        "INSERT INTO usage_notices (tenant_id, limit_name, level, day, used, allowed)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        tenant.0,
+        limit as Limit,
+        level,
+        day,
+        used,
+        allowed
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -5,5 +5,7 @@ pub mod api;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod stats;
 pub use atrium_types::plans as types;
 pub mod views;

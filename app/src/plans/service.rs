@@ -3,7 +3,7 @@
 //! audit row in the same transaction.
 
 use super::db as plans_db;
-use super::types::{Entitlements, Feature, FeatureGrant, Limit, LimitGrant, UsageLine, UsageReport};
+use super::types::{Entitlements, Feature, FeatureGrant, Limit, LimitGrant, UsageLevel, UsageLine, UsageReport};
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{PlatformTx, TenantTx};
 use crate::error::AppError;
@@ -58,19 +58,136 @@ pub async fn lock(tx: &mut TenantTx, limit: Limit) -> Result<Entitlements, AppEr
     entitlements(tx).await
 }
 
+/// A place under a limit, checked by [`room_for`]. Once the create that needed it has been
+/// written, [`Place::taken`] tells the workspace's channels if it took usage to 80 % or 100 %.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    limit: Limit,
+    plan: Plan,
+    allowed: u64,
+    used: u64,
+    adding: u64,
+}
+
+impl Place {
+    /// The create is written: announce a crossing (see [`notice_usage`]).
+    pub async fn taken(self, tx: &mut TenantTx) -> Result<(), AppError> {
+        Ok(notice_usage(
+            tx,
+            self.limit,
+            self.plan,
+            self.allowed,
+            self.used,
+            self.used + self.adding,
+        )
+        .await?)
+    }
+}
+
 /// `Ok` when `adding` more fit beside the `used` ones, otherwise the refusal naming the limit,
 /// the plan and the number.
-pub fn room_for(entitled: &Entitlements, limit: Limit, used: i64, adding: u64) -> Result<(), AppError> {
+pub fn room_for(entitled: &Entitlements, limit: Limit, used: i64, adding: u64) -> Result<Place, AppError> {
     let allowed = entitled.limit(limit);
     let used = u64::try_from(used).unwrap_or(0);
     if used.saturating_add(adding) <= allowed {
-        Ok(())
+        Ok(Place {
+            limit,
+            plan: entitled.plan,
+            allowed,
+            used,
+            adding,
+        })
     } else {
         Err(AppError::LimitReached {
             limit,
             allowed,
             plan: entitled.plan,
         })
+    }
+}
+
+/// Tells the workspace's channels when a change took its use of `limit` (`before` → `after` of
+/// `allowed`) into the warning band or used it up: once per level and day (`usage_notices`), in
+/// the change's own transaction, so the message goes out if and only if the change commits.
+pub async fn notice_usage(
+    tx: &mut TenantTx,
+    limit: Limit,
+    plan: Plan,
+    allowed: u64,
+    before: u64,
+    after: u64,
+) -> Result<(), sqlx::Error> {
+    let level = UsageLevel::of(after, allowed);
+    if level == UsageLevel::Normal || level == UsageLevel::of(before, allowed) {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    if !plans_db::insert_usage_notice(
+        tx,
+        limit,
+        level.as_str(),
+        now.date_naive(),
+        as_i64(after),
+        as_i64(allowed),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    let channels = crate::notifications::db::select_channel_ids(tx).await?;
+    if channels.is_empty() {
+        return Ok(());
+    }
+    let slug = crate::tenants::db::select_own_slug(tx).await?;
+    let line = UsageLine {
+        limit,
+        used: after,
+        allowed,
+        overridden: false,
+    };
+    let notification = usage_notification(&line, level, plan, slug.as_deref());
+    // The outbox's own insert (what `notifications::service::enqueue` does): the service
+    // checks this limit when it creates a channel, so depending on it would make a cycle.
+    crate::notifications::db::insert_deliveries(tx, &channels, &notification, now).await?;
+    Ok(())
+}
+
+/// The message of a usage notice: which limit, how much of it, the plan, and the usage page.
+fn usage_notification(
+    line: &UsageLine,
+    level: UsageLevel,
+    plan: Plan,
+    slug: Option<&str>,
+) -> crate::notifications::types::Notification {
+    use crate::i18n::t_args;
+    let percent = line.percent().to_string();
+    let args = [
+        ("limit", line.limit.label()),
+        ("percent", percent.clone()),
+        ("used", line.used.to_string()),
+        ("max", line.allowed.to_string()),
+        ("plan", plan.label()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (title, body, severity) = match level {
+        UsageLevel::Full => ("usage-notice-full", "usage-full", "high"),
+        _ => ("usage-notice-warning", "usage-warning", "medium"),
+    };
+    crate::notifications::types::Notification {
+        event_type: format!("usage.{}", level.as_str()),
+        title: t_args(title, &args),
+        body: t_args(body, &args),
+        severity: Some(severity.to_owned()),
+        link: slug.map(|slug| format!("/t/{slug}/usage")),
+        sources: Vec::new(),
+        data: serde_json::json!({
+            "limit": line.limit.as_str(),
+            "level": level.as_str(),
+            "used": line.used,
+            "allowed": line.allowed,
+            "plan": plan.as_str(),
+        }),
     }
 }
 

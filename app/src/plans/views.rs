@@ -1,9 +1,13 @@
 //! The plans page (platform administrators edit each plan's limits and features), a tenant's own
-//! limits and features on its page, and a workspace's usage page with a bar per limit.
+//! limits and features on its page, a workspace's usage page with a bar per limit, and the
+//! statistics of a workspace and of the platform.
 
-use super::api::{SaveEntitlements, SavePlan, get_tenant_plan, get_usage, list_plans};
+use super::api::{
+    SaveEntitlements, SavePlan, get_platform_statistics, get_tenant_plan, get_tenant_statistics, get_usage, list_plans,
+};
 use super::types::{
-    Entitlements, Feature, Limit, PlanDefinition, TenantPlan, UsageLevel, UsageLine, UsageReport, WARNING_PERCENT,
+    ACTIVE_DAYS, Entitlements, Feature, Limit, PlanDefinition, Statistics, TenantPlan, UsageLevel, UsageLine,
+    UsageReport, WARNING_PERCENT, format_bytes,
 };
 use crate::components::error_view::ErrorView;
 use crate::components::form::FormAlert;
@@ -377,5 +381,94 @@ fn UsageReportView(report: UsageReport) -> impl IntoView {
                 }).collect_view()}
             </dl>
         </section>
+    }
+}
+
+/// One set of statistics as a definition list (a workspace's, or the platform's totals).
+#[component]
+pub fn StatisticsList(statistics: Statistics, #[prop(optional)] platform: bool) -> impl IntoView {
+    let figure = |n: i64| crate::paging::group_thousands(u64::try_from(n).unwrap_or(0));
+    let alerts = if statistics.open_alerts.is_empty() {
+        t("statistics-no-alerts")
+    } else {
+        statistics
+            .open_alerts
+            .iter()
+            .map(|(state, count)| format!("{} {}", figure(*count), t(&format!("alert-state-{}", state.as_str()))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let storage = if platform {
+        t("statistics-database")
+    } else {
+        t("statistics-storage")
+    };
+    view! {
+        <dl class="facts statistics">
+            <div><dt>{t("statistics-members")}</dt><dd>{figure(statistics.members)}</dd></div>
+            <div><dt>{t_args("statistics-active", &[("days", &ACTIVE_DAYS.to_string())])}</dt><dd>{figure(statistics.active_members)}</dd></div>
+            <div><dt>{t("statistics-keys")}</dt><dd>{figure(statistics.api_keys)}</dd></div>
+            <div><dt>{t("statistics-metrics")}</dt><dd>{figure(statistics.metrics)}</dd></div>
+            <div><dt>{t("statistics-points-today")}</dt><dd>{figure(statistics.points_today)}</dd></div>
+            <div><dt>{t("statistics-points-30")}</dt><dd>{figure(statistics.points_30_days)}</dd></div>
+            <div><dt>{t("statistics-alerts")}</dt><dd>{alerts}</dd></div>
+            <div><dt>{storage}</dt><dd>{format_bytes(statistics.storage_bytes)}</dd></div>
+        </dl>
+    }
+}
+
+/// The data of [`TenantStatisticsCard`], made with the tenant page's other resources.
+pub fn tenant_statistics_data(tenant: Memo<Option<TenantId>>) -> PageResource<Result<Option<Statistics>, AppError>> {
+    page_resource(
+        move || tenant.get(),
+        |tenant| async move {
+            match tenant {
+                Some(id) => get_tenant_statistics(Some(id)).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    )
+}
+
+/// A workspace's statistics on its page (T6).
+#[component]
+pub fn TenantStatisticsCard(data: PageResource<Result<Option<Statistics>, AppError>>) -> impl IntoView {
+    view! {
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(statistics)) => view! {
+                        <section class="card" aria-labelledby="tenant-statistics">
+                            <h2 id="tenant-statistics">{t("statistics-title")}</h2>
+                            <StatisticsList statistics />
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The platform's totals on its overview (T6).
+#[component]
+pub fn PlatformStatisticsCard() -> impl IntoView {
+    let data = page_resource(|| (), |()| get_platform_statistics());
+    view! {
+        <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(platform) => view! {
+                        <section class="card" aria-labelledby="platform-statistics">
+                            <h2 id="platform-statistics">{t("statistics-platform")}</h2>
+                            <p class="muted">{t_args("statistics-tenants", &[("tenants", &platform.tenants.to_string()), ("active", &platform.active_tenants.to_string())])}</p>
+                            <StatisticsList statistics=platform.totals platform=true />
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

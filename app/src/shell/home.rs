@@ -58,6 +58,10 @@ pub fn HomePage() -> impl IntoView {
     let portal = crate::components::hooks::use_current_user()
         .get_untracked()
         .is_some_and(|me| me.workspace.is_some());
+    // The platform's administrators see every workspace's totals (T6).
+    let platform = crate::components::hooks::use_current_user()
+        .get_untracked()
+        .is_some_and(|me| me.is_platform);
     view! {
         <PageTitle text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>
@@ -80,5 +84,6 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Transition>
         {portal.then(|| view! { <crate::portal::views::PortalOverviewSections /> })}
+        {platform.then(|| view! { <crate::plans::views::PlatformStatisticsCard /> })}
     }
 }

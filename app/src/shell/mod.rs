@@ -104,6 +104,8 @@ pub fn App() -> impl IntoView {
             {bridge()}
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                // An invitation link: open to anyone who has it (the token is the credential).
+                <Route path=path!("/invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tenants") view={Lazy::<TenantsRoute>::new()} ssr=SsrMode::Async />

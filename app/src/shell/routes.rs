@@ -20,6 +20,7 @@ use crate::permissions::views::{delegations::DelegationsPage, roles::RolesPage, 
 use crate::plans::views::{PlansPage, UsagePage};
 use crate::portal::views::BrandingPage;
 use crate::tenants::views::{TenantDetailPage, TenantEditPage, TenantNewPage, TenantsPage};
+use crate::users::invitations::views::InvitePage;
 use crate::users::views::{UserDetailPage, UserEditPage, UserNewPage, UsersPage};
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -63,7 +64,7 @@ impl Area {
         Some(match segments.as_slice() {
             [] | ["analytics"] => Area::Charts,
             ["tenants", rest @ ..] | ["users", rest @ ..] if rest.len() <= 2 => Area::People,
-            ["roles"] | ["roles", "sets", _] | ["delegations"] => Area::People,
+            ["roles"] | ["roles", "sets", _] | ["delegations"] | ["invite", _] => Area::People,
             ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] | ["branding"] => Area::Settings,
             ["alerts"] | ["alerts", _] | ["alerts", "rules", _] => Area::Alerting,
             _ => return None,
@@ -110,6 +111,7 @@ lazy_routes! {
     RolesRoute => people_area / __preload_people_area(PeoplePage::Roles);
     PermissionSetRoute => people_area / __preload_people_area(PeoplePage::PermissionSet);
     DelegationsRoute => people_area / __preload_people_area(PeoplePage::Delegations);
+    InviteRoute => people_area / __preload_people_area(PeoplePage::Invite);
     AuditRoute => settings_area / __preload_settings_area(SettingsPage::Audit);
     ApiKeysRoute => settings_area / __preload_settings_area(SettingsPage::ApiKeys);
     IpBlocksRoute => settings_area / __preload_settings_area(SettingsPage::IpBlocks);
@@ -144,6 +146,7 @@ pub enum PeoplePage {
     Roles,
     PermissionSet,
     Delegations,
+    Invite,
 }
 
 #[derive(Clone, Copy)]
@@ -191,6 +194,7 @@ fn people_area(page: PeoplePage) -> AnyView {
         PeoplePage::Roles => view! { <RolesPage /> }.into_any(),
         PeoplePage::PermissionSet => view! { <PermissionSetPage /> }.into_any(),
         PeoplePage::Delegations => view! { <DelegationsPage /> }.into_any(),
+        PeoplePage::Invite => view! { <InvitePage /> }.into_any(),
     }
 }
 
@@ -235,6 +239,7 @@ mod tests {
             ("/roles", Area::People),
             ("/roles/sets/new", Area::People),
             ("/delegations", Area::People),
+            ("/invite/inv_abc", Area::People),
             ("/audit", Area::Settings),
             ("/api-keys", Area::Settings),
             ("/system/ip-blocks", Area::Settings),

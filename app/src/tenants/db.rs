@@ -364,3 +364,11 @@ pub async fn update_branding(
     .await?;
     Ok(result.rows_affected() == 1)
 }
+
+/// The signed-in tenant's slug (links into its portal).
+pub async fn select_own_slug(tx: &mut TenantTx) -> Result<Option<String>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query_scalar!("SELECT slug FROM tenants WHERE tenant_id = $1", tenant_id.0)
+        .fetch_optional(&mut **tx)
+        .await
+}

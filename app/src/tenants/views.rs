@@ -15,7 +15,7 @@ use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
-use crate::plans::views::{TenantEntitlements, entitlements_data};
+use crate::plans::views::{TenantEntitlements, TenantStatisticsCard, entitlements_data, tenant_statistics_data};
 use crate::users::views::{UserTable, user_list};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -145,6 +145,7 @@ pub fn TenantDetailPage() -> impl IntoView {
     let can_add_user = use_can(Permission::UsersCreate);
     let users = user_list(tenant_id.into());
     let plan = entitlements_data(tenant_id);
+    let statistics = tenant_statistics_data(tenant_id);
     view! {
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -188,6 +189,7 @@ pub fn TenantDetailPage() -> impl IntoView {
                                 </header>
                                 <UserTable list=users all_tenants=false base_path=format!("/tenants/{id}") />
                             </section>
+                            <TenantStatisticsCard data=statistics />
                             <TenantEntitlements data=plan tenant_id=id />
                             <Show when=move || can_delete.get()>
                                 <TypedConfirm

@@ -160,7 +160,7 @@ pub async fn create_user(
     let mut tx = context.tenant_tx(tenant).await?;
     let entitled = crate::plans::service::lock(&mut tx, Limit::Users).await?;
     let members = super::db::select_user_count(&mut tx).await?;
-    crate::plans::service::room_for(&entitled, Limit::Users, members, 1)?;
+    let place = crate::plans::service::room_for(&entitled, Limit::Users, members, 1)?;
     let fields = super::db::UserFields {
         email: parsed.email.as_str(),
         name: parsed.name.as_str(),
@@ -169,6 +169,7 @@ pub async fn create_user(
     let user_id = super::db::insert_user(&mut tx, &fields, &hash)
         .await
         .map_err(server::unique)?;
+    place.taken(&mut tx).await?;
     let user = super::db::select_user(&mut tx, user_id)
         .await?
         .ok_or(AppError::Internal)?;

@@ -338,3 +338,31 @@ pub async fn select_user_count(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
             .unwrap_or(0),
     )
 }
+
+/// Members of the transaction's tenant who signed in since `since` (statistics).
+pub async fn count_signed_in_since(
+    tx: &mut TenantTx,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, sqlx::Error> {
+    let tenant = tx.tenant_id();
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM users WHERE tenant_id = $1 AND last_login_at >= $2"#,
+        tenant.0,
+        since
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Members of every tenant who signed in since `since` (platform statistics).
+pub async fn count_all_signed_in_since(
+    tx: &mut PlatformTx,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM users WHERE last_login_at >= $1"#,
+        since
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

@@ -2,5 +2,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod invitations;
 pub use atrium_types::users as types;
 pub mod views;

@@ -29,14 +29,20 @@ fn user_id_param() -> Memo<Option<UserId>> {
 pub fn UsersPage() -> impl IntoView {
     let can_create = use_can(Permission::UsersCreate);
     let list = user_list(Signal::stored(None));
+    // In a workspace's portal its administrators also invite people by email.
+    let invites = can_create.get_untracked()
+        && use_current_user()
+            .get_untracked()
+            .is_some_and(|me| me.workspace.is_some());
     view! {
         <PageTitle text=t("users-title") />
         <header class="page-header">
             <h1>{t("users-title")}</h1>
             <Show when=move || can_create.get()>
-                <a class="button primary" href="/users/new">{t("users-new")}</a>
+                <A attr:class="button primary" href="/users/new">{t("users-new")}</A>
             </Show>
         </header>
+        {invites.then(|| view! { <super::invitations::views::InvitationsCard /> })}
         <UserTable list all_tenants=true base_path="/users".to_owned() />
     }
 }

@@ -950,3 +950,63 @@ branding-color-contrast = This colour stands out from the white page by only { $
 branding-logo-https = The logo must be an https:// address of an image, without a user name or password.
 branding-logo-long = The logo address may be at most { $max } characters.
 branding-name-long = The display name may be at most { $max } characters, without control characters.
+
+## Invitations
+invitations-title = Invite people
+invitation-email = Email address
+invitation-send = Send invitation
+invitations-none = No open invitations.
+invitation-state = State
+invitation-expires = Link works until
+invitation-actions = Actions
+invitation-resend = Send again
+invitation-revoke = Revoke
+invitation-resend-for = Send the invitation to { $email } again
+invitation-revoke-for = Revoke the invitation to { $email }
+invitation-unsent = Not sent
+invitation-state-open = Open
+invitation-state-expired = Expired
+invitation-state-accepted = Accepted
+invitation-state-revoked = Revoked
+invitation-sent = Invitation sent to { $email }.
+invitation-not-sent = The invitation to { $email } is saved, but its email could not be sent ({ $reason }). Use “Send again” once mail works.
+invitation-no-smtp = Invitations go out by email, and this server has no mail relay (ATRIUM_SMTP_HOST). Ask the platform's operators to set one up.
+invitation-member-exists = This address already belongs to a member of this workspace.
+invitation-already-open = This address already has an open invitation: send it again or revoke it.
+invitation-members-only = Invitations are sent from a workspace's portal by its members.
+invitation-closed-open = This invitation is open.
+invitation-closed-expired = This invitation has expired. Ask whoever invited you to send it again.
+invitation-closed-accepted = This invitation has already been used. Sign in instead.
+invitation-closed-revoked = This invitation was withdrawn.
+invitation-mail-subject = Join { $workspace } on Atrium
+invitation-mail-intro = { $inviter } invited you to { $workspace } on Atrium, as { $role }.
+invitation-mail-accept = Join { $workspace }
+invitation-mail-expires = The link works once, until { $expires }.
+invitation-mail-ignore = If you did not expect this invitation, ignore this email.
+invite-title = Join a workspace
+invite-heading = Join { $workspace }
+invite-as = You were invited as { $email }, with the role { $role }.
+invite-name = Your name
+invite-password = Choose a password
+invite-password-hint = At least 10 characters.
+invite-join = Join { $workspace }
+invite-not-found = This invitation link is not valid. Ask whoever invited you for a new one.
+
+## Usage notices through channels
+usage-notice-warning = { $limit } at { $percent } % of the { $plan } plan's limit
+usage-notice-full = { $limit } used up on the { $plan } plan ({ $used } of { $max })
+
+## Statistics (T6)
+statistics-title = Statistics
+statistics-platform = Platform statistics
+statistics-tenants = { $tenants } workspaces, { $active } active.
+statistics-members = Members
+statistics-active = Signed in within { $days } days
+statistics-keys = Active API keys
+statistics-metrics = Metrics
+statistics-points-today = Points today
+statistics-points-30 = Points in 30 days
+statistics-alerts = Open alerts
+statistics-no-alerts = None
+statistics-storage = Storage (estimated)
+statistics-database = Database size

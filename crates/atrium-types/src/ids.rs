@@ -67,4 +67,6 @@ id_type! {
     PermissionSetId;
     /// Permissions one user lent another until a deadline (`delegations`).
     DelegationId;
+    /// An invitation to join a workspace (`invitations`).
+    InvitationId;
 }

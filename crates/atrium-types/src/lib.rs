@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod i18n;
 pub mod ids;
+pub mod invitations;
 pub mod ip_blocks;
 pub mod labels;
 pub mod live;

@@ -396,3 +396,62 @@ mod tests {
         assert!(!feature.enabled());
     }
 }
+
+/// Members count as active when they signed in within this many days.
+pub const ACTIVE_DAYS: i64 = 30;
+
+/// What a workspace holds and how much it is used (T6), or the same summed over the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statistics {
+    pub members: i64,
+    /// Signed in within [`ACTIVE_DAYS`].
+    pub active_members: i64,
+    pub api_keys: i64,
+    pub metrics: i64,
+    pub points_today: i64,
+    /// Today and the 29 days before.
+    pub points_30_days: i64,
+    /// Open alerts per state (firing, pending, acknowledged, no data, error).
+    pub open_alerts: Vec<(crate::alerts::AlertState, i64)>,
+    /// Bytes on disk: for a workspace an estimate (the points it keeps times the average size
+    /// of a stored point), for the platform the database's size.
+    pub storage_bytes: i64,
+}
+
+/// The platform's statistics: its workspaces and their totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformStatistics {
+    pub tenants: i64,
+    pub active_tenants: i64,
+    pub totals: Statistics,
+}
+
+/// A byte count for people: `512 B`, `12.3 MB`, `4.1 GB`.
+pub fn format_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{} B", bytes.max(0))
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod statistics_tests {
+    use super::format_bytes;
+
+    #[test]
+    fn bytes_read_in_decimal_units() {
+        assert_eq!(format_bytes(0), "0 B");
+        assert_eq!(format_bytes(999), "999 B");
+        assert_eq!(format_bytes(12_345_678), "12.3 MB");
+        assert_eq!(format_bytes(4_100_000_000), "4.1 GB");
+        assert_eq!(format_bytes(-5), "0 B");
+    }
+}

@@ -65,6 +65,8 @@ struct Entities {
     key_token: String,
     metric_id: String,
     metric: String,
+    /// An open invitation (written as the owner: the suite's app has no mail relay).
+    invitation: String,
 }
 
 impl Entities {
@@ -82,6 +84,7 @@ impl Entities {
             &self.delivery,
             &self.api_key,
             &self.metric_id,
+            &self.invitation,
         ]
     }
 }
@@ -102,6 +105,7 @@ fn argument(name: &str, shape: &Shape, target: &Entities, text: &str) -> Option<
         "delivery_id" => id(&target.delivery),
         "api_key_id" => id(&target.api_key),
         "metric_id" => id(&target.metric_id),
+        "invitation_id" => id(&target.invitation),
         "metric" => id(&target.metric),
         "channels" | "step1_channels" | "step2_channels" | "step3_channels" => Some(json!([target.channel])),
         // IP blocks are platform data: no tenant owns one, and their functions need platform
@@ -392,6 +396,16 @@ async fn create_entities(app: &TestApp, admin: &str, slug: &str, victim_email: &
         .fetch_one(&pool)
         .await
         .unwrap();
+    let invitation: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at)
+         VALUES ($1, $2, 'viewer', sha256(convert_to($2, 'UTF8')), now() + interval '7 days')
+         RETURNING invitation_id",
+    )
+    .bind(tenant_uuid)
+    .bind(format!("invitee-{slug}@attack.test"))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     pool.close().await;
 
     let silence = ok(
@@ -418,6 +432,7 @@ async fn create_entities(app: &TestApp, admin: &str, slug: &str, victim_email: &
         key_token,
         metric_id: metric_id.to_string(),
         metric,
+        invitation: invitation.to_string(),
     }
 }
 
@@ -683,6 +698,8 @@ fn page_paths(entities: &Entities) -> Vec<String> {
                 ("set_id", &entities.set),
                 ("rule_id", &entities.rule),
                 ("alert_id", &entities.alert),
+                // An invitation link naming nothing: its page says so.
+                ("token", &format!("inv_{}", "A".repeat(43))),
             ] {
                 filled = filled
                     .replace(&format!("{{{param}}}"), value)

@@ -9,6 +9,7 @@ mod auth_http;
 mod common;
 mod database;
 mod edge;
+mod invitations;
 mod leader;
 mod limits;
 mod live;

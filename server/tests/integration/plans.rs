@@ -543,3 +543,147 @@ async fn a_tenant_reads_only_its_own_overrides_and_writes_none(_: PgPoolOptions,
         .await;
     assert!(write.is_err(), "a tenant cannot change its own values");
 }
+
+/// The usage notices a tenant's channels were sent, as `(event type, title)` in order.
+async fn usage_deliveries(app: &TestApp, tenant: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT event_type, notification->>'title' FROM deliveries
+         WHERE tenant_id = $1::uuid AND event_type LIKE 'usage.%' ORDER BY created_at, delivery_id",
+    )
+    .bind(tenant)
+    .fetch_all(&mut owner(app).await)
+    .await
+    .expect("deliveries")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn channels_hear_once_when_usage_reaches_80_and_100_percent(_: PgPoolOptions, options: PgConnectOptions) {
+    let delivery = DeliverySettings {
+        policy: AddressPolicy { allow_private: true },
+        ..DeliverySettings::default()
+    };
+    let app = spawn_app_delivering(options, delivery).await;
+    let admin = app.sign_in("admin@atrium.test").await;
+    let gina = app.sign_in("gina@globex.test").await;
+    let tenant = globex(&app).await;
+    ok(&new_channel(&app, &gina, "ops").await);
+    let keys = count(&app, "api_keys", &tenant).await;
+    let allowed = keys + 5;
+    ok(&set_limits(&app, &admin, &tenant, &[(Limit::ApiKeys, allowed.to_string())]).await);
+
+    // One key at a time: the warning comes with the key that reaches 80 %, once; the keys after
+    // it in the band add nothing; the last place brings the "used up" message.
+    for used in keys + 1..=allowed {
+        ok(&new_key(&app, &gina, &format!("key {used}")).await);
+        let sent = usage_deliveries(&app, &tenant).await;
+        let warned = used * 100 >= allowed * 80;
+        let expected = usize::from(warned) + usize::from(used == allowed);
+        assert_eq!(sent.len(), expected, "after {used} of {allowed}: {sent:?}");
+    }
+    let sent = usage_deliveries(&app, &tenant).await;
+    assert_eq!(sent[0].0, "usage.warning");
+    assert!(
+        sent[0].1.starts_with("Active API keys at 8") && sent[0].1.contains("Free plan"),
+        "{}",
+        sent[0].1
+    );
+    assert_eq!(sent[1].0, "usage.full");
+    assert_eq!(
+        sent[1].1,
+        format!("Active API keys used up on the Free plan ({allowed} of {allowed})")
+    );
+    // Refused at the limit: nothing more is announced.
+    assert_limit(
+        &new_key(&app, &gina, "one too many").await,
+        Limit::ApiKeys,
+        u64::try_from(allowed).expect("u64"),
+    );
+    assert_eq!(usage_deliveries(&app, &tenant).await.len(), 2);
+    // The link opens the workspace's usage page; another workspace heard nothing.
+    let link: String = sqlx::query_scalar(
+        "SELECT notification->>'link' FROM deliveries WHERE tenant_id = $1::uuid AND event_type = 'usage.full'",
+    )
+    .bind(&tenant)
+    .fetch_one(&mut owner(&app).await)
+    .await
+    .expect("link");
+    assert_eq!(link, "/t/globex/usage");
+    let acme = app.tenant_id("acme").await.expect("acme");
+    assert!(usage_deliveries(&app, &acme).await.is_empty());
+
+    // Ingestion: the batch that takes today's points to 80 % is announced (Acme, its own key).
+    let alice = app.sign_in("alice@acme.test").await;
+    ok(&new_channel(&app, &alice, "acme ops").await);
+    ok(&set_limits(&app, &admin, &acme, &[(Limit::PointsPerDay, "10".to_owned())]).await);
+    let key = new_key(&app, &alice, "ingest").await;
+    let key = key.json()["key"].as_str().expect("key").to_owned();
+    let points =
+        |n: usize| json!({"points": (0..n).map(|i| json!({"metric": "notice.test", "value": i})).collect::<Vec<_>>()});
+    assert_eq!(send_points(&app, &key, points(7)).await.status, StatusCode::OK);
+    assert!(usage_deliveries(&app, &acme).await.is_empty(), "70 % says nothing");
+    assert_eq!(send_points(&app, &key, points(1)).await.status, StatusCode::OK);
+    let sent = usage_deliveries(&app, &acme).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].1.starts_with("Points per day at 80 %"), "{}", sent[0].1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn statistics_count_what_a_workspace_holds_and_sum_over_the_platform(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    use atrium_app::plans::api::{GetPlatformStatistics, GetTenantStatistics};
+    let app = spawn_app(options).await;
+    let admin = app.sign_in("admin@atrium.test").await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let acme = app.tenant_id("acme").await.expect("acme");
+    let key = new_key(&app, &alice, "stats").await;
+    let key = key.json()["key"].as_str().expect("key").to_owned();
+    let points = json!({"points": (0..5).map(|i| json!({"metric": "stats.test", "value": i})).collect::<Vec<_>>()});
+    assert_eq!(send_points(&app, &key, points).await.status, StatusCode::OK);
+    // The catalog's row estimates come from ANALYZE (autovacuum's, in production).
+    sqlx::query("ANALYZE point_chunks")
+        .execute(&mut owner(&app).await)
+        .await
+        .expect("analyze");
+
+    let stats = app
+        .call(GetTenantStatistics::PATH, Some(&admin), &[("tenant_id", &acme)])
+        .await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
+    let stats = stats.json();
+    let members = count(&app, "users", &acme).await;
+    assert_eq!(stats["members"], members);
+    assert_eq!(
+        stats["active_members"], 1,
+        "alice signed in; the seed's others never did"
+    );
+    assert_eq!(stats["points_today"], 5);
+    assert_eq!(stats["points_30_days"], 5);
+    assert!(stats["api_keys"].as_i64().expect("keys") >= 1);
+    assert_eq!(stats["metrics"], count(&app, "metrics", &acme).await);
+    assert!(stats["storage_bytes"].as_i64().expect("bytes") > 0, "{stats}");
+
+    let platform = app.call(GetPlatformStatistics::PATH, Some(&admin), &[]).await;
+    assert_eq!(platform.status, StatusCode::OK, "{}", platform.body);
+    let platform = platform.json();
+    assert_eq!(platform["tenants"], 2);
+    assert!(platform["totals"]["members"].as_i64().expect("members") > members);
+    assert_eq!(platform["totals"]["points_today"], 5);
+    assert!(platform["totals"]["storage_bytes"].as_i64().expect("bytes") > 0);
+    // The platform page shows them; a workspace reads neither another's nor the platform's.
+    let home = app.get("/", Some(&admin)).await;
+    assert!(home.body.contains("Platform statistics"), "{}", home.body.len());
+    let gina = app.sign_in("gina@globex.test").await;
+    let other = app
+        .call(GetTenantStatistics::PATH, Some(&gina), &[("tenant_id", &acme)])
+        .await;
+    assert!(other.status.is_client_error(), "{} {}", other.status, other.body);
+    assert!(!other.body.contains("\"points_today\":5"));
+    assert!(
+        app.call(GetPlatformStatistics::PATH, Some(&gina), &[])
+            .await
+            .status
+            .is_client_error()
+    );
+}

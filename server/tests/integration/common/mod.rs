@@ -20,6 +20,8 @@ use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
 use tower::ServiceExt;
 
+pub mod smtp;
+
 pub const PASSWORD: &str = "test-password-123";
 
 pub struct TestApp {

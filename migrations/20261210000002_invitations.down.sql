@@ -1,0 +1,2 @@
+-- Invitations go, open ones included (their links stop working).
+DROP TABLE invitations;

@@ -1,0 +1,2 @@
+-- Usage notices go; no more messages at 80 % and 100 %.
+DROP TABLE usage_notices;
