@@ -375,7 +375,14 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// Lowered to 560,000 B on 2026-12-06 (measured 551,025 B, alerting): page data decoded by the
 /// same JSON reader as server fn answers (`components::resource`), and the chart option as
 /// Atrium's own small serde types instead of charming's (`components::chart_option`).
-pub const INITIAL_WASM_BUDGET: u64 = 560_000;
+///
+/// Raised to 590,000 B on 2026-12-06 (measured 587,281 B, people; alerting 569,805 B, main
+/// module alone 320,321 B): issue 13's portal (site detection, the prefixing link, the redirect
+/// hook, branding on the layout and sign-in page), invitations (the members page's card, the
+/// accept page), usage bars on the overview and workspace statistics added 34 KB to the heaviest
+/// visit. A regression against issue 11 on purpose, to be won back there (twiggy on the split
+/// modules); not a new normal.
+pub const INITIAL_WASM_BUDGET: u64 = 590_000;
 
 /// What the browser transfers for each file of the site (raw, gzip and brotli bytes), and how
 /// the wasm is split.
