@@ -2,6 +2,7 @@
 
 use super::api::Login;
 use super::types::LocalPath;
+use crate::components::error_view::NotFound;
 use crate::components::form::{FormAlert, TextField};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
@@ -80,22 +81,11 @@ pub fn LoginPage() -> impl IntoView {
                 let branding = branding.await;
                 if in_portal && branding.is_none() {
                     // No active workspace at this address.
-                    return view! { <NoWorkspace /> }.into_any();
+                    return view! { <NotFound message=t("portal-unknown") /> }.into_any();
                 }
                 form(branding).into_any()
                 })
             }}
         </Suspense>
-    }
-}
-
-#[component]
-fn NoWorkspace() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
-    view! {
-        <main class="login-page"><p role="alert">{t("portal-unknown")}</p></main>
     }
 }

@@ -297,8 +297,25 @@ pub fn UsageBar(line: UsageLine, #[prop(optional)] compact: bool) -> impl IntoVi
     }
 }
 
+/// The workspace's plan and a message for each limit at 80 % or more (the usage page, the
+/// portal's overview).
+#[component]
+pub fn UsageAlerts(plan: crate::tenants::types::Plan, lines: Vec<UsageLine>) -> impl IntoView {
+    let alerts: Vec<(UsageLevel, String)> = lines.iter().filter_map(usage_message).collect();
+    view! {
+        <p class="plan-name"><span class="badge">{t_args("usage-plan", &[("plan", &plan.label())])}</span></p>
+        {(!alerts.is_empty()).then(|| view! {
+            <ul class="usage-alerts">
+                {alerts.into_iter().map(|(level, text)| view! {
+                    <li class=format!("usage-alert {}", level.as_str()) role=if level == UsageLevel::Full { "alert" } else { "status" }>{text}</li>
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
 /// The message under a bar at 80 % and at 100 %.
-pub fn usage_message(line: &UsageLine) -> Option<(UsageLevel, String)> {
+fn usage_message(line: &UsageLine) -> Option<(UsageLevel, String)> {
     let args = |percent: u64| {
         t_args(
             match line.level() {
@@ -338,16 +355,8 @@ pub fn UsagePage() -> impl IntoView {
 
 #[component]
 fn UsageReportView(report: UsageReport) -> impl IntoView {
-    let alerts: Vec<(UsageLevel, String)> = report.lines.iter().filter_map(usage_message).collect();
     view! {
-        <p class="plan-name"><span class="badge">{t_args("usage-plan", &[("plan", &report.plan.label())])}</span></p>
-        {(!alerts.is_empty()).then(|| view! {
-            <ul class="usage-alerts">
-                {alerts.into_iter().map(|(level, text)| view! {
-                    <li class=format!("usage-alert {}", level.as_str()) role=if level == UsageLevel::Full { "alert" } else { "status" }>{text}</li>
-                }).collect_view()}
-            </ul>
-        })}
+        <UsageAlerts plan=report.plan lines=report.lines.clone() />
         <section class="card usage" aria-labelledby="usage-limits">
             <h2 id="usage-limits">{t("plans-limits")}</h2>
             <ul class="usage-lines">

@@ -15,8 +15,7 @@ use crate::components::toast::use_toaster;
 use crate::i18n::{format_time, t, t_args};
 use crate::permissions::types::Permission;
 use crate::plans::api::get_usage;
-use crate::plans::types::UsageLevel;
-use crate::plans::views::{UsageBar, usage_message};
+use crate::plans::views::{UsageAlerts, UsageBar};
 use leptos::prelude::*;
 
 /// The branding the portal's layout shows; the branding page replaces it when saved, so the
@@ -64,16 +63,8 @@ pub fn PortalOverviewSections() -> impl IntoView {
                             match usage.await {
                                 Err(error) => view! { <ErrorView error /> }.into_any(),
                                 Ok(report) => {
-                                    let warnings: Vec<(UsageLevel, String)> = report.lines.iter().filter_map(usage_message).collect();
                                     view! {
-                                        <p class="plan-name"><span class="badge">{t_args("usage-plan", &[("plan", &report.plan.label())])}</span></p>
-                                        {(!warnings.is_empty()).then(|| view! {
-                                            <ul class="usage-alerts">
-                                                {warnings.into_iter().map(|(level, text)| view! {
-                                                    <li class=format!("usage-alert {}", level.as_str()) role=if level == UsageLevel::Full { "alert" } else { "status" }>{text}</li>
-                                                }).collect_view()}
-                                            </ul>
-                                        })}
+                                        <UsageAlerts plan=report.plan lines=report.lines.clone() />
                                         <ul class="usage-lines compact">
                                             {report.lines.into_iter().map(|line| view! {
                                                 <li>

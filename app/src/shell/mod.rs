@@ -10,7 +10,7 @@ pub mod scripts;
 use crate::auth::api::{Logout, get_current_user};
 use crate::auth::types::CurrentUser;
 use crate::auth::views::LoginPage;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, NotFound};
 use crate::components::hooks::CurrentUserContext;
 use crate::components::link::A;
 use crate::components::page_title::{AppTitle, PageTitle};
@@ -152,13 +152,9 @@ fn bridge() -> impl IntoView {
 
 #[component]
 fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
     view! {
         <PageTitle text=t("error-not-found") />
-        <main class="login-page"><p role="alert">{t("error-not-found")}</p><a href="/">{t("nav-home")}</a></main>
+        <NotFound message=t("error-not-found")><a href="/">{t("nav-home")}</a></NotFound>
     }
 }
 

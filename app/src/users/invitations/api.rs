@@ -228,6 +228,11 @@ pub async fn accept_invitation(token: String, name: String, password: String) ->
     let found = super::db::select_by_token(&mut tx, &token_hash).await?;
     tx.commit().await?;
     let found = found.ok_or(AppError::NotFound)?;
+    // The redirect below becomes a header: built from a parsed slug, never the raw column.
+    let portal = crate::portal::types::PortalSite::new(
+        crate::tenants::types::TenantSlug::parse(&found.slug).map_err(|_| AppError::Internal)?,
+        crate::portal::types::SiteRoute::Path,
+    );
     let password_hash = crate::auth::password::hash(password.as_str().to_owned()).await?;
     let now = chrono::Utc::now();
     let mut tx = TenantTx::begin(&db, found.tenant_id).await?;
@@ -271,7 +276,7 @@ pub async fn accept_invitation(token: String, name: String, password: String) ->
     let session = crate::auth::service::start_member_session(&mut tx, user_id, &open.email, &meta).await?;
     tx.commit().await?;
     crate::auth::api::set_session_cookie(&parts, &session);
-    leptos_axum::redirect(&format!("/t/{}", found.slug));
+    leptos_axum::redirect(&portal.base());
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use super::api::{
     list_invitations,
 };
 use super::types::{Invitation, InvitationState};
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, NotFound};
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
@@ -146,7 +146,7 @@ pub fn InvitePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let token = params.read_untracked().get("token").unwrap_or_default();
                 match preview.await {
-                    Err(_) => view! { <InviteNotFound /> }.into_any(),
+                    Err(_) => view! { <NotFound message=t("invite-not-found") /> }.into_any(),
                     Ok(preview) => {
                         let name = preview.workspace.display_name.clone();
                         view! {
@@ -178,13 +178,4 @@ pub fn InvitePage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-#[component]
-fn InviteNotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
-    view! { <main class="login-page"><p role="alert">{t("invite-not-found")}</p></main> }
 }
