@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod components;
+pub mod data_export;
 pub mod db;
 pub mod error;
 pub mod ip_blocks;

@@ -80,6 +80,7 @@ impl Default for LimitSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Expensive {
     AuditExport,
+    DataExport,
     AnalyticsExport,
     ChannelTest,
     RuleBacktest,

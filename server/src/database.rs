@@ -85,8 +85,9 @@ pub async fn open_sized(
     Ok(Database { db, cluster })
 }
 
-/// Migrations run as the login role of `DATABASE_URL` (the owner), on a connection of their own;
-/// the app never holds the owner's login after this.
+/// Migrations run as the login role of `DATABASE_URL` (the owner), on a connection of their own,
+/// followed by the re-sealing of audit chains older than format 2 (it updates audit rows, which
+/// the app role may not); the app never holds the owner's login after this.
 async fn migrate(options: PgConnectOptions) -> anyhow::Result<()> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
@@ -95,6 +96,9 @@ async fn migrate(options: PgConnectOptions) -> anyhow::Result<()> {
         .await
         .context("connecting to the database to migrate it")?;
     MIGRATOR.run(&pool).await.context("applying migrations")?;
+    atrium_app::audit::reseal::reseal_format_1_chains(&pool)
+        .await
+        .context("re-sealing format-1 audit chains")?;
     check_search(&pool).await;
     pool.close().await;
     Ok(())

@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod audit_export;
 pub mod config;
+pub mod data_export;
 pub mod database;
 pub mod delivery;
 pub mod edge;
@@ -155,8 +156,8 @@ pub async fn audit_verify() -> anyhow::Result<()> {
     database.shutdown().await;
     let report = report?;
     println!(
-        "audit: {} chain(s), {} row(s) verified, {} unchained row(s) from before the chain",
-        report.chains, report.rows, report.unchained
+        "audit: {} chain(s), {} row(s) verified ({} with erased personal data), {} unchained row(s) from before the chain",
+        report.chains, report.rows, report.erased, report.unchained
     );
     if report.is_intact() {
         println!("audit: every chain is intact");

@@ -1,6 +1,11 @@
 //! The audit hash chain, without any I/O: the canonical form of a row, its hash, and the walk
 //! that finds the first broken link.
 //!
+//! Two formats exist. Format 1 hashes every field as written, personal data included. Format 2
+//! (every row written since the data-rights release; older chains are re-sealed on upgrade, see
+//! `reseal.rs`) hashes the row with its personal values masked plus a salted digest of them
+//! (`personal.rs`), so erasing a person rewrites those values without touching any hash.
+//!
 //! Each chain (one per tenant, plus the platform chain) is a sequence `chain_seq = 1, 2, …`.
 //! A row's hash is `SHA-256(prev_hash ‖ canonical(row))`, where `prev_hash` is the previous
 //! row's hash, or 32 zero bytes for the first row, or a pruning checkpoint's hash. Changing any
@@ -13,9 +18,35 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// Names the serialisation below; a future format changes this tag, so old rows stay verifiable
-/// by the rules they were written with.
-pub const FORMAT: &str = "atrium.audit.v1";
+/// How a row was serialised for its hash; stored in `audit_events.format`, and its tag is the
+/// first field of the serialisation, so old rows stay verifiable by the rules they were written
+/// with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Every field hashed as stored.
+    V1,
+    /// Personal values masked, covered by the salted `personal_digest` instead.
+    V2,
+}
+
+impl Format {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::V1 => "atrium.audit.v1",
+            Self::V2 => "atrium.audit.v2",
+        }
+    }
+    pub fn stored(self) -> i16 {
+        match self {
+            Self::V1 => 1,
+            Self::V2 => 2,
+        }
+    }
+    /// Unknown numbers read as format 2, whose check then fails: a forged format cannot pass.
+    pub fn from_stored(value: i16) -> Self {
+        if value == 1 { Self::V1 } else { Self::V2 }
+    }
+}
 
 /// The `prev_hash` of a chain's first row.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -24,6 +55,7 @@ pub const GENESIS: [u8; 32] = [0; 32];
 /// microsecond precision, JSON as `jsonb` returns it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowContent {
+    pub format: Format,
     pub tenant_id: Option<Uuid>,
     pub chain_seq: i64,
     pub occurred_at: DateTime<Utc>,
@@ -38,6 +70,28 @@ pub struct RowContent {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
+    /// Format 2: the salted digest of the personal values (`personal::digest`).
+    pub personal_digest: Option<Vec<u8>>,
+}
+
+impl RowContent {
+    /// What the personal digest covers.
+    pub fn personal_parts(&self) -> super::personal::PersonalParts<'_> {
+        super::personal::PersonalParts {
+            entity_type: &self.entity_type,
+            actor_email: self.actor_email.as_deref(),
+            ip: self.ip.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+            before: self.before.as_ref(),
+            after: self.after.as_ref(),
+        }
+    }
+
+    /// Seals the row's personal values under `salt` (format 2).
+    pub fn seal_personal(&mut self, salt: &[u8]) {
+        self.format = Format::V2;
+        self.personal_digest = Some(super::personal::digest(salt, &self.personal_parts()).to_vec());
+    }
 }
 
 /// A chained row as read back for verification.
@@ -47,6 +101,9 @@ pub struct StoredRow {
     pub content: RowContent,
     pub prev_hash: Vec<u8>,
     pub row_hash: Vec<u8>,
+    /// Format 2: the digest's salt, or `None` once the row's personal data was erased.
+    pub personal_salt: Option<Vec<u8>>,
+    pub erased: bool,
 }
 
 /// A time as stored by PostgreSQL: truncated to whole microseconds.
@@ -56,29 +113,61 @@ pub fn stored_time(time: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The canonical serialisation: a JSON array with a fixed field order, no whitespace, object keys
 /// sorted by their UTF-8 bytes, timestamps as `YYYY-MM-DDTHH:MM:SS.ffffffZ`. JSON escaping makes
-/// the encoding unambiguous (no field can spill into the next).
+/// the encoding unambiguous (no field can spill into the next). Format 2 drops the actor's email,
+/// address and agent, masks personal values in before/after and adds the personal digest.
 pub fn canonical(row: &RowContent) -> String {
     let text = |value: &Option<String>| value.as_deref().map_or(Value::Null, |v| Value::String(v.to_owned()));
     let uuid = |value: Option<Uuid>| value.map_or(Value::Null, |v| Value::String(v.to_string()));
-    let fields = [
-        Value::String(FORMAT.to_owned()),
+    let head = [
+        Value::String(row.format.tag().to_owned()),
         uuid(row.tenant_id),
         Value::from(row.chain_seq),
         Value::String(row.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
         Value::String(row.actor_kind.clone()),
         uuid(row.actor_id),
-        text(&row.actor_email),
-        Value::String(row.action.clone()),
-        Value::String(row.entity_type.clone()),
-        text(&row.entity_id),
-        row.before.clone().unwrap_or(Value::Null),
-        row.after.clone().unwrap_or(Value::Null),
-        text(&row.ip),
-        text(&row.user_agent),
-        text(&row.request_id),
     ];
+    let fields: Vec<Value> = match row.format {
+        Format::V1 => head
+            .into_iter()
+            .chain([
+                text(&row.actor_email),
+                Value::String(row.action.clone()),
+                Value::String(row.entity_type.clone()),
+                text(&row.entity_id),
+                row.before.clone().unwrap_or(Value::Null),
+                row.after.clone().unwrap_or(Value::Null),
+                text(&row.ip),
+                text(&row.user_agent),
+                text(&row.request_id),
+            ])
+            .collect(),
+        Format::V2 => {
+            let masked = |doc: &Option<Value>| {
+                doc.as_ref()
+                    .map_or(Value::Null, |doc| super::personal::mask(&row.entity_type, doc))
+            };
+            head.into_iter()
+                .chain([
+                    Value::String(row.action.clone()),
+                    Value::String(row.entity_type.clone()),
+                    text(&row.entity_id),
+                    masked(&row.before),
+                    masked(&row.after),
+                    text(&row.request_id),
+                    row.personal_digest
+                        .as_deref()
+                        .map_or(Value::Null, |digest| Value::String(hex::encode(digest))),
+                ])
+                .collect()
+        }
+    };
+    canonical_json(&Value::Array(fields))
+}
+
+/// `value` in canonical form (sorted keys, no whitespace).
+pub fn canonical_json(value: &Value) -> String {
     let mut out = String::with_capacity(256);
-    write_canonical(&Value::Array(fields.into()), &mut out);
+    write_canonical(value, &mut out);
     out
 }
 
@@ -137,6 +226,7 @@ pub struct Verifier {
     next_seq: i64,
     prev_hash: Vec<u8>,
     rows: u64,
+    erased: u64,
 }
 
 impl Verifier {
@@ -147,6 +237,7 @@ impl Verifier {
             next_seq: last_seq + 1,
             prev_hash,
             rows: 0,
+            erased: 0,
         }
     }
 
@@ -171,6 +262,19 @@ impl Verifier {
         if row.row_hash.as_slice() != row_hash(&row.prev_hash, &row.content) {
             return Err(at(BreakReason::RowAltered));
         }
+        if row.content.format == Format::V2 {
+            match (&row.personal_salt, row.erased) {
+                (Some(salt), _) => {
+                    let digest = super::personal::digest(salt, &row.content.personal_parts());
+                    if row.content.personal_digest.as_deref() != Some(&digest[..]) {
+                        return Err(at(BreakReason::PersonalAltered));
+                    }
+                }
+                // Erased: the personal values are pseudonyms now and nothing vouches for them.
+                (None, true) => self.erased += 1,
+                (None, false) => return Err(at(BreakReason::PersonalAltered)),
+            }
+        }
         self.next_seq += 1;
         self.prev_hash.clone_from(&row.row_hash);
         self.rows += 1;
@@ -178,8 +282,8 @@ impl Verifier {
     }
 
     /// Ends the walk against the chain head: the last row seen must be the head's. Returns the
-    /// number of rows checked.
-    pub fn finish(self, head_seq: i64, head_hash: &[u8]) -> Result<u64, Break> {
+    /// number of rows checked and, of those, the rows whose personal data was erased.
+    pub fn finish(self, head_seq: i64, head_hash: &[u8]) -> Result<(u64, u64), Break> {
         if self.next_seq - 1 != head_seq || self.prev_hash != head_hash {
             return Err(Break {
                 chain_seq: self.next_seq,
@@ -187,7 +291,7 @@ impl Verifier {
                 reason: BreakReason::TailMissing,
             });
         }
-        Ok(self.rows)
+        Ok((self.rows, self.erased))
     }
 }
 
@@ -199,6 +303,7 @@ mod tests {
 
     fn content(seq: i64) -> RowContent {
         RowContent {
+            format: Format::V1,
             tenant_id: Some(Uuid::from_u128(7)),
             chain_seq: seq,
             occurred_at: Utc
@@ -217,6 +322,7 @@ mod tests {
             ip: Some("127.0.0.1".into()),
             user_agent: None,
             request_id: Some("req-1".into()),
+            personal_digest: None,
         }
     }
 
@@ -231,6 +337,8 @@ mod tests {
                     content,
                     prev_hash: prev.clone(),
                     row_hash: hash.clone(),
+                    personal_salt: None,
+                    erased: false,
                 };
                 prev = hash;
                 row
@@ -243,7 +351,7 @@ mod tests {
         for row in rows {
             verifier.check(row)?;
         }
-        verifier.finish(head.0, head.1)
+        verifier.finish(head.0, head.1).map(|(rows, _)| rows)
     }
 
     #[test]
@@ -341,5 +449,87 @@ mod tests {
         );
         // Everything pruned: the checkpoint is the head.
         assert_eq!(verify(&[], Some((5, last.clone())), (5, &last)), Ok(0));
+    }
+
+    /// A format-2 chain of `len` rows whose personal values are sealed under `salt`.
+    fn chain_v2(len: i64) -> Vec<StoredRow> {
+        let mut prev = GENESIS.to_vec();
+        (1..=len)
+            .map(|seq| {
+                let mut content = content(seq);
+                content.entity_type = "user".into();
+                content.after = Some(json!({"email": "bo@acme.test", "name": "Bo", "role": "viewer"}));
+                let salt = vec![u8::try_from(seq).unwrap_or(0); 16];
+                content.seal_personal(&salt);
+                let hash = row_hash(&prev, &content).to_vec();
+                let row = StoredRow {
+                    audit_id: seq * 10,
+                    content,
+                    prev_hash: prev.clone(),
+                    row_hash: hash.clone(),
+                    personal_salt: Some(salt),
+                    erased: false,
+                };
+                prev = hash;
+                row
+            })
+            .collect()
+    }
+
+    fn verify_counting(rows: &[StoredRow], head: (i64, &[u8])) -> Result<(u64, u64), Break> {
+        let mut verifier = Verifier::new(None);
+        for row in rows {
+            verifier.check(row)?;
+        }
+        verifier.finish(head.0, head.1)
+    }
+
+    #[test]
+    fn format_2_hashes_no_personal_value() {
+        let rows = chain_v2(1);
+        let text = canonical(&rows[0].content);
+        assert!(text.starts_with(r#"["atrium.audit.v2","#), "{text}");
+        for personal in ["ann@acme.test", "bo@acme.test", "\"Bo\"", "127.0.0.1"] {
+            assert!(!text.contains(personal), "{personal} in {text}");
+        }
+        assert!(
+            text.contains(r#"{"email":"[personal]","name":"[personal]","role":"viewer"}"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn erasing_personal_values_keeps_a_format_2_chain_intact() {
+        let mut rows = chain_v2(3);
+        let last = rows[2].row_hash.clone();
+        assert_eq!(verify_counting(&rows, (3, &last)), Ok((3, 0)));
+        let erased = &mut rows[1];
+        erased.content.actor_email = Some("erased-1@erased.invalid".into());
+        erased.content.ip = None;
+        erased.content.after = Some(json!({"email": "erased-2@erased.invalid", "name": "erased", "role": "viewer"}));
+        erased.personal_salt = None;
+        erased.erased = true;
+        assert_eq!(verify_counting(&rows, (3, &last)), Ok((3, 1)));
+    }
+
+    #[test]
+    fn a_changed_personal_value_is_found_while_sealed() {
+        let mut rows = chain_v2(3);
+        let last = rows[2].row_hash.clone();
+        rows[1].content.actor_email = Some("mallory@acme.test".into());
+        let broken = verify_counting(&rows, (3, &last)).expect_err("broken");
+        assert_eq!((broken.chain_seq, broken.reason), (2, BreakReason::PersonalAltered));
+        // Dropping the salt without the erasure mark is no way around it.
+        let mut rows = chain_v2(3);
+        rows[1].personal_salt = None;
+        let broken = verify_counting(&rows, (3, &last)).expect_err("broken");
+        assert_eq!(broken.reason, BreakReason::PersonalAltered);
+        // Erasure covers personal values only: the role is still hashed.
+        let mut rows = chain_v2(3);
+        rows[1].personal_salt = None;
+        rows[1].erased = true;
+        rows[1].content.after = Some(json!({"email": "x", "name": "y", "role": "admin"}));
+        let broken = verify_counting(&rows, (3, &last)).expect_err("broken");
+        assert_eq!(broken.reason, BreakReason::RowAltered);
     }
 }

@@ -141,7 +141,8 @@ pub async fn insert_audit_event_at(
     let tenant_id = event.tenant_id.map(|id| id.0);
     let (before, after) = stored_json(conn, event.before.map(redact_secrets), event.after.map(redact_secrets)).await?;
     let (last_seq, last_hash) = lock_head(conn, tenant_id).await?;
-    let content = RowContent {
+    let mut content = RowContent {
+        format: chain::Format::V2,
         tenant_id,
         chain_seq: last_seq + 1,
         occurred_at: chain::stored_time(occurred_at),
@@ -156,13 +157,16 @@ pub async fn insert_audit_event_at(
         ip: actor.ip.clone(),
         user_agent: actor.user_agent.clone(),
         request_id: actor.request_id.clone(),
+        personal_digest: None,
     };
+    let salt = super::personal::new_salt();
+    content.seal_personal(&salt);
     let row_hash = chain::row_hash(&last_hash, &content).to_vec();
     sqlx::query!(
         "INSERT INTO audit_events (tenant_id, occurred_at, actor_kind, actor_id, actor_email, action,
                                    entity_type, entity_id, before, after, ip, user_agent, request_id,
-                                   chain_seq, prev_hash, row_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                                   chain_seq, prev_hash, row_hash, format, personal_salt, personal_digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         content.tenant_id,
         content.occurred_at,
         content.actor_kind,
@@ -179,6 +183,9 @@ pub async fn insert_audit_event_at(
         content.chain_seq,
         last_hash,
         row_hash,
+        content.format.stored(),
+        &salt[..],
+        content.personal_digest,
     )
     .execute(&mut *conn)
     .await?;
@@ -511,7 +518,10 @@ pub async fn verify_chains(reader: &mut AuditReader) -> Result<ChainReport, sqlx
     for head in heads {
         report.chains += 1;
         match verify_chain(conn, head.tenant_id, head.last_seq, &head.last_hash).await? {
-            Ok(rows) => report.rows += rows,
+            Ok((rows, erased)) => {
+                report.rows += rows;
+                report.erased += erased;
+            }
             Err(broken) => report.broken.push(BrokenLink {
                 tenant_id: head.tenant_id.map(TenantId),
                 tenant_name: head.tenant_name,
@@ -524,13 +534,14 @@ pub async fn verify_chains(reader: &mut AuditReader) -> Result<ChainReport, sqlx
     Ok(report)
 }
 
-/// Walks one chain from its newest checkpoint to its head.
-async fn verify_chain(
+/// Walks one chain from its newest checkpoint to its head: the rows checked and, of those, the
+/// erased ones.
+pub(super) async fn verify_chain(
     conn: &mut PgConnection,
     tenant_id: Option<Uuid>,
     head_seq: i64,
     head_hash: &[u8],
-) -> Result<Result<u64, chain::Break>, sqlx::Error> {
+) -> Result<Result<(u64, u64), chain::Break>, sqlx::Error> {
     let checkpoint = match tenant_id {
         Some(tenant_id) => sqlx::query!(
             "SELECT chain_seq, row_hash FROM audit_checkpoints WHERE tenant_id = $1 ORDER BY chain_seq DESC LIMIT 1",
@@ -562,7 +573,7 @@ async fn verify_chain(
 }
 
 /// The next chained rows of a chain after position `after`, up to the head.
-async fn select_chain_rows(
+pub(super) async fn select_chain_rows(
     conn: &mut PgConnection,
     tenant_id: Option<Uuid>,
     after: i64,
@@ -577,6 +588,7 @@ async fn select_chain_rows(
                 .map(|row| StoredRow {
                     audit_id: row.audit_id,
                     content: RowContent {
+                        format: chain::Format::from_stored(row.format),
                         tenant_id: row.tenant_id,
                         chain_seq: row.chain_seq,
                         occurred_at: row.occurred_at,
@@ -591,9 +603,12 @@ async fn select_chain_rows(
                         ip: row.ip,
                         user_agent: row.user_agent,
                         request_id: row.request_id,
+                        personal_digest: row.personal_digest,
                     },
                     prev_hash: row.prev_hash,
                     row_hash: row.row_hash,
+                    personal_salt: row.personal_salt,
+                    erased: row.erased,
                 })
                 .collect()
         };
@@ -602,7 +617,8 @@ async fn select_chain_rows(
         Some(tenant_id) => rows!(
             r#"SELECT audit_id, tenant_id, chain_seq AS "chain_seq!", occurred_at, actor_kind, actor_id,
                       actor_email, action, entity_type, entity_id, before, after, ip, user_agent, request_id,
-                      prev_hash AS "prev_hash!", row_hash AS "row_hash!"
+                      prev_hash AS "prev_hash!", row_hash AS "row_hash!", format, personal_salt, personal_digest,
+                      erased_at IS NOT NULL AS "erased!"
                FROM audit_events
                WHERE tenant_id = $1 AND chain_seq > $2 AND chain_seq <= $3
                ORDER BY chain_seq LIMIT $4"#,
@@ -614,7 +630,8 @@ async fn select_chain_rows(
         None => rows!(
             r#"SELECT audit_id, tenant_id, chain_seq AS "chain_seq!", occurred_at, actor_kind, actor_id,
                       actor_email, action, entity_type, entity_id, before, after, ip, user_agent, request_id,
-                      prev_hash AS "prev_hash!", row_hash AS "row_hash!"
+                      prev_hash AS "prev_hash!", row_hash AS "row_hash!", format, personal_salt, personal_digest,
+                      erased_at IS NOT NULL AS "erased!"
                FROM audit_events
                WHERE tenant_id IS NULL AND chain_seq > $1 AND chain_seq <= $2
                ORDER BY chain_seq LIMIT $3"#,

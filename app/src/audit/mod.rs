@@ -7,6 +7,12 @@ pub mod chain;
 pub mod db;
 pub mod diff;
 #[cfg(feature = "ssr")]
+pub mod erase;
+#[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod personal;
+#[cfg(feature = "ssr")]
+pub mod reseal;
 pub use atrium_types::audit as types;
 pub mod views;

@@ -278,11 +278,13 @@ fn VerifyReport(report: ChainReport) -> impl IntoView {
         ],
     );
     let unchained = report.unchained;
+    let erased = report.erased;
     if report.is_intact() {
         view! {
             <div class="notice ok">
                 <p><strong>{t("audit-verify-intact")}</strong> " " {summary}</p>
                 {(unchained > 0).then(|| view! { <p>{t_args("audit-verify-unchained", &[("count", &unchained.to_string())])}</p> })}
+                {(erased > 0).then(|| view! { <p>{t_args("audit-verify-erased", &[("count", &erased.to_string())])}</p> })}
             </div>
         }
         .into_any()

@@ -16,7 +16,11 @@ pub fn TypedConfirm(
     /// Start expanded (when the user already asked for this action, e.g. a row's button).
     #[prop(optional)]
     open: bool,
+    /// The text box's id, when a page has more than one confirmation.
+    #[prop(optional, into)]
+    field_id: Option<String>,
 ) -> impl IntoView {
+    let field_id = field_id.unwrap_or_else(|| "confirm-typed".to_owned());
     let typed = RwSignal::new(String::new());
     let matches = {
         let expected = expected.clone();
@@ -27,8 +31,8 @@ pub fn TypedConfirm(
             <summary>{title}</summary>
             <p>{warning}</p>
             <div class="field">
-                <label for="confirm-typed">{prompt}</label>
-                <input id="confirm-typed" type="text" autocomplete="off" bind:value=typed />
+                <label for=field_id.clone()>{prompt}</label>
+                <input id=field_id type="text" autocomplete="off" bind:value=typed />
             </div>
             <button
                 type="button"

@@ -53,6 +53,7 @@ declare! {
     crate::users::api::SetUserStatus => Requires(UsersUpdate),
     crate::users::api::ResetUserPassword => Requires(UsersResetPassword),
     crate::users::api::DeleteUser => Requires(UsersDelete),
+    crate::users::erasure::api::EraseUser => Requires(UsersDelete),
     crate::permissions::api::GetRoleMatrix => Requires(RolesRead),
     crate::permissions::api::ListPermissionSets => Requires(RolesRead),
     crate::permissions::api::GetPermissionSet => Requires(RolesRead),
@@ -113,6 +114,7 @@ declare! {
     crate::portal::api::GetSiteBranding => Public,
     crate::portal::api::GetBrandingSettings => Requires(SettingsRead),
     crate::portal::api::SaveBranding => Requires(SettingsUpdate),
+    crate::data_export::api::ListExports => Requires(SettingsUpdate),
     crate::users::invitations::api::ListInvitations => Requires(UsersRead),
     crate::users::invitations::api::CreateInvitation => Requires(UsersCreate),
     crate::users::invitations::api::ResendInvitation => Requires(UsersCreate),
@@ -134,6 +136,9 @@ pub const REST_ROUTES: &[(&str, Access)] = &[
     ("/api/v1/analytics/export", Requires(AnalyticsExport)),
     ("/api/v1/live/stats", Requires(SystemMonitor)),
     ("/api/v1/system/jobs", Requires(SystemMonitor)),
+    ("/api/v1/exports/workspace", Requires(SettingsUpdate)),
+    // Your own data needs no permission; anyone else's needs users:read over someone you outrank.
+    ("/api/v1/exports/members/{user_id}", Authenticated),
 ];
 
 /// The table the server provides to every request, for `auth::context::require`.

@@ -65,7 +65,9 @@ impl Area {
             [] | ["analytics"] => Area::Charts,
             ["tenants", rest @ ..] | ["users", rest @ ..] if rest.len() <= 2 => Area::People,
             ["roles"] | ["roles", "sets", _] | ["delegations"] | ["invite", _] => Area::People,
-            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] | ["branding"] => Area::Settings,
+            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] | ["branding"] | ["data"] => {
+                Area::Settings
+            }
             ["alerts"] | ["alerts", _] | ["alerts", "rules", _] => Area::Alerting,
             _ => return None,
         })
@@ -118,6 +120,7 @@ lazy_routes! {
     PlansRoute => settings_area / __preload_settings_area(SettingsPage::Plans);
     UsageRoute => settings_area / __preload_settings_area(SettingsPage::Usage);
     BrandingRoute => settings_area / __preload_settings_area(SettingsPage::Branding);
+    DataRoute => settings_area / __preload_settings_area(SettingsPage::Data);
     AlertsRoute => alerting_area / __preload_alerting_area(AlertingPage::Alerts);
     RulesRoute => alerting_area / __preload_alerting_area(AlertingPage::Rules);
     RuleEditRoute => alerting_area / __preload_alerting_area(AlertingPage::RuleEdit);
@@ -157,6 +160,7 @@ pub enum SettingsPage {
     Plans,
     Usage,
     Branding,
+    Data,
 }
 
 #[derive(Clone, Copy)]
@@ -207,6 +211,7 @@ fn settings_area(page: SettingsPage) -> AnyView {
         SettingsPage::Plans => view! { <PlansPage /> }.into_any(),
         SettingsPage::Usage => view! { <UsagePage /> }.into_any(),
         SettingsPage::Branding => view! { <BrandingPage /> }.into_any(),
+        SettingsPage::Data => view! { <crate::data_export::views::DataPage /> }.into_any(),
     }
 }
 
@@ -246,6 +251,7 @@ mod tests {
             ("/plans", Area::Settings),
             ("/usage", Area::Settings),
             ("/branding", Area::Settings),
+            ("/data", Area::Settings),
             ("/alerts", Area::Alerting),
             ("/alerts/rules", Area::Alerting),
             ("/alerts/rules/new", Area::Alerting),

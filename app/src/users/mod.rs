@@ -2,6 +2,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod erasure;
 pub mod invitations;
 pub use atrium_types::users as types;
 pub mod views;

@@ -271,6 +271,11 @@ pub fn UserDetailPage() -> impl IntoView {
                                             {t(if disabled { "users-enable" } else { "users-disable" })}
                                         </button>
                                     </Show>
+                                    // Everything about them, as an archive (`data_export`): yourself, or
+                                    // someone you outrank.
+                                    <Show when=move || may_act || is_self>
+                                        <a class="button" href=format!("/api/v1/exports/members/{id}") download="" data-testid="export-member">{t("data-export-member")}</a>
+                                    </Show>
                                     <Show when=move || can_reset.get() && (may_act || is_self)>
                                         <button type="button" class="button" disabled=move || reset_action.pending().get()
                                             on:click=move |_| { reset_action.dispatch(ResetUserPassword { user_id: id }); }>
@@ -307,6 +312,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                     pending=delete_action.pending()
                                     on_confirm=Callback::new(move |confirm| { delete_action.dispatch(DeleteUser { user_id: id, confirm }); })
                                 />
+                                <super::erasure::views::EraseUserCard user_id=id email=email.clone() />
                             </Show>
                         }.into_any()
                     }

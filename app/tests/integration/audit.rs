@@ -423,3 +423,143 @@ async fn secrets_never_reach_before_or_after(_: PgPoolOptions, options: PgConnec
     assert!(text.contains(REDACTED) && text.contains("a@b.c"), "{text}");
     assert!(verify(&f).await.is_intact());
 }
+
+/// Turns a tenant's chain back into format 1, the way a database written before format 2 holds
+/// it: no salt or digest, every field hashed.
+async fn downgrade_to_format_1(f: &Fixture, tenant: TenantId) -> Vec<u8> {
+    use atrium_app::audit::chain::{Format, GENESIS, RowContent, row_hash};
+    let rows: Vec<(i64, RowContent)> = sqlx::query_as::<
+        _,
+        (
+            i64,
+            Option<uuid::Uuid>,
+            i64,
+            chrono::DateTime<Utc>,
+            String,
+            Option<uuid::Uuid>,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<serde_json::Value>,
+            Option<serde_json::Value>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ),
+    >(
+        "SELECT audit_id, tenant_id, chain_seq, occurred_at, actor_kind, actor_id, actor_email, action, entity_type,
+                entity_id, before, after, ip, user_agent, request_id
+           FROM audit_events WHERE tenant_id = $1 ORDER BY chain_seq",
+    )
+    .bind(tenant.0)
+    .fetch_all(&f.owner)
+    .await
+    .expect("rows")
+    .into_iter()
+    .map(|r| {
+        let content = RowContent {
+            format: Format::V1,
+            tenant_id: r.1,
+            chain_seq: r.2,
+            occurred_at: r.3,
+            actor_kind: r.4,
+            actor_id: r.5,
+            actor_email: r.6,
+            action: r.7,
+            entity_type: r.8,
+            entity_id: r.9,
+            before: r.10,
+            after: r.11,
+            ip: r.12,
+            user_agent: r.13,
+            request_id: r.14,
+            personal_digest: None,
+        };
+        (r.0, content)
+    })
+    .collect();
+    let mut prev = GENESIS.to_vec();
+    for (audit_id, content) in rows {
+        let hash = row_hash(&prev, &content).to_vec();
+        sqlx::query(
+            "UPDATE audit_events SET format = 1, personal_salt = NULL, personal_digest = NULL, prev_hash = $2,
+                    row_hash = $3 WHERE audit_id = $1",
+        )
+        .bind(audit_id)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&f.owner)
+        .await
+        .expect("downgrade");
+        prev = hash;
+    }
+    sqlx::query("UPDATE audit_chain_heads SET last_hash = $2 WHERE tenant_id = $1")
+        .bind(tenant.0)
+        .bind(&prev)
+        .execute(&f.owner)
+        .await
+        .expect("head");
+    prev
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn format_1_chains_are_resealed_once_and_a_broken_one_is_left_alone(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::audit::reseal::{ResealReport, reseal_format_1_chains};
+    let f = fixture(options).await;
+    write(&f, f.alpha, 4).await;
+    write(&f, f.beta, 3).await;
+    let old_head = downgrade_to_format_1(&f, f.alpha).await;
+    downgrade_to_format_1(&f, f.beta).await;
+    // Format 1 verifies by its own rules.
+    let report = verify(&f).await;
+    assert!(report.is_intact(), "{report:?}");
+    // Beta's chain is tampered with before the upgrade: it must not be laundered by re-sealing.
+    sqlx::query("UPDATE audit_events SET action = 'tenant.forged' WHERE tenant_id = $1 AND chain_seq = 2")
+        .bind(f.beta.0)
+        .execute(&f.owner)
+        .await
+        .expect("tamper");
+
+    let resealed = reseal_format_1_chains(&f.owner).await.expect("reseal");
+    assert_eq!(
+        resealed,
+        ResealReport {
+            chains: 1,
+            rows: 4,
+            broken: 1
+        }
+    );
+    let formats: Vec<(uuid::Uuid, i16, i64)> =
+        sqlx::query_as("SELECT tenant_id, format, count(*) FROM audit_events GROUP BY 1, 2 ORDER BY 1, 2")
+            .fetch_all(&f.owner)
+            .await
+            .expect("formats");
+    assert!(
+        formats.contains(&(f.alpha.0, 2, 5)),
+        "4 rows + the reseal row: {formats:?}"
+    );
+    assert!(formats.contains(&(f.beta.0, 1, 3)), "{formats:?}");
+    let marker: serde_json::Value =
+        sqlx::query_scalar("SELECT before FROM audit_events WHERE tenant_id = $1 AND action = 'audit.reseal'")
+            .bind(f.alpha.0)
+            .fetch_one(&f.owner)
+            .await
+            .expect("reseal row");
+    assert_eq!(marker["last_link"], hex::encode(&old_head));
+    assert_eq!(marker["last_seq"], 4);
+
+    let report = verify(&f).await;
+    assert_eq!(report.broken.len(), 1, "{report:?}");
+    assert_eq!(report.broken[0].tenant_id, Some(f.beta));
+    // A second pass finds only the broken chain, and changes nothing.
+    let again = reseal_format_1_chains(&f.owner).await.expect("reseal");
+    assert_eq!(
+        again,
+        ResealReport {
+            chains: 0,
+            rows: 0,
+            broken: 1
+        }
+    );
+}

@@ -146,6 +146,11 @@ users-delete-title = Delete user
 users-delete-warning = This deletes the user and signs them out everywhere.
 users-delete-confirm = Type the email “{ $email }” to confirm
 users-delete-button = Delete this user
+users-erase-title = Erase personal data
+users-erase-warning = This deletes the user and replaces their email and name everywhere Atrium kept a copy — the audit trail included — with a pseudonym. Their actions stay in the audit trail, which still verifies. This cannot be undone.
+users-erase-button = Erase this person
+users-erased = Personal data erased.
+erase-not-resealed = This workspace's audit trail is still in the old format. Restart the server to re-seal it, then erase again.
 users-search-placeholder = Name or email
 users-all-tenants = All tenants
 role-viewer = Viewer
@@ -317,11 +322,13 @@ audit-verify-summary = { $rows } rows verified in { $chains ->
    *[other] { $chains } chains
 }.
 audit-verify-unchained = { $count } older rows predate the chain and are not verified.
+audit-verify-erased = { $count } of them had personal data erased: their pseudonyms are not vouched for, everything else is.
 audit-verify-break = { $chain }: first broken link at position { $seq } (row { $row }): { $reason }
 audit-break-altered = a row was changed after it was written.
 audit-break-link = a row does not follow the one before it (replaced or re-hashed).
 audit-break-missing = a row is missing (deleted).
 audit-break-tail = the newest rows are missing (deleted).
+audit-break-personal = a row's personal data (email, address, agent or name) was changed without an erasure.
 audit-export-format = Choose csv or json.
 audit-verify-result = Chain verification
 
@@ -1010,3 +1017,28 @@ statistics-alerts = Open alerts
 statistics-no-alerts = None
 statistics-storage = Storage (estimated)
 statistics-database = Database size
+
+## Data export and erasure
+nav-data = Data
+data-title = Data and privacy
+data-export-title = Export this workspace
+data-export-intro = Download everything this workspace holds as a ZIP archive: one JSON file per table (members, keys without their secrets, channels, alert rules and history, metrics and points, usage, the audit trail) and a manifest. The archive streams as it is read; its progress shows below.
+data-export-button = Download the archive
+data-export-member = Export data
+data-exports-recent = Recent exports
+data-exports-none = No exports yet.
+data-export-started = Started
+data-export-scope = Of
+data-export-status = Status
+data-export-progress = Progress
+data-export-rows = Rows
+data-export-size = Size
+data-export-tables = { $done } of { $total } tables
+data-scope-workspace = the workspace
+data-scope-member = member { $id }
+export-status-running = running
+export-status-done = done
+export-status-failed = failed
+data-erase-title = Erase a member
+data-erase-intro = To erase a member's personal data, open their page under Users and choose “Erase personal data”. Their email and name are replaced by a pseudonym everywhere, the audit trail included, and the trail still verifies.
+

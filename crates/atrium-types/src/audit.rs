@@ -233,6 +233,9 @@ pub enum BreakReason {
     RowMissing,
     /// The chain ends before its recorded head (newest rows deleted).
     TailMissing,
+    /// A row's personal values (email, address, agent, names) no longer match their sealed
+    /// digest, and the row was not erased.
+    PersonalAltered,
 }
 
 impl BreakReason {
@@ -242,6 +245,7 @@ impl BreakReason {
             Self::LinkBroken => "audit-break-link",
             Self::RowMissing => "audit-break-missing",
             Self::TailMissing => "audit-break-tail",
+            Self::PersonalAltered => "audit-break-personal",
         })
     }
 }
@@ -264,6 +268,9 @@ pub struct ChainReport {
     pub rows: u64,
     /// Rows written before the chain existed (they carry no hash and cannot be verified).
     pub unchained: u64,
+    /// Verified rows whose personal data was erased (pseudonyms, no longer vouched for).
+    #[serde(default)]
+    pub erased: u64,
     /// At most one per chain: where it first breaks.
     pub broken: Vec<BrokenLink>,
 }

@@ -69,4 +69,6 @@ id_type! {
     DelegationId;
     /// An invitation to join a workspace (`invitations`).
     InvitationId;
+    /// One data export archive of a workspace or a member (`data_exports`).
+    DataExportId;
 }

@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod data_export;
 pub mod i18n;
 pub mod ids;
 pub mod invitations;

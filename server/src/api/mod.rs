@@ -24,6 +24,8 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
         ("/api/v1/analytics/export", get(analytics_export::export)),
         ("/api/v1/live/stats", get(crate::live::stats::live_stats)),
         ("/api/v1/system/jobs", get(system::jobs)),
+        ("/api/v1/exports/workspace", get(crate::data_export::workspace)),
+        ("/api/v1/exports/members/{user_id}", get(crate::data_export::member)),
     ]
 }
 

@@ -558,7 +558,7 @@ async fn the_verify_button_reports_the_first_broken_link(_: PgPoolOptions, optio
             .fetch_one(&app.owner)
             .await
             .expect("row");
-    sqlx::query("UPDATE audit_events SET actor_email = 'someone-else@acme.test' WHERE audit_id = $1")
+    sqlx::query("UPDATE audit_events SET action = 'tenant.nothing' WHERE audit_id = $1")
         .bind(target)
         .execute(&app.owner)
         .await

@@ -7,6 +7,7 @@ mod attack;
 mod audit_http;
 mod auth_http;
 mod common;
+mod data_rights;
 mod database;
 mod edge;
 mod invitations;
