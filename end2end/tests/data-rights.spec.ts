@@ -1,6 +1,6 @@
-// Data rights journeys in the portal: a workspace administrator downloads the workspace's archive
+// Data rights and security journeys in the portal: a workspace administrator downloads the archive
 // and follows its progress to "done"; then erases a member, who disappears from the members list
-// while the audit trail still verifies and names them only by a pseudonym.
+// while the audit trail still verifies and names them only by a pseudonym; and shortens sessions.
 import * as fs from 'node:fs';
 import { test, expect, hydrated, signIn, unique, PASSWORD } from './helpers';
 
@@ -55,4 +55,33 @@ test('erasing a member removes them and keeps the audit trail verifiable', async
   await expect(page.getByText(email)).toHaveCount(0);
   await page.getByRole('button', { name: 'Verify chain' }).click();
   await expect(page.getByText(/had personal data erased/)).toBeVisible();
+});
+
+test('a workspace administrator shortens sessions on the security page', async ({ page }) => {
+  await signIn(page, 'alice@acme.test', PASSWORD);
+  await expect(page).toHaveURL(/\/t\/acme$/);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Security', exact: true }).click();
+  await expect(page).toHaveURL(/\/t\/acme\/security$/);
+  const idle = page.getByLabel('Sign out after inactivity (minutes)');
+  const longest = page.getByLabel('Longest session (hours)');
+  await idle.fill('2');
+  await longest.fill('8');
+  await page.getByRole('button', { name: 'Save security settings' }).click();
+  await expect(idle).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Enter a whole number from 5 to 60 minutes, or leave it empty.')).toBeVisible();
+
+  await idle.fill('30');
+  await page.getByRole('button', { name: 'Save security settings' }).click();
+  await expect(page.getByText('Security settings saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Sign out after inactivity (minutes)')).toHaveValue('30');
+  await expect(page.getByLabel('Longest session (hours)')).toHaveValue('8');
+
+  // Back to the platform's values, so other journeys keep their sessions.
+  await hydrated(page);
+  await page.getByLabel('Sign out after inactivity (minutes)').fill('');
+  await page.getByLabel('Longest session (hours)').fill('');
+  await page.getByRole('button', { name: 'Save security settings' }).click();
+  await expect(page.getByText('Security settings saved.')).toBeVisible();
 });

@@ -24,11 +24,17 @@ pub async fn workspace(
     request: Request,
 ) -> Response {
     let tenant = match params.get("tenant").map(|id| id.parse::<uuid::Uuid>()) {
-        None => None,
-        Some(Ok(id)) => Some(TenantId(id)),
-        Some(Err(_)) => return error_response(AppError::field("tenant", atrium_app::i18n::t("valid-tenant"))),
+        None => Ok(None),
+        Some(Ok(id)) => Ok(Some(TenantId(id))),
+        Some(Err(_)) => Err(AppError::field("tenant", atrium_app::i18n::t("valid-tenant"))),
     };
-    download(db, &limits, request, ExportScope::Workspace, tenant).await
+    download(
+        db,
+        &limits,
+        request,
+        tenant.map(|tenant| (ExportScope::Workspace, tenant)),
+    )
+    .await
 }
 
 pub async fn member(
@@ -37,18 +43,20 @@ pub async fn member(
     Path(user_id): Path<String>,
     request: Request,
 ) -> Response {
-    let Ok(user_id) = user_id.parse::<uuid::Uuid>() else {
-        return error_response(AppError::NotFound);
-    };
-    download(db, &limits, request, ExportScope::Member(UserId(user_id)), None).await
+    let scope = user_id
+        .parse::<uuid::Uuid>()
+        .map(|id| (ExportScope::Member(UserId(id)), None))
+        .map_err(|_| AppError::NotFound);
+    download(db, &limits, request, scope).await
 }
 
+/// Starts the export `requested` names once the caller is known: a malformed request from
+/// someone signed out is still a 401, like every other route.
 async fn download(
     db: Db,
     limits: &RateLimits,
     request: Request,
-    scope: ExportScope,
-    tenant: Option<TenantId>,
+    requested: Result<(ExportScope, Option<TenantId>), AppError>,
 ) -> Response {
     let (parts, _) = request.into_parts();
     // A GET that records an export and hands out data: only this site's own links may start it.
@@ -57,6 +65,7 @@ async fn download(
     }
     let started = async {
         let context = RequestContext::from_parts(db.clone(), &parts).await?;
+        let (scope, tenant) = requested?;
         // An export reads a whole workspace.
         limits.check_expensive(&context.principal, Expensive::DataExport)?;
         atrium_app::data_export::api::server::begin(&context, scope, tenant).await

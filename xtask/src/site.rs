@@ -382,7 +382,12 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// accept page), usage bars on the overview and workspace statistics added 34 KB to the heaviest
 /// visit. A regression against issue 11 on purpose, to be won back there (twiggy on the split
 /// modules); not a new normal.
-pub const INITIAL_WASM_BUDGET: u64 = 590_000;
+///
+/// Raised to 596,000 B on 2026-12-06 (measured 593,217 B, people; main module alone 321,730 B):
+/// issue 13's data rights (the member page's erase confirmation and export link, the Data and
+/// Security pages' routes and navigation) added 5.9 KB. Same regression, same place to win it
+/// back (issue 11).
+pub const INITIAL_WASM_BUDGET: u64 = 596_000;
 
 /// What the browser transfers for each file of the site (raw, gzip and brotli bytes), and how
 /// the wasm is split.

@@ -323,7 +323,10 @@ pub async fn select_session_principal(
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
            LEFT JOIN tenants t ON t.tenant_id = s.tenant_id AND t.status = 'active'
            WHERE s.token_hash = $1 AND s.expires_at > now()
-             AND s.last_seen_at > now() - make_interval(secs => $2)"#,
+             -- The workspace's own policy can only shorten the platform's (migration
+             -- 20261211000003_session_policy).
+             AND s.last_seen_at > now() - make_interval(secs => least($2::float8, coalesce(t.session_idle_minutes * 60::float8, $2::float8)))
+             AND (t.session_max_hours IS NULL OR s.created_at > now() - make_interval(hours => t.session_max_hours))"#,
         token_hash,
         idle_secs
     )

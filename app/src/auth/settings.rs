@@ -38,6 +38,11 @@ pub fn configure(settings: AuthSettings) -> bool {
     password::configure(settings.hashing) && idle_set
 }
 
+/// The platform's idle timeout in minutes (a workspace may only set a shorter one).
+pub fn session_idle_minutes() -> u32 {
+    *SESSION_IDLE_MINUTES.get_or_init(|| DEFAULT_SESSION_IDLE_MINUTES)
+}
+
 /// The idle timeout in force, in seconds (for the session queries).
 pub fn session_idle_secs() -> f64 {
     f64::from(*SESSION_IDLE_MINUTES.get_or_init(|| DEFAULT_SESSION_IDLE_MINUTES)) * 60.0

@@ -1,7 +1,7 @@
 //! Server functions of the portal: the branding its sign-in page shows before anyone is signed
-//! in, and the branding its administrators set.
+//! in, the branding its administrators set, and their session policy.
 
-use super::types::{Branding, BrandingSettings};
+use super::types::{Branding, BrandingSettings, SecuritySettings};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -115,11 +115,80 @@ pub async fn save_branding(
     })
 }
 
+/// The workspace's session policy and the platform's limits around it.
+#[server]
+pub async fn get_security_settings() -> Result<SecuritySettings, AppError> {
+    use crate::auth::context::TenantScope;
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::SettingsRead).await?;
+    let mut tx = context.tenant_tx(TenantScope::Own).await?;
+    let (idle, max) = crate::tenants::db::select_session_policy(&mut tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(server::security(idle, max))
+}
+
+/// Sets how long the workspace's sessions may sit unused and last at most; an empty field
+/// goes back to the platform's value. Signed-in members are held to it from their next request.
+#[server]
+pub async fn save_security_settings(idle_minutes: String, max_hours: String) -> Result<SecuritySettings, AppError> {
+    use super::types::SessionPolicy;
+    use crate::audit::db::{AuditEvent, insert_audit_event};
+    use crate::auth::context::TenantScope;
+    use crate::error::FieldErrors;
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
+    let platform = server::security(None, None);
+    let mut errors = FieldErrors::new();
+    let idle = SessionPolicy::parse_idle_minutes(&idle_minutes, platform.platform_idle_minutes)
+        .map_err(|message| errors.add("idle_minutes", message))
+        .ok()
+        .flatten();
+    let max = SessionPolicy::parse_max_hours(&max_hours, platform.platform_max_hours)
+        .map_err(|message| errors.add("max_hours", message))
+        .ok()
+        .flatten();
+    errors.into_result()?;
+    let mut tx = context.tenant_tx(TenantScope::Own).await?;
+    let before = crate::tenants::db::select_session_policy(&mut tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (idle, max) = (idle.map(i32::from), max.map(i32::from));
+    crate::tenants::db::update_session_policy(&mut tx, idle, max).await?;
+    let tenant = tx.tenant_id();
+    let event = AuditEvent {
+        tenant_id: Some(tenant),
+        action: "tenant.security",
+        entity_type: "tenant",
+        entity_id: Some(tenant.to_string()),
+        before: Some(serde_json::json!({ "session_idle_minutes": before.0, "session_max_hours": before.1 })),
+        after: Some(serde_json::json!({ "session_idle_minutes": idle, "session_max_hours": max })),
+    };
+    insert_audit_event(&mut tx, &context.actor(), event).await?;
+    tx.commit().await?;
+    Ok(server::security(idle, max))
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::BrandingSettings;
     use crate::portal::types::{BrandColor, LogoUrl};
+    use crate::portal::types::{SecuritySettings, SessionPolicy};
     use crate::tenants::db::BrandingRow;
+
+    /// The policy as stored, with the platform's limits.
+    pub fn security(idle: Option<i32>, max: Option<i32>) -> SecuritySettings {
+        let narrow = |value: Option<i32>| value.and_then(|v| u16::try_from(v).ok());
+        SecuritySettings {
+            policy: SessionPolicy {
+                idle_minutes: narrow(idle),
+                max_hours: narrow(max),
+            },
+            platform_idle_minutes: u16::try_from(crate::auth::settings::session_idle_minutes()).unwrap_or(u16::MAX),
+            platform_max_hours: u16::try_from(crate::auth::service::SESSION_TTL_HOURS).unwrap_or(u16::MAX),
+        }
+    }
 
     pub fn settings(row: BrandingRow) -> BrandingSettings {
         BrandingSettings {

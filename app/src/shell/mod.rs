@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("usage") view={Lazy::<UsageRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("branding") view={Lazy::<BrandingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("data") view={Lazy::<DataRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("alerts/:alert_id") view={Lazy::<AlertDetailRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -246,6 +247,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                         {(me.is_platform && can(Permission::TenantsRead)).then(|| view! { <li><A href="/plans">{t("nav-plans")}</A></li> })}
                         {(!me.is_platform && can(Permission::BillingRead)).then(|| view! { <li><A href="/usage">{t("nav-usage")}</A></li> })}
                         {(portal && can(Permission::SettingsRead)).then(|| view! { <li><A href="/branding">{t("nav-branding")}</A></li> })}
+                        {(portal && can(Permission::SettingsRead)).then(|| view! { <li><A href="/security">{t("nav-security")}</A></li> })}
                         {(portal && can(Permission::SettingsUpdate)).then(|| view! { <li><A href="/data">{t("nav-data")}</A></li> })}
                     </ul>
                 </nav>

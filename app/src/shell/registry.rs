@@ -114,6 +114,8 @@ declare! {
     crate::portal::api::GetSiteBranding => Public,
     crate::portal::api::GetBrandingSettings => Requires(SettingsRead),
     crate::portal::api::SaveBranding => Requires(SettingsUpdate),
+    crate::portal::api::GetSecuritySettings => Requires(SettingsRead),
+    crate::portal::api::SaveSecuritySettings => Requires(SettingsUpdate),
     crate::data_export::api::ListExports => Requires(SettingsUpdate),
     crate::users::invitations::api::ListInvitations => Requires(UsersRead),
     crate::users::invitations::api::CreateInvitation => Requires(UsersCreate),

@@ -65,9 +65,8 @@ impl Area {
             [] | ["analytics"] => Area::Charts,
             ["tenants", rest @ ..] | ["users", rest @ ..] if rest.len() <= 2 => Area::People,
             ["roles"] | ["roles", "sets", _] | ["delegations"] | ["invite", _] => Area::People,
-            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] | ["branding"] | ["data"] => {
-                Area::Settings
-            }
+            ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] => Area::Settings,
+            ["branding"] | ["data"] | ["security"] => Area::Settings,
             ["alerts"] | ["alerts", _] | ["alerts", "rules", _] => Area::Alerting,
             _ => return None,
         })
@@ -121,6 +120,7 @@ lazy_routes! {
     UsageRoute => settings_area / __preload_settings_area(SettingsPage::Usage);
     BrandingRoute => settings_area / __preload_settings_area(SettingsPage::Branding);
     DataRoute => settings_area / __preload_settings_area(SettingsPage::Data);
+    SecurityRoute => settings_area / __preload_settings_area(SettingsPage::Security);
     AlertsRoute => alerting_area / __preload_alerting_area(AlertingPage::Alerts);
     RulesRoute => alerting_area / __preload_alerting_area(AlertingPage::Rules);
     RuleEditRoute => alerting_area / __preload_alerting_area(AlertingPage::RuleEdit);
@@ -161,6 +161,7 @@ pub enum SettingsPage {
     Usage,
     Branding,
     Data,
+    Security,
 }
 
 #[derive(Clone, Copy)]
@@ -212,6 +213,7 @@ fn settings_area(page: SettingsPage) -> AnyView {
         SettingsPage::Usage => view! { <UsagePage /> }.into_any(),
         SettingsPage::Branding => view! { <BrandingPage /> }.into_any(),
         SettingsPage::Data => view! { <crate::data_export::views::DataPage /> }.into_any(),
+        SettingsPage::Security => view! { <crate::portal::security::SecurityPage /> }.into_any(),
     }
 }
 
@@ -252,6 +254,7 @@ mod tests {
             ("/usage", Area::Settings),
             ("/branding", Area::Settings),
             ("/data", Area::Settings),
+            ("/security", Area::Settings),
             ("/alerts", Area::Alerting),
             ("/alerts/rules", Area::Alerting),
             ("/alerts/rules/new", Area::Alerting),

@@ -365,6 +365,37 @@ pub async fn update_branding(
     Ok(result.rows_affected() == 1)
 }
 
+/// The signed-in tenant's session policy: `(idle minutes, max hours)`, `None` for the platform's.
+pub async fn select_session_policy(tx: &mut TenantTx) -> Result<Option<(Option<i32>, Option<i32>)>, sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query!(
+        "SELECT session_idle_minutes, session_max_hours FROM tenants WHERE tenant_id = $1",
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|row| (row.session_idle_minutes, row.session_max_hours)))
+}
+
+/// Replaces the signed-in tenant's session policy.
+pub async fn update_session_policy(
+    tx: &mut TenantTx,
+    idle_minutes: Option<i32>,
+    max_hours: Option<i32>,
+) -> Result<(), sqlx::Error> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query!(
+        "UPDATE tenants SET session_idle_minutes = $2, session_max_hours = $3, updated_at = now()
+         WHERE tenant_id = $1",
+        tenant_id.0,
+        idle_minutes,
+        max_hours
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The signed-in tenant's slug (links into its portal).
 pub async fn select_own_slug(tx: &mut TenantTx) -> Result<Option<String>, sqlx::Error> {
     let tenant_id = tx.tenant_id();

@@ -1042,3 +1042,18 @@ export-status-failed = failed
 data-erase-title = Erase a member
 data-erase-intro = To erase a member's personal data, open their page under Users and choose “Erase personal data”. Their email and name are replaced by a pseudonym everywhere, the audit trail included, and the trail still verifies.
 
+## Portal security settings
+nav-security = Security
+security-title = Security
+security-intro = How long your members stay signed in. Leave a field empty to use the platform's value; yours can only be shorter. Members already signed in are held to a change from their next click.
+security-idle = Sign out after inactivity (minutes)
+security-idle-hint = Platform: { $minutes } minutes.
+security-max = Longest session (hours)
+security-max-hint = Platform: { $hours } hours, whatever the activity.
+security-save = Save security settings
+security-saved = Security settings saved.
+security-range = Enter a whole number from { $min } to { $max } { $unit }, or leave it empty.
+security-unit-minutes = minutes
+security-unit-hours = hours
+security-2fa = Requiring two-factor sign-in for every member comes with sign-in hardening.
+

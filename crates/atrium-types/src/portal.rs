@@ -258,9 +258,74 @@ pub struct BrandingSettings {
     pub tenant_name: String,
 }
 
+/// A workspace's own session policy. Each limit can only shorten the platform's: the session
+/// lookup applies the smaller one. `None`: the platform's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SessionPolicy {
+    /// Minutes a session may sit unused.
+    pub idle_minutes: Option<u16>,
+    /// Hours a session may last from sign-in.
+    pub max_hours: Option<u16>,
+}
+
+/// The security page's form: the workspace's policy and the platform's limits it works within.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    pub policy: SessionPolicy,
+    pub platform_idle_minutes: u16,
+    pub platform_max_hours: u16,
+}
+
+/// The shortest idle timeout a workspace may set: less signs people out while they read.
+pub const MIN_IDLE_MINUTES: u16 = 5;
+
+/// A whole number in `min..=max` from a form field; empty means "the platform's".
+fn parse_limit(raw: &str, min: u16, max: u16, unit: &str) -> Result<Option<u16>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let max = max.max(min);
+    let message = || {
+        t_args(
+            "security-range",
+            &[("min", &min.to_string()), ("max", &max.to_string()), ("unit", &t(unit))],
+        )
+    };
+    match raw.parse::<u16>() {
+        Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
+        _ => Err(message()),
+    }
+}
+
+impl SessionPolicy {
+    /// The idle timeout field: `MIN_IDLE_MINUTES` up to the platform's.
+    pub fn parse_idle_minutes(raw: &str, platform_idle_minutes: u16) -> Result<Option<u16>, String> {
+        parse_limit(raw, MIN_IDLE_MINUTES, platform_idle_minutes, "security-unit-minutes")
+    }
+    /// The session length field: one hour up to the platform's.
+    pub fn parse_max_hours(raw: &str, platform_max_hours: u16) -> Result<Option<u16>, String> {
+        parse_limit(raw, 1, platform_max_hours, "security-unit-hours")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_limits_only_shorten_the_platforms() {
+        assert_eq!(SessionPolicy::parse_idle_minutes("", 60), Ok(None));
+        assert_eq!(SessionPolicy::parse_idle_minutes(" 15 ", 60), Ok(Some(15)));
+        assert_eq!(SessionPolicy::parse_idle_minutes("60", 60), Ok(Some(60)));
+        assert!(SessionPolicy::parse_idle_minutes("61", 60).is_err());
+        assert!(SessionPolicy::parse_idle_minutes("4", 60).is_err());
+        assert!(SessionPolicy::parse_idle_minutes("-5", 60).is_err());
+        assert!(SessionPolicy::parse_idle_minutes("ten", 60).is_err());
+        assert_eq!(SessionPolicy::parse_max_hours("1", 12), Ok(Some(1)));
+        assert!(SessionPolicy::parse_max_hours("0", 12).is_err());
+        assert!(SessionPolicy::parse_max_hours("13", 12).is_err());
+    }
 
     #[test]
     fn portal_paths_split_into_slug_and_app_path() {

@@ -631,19 +631,33 @@ async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptio
             "/api/v1/metrics" => String::new(),
             "/api/v1/metrics/{metric}/panel" => "?range=1h".into(),
             "/api/v1/live/stats" | "/api/v1/system/jobs" => String::new(),
+            // A tenant user's own workspace whatever `tenant` says.
+            "/api/v1/exports/workspace" => format!("?tenant={}", globex.tenant),
+            "/api/v1/exports/members/{user_id}" => String::new(),
             _ => return None,
         })
     };
     for (route, access) in REST_ROUTES {
         let query = rest_query(route).unwrap_or_else(|| panic!("the attack suite has no case for {route}"));
-        let path = route.replace("{metric}", &globex.metric) + &query;
+        let path = route
+            .replace("{metric}", &globex.metric)
+            .replace("{user_id}", &globex.victim)
+            + &query;
         let before_b = fingerprint.all(&globex.tenant).await;
         let mut request = Request::get(&path).header(header::HOST, "atrium.test");
         request = match access {
             Access::ApiKey(_) => request.header(header::AUTHORIZATION, format!("Bearer {}", acme.key_token)),
             _ => request.header(header::COOKIE, &alice),
         };
-        let reply = app.send(request.body(Body::empty()).unwrap()).await;
+        let mut reply = app.send(request.body(Body::empty()).unwrap()).await;
+        if reply
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t == "application/zip")
+        {
+            // An archive is checked by what it holds, not by its deflated bytes.
+            reply.body = unzipped(&app, &path, &alice).await;
+        }
         *per_case.entry("REST as A aimed at B").or_default() += 1;
         findings.check(!reply.status.is_server_error(), || {
             format!("GET {path} as A: {} {}", reply.status, reply.body)
@@ -675,6 +689,30 @@ async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptio
         findings.problems.len(),
         findings.problems.join("\n")
     );
+}
+
+/// The text of every file of the ZIP `path` answers `cookie` with, one after the other.
+async fn unzipped(app: &TestApp, path: &str, cookie: &str) -> String {
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    use tower::ServiceExt;
+    let request = Request::get(path)
+        .header(header::HOST, "atrium.test")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = app.router.clone().oneshot(request).await.expect("response");
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        archive
+            .by_index(i)
+            .expect("entry")
+            .read_to_string(&mut text)
+            .expect("inflate");
+    }
+    text
 }
 
 /// Markup an attacker types into a text field. Rendered anywhere as markup, it would run.

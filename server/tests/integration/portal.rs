@@ -1,7 +1,8 @@
 //! The tenant portal over HTTP on the seeded demo: members are sent to `/t/{slug}` and see only
 //! their own workspace's portal, a portal is reached by path, by subdomain and by `X-Tenant` from
 //! a trusted proxy only, its sign-in page is branded and signs in only its members, and branding
-//! is validated, audited and confined to its tenant.
+//! is validated, audited and confined to its tenant; a workspace's session policy shortens its own
+//! members' sessions only.
 
 use crate::common;
 
@@ -270,4 +271,98 @@ async fn branding_is_checked_audited_and_stays_in_its_tenant(_: PgPoolOptions, o
         .execute(&mut *tx)
         .await;
     assert!(bad.is_err(), "the check constraint refuses it");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_workspace_session_policy_shortens_its_own_sessions_only(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::portal::api::{GetSecuritySettings, SaveSecuritySettings};
+    let app = spawn_app(options).await;
+    let owner = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(app.owner_options.clone())
+        .await
+        .expect("owner");
+    let alice = app.sign_in("alice@acme.test").await;
+    let victor = app.sign_in("victor@acme.test").await;
+    let gina = app.sign_in("gina@globex.test").await;
+
+    // Bounds: 5 minutes up to the platform's 60; 1 hour up to the 12-hour session.
+    let bad = app
+        .call(
+            SaveSecuritySettings::PATH,
+            Some(&alice),
+            &[("idle_minutes", "2"), ("max_hours", "13")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("idle_minutes") && bad.body.contains("max_hours"),
+        "{}",
+        bad.body
+    );
+    let refused = app
+        .call(
+            SaveSecuritySettings::PATH,
+            Some(&victor),
+            &[("idle_minutes", "5"), ("max_hours", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let saved = app
+        .call(
+            SaveSecuritySettings::PATH,
+            Some(&alice),
+            &[("idle_minutes", "10"), ("max_hours", "2")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["policy"]["idle_minutes"], 10);
+    // Members with settings:read see the policy they live under.
+    let read = app.call(GetSecuritySettings::PATH, Some(&victor), &[]).await;
+    assert_eq!(read.json()["policy"]["max_hours"], 2);
+    assert_eq!(read.json()["platform_idle_minutes"], 60);
+    assert!(app.audit_actions().await.contains(&"tenant.security".to_owned()));
+
+    let me = |cookie: String| {
+        let app = &app;
+        async move { app.call(GetCurrentUser::PATH, Some(&cookie), &[]).await.status == StatusCode::OK }
+    };
+    assert!(me(victor.clone()).await, "still signed in");
+    // Fifteen idle minutes: past Acme's 10, within the platform's 60 that Globex keeps.
+    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '15 minutes'")
+        .execute(&owner)
+        .await
+        .expect("age sessions");
+    assert!(!me(victor.clone()).await, "Acme's idle limit signs Victor out");
+    assert!(me(gina.clone()).await, "Globex keeps the platform's limit");
+
+    // Three hours since sign-in, in use all along: past Acme's longest session of 2 hours.
+    let alice = app.sign_in("alice@acme.test").await;
+    sqlx::query("UPDATE sessions SET created_at = now() - interval '3 hours', last_seen_at = now()")
+        .execute(&owner)
+        .await
+        .expect("age sessions");
+    assert!(!me(alice.clone()).await, "Acme's longest session ends Alice's");
+    assert!(me(gina).await);
+
+    // Back to the platform's values.
+    let alice = app.sign_in("alice@acme.test").await;
+    let cleared = app
+        .call(
+            SaveSecuritySettings::PATH,
+            Some(&alice),
+            &[("idle_minutes", ""), ("max_hours", "")],
+        )
+        .await;
+    assert_eq!(
+        cleared.json()["policy"],
+        serde_json::json!({"idle_minutes": null, "max_hours": null})
+    );
+    sqlx::query(
+        "UPDATE sessions SET created_at = now() - interval '3 hours', last_seen_at = now() - interval '15 minutes'",
+    )
+    .execute(&owner)
+    .await
+    .expect("age sessions");
+    assert!(me(alice).await);
 }
