@@ -16,6 +16,10 @@ ALTER TABLE audit_events
     ADD COLUMN erased_at timestamptz,
     ADD CONSTRAINT audit_events_sealed CHECK (format = 1 OR personal_digest IS NOT NULL);
 
+-- What start-up asks on every boot ("which chains still hold format-1 rows?") answered without
+-- reading the trail: the index holds format-1 rows only, so it empties once they are re-sealed.
+CREATE INDEX audit_events_format_1_idx ON audit_events (tenant_id) WHERE format = 1 AND chain_seq IS NOT NULL;
+
 -- Replaces personal values in one before/after document: keys `email` and `*_email` whose value
 -- is one of `p_emails` (any value when `p_whole`), `*_by_name` and `actor_name` whose value is
 -- `p_name` (any when `p_whole`), and, at the top level of a person's own rows (`p_whole`), `name`.
