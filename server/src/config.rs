@@ -40,6 +40,9 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// `ATRIUM_SESSION_IDLE_MINUTES`, `ATRIUM_PASSWORD_HASH_*`: sessions and password hashing.
     pub auth: AuthSettings,
+    /// `ATRIUM_TENANT_ERASE_DELAY_HOURS`: how long a workspace's requested erasure can be
+    /// cancelled before it is carried out.
+    pub erase_delay_hours: u32,
     /// `ATRIUM_TRUST_FORWARDED_PROTO`, `ATRIUM_TRUSTED_PROXY_HOPS`, `ATRIUM_MAX_BODY_BYTES`,
     /// `ATRIUM_REQUEST_TIMEOUT_SECS`, `ATRIUM_HEADER_READ_TIMEOUT_SECS`: the HTTP edge's trust
     /// and limits.
@@ -89,6 +92,7 @@ impl Config {
             intervals: job_intervals()?,
             delivery: delivery_settings(addr)?,
             auth: auth_settings()?,
+            erase_delay_hours: erase_delay_hours(var("ATRIUM_TENANT_ERASE_DELAY_HOURS"))?,
             http: http_settings()?,
             limits: limit_settings()?,
             site: site_settings()?,
@@ -101,7 +105,8 @@ impl Config {
 const MAX_INTERVAL_SECS: u64 = 7 * 24 * 3600;
 
 /// `ATRIUM_AUDIT_PRUNE_INTERVAL_SECS`, `ATRIUM_ANALYTICS_MAINTENANCE_INTERVAL_SECS`,
-/// `ATRIUM_ALERT_INTERVAL_SECS` and `ATRIUM_SESSION_CLEANUP_INTERVAL_SECS`, each defaulting to
+/// `ATRIUM_ALERT_INTERVAL_SECS`, `ATRIUM_SESSION_CLEANUP_INTERVAL_SECS`,
+/// `ATRIUM_NONCE_CLEANUP_INTERVAL_SECS` and `ATRIUM_TENANT_ERASURE_INTERVAL_SECS`, each defaulting to
 /// `JobIntervals::default()`.
 fn job_intervals() -> anyhow::Result<JobIntervals> {
     let defaults = JobIntervals::default();
@@ -131,7 +136,26 @@ fn job_intervals() -> anyhow::Result<JobIntervals> {
             var("ATRIUM_NONCE_CLEANUP_INTERVAL_SECS"),
             defaults.signature_nonce_cleanup,
         )?,
+        tenant_erasure: interval(
+            "ATRIUM_TENANT_ERASURE_INTERVAL_SECS",
+            var("ATRIUM_TENANT_ERASURE_INTERVAL_SECS"),
+            defaults.tenant_erasure,
+        )?,
     })
+}
+
+/// `ATRIUM_TENANT_ERASE_DELAY_HOURS`: whole hours from 1 to a year, a week when unset.
+fn erase_delay_hours(raw: Option<String>) -> anyhow::Result<u32> {
+    use atrium_app::tenants::types::{DEFAULT_ERASE_DELAY_HOURS, MAX_ERASE_DELAY_HOURS};
+    let Some(raw) = raw else {
+        return Ok(DEFAULT_ERASE_DELAY_HOURS);
+    };
+    raw.parse::<u32>()
+        .ok()
+        .filter(|hours| (1..=MAX_ERASE_DELAY_HOURS).contains(hours))
+        .with_context(|| {
+            format!("ATRIUM_TENANT_ERASE_DELAY_HOURS must be a whole number of hours from 1 to {MAX_ERASE_DELAY_HOURS}, not {raw:?}")
+        })
 }
 
 /// The longest idle timeout accepted: 30 days (sessions expire after 12 hours anyway).
@@ -458,6 +482,23 @@ mod tests {
             assert_eq!(
                 error,
                 format!("ATRIUM_ALERT_INTERVAL_SECS must be a whole number of seconds from 1 to 604800, not {bad:?}")
+            );
+        }
+    }
+
+    #[test]
+    fn erase_delays_are_whole_hours_up_to_a_year() {
+        assert_eq!(erase_delay_hours(None).ok(), Some(168));
+        assert_eq!(erase_delay_hours(Some("1".into())).ok(), Some(1));
+        assert_eq!(erase_delay_hours(Some("8760".into())).ok(), Some(8760));
+        for bad in ["0", "8761", "-1", "1.5", "week"] {
+            let error = erase_delay_hours(Some(bad.into()))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                error.starts_with("ATRIUM_TENANT_ERASE_DELAY_HOURS must be"),
+                "{bad}: {error}"
             );
         }
     }

@@ -28,6 +28,9 @@ pub async fn run() -> anyhow::Result<()> {
     if !atrium_app::auth::settings::configure(config.auth) {
         tracing::warn!("sign-in settings were in use before start-up applied them; the defaults stay");
     }
+    if !atrium_app::tenants::erasure::configure_delay(config.erase_delay_hours) {
+        tracing::warn!("the erasure delay was in use before start-up applied it; the default stays");
+    }
     atrium_app::auth::password::warm_up();
     if config.seed_demo.unwrap_or(database.is_private()) {
         seed::seed_demo(&database.db, &config)
@@ -61,6 +64,11 @@ pub async fn run() -> anyhow::Result<()> {
             database.db.clone(),
             replica.clone(),
             config.intervals.signature_nonce_cleanup,
+        )),
+        tokio::spawn(jobs::tenant_erasure(
+            database.db.clone(),
+            replica.clone(),
+            config.intervals.tenant_erasure,
         )),
     ];
     let live = live::Live::new(live::LiveSettings::default());

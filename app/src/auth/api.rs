@@ -96,5 +96,9 @@ pub async fn logout() -> Result<(), AppError> {
 #[server]
 pub async fn get_current_user() -> Result<CurrentUser, AppError> {
     let context = super::context::authenticated().await?;
-    Ok(context.principal.to_current_user(&context.permissions))
+    let mut me = context.principal.to_current_user(&context.permissions);
+    if let Some(workspace) = me.workspace.as_mut() {
+        workspace.erase_delay_hours = crate::tenants::erasure::delay_hours();
+    }
+    Ok(me)
 }

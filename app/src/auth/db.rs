@@ -317,7 +317,7 @@ pub async fn select_session_principal(
         r#"SELECT s.platform_user_id, p.email AS "p_email?", p.name AS "p_name?",
                   s.tenant_id, s.user_id, u.email AS "u_email?", u.name AS "u_name?",
                   u.role AS "role?: Role", t.name AS "tenant_name?", t.slug AS "tenant_slug?",
-                  t.brand_name, t.brand_logo_url, t.brand_color, s.last_seen_at
+                  t.brand_name, t.brand_logo_url, t.brand_color, t.erase_after, s.last_seen_at
            FROM sessions s
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
@@ -364,6 +364,7 @@ pub async fn select_session_principal(
                     row.brand_logo_url.as_deref(),
                     row.brand_color.as_deref(),
                 ),
+                erase_after: row.erase_after,
                 tenant_name,
                 tenant_slug,
                 user_id: UserId(user_id),

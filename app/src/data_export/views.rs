@@ -7,6 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::i18n::{format_time, t, t_args};
+use crate::tenants::erasure::views::WorkspaceErasureCard;
 use atrium_types::plans::format_bytes;
 use leptos::prelude::*;
 
@@ -66,6 +67,7 @@ pub fn DataPage() -> impl IntoView {
             <h2>{t("data-erase-title")}</h2>
             <p class="muted">{t("data-erase-intro")}</p>
         </section>
+        <WorkspaceErasureCard />
     }
 }
 

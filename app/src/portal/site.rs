@@ -184,6 +184,7 @@ mod tests {
                 logo_url: None,
                 color: None,
             },
+            erase_after: None,
             user_id: crate::ids::UserId(uuid::Uuid::nil()),
             email: "a@acme.test".into(),
             name: "A".into(),

@@ -23,6 +23,7 @@ use crate::plans::types::Feature;
 use crate::portal::site::CurrentSite;
 use crate::portal::types::PortalSite;
 use crate::portal::views::{BrandHeader, BrandingContext};
+use crate::tenants::erasure::views::{ErasureContext, WorkspaceErasureBanner};
 use assets::SiteAssets;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -220,6 +221,8 @@ fn Layout(me: CurrentUser) -> impl IntoView {
     // colour on the layout (CSS custom properties), kept in a signal the branding page updates.
     let branding = RwSignal::new(me.workspace.as_ref().map(|workspace| workspace.branding.clone()));
     provide_context(BrandingContext(branding));
+    let erase_on = me.workspace.as_ref().and_then(|workspace| workspace.erase_on.clone());
+    provide_context(ErasureContext(RwSignal::new(erase_on)));
     let portal = me.workspace.is_some();
     let style = move || branding.with(|branding| branding.as_ref().and_then(|b| b.style()));
     view! {
@@ -261,6 +264,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                 </div>
             </aside>
             <main id="main" class="content">
+                {portal.then(|| view! { <WorkspaceErasureBanner /> })}
                 <Outlet />
             </main>
         </div>

@@ -46,6 +46,8 @@ declare! {
     crate::tenants::api::UpdateTenant => Requires(TenantsUpdate),
     crate::tenants::api::SetTenantStatus => Requires(TenantsSuspend),
     crate::tenants::api::DeleteTenant => Requires(TenantsDelete),
+    crate::tenants::erasure::api::RequestWorkspaceErasure => Requires(TenantsErase),
+    crate::tenants::erasure::api::CancelWorkspaceErasure => Requires(TenantsErase),
     crate::users::api::ListUsers => Requires(UsersRead),
     crate::users::api::GetUser => Requires(UsersRead),
     crate::users::api::CreateUser => Requires(UsersCreate),

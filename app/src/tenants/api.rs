@@ -85,10 +85,12 @@ pub async fn get_tenant(tenant_id: TenantId) -> Result<TenantDetail, AppError> {
     let mut tx = context.tenant_tx(tenant_id).await?;
     let tenant = super::db::select_own_tenant(&mut tx).await?.ok_or(AppError::NotFound)?;
     let active_user_count = super::db::select_active_user_count(&mut tx).await?;
+    let erasure = super::erasure::db::select_pending(&mut tx).await?;
     tx.commit().await?;
     Ok(TenantDetail {
         tenant,
         active_user_count,
+        erasure,
     })
 }
 
@@ -218,7 +220,8 @@ pub async fn set_tenant_status(tenant_id: TenantId, status: String) -> Result<Te
     Ok(after)
 }
 
-/// Deletes a tenant and everything in it; `confirm` must repeat the slug.
+/// Deletes a tenant and everything in it at once (its audit trail stays until pruned); `confirm`
+/// must repeat the slug. A workspace's own erasure waits a delay instead (`erasure`).
 #[server]
 pub async fn delete_tenant(tenant_id: TenantId, confirm: String) -> Result<(), AppError> {
     use crate::audit::db::{AuditEvent, insert_audit_event};

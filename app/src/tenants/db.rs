@@ -43,6 +43,7 @@ fn tenant_from_row(row: &PgRow) -> Result<Tenant, sqlx::Error> {
         user_count: row.try_get("user_count")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        erase_after: row.try_get("erase_after")?,
     })
 }
 
@@ -54,7 +55,7 @@ fn push_tenant_filter(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery) {
 fn push_tenants_page(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery, window: &Window) {
     qb.push(
         "SELECT t.tenant_id, t.slug, t.name, t.plan, t.status, coalesce(c.users, 0) AS user_count, \
-         t.created_at, t.updated_at",
+         t.created_at, t.updated_at, t.erase_after",
     );
     window.push_select(qb);
     qb.push(" FROM tenants t LEFT JOIN tenant_user_counts c ON c.tenant_id = t.tenant_id");
@@ -99,7 +100,7 @@ pub async fn select_own_tenant(tx: &mut TenantTx) -> Result<Option<Tenant>, sqlx
         Tenant,
         r#"SELECT t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
                   coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
-                  t.created_at, t.updated_at
+                  t.created_at, t.updated_at, t.erase_after
            FROM tenants t WHERE t.tenant_id = $1"#,
         tenant_id.0
     )
@@ -119,7 +120,7 @@ pub async fn select_tenant_for_update(tx: &mut PlatformTx, tenant_id: TenantId) 
         Tenant,
         r#"SELECT t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
                   coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
-                  t.created_at, t.updated_at
+                  t.created_at, t.updated_at, t.erase_after
            FROM tenants t WHERE t.tenant_id = $1 FOR UPDATE"#,
         tenant_id.0
     )
@@ -132,7 +133,7 @@ pub async fn insert_tenant(tx: &mut PlatformTx, fields: &TenantFields<'_>) -> Re
         Tenant,
         r#"INSERT INTO tenants (name, slug, plan, status) VALUES ($1, $2, $3, $4)
            RETURNING tenant_id, slug, name, plan AS "plan: Plan", status AS "status: TenantStatus",
-                     0::bigint AS "user_count!", created_at, updated_at"#,
+                     0::bigint AS "user_count!", created_at, updated_at, erase_after"#,
         fields.name,
         fields.slug,
         fields.plan as Plan,
@@ -153,7 +154,7 @@ pub async fn update_tenant(
            WHERE t.tenant_id = $1
            RETURNING t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
                      coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
-                     t.created_at, t.updated_at"#,
+                     t.created_at, t.updated_at, t.erase_after"#,
         tenant_id.0,
         fields.name,
         fields.slug,
@@ -164,11 +165,11 @@ pub async fn update_tenant(
     .await
 }
 
+/// Deletes a tenant and every row it owns except its audit trail, which outlives it until pruned
+/// (`tenant_purge`; erasure purges the trail too).
 pub async fn delete_tenant(tx: &mut PlatformTx, tenant_id: TenantId) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!("DELETE FROM tenants WHERE tenant_id = $1", tenant_id.0)
-        .execute(&mut **tx)
-        .await?;
-    Ok(result.rows_affected() == 1)
+    let deleted = super::erasure::db::purge(tx, tenant_id, super::erasure::db::AuditTrail::Keep).await?;
+    Ok(deleted.is_some())
 }
 
 /// Tenants whose name or slug contains `search` (all when empty), in name order, at most `limit`:

@@ -3,5 +3,6 @@ pub mod api;
 pub mod chooser;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod erasure;
 pub use atrium_types::tenants as types;
 pub mod views;

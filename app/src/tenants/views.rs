@@ -1,6 +1,8 @@
 //! Tenant pages: the searchable list, creation, the detail page and editing.
 
 use super::api::{CreateTenant, DeleteTenant, SetTenantStatus, UpdateTenant, get_tenant, list_tenants};
+use super::erasure::api::CancelWorkspaceErasure;
+use super::erasure::views::{PendingErasureNotice, cancel_toasts, requested_line};
 use super::types::{Plan, TenantStatus};
 use crate::components::confirm::TypedConfirm;
 use crate::components::error_view::ErrorView;
@@ -67,7 +69,12 @@ pub fn TenantsPage() -> impl IntoView {
                                             <td><a href=format!("/tenants/{}", tenant.tenant_id)>{tenant.name}</a></td>
                                             <td><code>{tenant.slug}</code></td>
                                             <td>{tenant.plan.label()}</td>
-                                            <td><span class=format!("badge {}", tenant.status.as_str())>{tenant.status.label()}</span></td>
+                                            <td>
+                                                <span class=format!("badge {}", tenant.status.as_str())>{tenant.status.label()}</span>
+                                                {tenant.erase_after.map(|when| view! {
+                                                    " " <span class="badge erasing" title=format_time(when)>{t("erasure-badge")}</span>
+                                                })}
+                                            </td>
                                             <td class="num">{tenant.user_count}</td>
                                             <td>{format_time(tenant.created_at)}</td>
                                         </tr>
@@ -115,8 +122,16 @@ pub fn TenantDetailPage() -> impl IntoView {
     let tenant_id = tenant_id_param();
     let status_action = ServerAction::<SetTenantStatus>::new();
     let delete_action = ServerAction::<DeleteTenant>::new();
+    let cancel_erasure = ServerAction::<CancelWorkspaceErasure>::new();
     let tenant = page_resource(
-        move || (tenant_id.get(), status_action.version().get()),
+        // One version for both actions: the key keeps the type it had (each key type is another
+        // copy of the resource code in the wasm).
+        move || {
+            (
+                tenant_id.get(),
+                status_action.version().get() + cancel_erasure.version().get(),
+            )
+        },
         |(id, _)| async move {
             match id {
                 Some(id) => get_tenant(id).await,
@@ -139,6 +154,7 @@ pub fn TenantDetailPage() -> impl IntoView {
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
+    cancel_toasts(cancel_erasure);
     let can_update = use_can(Permission::TenantsUpdate);
     let can_suspend = use_can(Permission::TenantsSuspend);
     let can_delete = use_can(Permission::TenantsDelete);
@@ -173,6 +189,10 @@ pub fn TenantDetailPage() -> impl IntoView {
                                     </Show>
                                 </div>
                             </header>
+                            {detail.erasure.map(|pending| view! {
+                                <PendingErasureNotice erase_on=format_time(pending.erase_after) requested=Some(requested_line(&pending))
+                                    cancel=can_delete.get_untracked().then_some((Some(id), cancel_erasure)) />
+                            })}
                             <dl class="facts">
                                 <div><dt>{t("field-slug")}</dt><dd><code>{tenant.slug.clone()}</code></dd></div>
                                 <div><dt>{t("field-plan")}</dt><dd>{tenant.plan.label()}</dd></div>

@@ -1042,6 +1042,22 @@ export-status-failed = failed
 data-erase-title = Erase a member
 data-erase-intro = To erase a member's personal data, open their page under Users and choose “Erase personal data”. Their email and name are replaced by a pseudonym everywhere, the audit trail included, and the trail still verifies.
 
+## Erasing a workspace
+erasure-title = Erase this workspace
+erasure-request-title = Erase the workspace and everything in it
+erasure-warning = Every member, key, metric and point, alert, channel and the audit trail are deleted { $hours } hours after you confirm, and cannot be brought back. Until then the workspace keeps working and a platform administrator or you can cancel. Download the export above first if you want a copy.
+erasure-request-button = Erase this workspace
+erasure-ask-admin = Only the workspace's administrators can ask for its erasure.
+erasure-pending = This workspace will be erased on { $when }.
+erasure-requested = Asked by { $who } on { $when }.
+erasure-requested-unknown = a former member
+erasure-cancel = Cancel the erasure
+erasure-cancelled = Erasure cancelled.
+erasure-badge = Erasure pending
+erasure-already-pending = This workspace's erasure is already scheduled.
+erasure-none-pending = No erasure is pending for this workspace.
+erasure-under-way = The delay has run out and the erasure is under way; it can no longer be cancelled.
+
 ## Portal security settings
 nav-security = Security
 security-title = Security

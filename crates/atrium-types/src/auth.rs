@@ -23,6 +23,9 @@ pub enum Principal {
         tenant_slug: TenantSlug,
         /// How the tenant's portal looks (read with the session, so the layout costs no query).
         branding: Branding,
+        /// When the workspace's requested erasure is due (read with the session too: every page
+        /// of the portal shows it).
+        erase_after: Option<chrono::DateTime<chrono::Utc>>,
         user_id: UserId,
         email: String,
         name: String,
@@ -57,6 +60,7 @@ impl Principal {
                 tenant_name,
                 tenant_slug,
                 branding,
+                erase_after,
                 ..
             } => (
                 role.label_key(),
@@ -64,6 +68,8 @@ impl Principal {
                 Some(Workspace {
                     slug: tenant_slug.clone(),
                     branding: branding.clone(),
+                    erase_on: erase_after.map(crate::i18n::format_time),
+                    erase_delay_hours: crate::tenants::DEFAULT_ERASE_DELAY_HOURS,
                 }),
             ),
         };
@@ -85,6 +91,12 @@ impl Principal {
 pub struct Workspace {
     pub slug: TenantSlug,
     pub branding: Branding,
+    /// When its requested erasure is due, if one is, as shown (`format_time`): a label like
+    /// `role_label`, so the main module, which every page loads, parses no dates.
+    pub erase_on: Option<String>,
+    /// How long a request to erase it would wait (the server's setting, filled in by
+    /// `get_current_user`).
+    pub erase_delay_hours: u32,
 }
 
 /// What the UI needs to know about the signed-in user (never trusted by the server).

@@ -54,6 +54,8 @@ permissions! {
     TenantsUpdate => "tenants:update", "tenants", Platform;
     TenantsDelete => "tenants:delete", "tenants", Platform;
     TenantsSuspend => "tenants:suspend", "tenants", Platform;
+    // A workspace asking for its own erasure (a platform administrator may cancel it).
+    TenantsErase => "tenants:erase", "tenants", Tenant;
     UsersRead => "users:read", "users", Tenant;
     UsersCreate => "users:create", "users", Tenant;
     UsersUpdate => "users:update", "users", Tenant;

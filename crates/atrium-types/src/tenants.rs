@@ -146,6 +146,8 @@ pub struct Tenant {
     pub user_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the workspace's requested erasure may run (`None`: none pending).
+    pub erase_after: Option<DateTime<Utc>>,
 }
 
 /// The tenant detail page: the tenant plus counts.
@@ -153,7 +155,33 @@ pub struct Tenant {
 pub struct TenantDetail {
     pub tenant: Tenant,
     pub active_user_count: i64,
+    pub erasure: Option<PendingErasure>,
 }
+
+/// A workspace's erasure, asked for and not carried out yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingErasure {
+    pub requested_at: DateTime<Utc>,
+    /// When the purge may run; until then it can be cancelled.
+    pub erase_after: DateTime<Utc>,
+    /// Who asked, while they are still a member.
+    pub requested_by: Option<String>,
+}
+
+impl PendingErasure {
+    /// Whether it can still be cancelled at `now` (after `erase_after` the purge may be running).
+    pub fn cancellable_at(&self, now: DateTime<Utc>) -> bool {
+        now < self.erase_after
+    }
+}
+
+/// How long a requested erasure waits by default (`ATRIUM_TENANT_ERASE_DELAY_HOURS`): a week
+/// for a platform administrator to notice a request made by mistake or by someone who should
+/// not have, and for the workspace to take its export.
+pub const DEFAULT_ERASE_DELAY_HOURS: u32 = 168;
+
+/// The longest delay accepted: a year.
+pub const MAX_ERASE_DELAY_HOURS: u32 = 8760;
 
 /// Columns the tenant list can be sorted by (anything else sorts by creation time).
 pub const TENANT_SORTS: [&str; 5] = ["name", "slug", "plan", "status", "created"];

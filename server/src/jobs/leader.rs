@@ -376,6 +376,7 @@ mod tests {
                 0x188e_a910_u32.cast_signed(), // alert_evaluation
                 0xa6ce_44c4_u32.cast_signed(), // session_cleanup
                 0xc8fd_497a_u32.cast_signed(), // signature_nonce_cleanup
+                0xbdda_737d_u32.cast_signed(), // tenant_erasure
             ]
         );
         seconds.sort_unstable();

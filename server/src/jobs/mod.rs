@@ -25,15 +25,18 @@ pub enum Job {
     SessionCleanup,
     /// Deletes signed requests' nonces whose timestamp window has closed.
     SignatureNonceCleanup,
+    /// Purges workspaces whose requested erasure is due.
+    TenantErasure,
 }
 
 impl Job {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::AuditPruning,
         Self::AnalyticsMaintenance,
         Self::AlertEvaluation,
         Self::SessionCleanup,
         Self::SignatureNonceCleanup,
+        Self::TenantErasure,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Job {
             Self::AlertEvaluation => "alert_evaluation",
             Self::SessionCleanup => "session_cleanup",
             Self::SignatureNonceCleanup => "signature_nonce_cleanup",
+            Self::TenantErasure => "tenant_erasure",
         }
     }
 
@@ -65,6 +69,7 @@ pub struct JobIntervals {
     pub alert_evaluation: Duration,
     pub session_cleanup: Duration,
     pub signature_nonce_cleanup: Duration,
+    pub tenant_erasure: Duration,
 }
 
 impl Default for JobIntervals {
@@ -76,6 +81,8 @@ impl Default for JobIntervals {
             session_cleanup: Duration::from_secs(900),
             // The window is 300 s either way; rows live at most about that long past it.
             signature_nonce_cleanup: Duration::from_secs(300),
+            // Erasures wait days; five minutes late is nothing, and an idle pass is one index probe.
+            tenant_erasure: Duration::from_secs(300),
         }
     }
 }
@@ -88,6 +95,7 @@ impl JobIntervals {
             Job::AlertEvaluation => self.alert_evaluation,
             Job::SessionCleanup => self.session_cleanup,
             Job::SignatureNonceCleanup => self.signature_nonce_cleanup,
+            Job::TenantErasure => self.tenant_erasure,
         }
     }
 }
@@ -176,6 +184,29 @@ pub async fn signature_nonce_cleanup(db: Db, replica: Replica, interval: Duratio
     .await;
 }
 
+/// Purges the workspaces whose erasure is due (`tenants::erasure::purge`) every `interval` while
+/// this replica leads the job, until `replica` is stopped.
+pub async fn tenant_erasure(db: Db, replica: Replica, interval: Duration) {
+    let pass_db = db.clone();
+    led(db, replica, Job::TenantErasure, interval, move |now| {
+        let db = pass_db.clone();
+        async move {
+            let erased = atrium_app::tenants::erasure::purge::purge_due(&db, now)
+                .await
+                .context("erasing workspaces whose delay has run out")?;
+            Ok(match erased.as_slice() {
+                [] => "no workspace due for erasure".to_owned(),
+                done => format!(
+                    "{} workspace(s) erased ({})",
+                    done.len(),
+                    done.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            })
+        }
+    })
+    .await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,9 +235,10 @@ mod tests {
             alert_evaluation: Duration::from_secs(3),
             session_cleanup: Duration::from_secs(4),
             signature_nonce_cleanup: Duration::from_secs(5),
+            tenant_erasure: Duration::from_secs(6),
         };
         let secs: Vec<u64> = Job::ALL.iter().map(|job| intervals.of(*job).as_secs()).collect();
-        assert_eq!(secs, [1, 2, 3, 4, 5]);
+        assert_eq!(secs, [1, 2, 3, 4, 5, 6]);
         assert_eq!(JobIntervals::default().alert_evaluation, Duration::from_secs(15));
     }
 }

@@ -63,6 +63,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         intervals: Default::default(),
         delivery: Default::default(),
         auth: Default::default(),
+        erase_delay_hours: atrium_app::tenants::types::DEFAULT_ERASE_DELAY_HOURS,
         http: Default::default(),
         limits: limits(),
         site: Default::default(),

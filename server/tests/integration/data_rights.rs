@@ -31,11 +31,7 @@ async fn mentions(owner: &sqlx::PgPool, tenant: &str, needle: &str) -> i64 {
 #[sqlx::test(migrations = "../migrations")]
 async fn an_erased_member_leaves_pseudonyms_and_a_verifiable_trail(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    let owner = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(app.owner_options.clone())
-        .await
-        .expect("owner");
+    let owner = app.owner_pool().await;
     let acme = app.tenant_id("acme").await.expect("acme");
     let globex = app.tenant_id("globex").await.expect("globex");
     let victor_id = app.user_id("victor@acme.test").await;
@@ -167,11 +163,7 @@ async fn an_erased_member_leaves_pseudonyms_and_a_verifiable_trail(_: PgPoolOpti
 #[sqlx::test(migrations = "../migrations")]
 async fn a_changed_personal_value_is_reported_by_verification(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    let owner = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(app.owner_options.clone())
-        .await
-        .expect("owner");
+    let owner = app.owner_pool().await;
     let _ana = app.sign_in("ana@acme.test").await;
     let target: i64 = sqlx::query_scalar("SELECT max(audit_id) FROM audit_events WHERE actor_email = 'ana@acme.test'")
         .fetch_one(&owner)
@@ -241,11 +233,7 @@ async fn a_workspace_export_holds_every_table_and_nothing_secret_or_foreign(
 ) {
     use atrium_app::data_export::tables::{LEFT_OUT, WORKSPACE};
     let app = spawn_app(options).await;
-    let owner = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(app.owner_options.clone())
-        .await
-        .expect("owner");
+    let owner = app.owner_pool().await;
     let alice = app.sign_in("alice@acme.test").await;
     let acme = app.tenant_id("acme").await.expect("acme");
 

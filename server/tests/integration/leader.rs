@@ -386,7 +386,8 @@ async fn the_jobs_endpoint_shows_leaders_and_passes_to_platform_monitors_only(
             "analytics_maintenance",
             "alert_evaluation",
             "session_cleanup",
-            "signature_nonce_cleanup"
+            "signature_nonce_cleanup",
+            "tenant_erasure"
         ]
     );
     let intervals: Vec<u64> = idle["jobs"]
@@ -395,7 +396,7 @@ async fn the_jobs_endpoint_shows_leaders_and_passes_to_platform_monitors_only(
         .iter()
         .filter_map(|job| job["interval_secs"].as_u64())
         .collect();
-    assert_eq!(intervals, [3600, 3600, 15, 900, 300]);
+    assert_eq!(intervals, [3600, 3600, 15, 900, 300, 300]);
     assert_eq!(idle["jobs"][1]["leader_replica"], serde_json::Value::Null);
     assert_eq!(idle["jobs"][1]["lock_held"], false);
 

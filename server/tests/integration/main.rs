@@ -21,3 +21,4 @@ mod permissions;
 mod plans;
 mod portal;
 mod router;
+mod tenant_erasure;

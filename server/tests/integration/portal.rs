@@ -277,11 +277,7 @@ async fn branding_is_checked_audited_and_stays_in_its_tenant(_: PgPoolOptions, o
 async fn a_workspace_session_policy_shortens_its_own_sessions_only(_: PgPoolOptions, options: PgConnectOptions) {
     use atrium_app::portal::api::{GetSecuritySettings, SaveSecuritySettings};
     let app = spawn_app(options).await;
-    let owner = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(app.owner_options.clone())
-        .await
-        .expect("owner");
+    let owner = app.owner_pool().await;
     let alice = app.sign_in("alice@acme.test").await;
     let victor = app.sign_in("victor@acme.test").await;
     let gina = app.sign_in("gina@globex.test").await;

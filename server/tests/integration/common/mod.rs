@@ -231,6 +231,7 @@ fn test_config(http: HttpSettings) -> Config {
         intervals: Default::default(),
         delivery: Default::default(),
         auth: Default::default(),
+        erase_delay_hours: atrium_app::tenants::types::DEFAULT_ERASE_DELAY_HOURS,
         http,
         limits: generous_limits(),
         site: test_sites(),
@@ -359,6 +360,16 @@ impl TestApp {
             .fetch_all(&mut *tx)
             .await
             .expect("audit")
+    }
+
+    /// A one-connection pool as the database owner, for what no application role may see or do
+    /// (reading every tenant's rows at once, tampering with the audit trail).
+    pub async fn owner_pool(&self) -> sqlx::PgPool {
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(self.owner_options.clone())
+            .await
+            .expect("owner pool")
     }
 
     pub async fn tenant_id(&self, slug: &str) -> Option<String> {
