@@ -1,8 +1,9 @@
 //! `GET /api/v1/audit/export?format=csv|json&…filters`: the filtered audit trail as a streamed
 //! download. Authenticated by the session cookie like the pages; needs `audit:export`; refused
 //! (403 `cross_site_request`) when `Sec-Fetch-Site` says another site started it. Errors
-//! are JSON `{"error":{"code","message"}}` with the status of the `AppError`.
+//! are the API's (`api::ApiError`): the same codes as every other `/api/v1` route.
 
+use crate::api::ApiError;
 use atrium_app::audit::export::{ExportFormat, export_stream};
 use atrium_app::audit::types::AuditQuery;
 use atrium_app::auth::context::RequestContext;
@@ -13,36 +14,9 @@ use atrium_app::permissions::types::Permission;
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-
-/// The machine-readable code of an error in REST answers.
-fn error_code(error: &AppError) -> &'static str {
-    match error {
-        AppError::NotFound => "not_found",
-        AppError::Unauthorized | AppError::SignIn(_) => "unauthorized",
-        AppError::Forbidden { .. } => "forbidden",
-        AppError::LimitReached { .. } => "limit_reached",
-        AppError::FeatureOff { .. } => "feature_off",
-        AppError::Validation(_) => "validation",
-        AppError::Conflict(_) => "conflict",
-        AppError::RateLimited { .. } => "rate_limited",
-        AppError::Internal | AppError::Network(_) => "internal",
-        AppError::Unavailable => "unavailable",
-    }
-}
-
-/// An `AppError` as a REST error response (a 429 with `Retry-After`).
-pub fn error_response(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::json!({"error": {"code": error_code(&error), "message": error.to_string()}});
-    let mut response = (status, axum::Json(body)).into_response();
-    if let Some(retry_after) = error.retry_after() {
-        response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
-    }
-    response
-}
 
 pub async fn export(
     State(db): State<Db>,
@@ -58,7 +32,7 @@ pub async fn export(
     }
     match start(db, &limits, &params, &parts).await {
         Ok(response) => response,
-        Err(error) => error_response(error),
+        Err(error) => ApiError(error).into_response(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! cookie like the pages; refused (403 `cross_site_request`) when another site started it;
 //! errors are JSON `{"error":{"code","message"}}` like the rest of the API.
 
-use crate::audit_export::error_response;
+use crate::api::ApiError;
 use atrium_app::auth::context::RequestContext;
 use atrium_app::data_export::archive::{ExportJob, stream};
 use atrium_app::data_export::types::ExportScope;
@@ -72,7 +72,7 @@ async fn download(
     };
     match started.await {
         Ok(job) => archive_response(db, job),
-        Err(error) => error_response(error),
+        Err(error) => ApiError(error).into_response(),
     }
 }
 

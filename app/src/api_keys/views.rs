@@ -8,7 +8,7 @@ use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
 use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
-use crate::components::hooks::{use_can, use_current_user};
+use crate::components::hooks::{use_can, use_current_user, use_is_platform};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::scroll::scroll_into_view_on_mount;
@@ -55,8 +55,7 @@ fn list_place() -> Memo<(String, String, String, u32)> {
 pub fn ApiKeysPage() -> impl IntoView {
     let tenant = tenant_param();
     let place = list_place();
-    let user = use_current_user();
-    let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
+    let is_platform = use_is_platform();
     let can_create = use_can(Permission::ApiKeysCreate);
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();

@@ -5,7 +5,7 @@ use super::api::{VerifyAuditChain, list_audit_events};
 use super::diff::{FieldChange, field_changes};
 use super::types::{AuditEntry, AuditQuery, BrokenLink, ChainReport, ENTITY_TYPES};
 use crate::components::error_view::ErrorView;
-use crate::components::hooks::{use_can, use_current_user};
+use crate::components::hooks::{use_can, use_is_platform};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager};
@@ -36,8 +36,7 @@ fn use_audit_query() -> Memo<AuditQuery> {
 pub fn AuditPage() -> impl IntoView {
     let query = use_audit_query();
     let entries = page_resource(move || query.get(), |q| list_audit_events(q.to_query_string()));
-    let user = use_current_user();
-    let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
+    let is_platform = use_is_platform();
     let can_export = use_can(Permission::AuditExport);
     let can_retention = use_can(Permission::SettingsUpdate);
     let verify = ServerAction::<VerifyAuditChain>::new();

@@ -17,6 +17,12 @@ pub fn use_current_user() -> Signal<Option<CurrentUser>> {
         .unwrap_or_else(|| Signal::derive(|| None))
 }
 
+/// Whether the signed-in user is a platform administrator (false while nobody is known).
+pub fn use_is_platform() -> Signal<bool> {
+    let user = use_current_user();
+    Signal::derive(move || user.get().is_some_and(|u| u.is_platform))
+}
+
 /// Whether the signed-in user holds `permission` (for hiding controls; the server still checks).
 pub fn use_can(permission: Permission) -> Signal<bool> {
     let user = use_current_user();

@@ -66,17 +66,12 @@ pub mod server {
         let tables_total = i32::try_from(tables(scope).len()).unwrap_or(i32::MAX);
         let requested_by = context.actor().id;
         let export_id = super::super::db::insert_export(&mut tx, scope, requested_by, tables_total).await?;
+        let (entity_type, entity_id) = scope.audit_entity(tx.tenant_id());
         let event = AuditEvent {
             tenant_id: Some(tx.tenant_id()),
             action: "data.export",
-            entity_type: match scope {
-                ExportScope::Workspace => "tenant",
-                ExportScope::Member(_) => "user",
-            },
-            entity_id: Some(match scope {
-                ExportScope::Workspace => tx.tenant_id().to_string(),
-                ExportScope::Member(user) => user.to_string(),
-            }),
+            entity_type,
+            entity_id: Some(entity_id),
             before: None,
             after: Some(serde_json::json!({ "export_id": export_id, "scope": scope.as_str() })),
         };

@@ -22,6 +22,14 @@ impl ExportScope {
             Self::Member(_) => "member",
         }
     }
+    /// The entity an export of `workspace` is about, as its audit row names it: the workspace
+    /// itself, or the member.
+    pub fn audit_entity(self, workspace: crate::ids::TenantId) -> (&'static str, String) {
+        match self {
+            Self::Workspace => ("tenant", workspace.to_string()),
+            Self::Member(user) => ("user", user.to_string()),
+        }
+    }
     /// From the stored `scope` and `subject_user_id`.
     pub fn from_stored(scope: &str, subject: Option<UserId>) -> Option<Self> {
         match (scope, subject) {
@@ -92,6 +100,20 @@ impl DataExport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_is_audited_against_the_workspace_or_the_member() {
+        let workspace = crate::ids::TenantId(uuid::Uuid::from_u128(7));
+        let user = UserId(uuid::Uuid::from_u128(3));
+        assert_eq!(
+            ExportScope::Workspace.audit_entity(workspace),
+            ("tenant", workspace.to_string())
+        );
+        assert_eq!(
+            ExportScope::Member(user).audit_entity(workspace),
+            ("user", user.to_string())
+        );
+    }
 
     #[test]
     fn scopes_round_trip_and_reject_mismatches() {

@@ -6,6 +6,7 @@
 //! anything for the caller: required when the tenant requires signed requests, checked whenever
 //! one is present. A GET signs an empty body.
 
+use crate::api::json_error;
 use crate::routes::AppState;
 use atrium_app::analytics::ingest::{BatchError, BodyFormat, IngestLimits, parse_batch};
 use atrium_app::analytics::service::{IngestError, ingest};
@@ -22,15 +23,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Value, json};
-
-/// A REST error with its stable code; `extra` adds fields (positions, rejected points).
-pub fn json_error(status: StatusCode, code: &str, message: impl Into<String>, extra: Value) -> Response {
-    let mut error = json!({ "code": code, "message": message.into() });
-    if let (Value::Object(error), Value::Object(extra)) = (&mut error, extra) {
-        error.extend(extra);
-    }
-    (status, Json(json!({ "error": error }))).into_response()
-}
 
 fn key_error(error: atrium_app::api_keys::auth::KeyAuthError) -> Response {
     crate::api::KeyError(error).into_response()

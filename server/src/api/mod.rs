@@ -29,6 +29,17 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<crate::routes:
     ]
 }
 
+/// The one shape of every JSON error Atrium answers, the HTTP edge's included:
+/// `{"error": {"code", "message", …extra}}` with `status`. `extra` (an object, else ignored) adds
+/// fields beside the code, such as a position or a limit.
+pub fn json_error(status: StatusCode, code: &str, message: impl Into<String>, extra: serde_json::Value) -> Response {
+    let mut error = serde_json::json!({ "code": code, "message": message.into() });
+    if let (serde_json::Value::Object(error), serde_json::Value::Object(extra)) = (&mut error, extra) {
+        error.extend(extra);
+    }
+    (status, Json(serde_json::json!({ "error": error }))).into_response()
+}
+
 /// A refused API key or signature: `{"error": {"code", "message"}}` with the error's status; 401s
 /// also say how to authenticate (`WWW-Authenticate: Bearer`).
 pub struct KeyError(pub KeyAuthError);
@@ -37,8 +48,7 @@ impl IntoResponse for KeyError {
     fn into_response(self) -> Response {
         let error = self.0;
         let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({ "error": { "code": error.code(), "message": error.message() } });
-        let mut response = (status, Json(body)).into_response();
+        let mut response = json_error(status, error.code(), error.message(), serde_json::Value::Null);
         if error.status() == 401 {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -73,11 +83,11 @@ impl IntoResponse for ApiError {
             AppError::Unavailable => "unavailable",
         };
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut body = serde_json::json!({ "error": { "code": code, "message": self.0.to_string() } });
-        if let AppError::Validation(fields) = &self.0 {
-            body["error"]["fields"] = serde_json::to_value(&fields.0).unwrap_or_default();
-        }
-        let mut response = (status, Json(body)).into_response();
+        let extra = match &self.0 {
+            AppError::Validation(fields) => serde_json::json!({ "fields": fields.0 }),
+            _ => serde_json::Value::Null,
+        };
+        let mut response = json_error(status, code, self.0.to_string(), extra);
         if let Some(retry_after) = self.0.retry_after() {
             response
                 .headers_mut()

@@ -11,12 +11,12 @@
 //! heartbeat, frame and message limits).
 
 use super::HttpSettings;
-use axum::Json;
+use crate::api::json_error;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures::StreamExt;
 
 /// The route that reads its own body under its own limit.
@@ -72,21 +72,13 @@ async fn buffer_body(request: Request, max: usize) -> Result<Request, Response> 
     Ok(Request::from_parts(parts, Body::from(Bytes::from(buffer))))
 }
 
-fn error_body(status: StatusCode, code: &str, message: &str, extra: Option<(&str, serde_json::Value)>) -> Response {
-    let mut error = serde_json::json!({ "code": code, "message": message });
-    if let Some((key, value)) = extra {
-        error[key] = value;
-    }
-    (status, Json(serde_json::json!({ "error": error }))).into_response()
-}
-
 /// 413 with the REST API's error body (the same code ingestion uses).
 fn too_large(max: usize) -> Response {
-    let mut response = error_body(
+    let mut response = json_error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
-        &format!("The request body is larger than {max} bytes."),
-        Some(("max_bytes", max.into())),
+        format!("The request body is larger than {max} bytes."),
+        serde_json::json!({ "max_bytes": max }),
     );
     // The rest of the body is not read: say the connection ends here.
     response
@@ -96,22 +88,22 @@ fn too_large(max: usize) -> Response {
 }
 
 fn bad_body() -> Response {
-    error_body(
+    json_error(
         StatusCode::BAD_REQUEST,
         "invalid_body",
         "The request body could not be read.",
-        None,
+        serde_json::Value::Null,
     )
 }
 
 /// 503: the server did not answer in time (a slow handler, or a client too slow sending its
 /// body). Not 408, which browsers retry by themselves.
 fn timed_out() -> Response {
-    let mut response = error_body(
+    let mut response = json_error(
         StatusCode::SERVICE_UNAVAILABLE,
         "timeout",
         "The request took too long.",
-        None,
+        serde_json::Value::Null,
     );
     response
         .headers_mut()

@@ -6,7 +6,7 @@ use super::HttpSettings;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// The scheme a request was served over, in request extensions (set by `request_scheme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -127,13 +127,12 @@ pub fn refuse_foreign_navigation(headers: &HeaderMap) -> Option<Response> {
 
 /// The 403 answer to a cross-site request.
 pub fn cross_site_refusal() -> Response {
-    (
+    crate::api::json_error(
         StatusCode::FORBIDDEN,
-        axum::Json(
-            serde_json::json!({"error": {"code": "cross_site_request", "message": "Cross-site requests are not allowed."}}),
-        ),
+        "cross_site_request",
+        "Cross-site requests are not allowed.",
+        serde_json::Value::Null,
     )
-        .into_response()
 }
 
 #[cfg(test)]

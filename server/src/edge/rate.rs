@@ -122,13 +122,12 @@ fn refusal(error: AppError, server_fn: bool) -> Response {
 
 /// The 403 a blocked address gets, whatever it asked for.
 fn blocked() -> Response {
-    (
+    crate::api::json_error(
         StatusCode::FORBIDDEN,
-        axum::Json(serde_json::json!({
-            "error": {"code": "ip_blocked", "message": atrium_app::i18n::t("error-ip-blocked")}
-        })),
+        "ip_blocked",
+        atrium_app::i18n::t("error-ip-blocked"),
+        serde_json::Value::Null,
     )
-        .into_response()
 }
 
 /// Every `refresh`: reload the blocks in force (other replicas' too, and lifts) and forget idle

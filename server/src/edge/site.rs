@@ -11,7 +11,7 @@ use atrium_app::tenants::types::TenantSlug;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -114,8 +114,7 @@ pub async fn portal_site(State(settings): State<Arc<SiteSettings>>, mut request:
                 ),
                 SiteRefusal::BadHeader => ("invalid_tenant_header", atrium_app::i18n::t("valid-slug")),
             };
-            let body = serde_json::json!({ "error": { "code": code, "message": message } });
-            (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+            crate::api::json_error(StatusCode::BAD_REQUEST, code, message, serde_json::Value::Null)
         }
     }
 }

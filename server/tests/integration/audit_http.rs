@@ -426,7 +426,8 @@ async fn export_needs_a_session_and_the_export_permission(_: PgPoolOptions, opti
 
     let bad = app.export(Some(&alice), "format=xml").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.error_code(), "validation");
+    // The same code as every other route of the API gives a bad request.
+    assert_eq!(bad.error_code(), "invalid_request");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -2,7 +2,7 @@
 
 use super::{tenant_param, tenant_suffix};
 use crate::components::error_view::ErrorView;
-use crate::components::hooks::use_current_user;
+use crate::components::hooks::{use_current_user, use_is_platform};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::i18n::{t, t_args};
@@ -17,7 +17,7 @@ pub fn RolesPage() -> impl IntoView {
     let tenant = tenant_param();
     let matrix = page_resource(move || tenant.get(), get_role_matrix);
     let user = use_current_user();
-    let is_platform = Signal::derive(move || user.get().is_some_and(|u| u.is_platform));
+    let is_platform = use_is_platform();
     let sets_on = Signal::derive(move || {
         user.get()
             .is_some_and(|u| u.is_platform || u.has(Feature::PermissionSets))
