@@ -69,3 +69,20 @@ export async function signOut(page: Page) {
 export function unique(): string {
   return Date.now().toString(36) + Math.floor(Math.random() * 1000).toString(36);
 }
+
+/** On a tenant's page (a platform administrator), adds a member with an initial password and
+ * waits for their page. */
+export async function addTenantMember(
+  page: Page,
+  tenant: string,
+  member: { email: string; name: string; role: string; password: string },
+) {
+  await page.getByRole('link', { name: 'Add user' }).click();
+  await expect(page.getByRole('combobox', { name: 'Tenant' })).toHaveValue(tenant);
+  await page.getByLabel('Email').fill(member.email);
+  await page.getByLabel('Name', { exact: true }).fill(member.name);
+  await page.getByLabel('Role').selectOption({ label: member.role });
+  await page.getByLabel('Initial password').fill(member.password);
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('heading', { name: member.name, level: 1 })).toBeVisible();
+}

@@ -4,7 +4,7 @@
 // whole Starter plan shows in the workspace at once (and is switched off again, so re-runs and
 // other specs see the seeded plans).
 import { type Page } from '@playwright/test';
-import { test, expect, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
+import { test, expect, addTenantMember, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
 
 const PASSWORD = 'correct-horse-42';
 
@@ -67,14 +67,7 @@ test('a workspace gets its own limits and features, and its admin sees usage and
   await expect(own.getByRole('meter', { name: 'Members' })).toHaveAttribute('aria-valuetext', '0 of 5');
 
   // The workspace's first administrator.
-  await page.getByRole('link', { name: 'Add user' }).click();
-  await expect(page.getByRole('combobox', { name: 'Tenant' })).toHaveValue(name);
-  await page.getByLabel('Email').fill(owner);
-  await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
-  await page.getByLabel('Role').selectOption({ label: 'Admin' });
-  await page.getByLabel('Initial password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create user' }).click();
-  await expect(page.getByRole('heading', { name: 'Olga Owner', level: 1 })).toBeVisible();
+  await addTenantMember(page, name, { email: owner, name: 'Olga Owner', role: 'Admin', password: PASSWORD });
   await signOut(page);
 
   await signIn(page, owner, PASSWORD, slug);

@@ -33,7 +33,7 @@ pub async fn enqueue(
 
 /// `t_args` with one argument that is user text: `t_args` passes number-like values as numbers
 /// (for plurals), which would turn a channel named "007" into "7".
-fn t_text(key: &str, arg: &str, text: &str) -> String {
+pub(crate) fn t_text(key: &str, arg: &str, text: &str) -> String {
     const MARK: char = '\u{1}';
     t_args(key, &[(arg, &MARK.to_string())]).replace(MARK, text)
 }

@@ -1056,6 +1056,10 @@ erasure-cancelled = Erasure cancelled.
 erasure-badge = Erasure pending
 erasure-already-pending = This workspace's erasure is already scheduled.
 erasure-none-pending = No erasure is pending for this workspace.
+erasure-notice-scheduled-title = Workspace “{ $workspace }” is scheduled for erasure
+erasure-notice-scheduled-body = { $who } asked for this workspace to be erased. On { $when } every member, key, metric, alert, channel and the audit trail will be deleted for good. Until then an administrator of the workspace (on its Data page) or a platform administrator can cancel it.
+erasure-notice-cancelled-title = The erasure of workspace “{ $workspace }” was cancelled
+erasure-notice-cancelled-body = { $who } cancelled the erasure planned for { $when }. Nothing will be deleted.
 erasure-under-way = The delay has run out and the erasure is under way; it can no longer be cancelled.
 
 ## Portal security settings

@@ -227,6 +227,15 @@ async fn an_erasure_is_cancelled_before_its_delay_and_not_after(_: PgPoolOptions
     let acme = app.tenant_id("acme").await.expect("acme");
     let alice = app.sign_in("alice@acme.test").await;
     let admin = app.sign_in("admin@atrium.test").await;
+    // A channel, so the workspace hears of each change by its own means too.
+    let channel = app
+        .call(
+            atrium_app::notifications::api::CreateChannel::PATH,
+            Some(&alice),
+            &[("name", "Ops"), ("kind", "webhook"), ("url", "https://1.1.1.1/hook")],
+        )
+        .await;
+    assert_eq!(channel.status, StatusCode::OK, "{}", channel.body);
 
     // A platform administrator sees the request on the tenant's page and cancels it.
     let asked = app
@@ -276,6 +285,28 @@ async fn an_erasure_is_cancelled_before_its_delay_and_not_after(_: PgPoolOptions
             ("tenant.erase_cancel", "alice@acme.test"),
         ]
     );
+    // Each change went into the outbox for the workspace's channel, saying who and when.
+    let sent: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT event_type, notification->>'title', notification->>'body' FROM deliveries
+          WHERE tenant_id = $1::uuid AND event_type LIKE 'workspace.%' ORDER BY created_at, delivery_id",
+    )
+    .bind(&acme)
+    .fetch_all(&owner)
+    .await
+    .expect("deliveries");
+    let events: Vec<&str> = sent.iter().map(|(e, _, _)| e.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "workspace.erase_scheduled",
+            "workspace.erase_cancelled",
+            "workspace.erase_scheduled",
+            "workspace.erase_cancelled",
+        ]
+    );
+    assert!(sent[0].1.contains("“acme”"), "{}", sent[0].1);
+    assert!(sent[0].2.starts_with("alice@acme.test asked"), "{}", sent[0].2);
+    assert!(sent[1].2.starts_with("admin@atrium.test cancelled"), "{}", sent[1].2);
 
     // Once the delay has run out the purge may be running: no cancel, and the next pass erases.
     let asked = app

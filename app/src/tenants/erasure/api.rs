@@ -8,6 +8,63 @@ use crate::error::AppError;
 use crate::ids::TenantId;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::db::TenantTx;
+    use crate::i18n::{format_time, t_args};
+    use crate::notifications::service::t_text;
+    use crate::notifications::types::Notification;
+    use chrono::{DateTime, Utc};
+
+    /// What happened to the workspace's erasure, for its channels.
+    pub enum Change {
+        Scheduled,
+        Cancelled,
+    }
+
+    /// Tells every channel of the workspace, in the change's own transaction (so the message
+    /// goes out if and only if the change commits): a scheduled erasure reaches its people days
+    /// before anything is deleted, by the means they chose, whoever asked for it.
+    pub async fn notify_channels(
+        tx: &mut TenantTx,
+        change: Change,
+        who: &str,
+        erase_after: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let channels = crate::notifications::db::select_channel_ids(tx).await?;
+        if channels.is_empty() {
+            return Ok(());
+        }
+        let slug = crate::tenants::db::select_own_slug(tx).await?.unwrap_or_default();
+        let when = format_time(erase_after);
+        let (event_type, title, body, severity) = match change {
+            Change::Scheduled => (
+                "workspace.erase_scheduled",
+                "erasure-notice-scheduled-title",
+                "erasure-notice-scheduled-body",
+                "critical",
+            ),
+            Change::Cancelled => (
+                "workspace.erase_cancelled",
+                "erasure-notice-cancelled-title",
+                "erasure-notice-cancelled-body",
+                "medium",
+            ),
+        };
+        let notification = Notification {
+            event_type: event_type.to_owned(),
+            title: t_text(title, "workspace", &slug),
+            body: t_args(body, &[("who", who), ("when", &when)]),
+            severity: Some(severity.to_owned()),
+            link: Some(format!("/t/{slug}/data")),
+            sources: Vec::new(),
+            data: serde_json::json!({ "workspace": slug, "erase_after": erase_after }),
+        };
+        crate::notifications::service::enqueue(tx, &channels, &notification, Utc::now()).await?;
+        Ok(())
+    }
+}
+
 /// Schedules the erasure of the signed-in member's workspace; `confirm` must repeat its slug.
 #[server]
 pub async fn request_workspace_erasure(confirm: String) -> Result<PendingErasure, AppError> {
@@ -39,6 +96,8 @@ pub async fn request_workspace_erasure(confirm: String) -> Result<PendingErasure
         after: Some(serde_json::json!({ "requested_at": requested_at, "erase_after": erase_after })),
     };
     insert_audit_event(&mut tx, &actor, event).await?;
+    let who = context.principal.email().to_owned();
+    server::notify_channels(&mut tx, server::Change::Scheduled, &who, erase_after).await?;
     tx.commit().await?;
     Ok(PendingErasure {
         requested_at,
@@ -76,6 +135,8 @@ pub async fn cancel_workspace_erasure(tenant_id: Option<TenantId>) -> Result<(),
         after: None,
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
+    let who = context.principal.email();
+    server::notify_channels(&mut tx, server::Change::Cancelled, who, pending.erase_after).await?;
     tx.commit().await?;
     Ok(())
 }

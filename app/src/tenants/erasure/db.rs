@@ -109,28 +109,3 @@ pub async fn lock_due(
     .fetch_optional(&mut **tx)
     .await
 }
-
-/// Whether `tenant_purge` keeps the workspace's audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditTrail {
-    /// The platform's immediate "Delete tenant": the trail outlives the tenant until pruned.
-    Keep,
-    /// Erasure: the trail goes too.
-    Purge,
-}
-
-/// Deletes the tenant and every row it owns (`tenant_purge`); the rows deleted per table that the
-/// tenant row's cascades do not reach, or `None` when there was no such tenant.
-pub async fn purge(
-    tx: &mut PlatformTx,
-    tenant_id: TenantId,
-    trail: AuditTrail,
-) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT tenant_purge($1, $2) AS counts",
-        tenant_id.0,
-        trail == AuditTrail::Keep
-    )
-    .fetch_one(&mut **tx)
-    .await
-}

@@ -2,10 +2,11 @@
 //! transaction of its own that also writes `tenant.erase` on the platform chain, so a workspace is
 //! either whole or gone, and never gone without its record.
 
-use super::db::{self, AuditTrail};
+use super::db;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::{Db, PlatformGuard, PlatformTx};
 use crate::ids::TenantId;
+use crate::tenants::db::{AuditTrail, purge};
 use chrono::{DateTime, Utc};
 
 /// How many workspaces one pass erases at most; the next pass takes the rest.
@@ -32,7 +33,7 @@ pub async fn purge_due(db: &Db, now: DateTime<Utc>) -> Result<Vec<ErasedTenant>,
             tx.commit().await?;
             continue;
         };
-        let deleted = db::purge(&mut tx, tenant_id, AuditTrail::Purge).await?;
+        let deleted = purge(&mut tx, tenant_id, AuditTrail::Purge).await?;
         let event = AuditEvent {
             tenant_id: None,
             action: "tenant.erase",
