@@ -85,7 +85,11 @@ pub async fn get_tenant(tenant_id: TenantId) -> Result<TenantDetail, AppError> {
     let mut tx = context.tenant_tx(tenant_id).await?;
     let tenant = super::db::select_own_tenant(&mut tx).await?.ok_or(AppError::NotFound)?;
     let active_user_count = super::db::select_active_user_count(&mut tx).await?;
-    let erasure = super::erasure::db::select_pending(&mut tx).await?;
+    // The tenant row says whether one is pending; only then read who asked.
+    let erasure = match tenant.erase_after {
+        Some(_) => super::erasure::db::select_pending(&mut tx).await?,
+        None => None,
+    };
     tx.commit().await?;
     Ok(TenantDetail {
         tenant,

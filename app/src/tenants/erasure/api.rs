@@ -30,12 +30,12 @@ mod server {
         change: Change,
         who: &str,
         erase_after: DateTime<Utc>,
+        slug: &str,
     ) -> Result<(), sqlx::Error> {
         let channels = crate::notifications::db::select_channel_ids(tx).await?;
         if channels.is_empty() {
             return Ok(());
         }
-        let slug = crate::tenants::db::select_own_slug(tx).await?.unwrap_or_default();
         let when = format_time(erase_after);
         let (event_type, title, body, severity) = match change {
             Change::Scheduled => (
@@ -53,7 +53,7 @@ mod server {
         };
         let notification = Notification {
             event_type: event_type.to_owned(),
-            title: t_text(title, "workspace", &slug),
+            title: t_text(title, "workspace", slug),
             body: t_args(body, &[("who", who), ("when", &when)]),
             severity: Some(severity.to_owned()),
             link: Some(format!("/t/{slug}/data")),
@@ -97,7 +97,7 @@ pub async fn request_workspace_erasure(confirm: String) -> Result<PendingErasure
     };
     insert_audit_event(&mut tx, &actor, event).await?;
     let who = context.principal.email().to_owned();
-    server::notify_channels(&mut tx, server::Change::Scheduled, &who, erase_after).await?;
+    server::notify_channels(&mut tx, server::Change::Scheduled, &who, erase_after, &tenant.slug).await?;
     tx.commit().await?;
     Ok(PendingErasure {
         requested_at,
@@ -136,7 +136,8 @@ pub async fn cancel_workspace_erasure(tenant_id: Option<TenantId>) -> Result<(),
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     let who = context.principal.email();
-    server::notify_channels(&mut tx, server::Change::Cancelled, who, pending.erase_after).await?;
+    let slug = crate::tenants::db::select_own_slug(&mut tx).await?.unwrap_or_default();
+    server::notify_channels(&mut tx, server::Change::Cancelled, who, pending.erase_after, &slug).await?;
     tx.commit().await?;
     Ok(())
 }
