@@ -22,9 +22,11 @@ pub struct RollupValue {
     pub p99: f64,
 }
 
-/// Server → browser.
+/// Server → browser. Read through [`WireEvent`], a flat struct: serde's derive for an internally
+/// tagged enum buffers every message into its generic `Content` tree first, which put 34 KB of
+/// code (and the date parser behind it) into the browser's main module (issue 11).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "WireEvent")]
 pub enum LiveEvent {
     /// First message on a connection.
     Welcome { connection_id: Uuid, heartbeat_s: u32 },
@@ -83,6 +85,100 @@ impl LiveEvent {
     }
 }
 
+/// The tag of a [`LiveEvent`] on the wire.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EventKind {
+    Welcome,
+    Heartbeat,
+    Subscribed,
+    Rollups,
+    Stale,
+    Lagged,
+    AlertChanged,
+    Error,
+}
+
+/// Every field any [`LiveEvent`] carries, each optional, beside the `type` tag: the same JSON as
+/// the tagged enum, read in one pass without buffering. Which fields a kind needs is checked when
+/// it becomes a `LiveEvent`.
+#[derive(Deserialize)]
+struct WireEvent {
+    #[serde(rename = "type")]
+    kind: EventKind,
+    connection_id: Option<Uuid>,
+    heartbeat_s: Option<u32>,
+    at: Option<DateTime<Utc>>,
+    tenant_id: Option<TenantId>,
+    metric_ids: Option<Vec<MetricId>>,
+    seq: Option<u64>,
+    metric_id: Option<MetricId>,
+    buckets: Option<Vec<RollupValue>>,
+    since: Option<DateTime<Utc>>,
+    missed: Option<u64>,
+    alert_id: Option<crate::ids::AlertId>,
+    state: Option<crate::alerts::AlertState>,
+    code: Option<String>,
+    message: Option<String>,
+}
+
+/// A field the event's kind needs was absent.
+#[derive(Debug)]
+pub struct MissingField(&'static str);
+
+impl std::fmt::Display for MissingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "missing field `{}`", self.0)
+    }
+}
+
+impl TryFrom<WireEvent> for LiveEvent {
+    type Error = MissingField;
+
+    fn try_from(wire: WireEvent) -> Result<Self, MissingField> {
+        fn need<T>(value: Option<T>, name: &'static str) -> Result<T, MissingField> {
+            value.ok_or(MissingField(name))
+        }
+        Ok(match wire.kind {
+            EventKind::Welcome => Self::Welcome {
+                connection_id: need(wire.connection_id, "connection_id")?,
+                heartbeat_s: need(wire.heartbeat_s, "heartbeat_s")?,
+            },
+            EventKind::Heartbeat => Self::Heartbeat {
+                at: need(wire.at, "at")?,
+            },
+            EventKind::Subscribed => Self::Subscribed {
+                tenant_id: need(wire.tenant_id, "tenant_id")?,
+                metric_ids: need(wire.metric_ids, "metric_ids")?,
+            },
+            EventKind::Rollups => Self::Rollups {
+                seq: need(wire.seq, "seq")?,
+                tenant_id: need(wire.tenant_id, "tenant_id")?,
+                metric_id: need(wire.metric_id, "metric_id")?,
+                buckets: need(wire.buckets, "buckets")?,
+            },
+            EventKind::Stale => Self::Stale {
+                seq: need(wire.seq, "seq")?,
+                tenant_id: need(wire.tenant_id, "tenant_id")?,
+                metric_id: need(wire.metric_id, "metric_id")?,
+                since: need(wire.since, "since")?,
+            },
+            EventKind::Lagged => Self::Lagged {
+                missed: need(wire.missed, "missed")?,
+            },
+            EventKind::AlertChanged => Self::AlertChanged {
+                tenant_id: need(wire.tenant_id, "tenant_id")?,
+                alert_id: need(wire.alert_id, "alert_id")?,
+                state: need(wire.state, "state")?,
+            },
+            EventKind::Error => Self::Error {
+                code: need(wire.code, "code")?,
+                message: need(wire.message, "message")?,
+            },
+        })
+    }
+}
+
 /// Browser → server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -126,6 +222,67 @@ mod tests {
         assert_eq!(json, r#"{"type":"lagged","missed":3}"#);
         let back: LiveEvent = serde_json::from_str(&json).expect("parses");
         assert_eq!(back, event);
+    }
+
+    #[test]
+    fn every_event_reads_back_from_its_tagged_json() {
+        let tenant_id = TenantId(Uuid::from_u128(1));
+        let metric_id = MetricId(Uuid::from_u128(2));
+        let at = DateTime::from_timestamp(1_765_000_000, 0).expect("a time");
+        let events = [
+            LiveEvent::Welcome {
+                connection_id: Uuid::from_u128(3),
+                heartbeat_s: 15,
+            },
+            LiveEvent::Heartbeat { at },
+            LiveEvent::Subscribed {
+                tenant_id,
+                metric_ids: vec![metric_id],
+            },
+            LiveEvent::Rollups {
+                seq: 4,
+                tenant_id,
+                metric_id,
+                buckets: vec![RollupValue {
+                    bucket: at,
+                    count: 2,
+                    sum: 3.0,
+                    min: 1.0,
+                    max: 2.0,
+                    p50: 1.5,
+                    p95: 2.0,
+                    p99: 2.0,
+                }],
+            },
+            LiveEvent::Stale {
+                seq: 5,
+                tenant_id,
+                metric_id,
+                since: at,
+            },
+            LiveEvent::Lagged { missed: 6 },
+            LiveEvent::AlertChanged {
+                tenant_id,
+                alert_id: crate::ids::AlertId(Uuid::from_u128(7)),
+                state: crate::alerts::AlertState::Firing,
+            },
+            LiveEvent::Error {
+                code: "forbidden".into(),
+                message: "no".into(),
+            },
+        ];
+        for event in events {
+            let json = serde_json::to_string(&event).expect("serializes");
+            let back: LiveEvent = serde_json::from_str(&json).expect("parses");
+            assert_eq!(back, event, "{json}");
+        }
+    }
+
+    #[test]
+    fn an_event_without_a_field_its_kind_needs_is_refused_by_name() {
+        let error = serde_json::from_str::<LiveEvent>(r#"{"type":"stale","seq":1}"#).expect_err("incomplete");
+        assert!(error.to_string().contains("tenant_id"), "{error}");
+        assert!(serde_json::from_str::<LiveEvent>(r#"{"type":"nope"}"#).is_err());
     }
 
     #[test]
