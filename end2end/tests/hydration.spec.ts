@@ -59,6 +59,7 @@ test('every page hydrates when loaded fresh, detail pages and tabs included, wit
     '/alerts/channels',
     '/system/ip-blocks',
     '/plans',
+    '/account',
   ];
   for (const url of pages) {
     await page.goto(url);

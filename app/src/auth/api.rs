@@ -67,7 +67,28 @@ pub async fn login(
     // Parsed before signing in, so nothing after a successful sign-in can fail on it: a
     // `LocalPath` is always a valid header value (leptos_axum::redirect panics on others).
     let next = LocalPath::or_root(next.as_deref());
-    let token = service::login(&db, request).await?;
+    let token = match service::login(&db, request).await? {
+        service::SignIn::Session(token) => token,
+        service::SignIn::Challenge(challenge, purpose) => {
+            // The password was right; the second factor is asked for (or set up) on its own page,
+            // which carries `next` on.
+            use crate::auth::two_factor::{api::set_challenge_cookie, db::Purpose};
+            let ttl = crate::auth::two_factor::service::CHALLENGE_TTL_MINUTES * 60;
+            set_challenge_cookie(&parts, &challenge, ttl);
+            let page = match purpose {
+                Purpose::Verify => "/login/verify",
+                Purpose::Enrol => "/login/enrol",
+            };
+            let target = if next.as_str() == "/" {
+                page.to_owned()
+            } else {
+                let encoded = percent_encoding::utf8_percent_encode(next.as_str(), percent_encoding::NON_ALPHANUMERIC);
+                format!("{page}?next={encoded}")
+            };
+            leptos_axum::redirect(&target);
+            return Ok(());
+        }
+    };
     set_session_cookie(&parts, &token);
     // Members land in their workspace's portal, administrators on the console.
     let next = match service::principal_for_token(&db, &token).await? {

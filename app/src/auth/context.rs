@@ -177,7 +177,11 @@ pub fn served_over_https(headers: &http::HeaderMap) -> bool {
 /// `__Host-` cookie counts (one without the prefix may have been planted), over http only the
 /// plain one.
 pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
-    let name = session_cookie_name(served_over_https(headers));
+    cookie_value(headers, session_cookie_name(served_over_https(headers)))
+}
+
+/// A cookie's value (at most 128 characters, as every token Atrium issues is shorter).
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()

@@ -16,6 +16,10 @@ pub struct LoginCandidate {
     pub password_hash: String,
     pub active: bool,
     pub tenant_active: bool,
+    /// The account has a confirmed second factor: a right password leads to asking for it.
+    pub two_factor: bool,
+    /// The account's workspace requires a second factor of every member.
+    pub two_factor_required: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +65,8 @@ pub async fn select_login_candidates(
     let mut candidates = Vec::new();
     if workspace.is_none() {
         let rows = sqlx::query!(
-            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus"
+            r#"SELECT platform_user_id, password_hash, status AS "status: UserStatus",
+                      totp_confirmed_at IS NOT NULL AS "two_factor!"
                FROM platform_users WHERE email = $1"#,
             email
         )
@@ -72,11 +77,14 @@ pub async fn select_login_candidates(
             password_hash: row.password_hash,
             active: row.status == UserStatus::Active,
             tenant_active: true,
+            two_factor: row.two_factor,
+            two_factor_required: false,
         }));
     }
     let rows = sqlx::query!(
         r#"SELECT u.tenant_id, u.user_id, u.password_hash, u.status AS "status: UserStatus",
-                  t.status AS "tenant_status: TenantStatus"
+                  t.status AS "tenant_status: TenantStatus",
+                  u.totp_confirmed_at IS NOT NULL AS "two_factor!", t.require_two_factor
            FROM users u JOIN tenants t USING (tenant_id)
            WHERE u.email = $1 AND ($2::text IS NULL OR t.slug = $2)
            ORDER BY t.slug"#,
@@ -90,6 +98,8 @@ pub async fn select_login_candidates(
         password_hash: row.password_hash,
         active: row.status == UserStatus::Active,
         tenant_active: row.tenant_status == TenantStatus::Active,
+        two_factor: row.two_factor,
+        two_factor_required: row.require_two_factor,
     }));
     Ok(candidates)
 }

@@ -11,6 +11,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod settings;
 pub use atrium_types::auth as types;
+pub mod two_factor;
 pub mod views;
 
 /// The session cookie's name over plain http (development, tests).

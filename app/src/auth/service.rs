@@ -5,6 +5,7 @@ use super::context::RequestMeta;
 use super::db::{self as auth_db, Account, LoginCandidate, NewSession};
 use super::password;
 use super::settings;
+use super::two_factor::{self, db::Purpose};
 use crate::audit::db::{Actor, insert_audit_event};
 use crate::db::{AuthTx, Db, TenantTx};
 use crate::error::{AppError, FieldErrors};
@@ -52,7 +53,7 @@ pub struct LoginRequest {
 ///
 /// The attempt runs to its end in a task of its own: a client that disconnects mid-hash must not
 /// leave a claim unsettled.
-pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
+pub async fn login(db: &Db, request: LoginRequest) -> Result<SignIn, AppError> {
     let db = db.clone();
     tokio::spawn(async move { attempt(&db, request).await })
         .await
@@ -62,7 +63,17 @@ pub async fn login(db: &Db, request: LoginRequest) -> Result<String, AppError> {
         })?
 }
 
-async fn attempt(db: &Db, request: LoginRequest) -> Result<String, AppError> {
+/// How a right password ends.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in: the new session's token.
+    Session(String),
+    /// Not yet: the account must prove (or, as its workspace requires, set up) a second factor.
+    /// The challenge's token, for its own short-lived cookie.
+    Challenge(String, Purpose),
+}
+
+async fn attempt(db: &Db, request: LoginRequest) -> Result<SignIn, AppError> {
     let refused = || AppError::SignIn(t("login-failed"));
     let workspace = request
         .workspace
@@ -97,7 +108,9 @@ async fn attempt(db: &Db, request: LoginRequest) -> Result<String, AppError> {
         let checked = password::verify(Some(candidate.password_hash.clone()), request.password.clone()).await;
         match checked {
             Ok(true) => matched.push(candidate),
-            Ok(false) => record_failure(db, candidate.account, &actor, email.as_str()).await?,
+            Ok(false) => {
+                record_failure(db, candidate.account, &actor, email.as_str(), None).await?;
+            }
             Err(error) => {
                 // Not checked (hashing is saturated): the attempt counts for nothing.
                 release_attempts(db, &[candidate]).await?;
@@ -117,8 +130,26 @@ async fn attempt(db: &Db, request: LoginRequest) -> Result<String, AppError> {
             release_attempts(db, &matched).await?;
             Err(AppError::SignIn(t("login-suspended")))
         }
+        [candidate] if candidate.two_factor || candidate.two_factor_required => {
+            let purpose = if candidate.two_factor {
+                Purpose::Verify
+            } else {
+                Purpose::Enrol
+            };
+            let meta = RequestMeta {
+                ip: request.ip.clone(),
+                user_agent: request.user_agent.clone(),
+                request_id: request.request_id.clone(),
+                path: None,
+            };
+            two_factor::service::issue_challenge(db, candidate.account, purpose, &meta)
+                .await?
+                .map(|token| SignIn::Challenge(token, purpose))
+                .ok_or_else(refused)
+        }
         [candidate] => start_session(db, candidate.account, email.as_str(), &request)
             .await?
+            .map(SignIn::Session)
             .ok_or_else(refused),
         _ => {
             release_attempts(db, &matched).await?;
@@ -132,7 +163,7 @@ async fn attempt(db: &Db, request: LoginRequest) -> Result<String, AppError> {
 
 /// Claims a place for one attempt on `account` (see `auth_db::update_tenant_user_claim`), in a
 /// transaction of its own that commits before the hash is checked.
-async fn claim_attempt(db: &Db, account: Account) -> Result<bool, AppError> {
+pub(super) async fn claim_attempt(db: &Db, account: Account) -> Result<bool, AppError> {
     match account {
         Account::Platform(id) => {
             let mut tx = AuthTx::begin(db).await?;
@@ -152,41 +183,60 @@ async fn claim_attempt(db: &Db, account: Account) -> Result<bool, AppError> {
 /// Hands back the claims of attempts that end without a session and without a failure.
 async fn release_attempts(db: &Db, candidates: &[&LoginCandidate]) -> Result<(), AppError> {
     for candidate in candidates {
-        match candidate.account {
-            Account::Platform(id) => {
-                let mut tx = AuthTx::begin(db).await?;
-                auth_db::update_platform_user_release(&mut tx, id, false).await?;
-                tx.commit().await?;
-            }
-            Account::Tenant(tenant_id, user_id) => {
-                let mut tx = TenantTx::begin(db, tenant_id).await?;
-                auth_db::update_tenant_user_release(&mut tx, user_id, false).await?;
-                tx.commit().await?;
-            }
+        release_claim(db, candidate.account).await?;
+    }
+    Ok(())
+}
+
+/// Hands back one account's claim, in a transaction of its own.
+pub(super) async fn release_claim(db: &Db, account: Account) -> Result<(), AppError> {
+    match account {
+        Account::Platform(id) => {
+            let mut tx = AuthTx::begin(db).await?;
+            auth_db::update_platform_user_release(&mut tx, id, false).await?;
+            tx.commit().await?;
+        }
+        Account::Tenant(tenant_id, user_id) => {
+            let mut tx = TenantTx::begin(db, tenant_id).await?;
+            auth_db::update_tenant_user_release(&mut tx, user_id, false).await?;
+            tx.commit().await?;
         }
     }
     Ok(())
 }
 
-/// Settles a claimed attempt as a failure, with its audit row (`auth.locked` for the fifth).
-async fn record_failure(db: &Db, account: Account, actor: &Actor, email: &str) -> Result<(), AppError> {
-    let after = Some(serde_json::json!({ "email": email }));
+/// Settles a claimed attempt as a failure, with its audit row (`auth.locked` for the fifth);
+/// `factor` names the second factor that was wrong. Returns whether this failure locked the
+/// account.
+pub(super) async fn record_failure(
+    db: &Db,
+    account: Account,
+    actor: &Actor,
+    email: &str,
+    factor: Option<&str>,
+) -> Result<bool, AppError> {
+    let after = Some(match factor {
+        Some(factor) => serde_json::json!({ "email": email, "factor": factor }),
+        None => serde_json::json!({ "email": email }),
+    });
     let action = |locked: bool| if locked { "auth.locked" } else { "auth.login_failed" };
-    match account {
+    let locked = match account {
         Account::Platform(id) => {
             let mut tx = AuthTx::begin(db).await?;
             let locked = auth_db::update_platform_user_failure(&mut tx, id).await?;
             insert_audit_event(&mut tx, actor, account.audit_event(action(locked), after)).await?;
             tx.commit().await?;
+            locked
         }
         Account::Tenant(tenant_id, user_id) => {
             let mut tx = TenantTx::begin(db, tenant_id).await?;
             let locked = auth_db::update_tenant_user_failure(&mut tx, user_id).await?;
             insert_audit_event(&mut tx, actor, account.audit_event(action(locked), after)).await?;
             tx.commit().await?;
+            locked
         }
-    }
-    Ok(())
+    };
+    Ok(locked)
 }
 
 /// Settles the claimed attempt as a success and starts the session, in one transaction; `None`
@@ -197,18 +247,12 @@ async fn start_session(
     email: &str,
     request: &LoginRequest,
 ) -> Result<Option<String>, AppError> {
-    let (token, token_hash) = new_token();
-    let session = NewSession {
-        token_hash: &token_hash,
-        account,
-        expires_at: Utc::now() + Duration::hours(SESSION_TTL_HOURS),
-        ip: request.ip.as_deref(),
-        user_agent: request.user_agent.as_deref(),
+    let meta = RequestMeta {
+        ip: request.ip.clone(),
+        user_agent: request.user_agent.clone(),
+        request_id: request.request_id.clone(),
+        path: None,
     };
-    let mut actor =
-        Actor::anonymous(request.ip.clone(), request.user_agent.clone()).with_request_id(request.request_id.clone());
-    actor.email = Some(email.to_owned());
-    account.act_as(&mut actor);
     match account {
         Account::Platform(id) => {
             let mut tx = AuthTx::begin(db).await?;
@@ -216,9 +260,9 @@ async fn start_session(
                 tx.commit().await?;
                 return Ok(None);
             }
-            auth_db::insert_session(&mut tx, session).await?;
-            insert_audit_event(&mut tx, &actor, account.audit_event("auth.login", None)).await?;
+            let token = open_session(&mut tx, account, email, &meta, None).await?;
             tx.commit().await?;
+            Ok(Some(token))
         }
         Account::Tenant(tenant_id, user_id) => {
             let mut tx = TenantTx::begin(db, tenant_id).await?;
@@ -226,14 +270,39 @@ async fn start_session(
                 tx.commit().await?;
                 return Ok(None);
             }
-            insert_audit_event(&mut tx, &actor, account.audit_event("auth.login", None)).await?;
             // Sessions are not tenant rows; writing it in this transaction keeps it atomic with
             // the settled attempt and the audit entry.
-            auth_db::insert_session(&mut tx, session).await?;
+            let token = open_session(&mut tx, account, email, &meta, None).await?;
             tx.commit().await?;
+            Ok(Some(token))
         }
     }
-    Ok(Some(token))
+}
+
+/// Writes a new session of `account` and its `auth.login` row (`after` says how it signed in
+/// when a second factor took part) in the caller's transaction: the auth scope's for a platform
+/// administrator, the tenant's for a member. Returns the session's token.
+pub async fn open_session(
+    conn: &mut sqlx::PgConnection,
+    account: Account,
+    email: &str,
+    meta: &RequestMeta,
+    after: Option<serde_json::Value>,
+) -> Result<String, AppError> {
+    let (token, token_hash) = new_token();
+    let session = NewSession {
+        token_hash: &token_hash,
+        account,
+        expires_at: Utc::now() + Duration::hours(SESSION_TTL_HOURS),
+        ip: meta.ip.as_deref(),
+        user_agent: meta.user_agent.as_deref(),
+    };
+    let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
+    actor.email = Some(email.to_owned());
+    account.act_as(&mut actor);
+    insert_audit_event(conn, &actor, account.audit_event("auth.login", after)).await?;
+    auth_db::insert_session(conn, session).await?;
+    Ok(token)
 }
 
 /// Starts a session for a member created in `tx` a moment ago (an accepted invitation), with its
@@ -246,20 +315,7 @@ pub async fn start_member_session(
     meta: &RequestMeta,
 ) -> Result<String, AppError> {
     let account = Account::Tenant(tx.tenant_id(), user_id);
-    let (token, token_hash) = new_token();
-    let session = NewSession {
-        token_hash: &token_hash,
-        account,
-        expires_at: Utc::now() + Duration::hours(SESSION_TTL_HOURS),
-        ip: meta.ip.as_deref(),
-        user_agent: meta.user_agent.as_deref(),
-    };
-    let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
-    actor.email = Some(email.to_owned());
-    account.act_as(&mut actor);
-    insert_audit_event(tx, &actor, account.audit_event("auth.login", None)).await?;
-    auth_db::insert_session(tx, session).await?;
-    Ok(token)
+    open_session(tx, account, email, meta, None).await
 }
 
 /// Ends one session (sign-out) and records `auth.logout` in the same transaction, in the
@@ -312,6 +368,7 @@ pub async fn principal_for_token(db: &Db, token: &str) -> Result<Option<super::t
 pub async fn delete_stale_sessions(db: &Db) -> Result<u64, AppError> {
     let mut tx = AuthTx::begin(db).await?;
     let deleted = auth_db::delete_stale_sessions(&mut tx, settings::session_idle_secs()).await?;
+    two_factor::db::delete_expired_challenges(&mut tx).await?;
     tx.commit().await?;
     Ok(deleted)
 }

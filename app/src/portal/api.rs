@@ -125,21 +125,29 @@ pub async fn get_security_settings() -> Result<SecuritySettings, AppError> {
     let (idle, max) = crate::tenants::db::select_session_policy(&mut tx)
         .await?
         .ok_or(AppError::NotFound)?;
+    let tenant_id = tx.tenant_id();
+    let require_two_factor = crate::auth::two_factor::db::select_tenant_requires(&mut tx, tenant_id).await?;
     tx.commit().await?;
-    Ok(server::security(idle, max))
+    Ok(server::security(idle, max, require_two_factor))
 }
 
-/// Sets how long the workspace's sessions may sit unused and last at most; an empty field
-/// goes back to the platform's value. Signed-in members are held to it from their next request.
+/// Sets how long the workspace's sessions may sit unused and last at most (an empty field goes
+/// back to the platform's value; signed-in members are held to it from their next request) and
+/// whether every member must sign in with a second factor (from their next sign-in).
 #[server]
-pub async fn save_security_settings(idle_minutes: String, max_hours: String) -> Result<SecuritySettings, AppError> {
+pub async fn save_security_settings(
+    idle_minutes: String,
+    max_hours: String,
+    require_two_factor: Option<String>,
+) -> Result<SecuritySettings, AppError> {
     use super::types::SessionPolicy;
     use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::auth::context::TenantScope;
     use crate::error::FieldErrors;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
-    let platform = server::security(None, None);
+    let platform = server::security(None, None, false);
+    let require_two_factor = require_two_factor.is_some();
     let mut errors = FieldErrors::new();
     let idle = SessionPolicy::parse_idle_minutes(&idle_minutes, platform.platform_idle_minutes)
         .map_err(|message| errors.add("idle_minutes", message))
@@ -157,17 +165,23 @@ pub async fn save_security_settings(idle_minutes: String, max_hours: String) -> 
     let (idle, max) = (idle.map(i32::from), max.map(i32::from));
     crate::tenants::db::update_session_policy(&mut tx, idle, max).await?;
     let tenant = tx.tenant_id();
+    let required_before = crate::auth::two_factor::db::select_tenant_requires(&mut tx, tenant).await?;
+    crate::auth::two_factor::db::update_tenant_requires(&mut tx, tenant, require_two_factor).await?;
     let event = AuditEvent {
         tenant_id: Some(tenant),
         action: "tenant.security",
         entity_type: "tenant",
         entity_id: Some(tenant.to_string()),
-        before: Some(serde_json::json!({ "session_idle_minutes": before.0, "session_max_hours": before.1 })),
-        after: Some(serde_json::json!({ "session_idle_minutes": idle, "session_max_hours": max })),
+        before: Some(serde_json::json!({
+            "session_idle_minutes": before.0, "session_max_hours": before.1, "require_two_factor": required_before,
+        })),
+        after: Some(serde_json::json!({
+            "session_idle_minutes": idle, "session_max_hours": max, "require_two_factor": require_two_factor,
+        })),
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
-    Ok(server::security(idle, max))
+    Ok(server::security(idle, max, require_two_factor))
 }
 
 #[cfg(feature = "ssr")]
@@ -178,13 +192,14 @@ mod server {
     use crate::tenants::db::BrandingRow;
 
     /// The policy as stored, with the platform's limits.
-    pub fn security(idle: Option<i32>, max: Option<i32>) -> SecuritySettings {
+    pub fn security(idle: Option<i32>, max: Option<i32>, require_two_factor: bool) -> SecuritySettings {
         let narrow = |value: Option<i32>| value.and_then(|v| u16::try_from(v).ok());
         SecuritySettings {
             policy: SessionPolicy {
                 idle_minutes: narrow(idle),
                 max_hours: narrow(max),
             },
+            require_two_factor,
             platform_idle_minutes: u16::try_from(crate::auth::settings::session_idle_minutes()).unwrap_or(u16::MAX),
             platform_max_hours: u16::try_from(crate::auth::service::SESSION_TTL_HOURS).unwrap_or(u16::MAX),
         }

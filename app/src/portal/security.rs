@@ -33,7 +33,6 @@ pub fn SecurityPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <p class="muted">{t("security-2fa")}</p>
     }
 }
 
@@ -53,6 +52,13 @@ fn SecurityForm(
             <TextField name="max_hours" label=t("security-max") input_type="number"
                 value=shown(settings.policy.max_hours)
                 hint=t_args("security-max-hint", &[("hours", &settings.platform_max_hours.to_string())]) error />
+            <div class="field checkbox">
+                <label>
+                    <input type="checkbox" name="require_two_factor" value="on" checked=settings.require_two_factor />
+                    " " {t("security-require-2fa")}
+                </label>
+                <p class="hint">{t("security-require-2fa-hint")}</p>
+            </div>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("security-save")}</button>
             </div>

@@ -105,6 +105,9 @@ pub fn App() -> impl IntoView {
             {bridge()}
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                // The second factor after a right password (the challenge cookie is the credential).
+                <Route path=path!("/login/verify") view={Lazy::<TwoFactorVerifyRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/login/enrol") view={Lazy::<TwoFactorEnrolRoute>::new()} ssr=SsrMode::Async />
                 // An invitation link: open to anyone who has it (the token is the credential).
                 <Route path=path!("/invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
@@ -137,6 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("branding") view={Lazy::<BrandingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("data") view={Lazy::<DataRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("alerts/:alert_id") view={Lazy::<AlertDetailRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -258,6 +262,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                     <p class="muted">{t("shell-signed-in-as")}</p>
                     <p class="who" data-testid="current-user">{me.name.clone()}</p>
                     <p class="muted">{me.role_label.clone()} " · " {me.tenant_name.clone().unwrap_or_else(|| t("shell-platform"))}</p>
+                    <p><A href="/account">{t("nav-account")}</A></p>
                     <ActionForm action=logout>
                         <button type="submit" class="button">{t("shell-sign-out")}</button>
                     </ActionForm>

@@ -37,6 +37,15 @@ declare! {
     crate::auth::api::Login => Public,
     crate::auth::api::Logout => Public,
     crate::auth::api::GetCurrentUser => Authenticated,
+    // The challenge cookie is the credential while signing in; enrolment takes a session or an
+    // enrolment challenge (`two_factor::api::enroller`).
+    crate::auth::two_factor::api::VerifyTwoFactor => Public,
+    crate::auth::two_factor::api::StartTwoFactor => Public,
+    crate::auth::two_factor::api::ConfirmTwoFactor => Public,
+    crate::auth::two_factor::api::GetTwoFactor => Authenticated,
+    crate::auth::two_factor::api::DisableTwoFactor => Authenticated,
+    crate::auth::two_factor::api::RenewBackupCodes => Authenticated,
+    crate::auth::two_factor::api::ResetTwoFactor => Requires(UsersResetPassword),
     crate::shell::home::GetOverview => Requires(UsersRead),
         crate::tenants::api::ListTenants => Requires(TenantsRead),
     crate::tenants::api::GetTenant => Requires(TenantsRead),

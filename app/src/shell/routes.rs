@@ -66,7 +66,8 @@ impl Area {
             ["tenants", rest @ ..] | ["users", rest @ ..] if rest.len() <= 2 => Area::People,
             ["roles"] | ["roles", "sets", _] | ["delegations"] | ["invite", _] => Area::People,
             ["audit"] | ["api-keys"] | ["system", "ip-blocks"] | ["plans"] | ["usage"] => Area::Settings,
-            ["branding"] | ["data"] | ["security"] => Area::Settings,
+            ["branding"] | ["data"] | ["security"] | ["account"] => Area::Settings,
+            ["login", "verify" | "enrol"] => Area::Settings,
             ["alerts"] | ["alerts", _] | ["alerts", "rules", _] => Area::Alerting,
             _ => return None,
         })
@@ -121,6 +122,9 @@ lazy_routes! {
     BrandingRoute => settings_area / __preload_settings_area(SettingsPage::Branding);
     DataRoute => settings_area / __preload_settings_area(SettingsPage::Data);
     SecurityRoute => settings_area / __preload_settings_area(SettingsPage::Security);
+    AccountRoute => settings_area / __preload_settings_area(SettingsPage::Account);
+    TwoFactorVerifyRoute => settings_area / __preload_settings_area(SettingsPage::TwoFactorVerify);
+    TwoFactorEnrolRoute => settings_area / __preload_settings_area(SettingsPage::TwoFactorEnrol);
     AlertsRoute => alerting_area / __preload_alerting_area(AlertingPage::Alerts);
     RulesRoute => alerting_area / __preload_alerting_area(AlertingPage::Rules);
     RuleEditRoute => alerting_area / __preload_alerting_area(AlertingPage::RuleEdit);
@@ -162,6 +166,9 @@ pub enum SettingsPage {
     Branding,
     Data,
     Security,
+    Account,
+    TwoFactorVerify,
+    TwoFactorEnrol,
 }
 
 #[derive(Clone, Copy)]
@@ -214,6 +221,9 @@ fn settings_area(page: SettingsPage) -> AnyView {
         SettingsPage::Branding => view! { <BrandingPage /> }.into_any(),
         SettingsPage::Data => view! { <crate::data_export::views::DataPage /> }.into_any(),
         SettingsPage::Security => view! { <crate::portal::security::SecurityPage /> }.into_any(),
+        SettingsPage::Account => view! { <crate::auth::two_factor::views::AccountPage /> }.into_any(),
+        SettingsPage::TwoFactorVerify => view! { <crate::auth::two_factor::views::TwoFactorVerifyPage /> }.into_any(),
+        SettingsPage::TwoFactorEnrol => view! { <crate::auth::two_factor::views::TwoFactorEnrolPage /> }.into_any(),
     }
 }
 
@@ -255,6 +265,9 @@ mod tests {
             ("/branding", Area::Settings),
             ("/data", Area::Settings),
             ("/security", Area::Settings),
+            ("/account", Area::Settings),
+            ("/login/verify?next=%2Fusers", Area::Settings),
+            ("/login/enrol", Area::Settings),
             ("/alerts", Area::Alerting),
             ("/alerts/rules", Area::Alerting),
             ("/alerts/rules/new", Area::Alerting),

@@ -103,8 +103,17 @@ pub async fn get_user(user_id: UserId) -> Result<UserDetail, AppError> {
         .ok_or(AppError::NotFound)?;
     let is_self = server::is_self(&context, user_id);
     let may_act = !is_self && crate::permissions::rank::outranks_user(&context, &mut tx, user_id, user.role).await?;
+    let account = crate::auth::db::Account::Tenant(user.tenant_id, user_id);
+    let two_factor = crate::auth::two_factor::db::select_factor(&mut tx, account)
+        .await?
+        .is_some_and(|factor| factor.confirmed_at.is_some());
     tx.commit().await?;
-    Ok(UserDetail { user, may_act, is_self })
+    Ok(UserDetail {
+        user,
+        may_act,
+        is_self,
+        two_factor,
+    })
 }
 
 /// Creates a user; with an empty password one is generated and returned once.

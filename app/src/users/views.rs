@@ -207,9 +207,16 @@ pub fn UserDetailPage() -> impl IntoView {
     let status_action = ServerAction::<SetUserStatus>::new();
     let reset_action = ServerAction::<ResetUserPassword>::new();
     let delete_action = ServerAction::<DeleteUser>::new();
+    let two_factor_action = ServerAction::<crate::auth::two_factor::api::ResetTwoFactor>::new();
     let user = page_resource(
-        move || (user_id.get(), status_action.version().get()),
-        |(id, _)| async move {
+        move || {
+            (
+                user_id.get(),
+                status_action.version().get(),
+                two_factor_action.version().get(),
+            )
+        },
+        |(id, _, _)| async move {
             match id {
                 Some(id) => get_user(id).await,
                 None => Err(AppError::NotFound),
@@ -228,6 +235,11 @@ pub fn UserDetailPage() -> impl IntoView {
     });
     Effect::new(move |_| match reset_action.value().get() {
         Some(Ok(_)) => toaster.success(t("users-password-reset")),
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    Effect::new(move |_| match two_factor_action.value().get() {
+        Some(Ok(())) => toaster.success(t("user-two-factor-reset-done")),
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
@@ -250,6 +262,7 @@ pub fn UserDetailPage() -> impl IntoView {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(detail) => {
                         let (user, may_act, is_self) = (detail.user, detail.may_act, detail.is_self);
+                        let two_factor = detail.two_factor;
                         let id = user.user_id;
                         let base = link_base.get_value();
                         let disabled = user.status == UserStatus::Disabled;
@@ -280,6 +293,13 @@ pub fn UserDetailPage() -> impl IntoView {
                                         <button type="button" class="button" disabled=move || reset_action.pending().get()
                                             on:click=move |_| { reset_action.dispatch(ResetUserPassword { user_id: id }); }>
                                             {t("users-reset-password")}
+                                        </button>
+                                    </Show>
+                                    <Show when=move || can_reset.get() && may_act && two_factor>
+                                        <button type="button" class="button" title=t("user-two-factor-reset-hint")
+                                            disabled=move || two_factor_action.pending().get()
+                                            on:click=move |_| { two_factor_action.dispatch(crate::auth::two_factor::api::ResetTwoFactor { user_id: id }); }>
+                                            {t("user-two-factor-reset")}
                                         </button>
                                     </Show>
                                 </div>

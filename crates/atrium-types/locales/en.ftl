@@ -1075,5 +1075,53 @@ security-saved = Security settings saved.
 security-range = Enter a whole number from { $min } to { $max } { $unit }, or leave it empty.
 security-unit-minutes = minutes
 security-unit-hours = hours
-security-2fa = Requiring two-factor sign-in for every member comes with sign-in hardening.
 
+
+## Two-factor sign-in (issue 14)
+nav-account = Your account
+account-title = Your account
+two-factor-title = Two-factor sign-in
+two-factor-intro = After your password, Atrium asks for a six-digit code from an authenticator app on your phone, so a stolen password alone does not open your account.
+two-factor-off-label = Off
+two-factor-on-since = On since { $date }
+two-factor-backup-left = { $count ->
+    [one] One unused backup code left.
+   *[other] { $count } unused backup codes left.
+}
+two-factor-required-note = Your workspace requires two-factor sign-in. Set it up now; you will be asked to at your next sign-in otherwise.
+two-factor-required-stays = Your workspace requires two-factor sign-in, so it cannot be turned off.
+two-factor-set-up = Set up two-factor sign-in
+two-factor-step-scan = Scan the QR code with an authenticator app (or type the key below into it).
+two-factor-step-type = Type the six-digit code the app shows.
+two-factor-qr-label = QR code of the key for your authenticator app
+two-factor-secret-label = Key:
+two-factor-first-code = Code from the app
+two-factor-confirm = Turn on two-factor sign-in
+two-factor-backup-title = Your backup codes
+two-factor-backup-intro = Each code signs you in once if your phone is not at hand. Keep them somewhere safe: they are shown only now.
+two-factor-continue = Continue
+two-factor-current-code = Current code from your app (or a backup code)
+two-factor-renew = Issue new backup codes
+two-factor-disable = Turn off two-factor sign-in
+two-factor-verify-title = Two-factor sign-in
+two-factor-verify-intro = Enter the six-digit code from your authenticator app.
+two-factor-code = Code
+two-factor-code-hint = Lost your phone? Enter one of your backup codes instead.
+two-factor-verify-submit = Verify
+two-factor-start-over = Sign in again
+two-factor-enrol-title = Set up two-factor sign-in
+two-factor-enrol-intro = Your workspace requires two-factor sign-in. Set it up to continue.
+two-factor-expired = This sign-in step has expired or was already used. Sign in again.
+two-factor-locked = Too many wrong codes. The account is locked for 15 minutes; sign in again after that.
+two-factor-wrong = That code is not right, or was already used. Wait for the next one and try again.
+two-factor-format = Enter the six digits from your app, or a backup code like abcde-fghjk.
+two-factor-format-totp = Enter the six digits from your app.
+two-factor-already-on = Two-factor sign-in is already on.
+two-factor-not-started = Start the set-up again: the key was replaced or removed.
+two-factor-off = Two-factor sign-in is off.
+two-factor-member-off = This member has no two-factor sign-in to reset.
+user-two-factor-reset = Reset two-factor sign-in
+user-two-factor-reset-hint = For a member who lost their phone and backup codes: their second factor is removed and they are signed out everywhere.
+user-two-factor-reset-done = Two-factor sign-in reset; the member is signed out.
+security-require-2fa = Require two-factor sign-in for every member
+security-require-2fa-hint = Members without it are asked to set it up right after their password.

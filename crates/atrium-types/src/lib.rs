@@ -20,5 +20,6 @@ pub mod permissions;
 pub mod plans;
 pub mod portal;
 pub mod tenants;
+pub mod two_factor;
 pub mod users;
 pub mod validation;

@@ -272,6 +272,8 @@ pub struct SessionPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecuritySettings {
     pub policy: SessionPolicy,
+    /// Every member must sign in with a second factor.
+    pub require_two_factor: bool,
     pub platform_idle_minutes: u16,
     pub platform_max_hours: u16,
 }

@@ -72,6 +72,8 @@ pub struct UserDetail {
     pub may_act: bool,
     /// This is the caller's own account: name and email yes, role, disabling and deleting no.
     pub is_self: bool,
+    /// The user signs in with a second factor (an administrator may reset it).
+    pub two_factor: bool,
 }
 
 /// The result of creating a user or resetting a password: the generated password, shown once.

@@ -22,3 +22,4 @@ mod plans;
 mod portal;
 mod router;
 mod tenant_erasure;
+mod two_factor;
