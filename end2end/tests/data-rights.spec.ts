@@ -69,7 +69,7 @@ test('a workspace administrator shortens sessions on the security page', async (
   await longest.fill('8');
   await page.getByRole('button', { name: 'Save security settings' }).click();
   await expect(idle).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('Enter a whole number from 5 to 60 minutes, or leave it empty.')).toBeVisible();
+  await expect(page.getByText('Enter a whole number from 5 to 480 minutes, or leave it empty.')).toBeVisible();
 
   await idle.fill('30');
   await page.getByRole('button', { name: 'Save security settings' }).click();

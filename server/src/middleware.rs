@@ -39,7 +39,8 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
         Some(site) if site.route == SiteRoute::Path => PortalSite::split_path(&path).map_or("/", |(_, rest)| rest),
         _ => path.as_str(),
     };
-    let at_login = app_path == "/login";
+    // The sign-in page and its second-factor steps (whose challenge cookie is no session).
+    let at_login = matches!(app_path, "/login" | "/login/verify" | "/login/enrol");
     // An invitation link is its own credential: shown to whoever holds it, signed in or not.
     if app_path.starts_with("/invite/") {
         if let Some(principal) = principal {

@@ -22,6 +22,45 @@ pub(crate) fn set_session_cookie(parts: &http::request::Parts, token: &str) {
     set_cookie(session_cookie(parts, token, super::service::SESSION_TTL_HOURS * 3600));
 }
 
+/// The challenge cookie's name over plain http and over https (see `SESSION_COOKIE`): it holds
+/// the step between a right password and a session (`two_factor`).
+pub const CHALLENGE_COOKIE: &str = "atrium_challenge";
+pub const SECURE_CHALLENGE_COOKIE: &str = "__Host-atrium_challenge";
+
+#[cfg(feature = "ssr")]
+fn challenge_cookie_name(headers: &http::HeaderMap) -> &'static str {
+    if super::context::served_over_https(headers) {
+        SECURE_CHALLENGE_COOKIE
+    } else {
+        CHALLENGE_COOKIE
+    }
+}
+
+/// The challenge cookie: like the session's, scoped to the whole site; `max_age` 0 drops it.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_challenge_cookie(parts: &http::request::Parts, token: &str, max_age: i64) {
+    let https = super::context::served_over_https(&parts.headers);
+    let secure = if https { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        challenge_cookie_name(&parts.headers)
+    ));
+}
+
+/// The challenge token from the request's cookie, if any.
+#[cfg(feature = "ssr")]
+pub(crate) fn challenge_token(parts: &http::request::Parts) -> Option<String> {
+    super::context::cookie_value(&parts.headers, challenge_cookie_name(&parts.headers))
+}
+
+/// Tells the browser to drop its session cookie (signing out).
+#[cfg(feature = "ssr")]
+pub(crate) fn clear_session_cookie() {
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        set_cookie(session_cookie(&parts, "", 0));
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn set_cookie(cookie: String) {
     if let (Some(options), Ok(value)) = (
@@ -72,8 +111,8 @@ pub async fn login(
         service::SignIn::Challenge(challenge, purpose) => {
             // The password was right; the second factor is asked for (or set up) on its own page,
             // which carries `next` on.
-            use crate::auth::two_factor::{api::set_challenge_cookie, db::Purpose};
-            let ttl = crate::auth::two_factor::service::CHALLENGE_TTL_MINUTES * 60;
+            use super::db::Purpose;
+            let ttl = service::CHALLENGE_TTL_MINUTES * 60;
             set_challenge_cookie(&parts, &challenge, ttl);
             let page = match purpose {
                 Purpose::Verify => "/login/verify",

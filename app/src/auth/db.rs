@@ -440,3 +440,117 @@ pub async fn select_platform_user_count(tx: &mut crate::db::PlatformTx) -> Resul
         .fetch_one(&mut **tx)
         .await
 }
+
+// Sign-in challenges: the step between a right password and a session when a second factor
+// is asked for or must be set up (issue 14).
+
+/// What a sign-in challenge lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Prove the confirmed factor.
+    Verify,
+    /// Set one up: the workspace requires it and the account has none.
+    Enrol,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Verify => "verify",
+            Self::Enrol => "enrol",
+        }
+    }
+}
+
+/// A live challenge, with the account's email for the audit rows it leads to.
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    pub account: Account,
+    pub purpose: Purpose,
+    pub email: String,
+    /// How an authenticator app names the account: the email, and a member's workspace.
+    pub label: String,
+}
+
+pub struct NewChallenge<'a> {
+    pub token_hash: &'a [u8],
+    pub account: Account,
+    pub purpose: Purpose,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+pub async fn insert_challenge(conn: &mut sqlx::PgConnection, challenge: NewChallenge<'_>) -> Result<(), sqlx::Error> {
+    let (platform_user_id, tenant_id, user_id) = match challenge.account {
+        Account::Platform(id) => (Some(id.0), None, None),
+        Account::Tenant(tenant, user) => (None, Some(tenant.0), Some(user.0)),
+    };
+    sqlx::query!(
+        "INSERT INTO sign_in_challenges (token_hash, platform_user_id, tenant_id, user_id, purpose, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        challenge.token_hash,
+        platform_user_id,
+        tenant_id,
+        user_id,
+        challenge.purpose.as_str(),
+        challenge.expires_at,
+        challenge.ip,
+        challenge.user_agent
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The unexpired challenge behind a token hash (auth scope).
+pub async fn select_challenge(tx: &mut AuthTx, token_hash: &[u8]) -> Result<Option<Challenge>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT c.platform_user_id, c.tenant_id, c.user_id, c.purpose,
+                  coalesce(p.email, u.email) AS "email!",
+                  coalesce(p.email, u.email || ' (' || t.slug || ')') AS "label!"
+           FROM sign_in_challenges c
+           LEFT JOIN platform_users p USING (platform_user_id)
+           LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.user_id = c.user_id
+           LEFT JOIN tenants t ON t.tenant_id = c.tenant_id
+           WHERE c.token_hash = $1 AND c.expires_at > now()"#,
+        token_hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.and_then(|row| {
+        let account = match (row.platform_user_id, row.tenant_id, row.user_id) {
+            (Some(id), None, None) => Account::Platform(crate::ids::PlatformUserId(id)),
+            (None, Some(tenant), Some(user)) => Account::Tenant(crate::ids::TenantId(tenant), crate::ids::UserId(user)),
+            _ => return None,
+        };
+        let purpose = match row.purpose.as_str() {
+            "verify" => Purpose::Verify,
+            "enrol" => Purpose::Enrol,
+            _ => return None,
+        };
+        Some(Challenge {
+            account,
+            purpose,
+            email: row.email,
+            label: row.label,
+        })
+    }))
+}
+
+/// Ends a challenge; false when it was already gone (used by a racing request, or expired and
+/// swept).
+pub async fn delete_challenge(conn: &mut sqlx::PgConnection, token_hash: &[u8]) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM sign_in_challenges WHERE token_hash = $1", token_hash)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Sweeps expired challenges (with the session clean-up).
+pub async fn delete_expired_challenges(tx: &mut AuthTx) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM sign_in_challenges WHERE expires_at <= now()")
+        .execute(&mut **tx)
+        .await?;
+    Ok(result.rows_affected())
+}

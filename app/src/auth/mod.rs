@@ -1,4 +1,5 @@
 //! Sign-in, sessions and the per-request context every server function starts from.
+pub mod account;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod context;
@@ -8,6 +9,7 @@ pub mod db;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod settings;
 pub use atrium_types::auth as types;

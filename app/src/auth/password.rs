@@ -259,6 +259,29 @@ pub async fn verify(hash: Option<String>, password: String) -> Result<bool, AppE
     hasher().verify(hash, password).await
 }
 
+/// The 10,000 most common passwords (zxcvbn's frequency list, see the file's header), lowercase.
+static COMMON: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("common-passwords.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .collect()
+});
+
+/// Whether a password is one of the most common (compared lowercased, as the list is): the
+/// first guesses of any attack, refused whatever their length.
+pub fn is_common(password: &str) -> bool {
+    COMMON.contains(password.to_lowercase().as_str())
+}
+
+/// A password a person chose: the length rules of [`NewPassword`] and not a common one.
+pub fn chosen(raw: &str) -> Result<crate::validation::NewPassword, String> {
+    let password = crate::validation::NewPassword::parse(raw)?;
+    if is_common(raw) {
+        return Err(crate::i18n::t("valid-password-common"));
+    }
+    Ok(password)
+}
+
 /// A random password for "generate one for me": 20 characters from an unambiguous alphabet.
 pub fn generate_password() -> String {
     use rand::Rng;
@@ -272,12 +295,24 @@ pub fn generate_password() -> String {
 /// Hashing before the runtime serves requests makes the first failed sign-in as slow as the rest.
 pub fn warm_up() {
     LazyLock::force(&DUMMY_HASH);
+    LazyLock::force(&COMMON);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+    #[test]
+    fn common_passwords_are_refused_however_cased() {
+        assert_eq!(COMMON.len(), 10_000);
+        for common in ["qwertyuiop", "1234567890", "Password123", "MANCHESTER"] {
+            assert!(is_common(common), "{common}");
+        }
+        assert!(chosen("Password123").is_err());
+        assert!(chosen("short").is_err(), "the length rule still applies");
+        assert!(chosen("correct horse battery staple").is_ok());
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_reject() {

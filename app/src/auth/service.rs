@@ -2,10 +2,9 @@
 //! before hashing, session.
 
 use super::context::RequestMeta;
-use super::db::{self as auth_db, Account, LoginCandidate, NewSession};
+use super::db::{self as auth_db, Account, LoginCandidate, NewChallenge, NewSession, Purpose};
 use super::password;
 use super::settings;
-use super::two_factor::{self, db::Purpose};
 use crate::audit::db::{Actor, insert_audit_event};
 use crate::db::{AuthTx, Db, TenantTx};
 use crate::error::{AppError, FieldErrors};
@@ -142,7 +141,7 @@ async fn attempt(db: &Db, request: LoginRequest) -> Result<SignIn, AppError> {
                 request_id: request.request_id.clone(),
                 path: None,
             };
-            two_factor::service::issue_challenge(db, candidate.account, purpose, &meta)
+            issue_challenge(db, candidate.account, purpose, &meta)
                 .await?
                 .map(|token| SignIn::Challenge(token, purpose))
                 .ok_or_else(refused)
@@ -159,6 +158,51 @@ async fn attempt(db: &Db, request: LoginRequest) -> Result<SignIn, AppError> {
             )))
         }
     }
+}
+
+/// How long a sign-in challenge stays good: time to open an app and type a code, or to enrol.
+pub const CHALLENGE_TTL_MINUTES: i64 = 10;
+
+/// After a right password when a second factor is asked for: settles the attempt's claim (a
+/// right password does not clear the window's failures; only the whole sign-in does) and issues
+/// a challenge, in one transaction. Returns its token, or `None` when the account turned out
+/// locked.
+async fn issue_challenge(
+    db: &Db,
+    account: Account,
+    purpose: Purpose,
+    meta: &RequestMeta,
+) -> Result<Option<String>, AppError> {
+    let (token, token_hash) = new_token();
+    let challenge = NewChallenge {
+        token_hash: &token_hash,
+        account,
+        purpose,
+        expires_at: Utc::now() + Duration::minutes(CHALLENGE_TTL_MINUTES),
+        ip: meta.ip.as_deref(),
+        user_agent: meta.user_agent.as_deref(),
+    };
+    match account {
+        Account::Platform(id) => {
+            let mut tx = AuthTx::begin(db).await?;
+            if !auth_db::update_platform_user_release(&mut tx, id, false).await? {
+                tx.commit().await?;
+                return Ok(None);
+            }
+            auth_db::insert_challenge(&mut tx, challenge).await?;
+            tx.commit().await?;
+        }
+        Account::Tenant(tenant_id, user_id) => {
+            let mut tx = TenantTx::begin(db, tenant_id).await?;
+            if !auth_db::update_tenant_user_release(&mut tx, user_id, false).await? {
+                tx.commit().await?;
+                return Ok(None);
+            }
+            auth_db::insert_challenge(&mut tx, challenge).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(Some(token))
 }
 
 /// Claims a place for one attempt on `account` (see `auth_db::update_tenant_user_claim`), in a
@@ -368,7 +412,7 @@ pub async fn principal_for_token(db: &Db, token: &str) -> Result<Option<super::t
 pub async fn delete_stale_sessions(db: &Db) -> Result<u64, AppError> {
     let mut tx = AuthTx::begin(db).await?;
     let deleted = auth_db::delete_stale_sessions(&mut tx, settings::session_idle_secs()).await?;
-    two_factor::db::delete_expired_challenges(&mut tx).await?;
+    auth_db::delete_expired_challenges(&mut tx).await?;
     tx.commit().await?;
     Ok(deleted)
 }

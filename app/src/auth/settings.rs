@@ -4,8 +4,9 @@
 use super::password::{self, HashingLimits};
 use std::sync::OnceLock;
 
-/// How long a session may go unused before it is refused like an expired one.
-pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 60;
+/// How long a session may go unused before it is refused like an expired one: a working day
+/// (issue 14), within the 12-hour absolute limit; a workspace may shorten it.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 480;
 
 /// A session's use is written back at most this often, so a busy session costs one UPDATE a
 /// minute rather than one per request.

@@ -34,13 +34,13 @@ pub const WORKSPACE: &[Table] = &[
     table!(
         "workspace",
         "tenant_id, slug, name, plan, status, brand_name, brand_color, brand_logo_url, logo_url, features, \
-         audit_retention_days, require_signed_ingest, created_at, updated_at",
+         audit_retention_days, require_signed_ingest, require_two_factor, created_at, updated_at",
         "tenants",
         "tenant_id"
     ),
     table!(
         "users",
-        "user_id, email, name, role, status, last_login_at, locked_until, created_at, updated_at",
+        "user_id, email, name, role, status, last_login_at, locked_until, totp_confirmed_at, created_at, updated_at",
         "users",
         "tenant_id, user_id"
     ),
@@ -140,6 +140,7 @@ pub const WORKSPACE: &[Table] = &[
 /// table that has a `tenant_id` (a test checks), so a new table cannot be forgotten silently.
 pub const LEFT_OUT: &[(&str, &str)] = &[
     ("sessions", "sign-in tokens, valid for hours"),
+    ("sign_in_challenges", "second-factor sign-in steps, valid for minutes"),
     ("signature_nonces", "replay guards, valid for minutes"),
     ("tenant_user_counts", "a counter derived from users"),
     ("rollups", "derived from the points"),

@@ -221,7 +221,7 @@ fn settings_area(page: SettingsPage) -> AnyView {
         SettingsPage::Branding => view! { <BrandingPage /> }.into_any(),
         SettingsPage::Data => view! { <crate::data_export::views::DataPage /> }.into_any(),
         SettingsPage::Security => view! { <crate::portal::security::SecurityPage /> }.into_any(),
-        SettingsPage::Account => view! { <crate::auth::two_factor::views::AccountPage /> }.into_any(),
+        SettingsPage::Account => view! { <crate::auth::account::AccountPage /> }.into_any(),
         SettingsPage::TwoFactorVerify => view! { <crate::auth::two_factor::views::TwoFactorVerifyPage /> }.into_any(),
         SettingsPage::TwoFactorEnrol => view! { <crate::auth::two_factor::views::TwoFactorEnrolPage /> }.into_any(),
     }

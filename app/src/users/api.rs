@@ -129,7 +129,6 @@ pub async fn create_user(
     use crate::auth::password;
     use crate::permissions::types::Permission;
     use crate::plans::types::Limit;
-    use crate::validation::NewPassword;
     let context = crate::auth::context::require(Permission::UsersCreate).await?;
     let chosen = match tenant_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
         Some(id) => Some(
@@ -157,7 +156,7 @@ pub async fn create_user(
     } else {
         password
     };
-    let new_password = NewPassword::parse(&password)
+    let new_password = crate::auth::password::chosen(&password)
         .map_err(|e| errors.add("password", e))
         .ok();
     let (Some(parsed), Some(new_password)) = (parsed, new_password) else {

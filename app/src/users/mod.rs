@@ -1,5 +1,6 @@
 //! Users: people who sign in to one tenant, managed by platform and tenant administrators.
 pub mod api;
+pub mod credentials;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod erasure;

@@ -207,7 +207,8 @@ pub fn UserDetailPage() -> impl IntoView {
     let status_action = ServerAction::<SetUserStatus>::new();
     let reset_action = ServerAction::<ResetUserPassword>::new();
     let delete_action = ServerAction::<DeleteUser>::new();
-    let two_factor_action = ServerAction::<crate::auth::two_factor::api::ResetTwoFactor>::new();
+    let two_factor_action = ServerAction::<super::credentials::ResetTwoFactor>::new();
+    let sessions_action = ServerAction::<super::credentials::EndMemberSessions>::new();
     let user = page_resource(
         move || {
             (
@@ -240,6 +241,11 @@ pub fn UserDetailPage() -> impl IntoView {
     });
     Effect::new(move |_| match two_factor_action.value().get() {
         Some(Ok(())) => toaster.success(t("user-two-factor-reset-done")),
+        Some(Err(error)) => toaster.error(error.to_string()),
+        None => {}
+    });
+    Effect::new(move |_| match sessions_action.value().get() {
+        Some(Ok(_)) => toaster.success(t("user-sessions-ended")),
         Some(Err(error)) => toaster.error(error.to_string()),
         None => {}
     });
@@ -298,8 +304,14 @@ pub fn UserDetailPage() -> impl IntoView {
                                     <Show when=move || can_reset.get() && may_act && two_factor>
                                         <button type="button" class="button" title=t("user-two-factor-reset-hint")
                                             disabled=move || two_factor_action.pending().get()
-                                            on:click=move |_| { two_factor_action.dispatch(crate::auth::two_factor::api::ResetTwoFactor { user_id: id }); }>
+                                            on:click=move |_| { two_factor_action.dispatch(super::credentials::ResetTwoFactor { user_id: id }); }>
                                             {t("user-two-factor-reset")}
+                                        </button>
+                                    </Show>
+                                    <Show when=move || can_update.get() && may_act>
+                                        <button type="button" class="button" disabled=move || sessions_action.pending().get()
+                                            on:click=move |_| { sessions_action.dispatch(super::credentials::EndMemberSessions { user_id: id }); }>
+                                            {t("user-sessions-end")}
                                         </button>
                                     </Show>
                                 </div>

@@ -789,3 +789,86 @@ async fn a_transaction_abandoned_while_it_begins_leaves_nothing_behind(_: PgPool
         assert_eq!(row.get::<i64, _>("users"), 2, "only alpha's users, after {polls} polls");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_challenges_and_second_factors_stay_in_their_tenant(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::auth::db::{NewChallenge, Purpose, insert_challenge};
+    use atrium_app::auth::two_factor::db::update_clear;
+    let db = connect(options).await;
+    let (alpha, beta) = two_tenants(&db).await;
+    let (alpha_user, beta_user) = (first_user(&db, alpha).await, first_user(&db, beta).await);
+    // Issued where sign-in issues them: a member's in their tenant's transaction.
+    for (tenant, user, token) in [(alpha, alpha_user, 1u8), (beta, beta_user, 2u8)] {
+        let mut tx = TenantTx::begin(&db, tenant).await.expect("tx");
+        sqlx::query("UPDATE users SET totp_secret = $2, totp_confirmed_at = now() WHERE user_id = $1")
+            .bind(user)
+            .bind([token; 20].as_slice())
+            .execute(&mut *tx)
+            .await
+            .expect("factor");
+        let challenge = NewChallenge {
+            token_hash: &[token; 32],
+            account: Account::Tenant(tenant, UserId(user)),
+            purpose: Purpose::Verify,
+            expires_at: chrono::Utc::now() + chrono::Duration::minutes(10),
+            ip: None,
+            user_agent: None,
+        };
+        insert_challenge(&mut tx, challenge).await.expect("challenge");
+        tx.commit().await.expect("commit");
+    }
+
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let visible: Vec<Option<uuid::Uuid>> = sqlx::query_scalar("SELECT user_id FROM sign_in_challenges")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("select");
+    assert_eq!(visible, [Some(alpha_user)], "only alpha's own challenges are visible");
+    let deleted = sqlx::query("DELETE FROM sign_in_challenges WHERE tenant_id = $1")
+        .bind(beta.0)
+        .execute(&mut *tx)
+        .await
+        .expect("delete");
+    assert_eq!(deleted.rows_affected(), 0);
+    let forged = sqlx::query(
+        "INSERT INTO sign_in_challenges (token_hash, tenant_id, user_id, purpose, expires_at)
+         VALUES ($1, $2, $3, 'verify', now() + interval '1 day')",
+    )
+    .bind([9u8; 32].as_slice())
+    .bind(beta.0)
+    .bind(beta_user)
+    .execute(&mut *tx)
+    .await;
+    assert!(
+        forged.is_err(),
+        "a challenge for another tenant's member must be refused"
+    );
+    drop(tx);
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let secrets: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT totp_secret FROM users WHERE user_id = $1")
+        .bind(beta_user)
+        .fetch_all(&mut *tx)
+        .await
+        .expect("select");
+    assert!(secrets.is_empty(), "alpha read beta's second factor");
+    let cleared = update_clear(&mut tx, Account::Tenant(beta, UserId(beta_user)))
+        .await
+        .expect("update");
+    assert!(!cleared, "alpha reset beta's second factor");
+    drop(tx);
+
+    // Outside any scope nothing; the auth scope, which answers sign-ins, sees both.
+    let mut conn = unscoped_connection(&db).await.expect("connection");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM sign_in_challenges")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(count, 0, "challenges leaked outside any scope");
+    drop(conn);
+    let mut conn = auth_scope(&db).await;
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM sign_in_challenges")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(count, 2);
+}

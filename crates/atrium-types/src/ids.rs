@@ -71,4 +71,6 @@ id_type! {
     InvitationId;
     /// One data export archive of a workspace or a member (`data_exports`).
     DataExportId;
+    /// A signed-in session, as its owner sees it in "Your sessions" (never its token).
+    SessionId;
 }

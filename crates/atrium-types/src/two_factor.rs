@@ -1,5 +1,5 @@
-//! Two-factor sign-in as the browser sees it: the state of one's own factor, an enrolment in
-//! progress, and backup codes (issue 14).
+//! One's own account as the browser sees it (issue 14): the second factor (its state, an
+//! enrolment in progress, backup codes) and the sessions signed in with it.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,4 +35,18 @@ pub struct BackupCodes {
     /// Where to go next when the codes were issued while signing in (the workspace required
     /// enrolment); `None` on the account page.
     pub continue_to: Option<String>,
+}
+
+/// One live session of the signed-in account, for "Your sessions".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: crate::ids::SessionId,
+    /// Browser and system, read from the user agent ("Firefox on Linux").
+    pub device: String,
+    pub ip: Option<String>,
+    /// When it signed in and when it was last used, formatted on the server.
+    pub started: String,
+    pub last_seen: String,
+    /// The session this request came with.
+    pub current: bool,
 }

@@ -61,7 +61,9 @@ pub async fn guard(State(edge): State<EdgeLimits>, request: Request, next: Next)
     }
     let keyed = is_key_route(path) && request.headers().contains_key(header::AUTHORIZATION);
     let server_fn = is_server_fn(path);
-    let sign_in = path == atrium_app::auth::api::Login::PATH;
+    // The password step and the code step share the sign-in budget: guessing codes is signing in.
+    let sign_in =
+        path == atrium_app::auth::api::Login::PATH || path == atrium_app::auth::two_factor::api::VerifyTwoFactor::PATH;
     let checked = if keyed { Ok(()) } else { edge.limits.check_ip(ip) }
         .and_then(|()| if sign_in { edge.limits.check_sign_in(ip) } else { Ok(()) });
     let response = match checked {

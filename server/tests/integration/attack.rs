@@ -67,6 +67,8 @@ struct Entities {
     metric: String,
     /// An open invitation (written as the owner: the suite's app has no mail relay).
     invitation: String,
+    /// The administrator's own session (its id, as "Your sessions" names it).
+    session: String,
 }
 
 impl Entities {
@@ -85,6 +87,7 @@ impl Entities {
             &self.api_key,
             &self.metric_id,
             &self.invitation,
+            &self.session,
         ]
     }
 }
@@ -106,6 +109,7 @@ fn argument(name: &str, shape: &Shape, target: &Entities, text: &str) -> Option<
         "api_key_id" => id(&target.api_key),
         "metric_id" => id(&target.metric_id),
         "invitation_id" => id(&target.invitation),
+        "session_id" => id(&target.session),
         "metric" => id(&target.metric),
         "channels" | "step1_channels" | "step2_channels" | "step3_channels" => Some(json!([target.channel])),
         // IP blocks are platform data: no tenant owns one, and their functions need platform
@@ -199,6 +203,19 @@ impl ServerFnVisitor for Collect {
     }
 }
 
+/// `cookie` if its session is still live, else a new session of `email`.
+async fn still_signed_in(app: &TestApp, cookie: String, email: &str) -> String {
+    use leptos::server_fn::ServerFn;
+    let me = app
+        .call(atrium_app::auth::api::GetCurrentUser::PATH, Some(&cookie), &[])
+        .await;
+    if me.status == StatusCode::OK {
+        cookie
+    } else {
+        app.sign_in(email).await
+    }
+}
+
 /// A fingerprint of every row a tenant owns, read as the owner (past row-level security), so
 /// "nothing changed" is checked on the stored bytes, not on what the app chooses to show.
 struct Fingerprint {
@@ -227,7 +244,14 @@ impl Fingerprint {
         let union = |tables: &[&String]| {
             let parts: Vec<String> = tables
                 .iter()
-                .map(|t| format!("SELECT '{t}:' || row_to_json(x)::text AS r FROM {t} x WHERE x.tenant_id = $1"))
+                // Sign-in bookkeeping moves by design when a password is checked and wrong (the
+                // password change's current password counts towards the lockout).
+                .map(|t| {
+                    format!(
+                        "SELECT '{t}:' || (to_jsonb(x) - 'failed_logins' - 'pending_logins' - 'failed_window_start' \
+                         - 'locked_until')::text AS r FROM {t} x WHERE x.tenant_id = $1"
+                    )
+                })
                 .collect();
             format!(
                 "SELECT coalesce(md5(string_agg(r, '|' ORDER BY r)), '') FROM ({}) rows",
@@ -406,6 +430,13 @@ async fn create_entities(app: &TestApp, admin: &str, slug: &str, victim_email: &
     .fetch_one(&pool)
     .await
     .unwrap();
+    let token = admin.split_once('=').map(|(_, token)| token).expect("a session cookie");
+    let session: uuid::Uuid =
+        sqlx::query_scalar("SELECT session_id FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
+            .bind(token)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     pool.close().await;
 
     let silence = ok(
@@ -433,6 +464,7 @@ async fn create_entities(app: &TestApp, admin: &str, slug: &str, victim_email: &
         metric_id: metric_id.to_string(),
         metric,
         invitation: invitation.to_string(),
+        session: session.to_string(),
     }
 }
 
@@ -615,11 +647,10 @@ async fn every_server_fn_and_route_refuses_what_an_attacker_tries(_: PgPoolOptio
             });
         }
 
-        // Signing in or out (the public functions) ends the session the call came with.
-        if matches!(target.access, Access::Public) {
-            alice = app.sign_in("alice@acme.test").await;
-            victor = app.sign_in("victor@acme.test").await;
-        }
+        // Signing in or out (the public functions), "sign out everywhere" and "end the other
+        // sessions" end the sessions the calls came with.
+        alice = still_signed_in(&app, alice, "alice@acme.test").await;
+        victor = still_signed_in(&app, victor, "victor@acme.test").await;
     }
 
     // REST routes: each with the ids it takes, aimed at B, with A's session or A's API key.
@@ -778,10 +809,8 @@ async fn markup_typed_into_any_text_field_renders_as_text(_: PgPoolOptions, opti
             );
             stored += usize::from(reply.status.is_success());
         }
-        if matches!(target.access, Access::Public) {
-            alice = app.sign_in("alice@acme.test").await;
-            admin = app.sign_in("admin@atrium.test").await;
-        }
+        alice = still_signed_in(&app, alice, "alice@acme.test").await;
+        admin = still_signed_in(&app, admin, "admin@atrium.test").await;
     }
     let mut rendered = 0;
     let mut problems = Vec::new();

@@ -218,9 +218,13 @@ async fn an_idle_session_is_refused_and_use_keeps_one_alive(_: PgPoolOptions, op
     let app = spawn_app(options).await;
     let busy = app.sign_in("admin@atrium.test").await;
     let idle = app.sign_in("alice@acme.test").await;
-    // 59 minutes without a request: still live (the default idle timeout is 60 minutes), and
+    // 479 minutes without a request: still live (the default idle timeout is 8 hours), and
     // this request marks it as seen now.
-    as_owner(&app, "UPDATE sessions SET last_seen_at = now() - interval '59 minutes'").await;
+    as_owner(
+        &app,
+        "UPDATE sessions SET last_seen_at = now() - interval '479 minutes'",
+    )
+    .await;
     assert_eq!(app.get("/", Some(&busy)).await.status, StatusCode::OK);
     let refreshed = count(
         &app,
@@ -257,7 +261,7 @@ async fn the_session_cleanup_job_deletes_expired_and_idle_sessions(_: PgPoolOpti
     .await;
     as_owner(
         &app,
-        "UPDATE sessions SET last_seen_at = now() - interval '2 hours'
+        "UPDATE sessions SET last_seen_at = now() - interval '9 hours'
          WHERE user_id = (SELECT user_id FROM users WHERE email = 'mark@acme.test')",
     )
     .await;

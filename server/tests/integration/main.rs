@@ -23,3 +23,4 @@ mod portal;
 mod router;
 mod tenant_erasure;
 mod two_factor;
+mod your_sessions;

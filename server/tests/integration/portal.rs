@@ -316,7 +316,7 @@ async fn a_workspace_session_policy_shortens_its_own_sessions_only(_: PgPoolOpti
     // Members with settings:read see the policy they live under.
     let read = app.call(GetSecuritySettings::PATH, Some(&victor), &[]).await;
     assert_eq!(read.json()["policy"]["max_hours"], 2);
-    assert_eq!(read.json()["platform_idle_minutes"], 60);
+    assert_eq!(read.json()["platform_idle_minutes"], 480);
     assert!(app.audit_actions().await.contains(&"tenant.security".to_owned()));
 
     let me = |cookie: String| {
@@ -324,7 +324,7 @@ async fn a_workspace_session_policy_shortens_its_own_sessions_only(_: PgPoolOpti
         async move { app.call(GetCurrentUser::PATH, Some(&cookie), &[]).await.status == StatusCode::OK }
     };
     assert!(me(victor.clone()).await, "still signed in");
-    // Fifteen idle minutes: past Acme's 10, within the platform's 60 that Globex keeps.
+    // Fifteen idle minutes: past Acme's 10, within the platform's 480 that Globex keeps.
     sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '15 minutes'")
         .execute(&owner)
         .await

@@ -9,11 +9,10 @@
 use crate::common;
 
 use atrium_app::auth::api::{GetCurrentUser, Login};
-use atrium_app::auth::two_factor::api::{
-    ConfirmTwoFactor, DisableTwoFactor, ResetTwoFactor, StartTwoFactor, VerifyTwoFactor,
-};
+use atrium_app::auth::two_factor::api::{ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor, VerifyTwoFactor};
 use atrium_app::auth::two_factor::code::{STEP_SECS, code_at};
 use atrium_app::portal::api::SaveSecuritySettings;
+use atrium_app::users::credentials::ResetTwoFactor;
 use axum::http::{StatusCode, header};
 use common::{PASSWORD, Reply, TestApp, spawn_app};
 use leptos::server_fn::ServerFn;
@@ -135,6 +134,10 @@ async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once(
 
     let (challenge, to) = password_step(&app, "alice@acme.test").await;
     assert_eq!(to, "/login/verify?next=%2Falerts");
+    // The code step's page is open to the browser between password and session.
+    let step = app.get(&to, Some(&challenge)).await;
+    assert_eq!(step.status, StatusCode::OK, "{}", step.body);
+    assert!(step.body.contains("Enter the six-digit code"), "{}", step.body);
     // The challenge is no session: nothing signed-in accepts it.
     let me = app.call(GetCurrentUser::PATH, Some(&challenge), &[]).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
@@ -250,6 +253,8 @@ async fn a_workspace_can_require_it_and_an_administrator_resets_a_members_factor
     // Mark has no second factor: the password leads to enrolment, not into the workspace.
     let (challenge, to) = password_step(&app, "mark@acme.test").await;
     assert_eq!(to, "/login/enrol?next=%2Falerts");
+    let step = app.get(&to, Some(&challenge)).await;
+    assert_eq!(step.status, StatusCode::OK, "{}", step.body);
     let me = app.call(GetCurrentUser::PATH, Some(&challenge), &[]).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
     let setup = app.call(StartTwoFactor::PATH, Some(&challenge), &[]).await;

@@ -3,51 +3,19 @@
 //! codes, and an administrator's reset of a member's factor.
 
 use crate::error::AppError;
-use crate::ids::UserId;
 use atrium_types::two_factor::{BackupCodes, TwoFactorSetup, TwoFactorStatus};
 use leptos::prelude::*;
-
-/// The challenge cookie's name over plain http and over https (see `SESSION_COOKIE`).
-pub const CHALLENGE_COOKIE: &str = "atrium_challenge";
-pub const SECURE_CHALLENGE_COOKIE: &str = "__Host-atrium_challenge";
 
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
     use crate::audit::db::Actor;
-    use crate::auth::context::{authenticated, cookie_value, db, request_meta, served_over_https};
+    use crate::auth::api::challenge_token;
+    use crate::auth::context::{authenticated, db, request_meta};
     use crate::auth::db::Account;
-    use crate::auth::two_factor::db::Purpose;
+    use crate::auth::db::Purpose;
     use crate::auth::two_factor::service;
     use crate::auth::types::Principal;
-
-    fn challenge_cookie_name(headers: &http::HeaderMap) -> &'static str {
-        if served_over_https(headers) {
-            SECURE_CHALLENGE_COOKIE
-        } else {
-            CHALLENGE_COOKIE
-        }
-    }
-
-    /// The challenge cookie: like the session's, scoped to the whole site, gone in ten minutes.
-    pub fn set_challenge_cookie(parts: &http::request::Parts, token: &str, max_age: i64) {
-        let https = served_over_https(&parts.headers);
-        let secure = if https { "; Secure" } else { "" };
-        let cookie = format!(
-            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-            challenge_cookie_name(&parts.headers)
-        );
-        if let (Some(options), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&cookie),
-        ) {
-            options.append_header(http::header::SET_COOKIE, value);
-        }
-    }
-
-    pub fn challenge_token(parts: &http::request::Parts) -> Option<String> {
-        cookie_value(&parts.headers, challenge_cookie_name(&parts.headers))
-    }
 
     pub fn parts() -> Result<http::request::Parts, AppError> {
         use_context::<http::request::Parts>().ok_or(AppError::Internal)
@@ -111,7 +79,7 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{account_of, set_challenge_cookie};
+pub use server::account_of;
 
 /// Answers the sign-in challenge with a code (or a backup code); signed in, goes to `next`.
 #[server]
@@ -119,8 +87,8 @@ pub async fn verify_two_factor(code: String, next: Option<String>) -> Result<(),
     use crate::auth::context::{db, request_meta};
     use crate::auth::types::LocalPath;
     let parts = server::parts()?;
-    let token =
-        server::challenge_token(&parts).ok_or_else(|| AppError::SignIn(crate::i18n::t("two-factor-expired")))?;
+    let token = crate::auth::api::challenge_token(&parts)
+        .ok_or_else(|| AppError::SignIn(crate::i18n::t("two-factor-expired")))?;
     let db = db()?;
     let meta = request_meta(&parts);
     let next = LocalPath::or_root(next.as_deref());
@@ -136,12 +104,12 @@ pub async fn verify_two_factor(code: String, next: Option<String>) -> Result<(),
         Ok((session, _)) => session,
         Err(error) => {
             if matches!(error, AppError::SignIn(_)) {
-                server::set_challenge_cookie(&parts, "", 0);
+                crate::auth::api::set_challenge_cookie(&parts, "", 0);
             }
             return Err(error);
         }
     };
-    server::set_challenge_cookie(&parts, "", 0);
+    crate::auth::api::set_challenge_cookie(&parts, "", 0);
     crate::auth::api::set_session_cookie(&parts, &session);
     let site = parts.extensions.get::<crate::portal::types::PortalSite>().cloned();
     let next = match crate::auth::service::principal_for_token(&db, &session).await? {
@@ -190,7 +158,6 @@ pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
 /// in (the workspace required it) this also starts the session.
 #[server]
 pub async fn confirm_two_factor(code: String, next: Option<String>) -> Result<BackupCodes, AppError> {
-    use crate::auth::two_factor::db as tf_db;
     use crate::auth::two_factor::service::{self, AccountTx};
     use crate::auth::types::LocalPath;
     let enroller = server::enroller().await?;
@@ -209,7 +176,7 @@ pub async fn confirm_two_factor(code: String, next: Option<String>) -> Result<Ba
     // Enrolled while signing in: the challenge ends and the session starts in the same
     // transaction as the enrolment.
     let token_hash = crate::auth::service::hash_token(&token);
-    if !tf_db::delete_challenge(tx.conn(), &token_hash).await? {
+    if !crate::auth::db::delete_challenge(tx.conn(), &token_hash).await? {
         return Err(AppError::SignIn(crate::i18n::t("two-factor-expired")));
     }
     let meta = crate::auth::context::request_meta(&parts);
@@ -217,7 +184,7 @@ pub async fn confirm_two_factor(code: String, next: Option<String>) -> Result<Ba
     let session =
         crate::auth::service::open_session(tx.conn(), enroller.account, &enroller.email, &meta, Some(after)).await?;
     tx.commit().await?;
-    server::set_challenge_cookie(&parts, "", 0);
+    crate::auth::api::set_challenge_cookie(&parts, "", 0);
     crate::auth::api::set_session_cookie(&parts, &session);
     let site = parts.extensions.get::<crate::portal::types::PortalSite>().cloned();
     let next = LocalPath::or_root(next.as_deref());
@@ -284,40 +251,4 @@ pub async fn renew_backup_codes(code: String) -> Result<BackupCodes, AppError> {
         codes: fresh,
         continue_to: None,
     })
-}
-
-/// An administrator removes a member's second factor (a lost phone): the member's sessions end
-/// and the next sign-in asks them to enrol again where the workspace requires it.
-#[server]
-pub async fn reset_two_factor(user_id: UserId) -> Result<(), AppError> {
-    use crate::audit::db::{AuditEvent, insert_audit_event};
-    use crate::auth::db::Account;
-    use crate::permissions::types::Permission;
-    let context = crate::auth::context::require(Permission::UsersResetPassword).await?;
-    if crate::users::api::server::is_self(&context, user_id) {
-        return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
-    }
-    let mut tx = context
-        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
-        .await?;
-    let target = crate::users::db::select_user(&mut tx, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    crate::users::api::server::ensure_may_act_on(&context, &mut tx, &target).await?;
-    let account = Account::Tenant(target.tenant_id, user_id);
-    if !crate::auth::two_factor::db::update_clear(&mut tx, account).await? {
-        return Err(AppError::Conflict(crate::i18n::t("two-factor-member-off")));
-    }
-    crate::auth::db::delete_user_sessions(&mut tx, user_id).await?;
-    let event = AuditEvent {
-        tenant_id: Some(target.tenant_id),
-        action: "user.two_factor_reset",
-        entity_type: "user",
-        entity_id: Some(user_id.to_string()),
-        before: None,
-        after: None,
-    };
-    insert_audit_event(&mut tx, &context.actor(), event).await?;
-    tx.commit().await?;
-    Ok(())
 }

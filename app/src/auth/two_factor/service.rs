@@ -2,19 +2,17 @@
 //! Every write of a member's factor happens in its tenant's transaction, with its audit row.
 
 use super::code::{self, Submitted};
-use super::db::{self as tf_db, Challenge, NewChallenge, Purpose};
+use super::db as tf_db;
 use crate::audit::db::{Actor, insert_audit_event};
 use crate::auth::context::RequestMeta;
 use crate::auth::db::{self as auth_db, Account};
-use crate::auth::service::{claim_attempt, hash_token, new_token, open_session, record_failure, release_claim};
+use crate::auth::db::{Challenge, Purpose};
+use crate::auth::service::{claim_attempt, hash_token, open_session, record_failure, release_claim};
 use crate::db::{AuthTx, Db, TenantTx};
 use crate::error::AppError;
 use crate::i18n::t;
 use atrium_types::two_factor::{BACKUP_CODE_COUNT, TwoFactorSetup};
-use chrono::{Duration, Utc};
-
-/// How long a challenge stays good: time to open an app and type a code, or to enrol.
-pub const CHALLENGE_TTL_MINUTES: i64 = 10;
+use chrono::Utc;
 
 /// The transaction an account's own row is written in: its tenant's for a member, the auth
 /// scope's for a platform administrator.
@@ -47,45 +45,10 @@ impl AccountTx {
     }
 }
 
-/// After a right password: settles the attempt's claim (a right password does not clear the
-/// window's failures; only the whole sign-in does) and issues a challenge, in one transaction.
-/// Returns its token, or `None` when the account turned out locked.
-pub async fn issue_challenge(
-    db: &Db,
-    account: Account,
-    purpose: Purpose,
-    meta: &RequestMeta,
-) -> Result<Option<String>, AppError> {
-    let (token, token_hash) = new_token();
-    let challenge = NewChallenge {
-        token_hash: &token_hash,
-        account,
-        purpose,
-        expires_at: Utc::now() + Duration::minutes(CHALLENGE_TTL_MINUTES),
-        ip: meta.ip.as_deref(),
-        user_agent: meta.user_agent.as_deref(),
-    };
-    let mut tx = AccountTx::begin(db, account).await?;
-    let unlocked = match (&mut tx, account) {
-        (AccountTx::Auth(tx), Account::Platform(id)) => auth_db::update_platform_user_release(tx, id, false).await?,
-        (AccountTx::Tenant(tx), Account::Tenant(_, user)) => {
-            auth_db::update_tenant_user_release(tx, user, false).await?
-        }
-        _ => return Err(AppError::Internal),
-    };
-    if !unlocked {
-        tx.commit().await?;
-        return Ok(None);
-    }
-    tf_db::insert_challenge(tx.conn(), challenge).await?;
-    tx.commit().await?;
-    Ok(Some(token))
-}
-
 /// The live challenge behind a cookie's token.
 pub async fn challenge_for(db: &Db, token: &str) -> Result<Option<Challenge>, AppError> {
     let mut tx = AuthTx::begin(db).await?;
-    let challenge = tf_db::select_challenge(&mut tx, &hash_token(token)).await?;
+    let challenge = auth_db::select_challenge(&mut tx, &hash_token(token)).await?;
     tx.commit().await?;
     Ok(challenge)
 }
@@ -122,7 +85,7 @@ pub async fn answer_challenge(
     let account = challenge.account;
     if !claim_attempt(db, account).await? {
         let mut tx = AuthTx::begin(db).await?;
-        tf_db::delete_challenge(&mut tx, &token_hash).await?;
+        auth_db::delete_challenge(&mut tx, &token_hash).await?;
         tx.commit().await?;
         return Err(AppError::SignIn(t("two-factor-locked")));
     }
@@ -159,7 +122,7 @@ pub async fn answer_challenge(
         let locked = record_failure(db, account, &actor, &challenge.email, Some(factor)).await?;
         if locked {
             let mut tx = AuthTx::begin(db).await?;
-            tf_db::delete_challenge(&mut tx, &token_hash).await?;
+            auth_db::delete_challenge(&mut tx, &token_hash).await?;
             tx.commit().await?;
             return Err(AppError::SignIn(t("two-factor-locked")));
         }
@@ -174,7 +137,7 @@ pub async fn answer_challenge(
     };
     // A racing request already used this challenge, or the account locked meanwhile: nothing
     // written (the transaction rolls back with the accepted step), the claim handed back.
-    if !unlocked || !tf_db::delete_challenge(tx.conn(), &token_hash).await? {
+    if !unlocked || !auth_db::delete_challenge(tx.conn(), &token_hash).await? {
         drop(tx);
         release_claim(db, account).await?;
         return Err(expired());

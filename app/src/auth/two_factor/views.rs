@@ -1,5 +1,5 @@
 //! Two-factor pages: the sign-in step that asks for a code, enrolment while signing in (when the
-//! workspace requires it), and the account page where anyone manages their own factor.
+//! workspace requires it), and the account page's section where anyone manages their own factor.
 
 use super::api::{
     ConfirmTwoFactor, DisableTwoFactor, RenewBackupCodes, StartTwoFactor, VerifyTwoFactor, get_two_factor,
@@ -136,14 +136,12 @@ fn BackupCodeList(codes: BackupCodes) -> impl IntoView {
     }
 }
 
-/// The signed-in person's own account: their second factor.
+/// The account page's two-factor section: the factor's state and what can be done with it.
 #[component]
-pub fn AccountPage() -> impl IntoView {
+pub fn TwoFactorSection() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let status = page_resource(move || changed.get(), |_| get_two_factor());
     view! {
-        <PageTitle text=t("account-title") />
-        <header class="page-header"><h1>{t("account-title")}</h1></header>
         <section class="card" aria-labelledby="two-factor-heading">
             <h2 id="two-factor-heading">{t("two-factor-title")}</h2>
             <p class="muted">{t("two-factor-intro")}</p>

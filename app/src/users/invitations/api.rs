@@ -208,13 +208,13 @@ pub async fn accept_invitation(token: String, name: String, password: String) ->
     use crate::db::{AuthTx, TenantTx};
     use crate::error::FieldErrors;
     use crate::plans::types::Limit;
-    use crate::validation::{DisplayName, NewPassword};
+    use crate::validation::DisplayName;
     if !invitation_token::looks_valid(&token) {
         return Err(AppError::NotFound);
     }
     let mut errors = FieldErrors::new();
     let name = DisplayName::parse(&name).map_err(|e| errors.add("name", e)).ok();
-    let password = NewPassword::parse(&password)
+    let password = crate::auth::password::chosen(&password)
         .map_err(|e| errors.add("password", e))
         .ok();
     let (Some(name), Some(password)) = (name, password) else {

@@ -1,0 +1,2 @@
+DROP INDEX sessions_session_id_key;
+ALTER TABLE sessions DROP COLUMN session_id;
