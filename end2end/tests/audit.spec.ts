@@ -85,7 +85,7 @@ test('a tenant edit appears with its diff, filters apply, the chain verifies and
   const csv = await readFile(await download.path(), 'utf8');
   const lines = csv.trimEnd().split('\r\n');
   expect(lines[0]).toBe(
-    'audit_id,occurred_at,tenant_id,tenant_name,actor_kind,actor_id,actor_email,action,entity_type,entity_id,ip,user_agent,request_id,chain_seq,before,after',
+    'audit_id,occurred_at,tenant_id,tenant_name,actor_kind,actor_id,actor_email,action,entity_type,entity_id,ip,user_agent,request_id,chain_seq,before,after,impersonator_id',
   );
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(`,${tenantId},Audit Target Renamed,platform_user,`);

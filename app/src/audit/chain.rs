@@ -1,10 +1,12 @@
 //! The audit hash chain, without any I/O: the canonical form of a row, its hash, and the walk
 //! that finds the first broken link.
 //!
-//! Two formats exist. Format 1 hashes every field as written, personal data included. Format 2
+//! Three formats exist. Format 1 hashes every field as written, personal data included. Format 2
 //! (every row written since the data-rights release; older chains are re-sealed on upgrade, see
 //! `reseal.rs`) hashes the row with its personal values masked plus a salted digest of them
-//! (`personal.rs`), so erasing a person rewrites those values without touching any hash.
+//! (`personal.rs`), so erasing a person rewrites those values without touching any hash. Format 3
+//! is format 2 plus the platform administrator who acted in a member's name (support access),
+//! written only for such rows.
 //!
 //! Each chain (one per tenant, plus the platform chain) is a sequence `chain_seq = 1, 2, …`.
 //! A row's hash is `SHA-256(prev_hash ‖ canonical(row))`, where `prev_hash` is the previous
@@ -27,6 +29,8 @@ pub enum Format {
     V1,
     /// Personal values masked, covered by the salted `personal_digest` instead.
     V2,
+    /// `V2` plus `impersonator_id`: an action taken during support access.
+    V3,
 }
 
 impl Format {
@@ -34,17 +38,27 @@ impl Format {
         match self {
             Self::V1 => "atrium.audit.v1",
             Self::V2 => "atrium.audit.v2",
+            Self::V3 => "atrium.audit.v3",
         }
     }
     pub fn stored(self) -> i16 {
         match self {
             Self::V1 => 1,
             Self::V2 => 2,
+            Self::V3 => 3,
         }
     }
     /// Unknown numbers read as format 2, whose check then fails: a forged format cannot pass.
     pub fn from_stored(value: i16) -> Self {
-        if value == 1 { Self::V1 } else { Self::V2 }
+        match value {
+            1 => Self::V1,
+            3 => Self::V3,
+            _ => Self::V2,
+        }
+    }
+    /// Whether personal values are masked and covered by the salted digest (formats 2 and 3).
+    pub fn sealed(self) -> bool {
+        self != Self::V1
     }
 }
 
@@ -72,6 +86,8 @@ pub struct RowContent {
     pub request_id: Option<String>,
     /// Format 2: the salted digest of the personal values (`personal::digest`).
     pub personal_digest: Option<Vec<u8>>,
+    /// Format 3: the platform administrator who acted in the actor's name (support access).
+    pub impersonator_id: Option<Uuid>,
 }
 
 impl RowContent {
@@ -87,9 +103,13 @@ impl RowContent {
         }
     }
 
-    /// Seals the row's personal values under `salt` (format 2).
+    /// Seals the row's personal values under `salt` (format 2, or 3 with an impersonator).
     pub fn seal_personal(&mut self, salt: &[u8]) {
-        self.format = Format::V2;
+        self.format = if self.impersonator_id.is_some() {
+            Format::V3
+        } else {
+            Format::V2
+        };
         self.personal_digest = Some(super::personal::digest(salt, &self.personal_parts()).to_vec());
     }
 }
@@ -141,7 +161,7 @@ pub fn canonical(row: &RowContent) -> String {
                 text(&row.request_id),
             ])
             .collect(),
-        Format::V2 => {
+        Format::V2 | Format::V3 => {
             let masked = |doc: &Option<Value>| {
                 doc.as_ref()
                     .map_or(Value::Null, |doc| super::personal::mask(&row.entity_type, doc))
@@ -158,6 +178,7 @@ pub fn canonical(row: &RowContent) -> String {
                         .as_deref()
                         .map_or(Value::Null, |digest| Value::String(hex::encode(digest))),
                 ])
+                .chain((row.format == Format::V3).then(|| uuid(row.impersonator_id)))
                 .collect()
         }
     };
@@ -262,7 +283,7 @@ impl Verifier {
         if row.row_hash.as_slice() != row_hash(&row.prev_hash, &row.content) {
             return Err(at(BreakReason::RowAltered));
         }
-        if row.content.format == Format::V2 {
+        if row.content.format.sealed() {
             match (&row.personal_salt, row.erased) {
                 (Some(salt), _) => {
                     let digest = super::personal::digest(salt, &row.content.personal_parts());
@@ -323,6 +344,7 @@ mod tests {
             user_agent: None,
             request_id: Some("req-1".into()),
             personal_digest: None,
+            impersonator_id: None,
         }
     }
 
@@ -352,6 +374,27 @@ mod tests {
             verifier.check(row)?;
         }
         verifier.finish(head.0, head.1).map(|(rows, _)| rows)
+    }
+
+    #[test]
+    fn format_3_covers_the_impersonator() {
+        let mut row = content(1);
+        row.seal_personal(&[1; 16]);
+        assert_eq!(row.format, Format::V2);
+        let plain = row_hash(&GENESIS, &row);
+        row.impersonator_id = Some(Uuid::from_u128(42));
+        row.seal_personal(&[1; 16]);
+        assert_eq!(row.format, Format::V3, "an impersonated row is written as format 3");
+        let impersonated = row_hash(&GENESIS, &row);
+        assert_ne!(plain, impersonated);
+        row.impersonator_id = Some(Uuid::from_u128(43));
+        assert_ne!(
+            row_hash(&GENESIS, &row),
+            impersonated,
+            "another administrator, another hash"
+        );
+        assert!(canonical(&row).ends_with(&format!("\"{}\"]", Uuid::from_u128(43))));
+        assert_eq!(Format::from_stored(3), Format::V3);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Actor {
     pub user_agent: Option<String>,
     /// The `x-request-id` of the request that acted, to find it in the server's logs.
     pub request_id: Option<String>,
+    /// The platform administrator acting in this member's name (support access), if any.
+    pub impersonator: Option<uuid::Uuid>,
 }
 
 impl Actor {
@@ -40,6 +42,7 @@ impl Actor {
             ip,
             user_agent,
             request_id: None,
+            impersonator: principal.impersonator().map(|who| who.platform_user_id.0),
         }
     }
     pub fn anonymous(ip: Option<String>, user_agent: Option<String>) -> Self {
@@ -50,6 +53,7 @@ impl Actor {
             ip,
             user_agent,
             request_id: None,
+            impersonator: None,
         }
     }
     pub fn system() -> Self {
@@ -158,6 +162,7 @@ pub async fn insert_audit_event_at(
         user_agent: actor.user_agent.clone(),
         request_id: actor.request_id.clone(),
         personal_digest: None,
+        impersonator_id: actor.impersonator,
     };
     let salt = super::personal::new_salt();
     content.seal_personal(&salt);
@@ -165,8 +170,9 @@ pub async fn insert_audit_event_at(
     sqlx::query!(
         "INSERT INTO audit_events (tenant_id, occurred_at, actor_kind, actor_id, actor_email, action,
                                    entity_type, entity_id, before, after, ip, user_agent, request_id,
-                                   chain_seq, prev_hash, row_hash, format, personal_salt, personal_digest)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                                   chain_seq, prev_hash, row_hash, format, personal_salt, personal_digest,
+                                   impersonator_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
         content.tenant_id,
         content.occurred_at,
         content.actor_kind,
@@ -186,6 +192,7 @@ pub async fn insert_audit_event_at(
         content.format.stored(),
         &salt[..],
         content.personal_digest,
+        content.impersonator_id,
     )
     .execute(&mut *conn)
     .await?;
@@ -342,7 +349,8 @@ async fn select_entries(
                   e.actor_kind AS "actor_kind!", e.actor_id AS "actor_id?", e.actor_email AS "actor_email?",
                   e.action AS "action!", e.entity_type AS "entity_type!", e.entity_id AS "entity_id?",
                   e.before AS "before?: Value", e.after AS "after?: Value", e.ip AS "ip?",
-                  e.user_agent AS "user_agent?", e.request_id AS "request_id?", e.chain_seq AS "chain_seq?"
+                  e.user_agent AS "user_agent?", e.request_id AS "request_id?", e.chain_seq AS "chain_seq?",
+                  e.impersonator_id AS "impersonator_id?"
            FROM audit_events e LEFT JOIN tenants t ON t.tenant_id = e.tenant_id
            WHERE ($1::uuid IS NULL OR e.tenant_id = $1)
              AND (NOT $2::bool OR e.tenant_id IS NULL)
@@ -439,6 +447,7 @@ fn entry_from_row(row: &PgRow) -> Result<AuditEntry, sqlx::Error> {
         user_agent: row.try_get("user_agent")?,
         request_id: row.try_get("request_id")?,
         chain_seq: row.try_get("chain_seq")?,
+        impersonator_id: row.try_get("impersonator_id")?,
     })
 }
 
@@ -471,7 +480,7 @@ pub async fn select_audit_page(reader: &mut AuditReader, query: &AuditQuery) -> 
     let mut page = QueryBuilder::new(
         "SELECT e.audit_id, e.occurred_at, e.tenant_id, t.name AS tenant_name, e.actor_kind, e.actor_id, \
          e.actor_email, e.action, e.entity_type, e.entity_id, e.before, e.after, e.ip, e.user_agent, \
-         e.request_id, e.chain_seq",
+         e.request_id, e.chain_seq, e.impersonator_id",
     );
     window.push_select(&mut page);
     page.push(" FROM audit_events e LEFT JOIN tenants t ON t.tenant_id = e.tenant_id");
@@ -604,6 +613,7 @@ pub(super) async fn select_chain_rows(
                         user_agent: row.user_agent,
                         request_id: row.request_id,
                         personal_digest: row.personal_digest,
+                        impersonator_id: row.impersonator_id,
                     },
                     prev_hash: row.prev_hash,
                     row_hash: row.row_hash,
@@ -618,6 +628,7 @@ pub(super) async fn select_chain_rows(
             r#"SELECT audit_id, tenant_id, chain_seq AS "chain_seq!", occurred_at, actor_kind, actor_id,
                       actor_email, action, entity_type, entity_id, before, after, ip, user_agent, request_id,
                       prev_hash AS "prev_hash!", row_hash AS "row_hash!", format, personal_salt, personal_digest,
+                      impersonator_id,
                       erased_at IS NOT NULL AS "erased!"
                FROM audit_events
                WHERE tenant_id = $1 AND chain_seq > $2 AND chain_seq <= $3
@@ -631,6 +642,7 @@ pub(super) async fn select_chain_rows(
             r#"SELECT audit_id, tenant_id, chain_seq AS "chain_seq!", occurred_at, actor_kind, actor_id,
                       actor_email, action, entity_type, entity_id, before, after, ip, user_agent, request_id,
                       prev_hash AS "prev_hash!", row_hash AS "row_hash!", format, personal_salt, personal_digest,
+                      impersonator_id,
                       erased_at IS NOT NULL AS "erased!"
                FROM audit_events
                WHERE tenant_id IS NULL AND chain_seq > $1 AND chain_seq <= $2

@@ -43,7 +43,7 @@ impl ExportFormat {
 }
 
 /// Column names of the CSV export, in order.
-pub const CSV_COLUMNS: [&str; 16] = [
+pub const CSV_COLUMNS: [&str; 17] = [
     "audit_id",
     "occurred_at",
     "tenant_id",
@@ -60,6 +60,7 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "chain_seq",
     "before",
     "after",
+    "impersonator_id",
 ];
 
 /// One CSV cell (RFC 4180). Text a spreadsheet would run as a formula (starting with `=`, `+`,
@@ -108,6 +109,7 @@ pub fn csv_row(entry: &AuditEntry) -> String {
         entry.chain_seq.map(|s| s.to_string()).unwrap_or_default(),
         json(&entry.before),
         json(&entry.after),
+        entry.impersonator_id.map(|id| id.to_string()).unwrap_or_default(),
     ])
 }
 

@@ -194,7 +194,12 @@ fn AuditRow(entry: AuditEntry, platform: bool) -> impl IntoView {
         <tr class:security=security>
             <td><time datetime=entry.occurred_at.to_rfc3339()>{format_instant(entry.occurred_at)}</time></td>
             {platform.then(|| view! { <td>{tenant}</td> })}
-            <td>{actor}</td>
+            <td>
+                {actor}
+                {entry.impersonator_id.is_some().then(|| view! {
+                    " " <span class="badge warning" title=t("audit-support-hint")>{t("audit-support-badge")}</span>
+                })}
+            </td>
             <td>
                 <code>{entry.action.clone()}</code>
                 {security.then(|| view! { " " <span class="badge security">{t("audit-security-badge")}</span> })}

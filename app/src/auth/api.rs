@@ -53,6 +53,37 @@ pub(crate) fn challenge_token(parts: &http::request::Parts) -> Option<String> {
     super::context::cookie_value(&parts.headers, challenge_cookie_name(&parts.headers))
 }
 
+/// The cookie that keeps a platform administrator's own session while they are signed in as a
+/// member (support access), to return to it.
+pub const RETURN_COOKIE: &str = "atrium_support_return";
+pub const SECURE_RETURN_COOKIE: &str = "__Host-atrium_support_return";
+
+#[cfg(feature = "ssr")]
+fn return_cookie_name(headers: &http::HeaderMap) -> &'static str {
+    if super::context::served_over_https(headers) {
+        SECURE_RETURN_COOKIE
+    } else {
+        RETURN_COOKIE
+    }
+}
+
+/// Keeps (or with `max_age` 0 drops) the administrator's own session token during support access.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_return_cookie(parts: &http::request::Parts, token: &str, max_age: i64) {
+    let https = super::context::served_over_https(&parts.headers);
+    let secure = if https { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        return_cookie_name(&parts.headers)
+    ));
+}
+
+/// The administrator's own session token kept during support access, if any.
+#[cfg(feature = "ssr")]
+pub(crate) fn return_token(parts: &http::request::Parts) -> Option<String> {
+    super::context::cookie_value(&parts.headers, return_cookie_name(&parts.headers))
+}
+
 /// Tells the browser to drop its session cookie (signing out).
 #[cfg(feature = "ssr")]
 pub(crate) fn clear_session_cookie() {

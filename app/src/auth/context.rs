@@ -313,6 +313,15 @@ impl RequestContext {
         }
     }
 
+    /// A person's own password, second factor and sessions are theirs to change: refused while a
+    /// platform administrator is signed in as them (support access).
+    pub fn own_credentials(&self) -> Result<(), AppError> {
+        match self.principal.impersonator() {
+            Some(_) => Err(AppError::Conflict(crate::i18n::t("support-not-credentials"))),
+            None => Ok(()),
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor::of(&self.principal, self.meta.ip.clone(), self.meta.user_agent.clone())
             .with_request_id(self.meta.request_id.clone())

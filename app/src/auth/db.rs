@@ -239,6 +239,8 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
+    /// Support access: the platform administrator opening it in the member's name, and why.
+    pub impersonation: Option<(PlatformUserId, &'a str)>,
 }
 
 /// Takes a bare connection because a tenant sign-in writes it inside that tenant's transaction.
@@ -247,9 +249,13 @@ pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'
         Account::Platform(id) => (Some(id.0), None, None),
         Account::Tenant(tenant, user) => (None, Some(tenant.0), Some(user.0)),
     };
+    let (impersonator_id, reason) = session
+        .impersonation
+        .map_or((None, None), |(id, reason)| (Some(id.0), Some(reason)));
     sqlx::query!(
-        "INSERT INTO sessions (token_hash, platform_user_id, tenant_id, user_id, expires_at, ip, user_agent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO sessions (token_hash, platform_user_id, tenant_id, user_id, expires_at, ip, user_agent,
+                               impersonator_id, impersonation_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         session.token_hash,
         platform_user_id,
         tenant_id,
@@ -257,6 +263,8 @@ pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'
         session.expires_at,
         session.ip,
         session.user_agent,
+        impersonator_id,
+        reason,
     )
     .execute(conn)
     .await?;
@@ -327,12 +335,17 @@ pub async fn select_session_principal(
         r#"SELECT s.platform_user_id, p.email AS "p_email?", p.name AS "p_name?",
                   s.tenant_id, s.user_id, u.email AS "u_email?", u.name AS "u_name?",
                   u.role AS "role?: Role", t.name AS "tenant_name?", t.slug AS "tenant_slug?",
-                  t.brand_name, t.brand_logo_url, t.brand_color, t.erase_after, s.last_seen_at
+                  t.brand_name, t.brand_logo_url, t.brand_color, t.erase_after, s.last_seen_at,
+                  s.impersonator_id, i.email AS "impersonator_email?", s.impersonation_reason
            FROM sessions s
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
            LEFT JOIN tenants t ON t.tenant_id = s.tenant_id AND t.status = 'active'
+           -- Support access lasts while the administrator who opened it stays active and the
+           -- workspace still allows it.
+           LEFT JOIN platform_users i ON i.platform_user_id = s.impersonator_id AND i.status = 'active'
            WHERE s.token_hash = $1 AND s.expires_at > now()
+             AND (s.impersonator_id IS NULL OR (i.email IS NOT NULL AND t.allow_impersonation))
              -- The workspace's own policy can only shorten the platform's (migration
              -- 20261211000003_session_policy).
              AND s.last_seen_at > now() - make_interval(secs => least($2::float8, coalesce(t.session_idle_minutes * 60::float8, $2::float8)))
@@ -381,6 +394,14 @@ pub async fn select_session_principal(
                 email,
                 name,
                 role,
+                impersonator: match (row.impersonator_id, row.impersonator_email, row.impersonation_reason) {
+                    (Some(id), Some(email), Some(reason)) => Some(crate::auth::types::Impersonator {
+                        platform_user_id: PlatformUserId(id),
+                        email,
+                        reason,
+                    }),
+                    _ => None,
+                },
             }),
             _ => None,
         },
@@ -553,4 +574,39 @@ pub async fn delete_expired_challenges(tx: &mut AuthTx) -> Result<u64, sqlx::Err
         .execute(&mut **tx)
         .await?;
     Ok(result.rows_affected())
+}
+
+/// Whether a workspace admits support access now: it allows it and is active.
+pub async fn select_support_allowed(tx: &mut TenantTx, tenant_id: TenantId) -> Result<bool, sqlx::Error> {
+    let allowed = sqlx::query_scalar!(
+        "SELECT allow_impersonation AND status = 'active' AS \"allowed!\" FROM tenants WHERE tenant_id = $1",
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(allowed.unwrap_or(false))
+}
+
+/// The workspace's own setting for support access (its Security page).
+pub async fn select_support_setting(tx: &mut TenantTx, tenant_id: TenantId) -> Result<bool, sqlx::Error> {
+    let allowed = sqlx::query_scalar!(
+        "SELECT allow_impersonation FROM tenants WHERE tenant_id = $1",
+        tenant_id.0
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(allowed.unwrap_or(false))
+}
+
+/// Sets whether platform support may sign in as the workspace's members. Support sessions
+/// already open end with it: the session lookup checks the setting.
+pub async fn update_support_setting(tx: &mut TenantTx, tenant_id: TenantId, allowed: bool) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE tenants SET allow_impersonation = $2, updated_at = now() WHERE tenant_id = $1",
+        tenant_id.0,
+        allowed
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

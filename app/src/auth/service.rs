@@ -340,6 +340,7 @@ pub async fn open_session(
         expires_at: Utc::now() + Duration::hours(SESSION_TTL_HOURS),
         ip: meta.ip.as_deref(),
         user_agent: meta.user_agent.as_deref(),
+        impersonation: None,
     };
     let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
     actor.email = Some(email.to_owned());

@@ -127,8 +127,9 @@ pub async fn get_security_settings() -> Result<SecuritySettings, AppError> {
         .ok_or(AppError::NotFound)?;
     let tenant_id = tx.tenant_id();
     let require_two_factor = crate::auth::two_factor::db::select_tenant_requires(&mut tx, tenant_id).await?;
+    let allow_support_access = crate::auth::db::select_support_setting(&mut tx, tenant_id).await?;
     tx.commit().await?;
-    Ok(server::security(idle, max, require_two_factor))
+    Ok(server::security(idle, max, require_two_factor, allow_support_access))
 }
 
 /// Sets how long the workspace's sessions may sit unused and last at most (an empty field goes
@@ -139,6 +140,7 @@ pub async fn save_security_settings(
     idle_minutes: String,
     max_hours: String,
     require_two_factor: Option<String>,
+    allow_support_access: Option<String>,
 ) -> Result<SecuritySettings, AppError> {
     use super::types::SessionPolicy;
     use crate::audit::db::{AuditEvent, insert_audit_event};
@@ -146,8 +148,9 @@ pub async fn save_security_settings(
     use crate::error::FieldErrors;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
-    let platform = server::security(None, None, false);
+    let platform = server::security(None, None, false, true);
     let require_two_factor = require_two_factor.is_some();
+    let allow_support_access = allow_support_access.is_some();
     let mut errors = FieldErrors::new();
     let idle = SessionPolicy::parse_idle_minutes(&idle_minutes, platform.platform_idle_minutes)
         .map_err(|message| errors.add("idle_minutes", message))
@@ -167,6 +170,8 @@ pub async fn save_security_settings(
     let tenant = tx.tenant_id();
     let required_before = crate::auth::two_factor::db::select_tenant_requires(&mut tx, tenant).await?;
     crate::auth::two_factor::db::update_tenant_requires(&mut tx, tenant, require_two_factor).await?;
+    let support_before = crate::auth::db::select_support_setting(&mut tx, tenant).await?;
+    crate::auth::db::update_support_setting(&mut tx, tenant, allow_support_access).await?;
     let event = AuditEvent {
         tenant_id: Some(tenant),
         action: "tenant.security",
@@ -174,14 +179,16 @@ pub async fn save_security_settings(
         entity_id: Some(tenant.to_string()),
         before: Some(serde_json::json!({
             "session_idle_minutes": before.0, "session_max_hours": before.1, "require_two_factor": required_before,
+            "allow_support_access": support_before,
         })),
         after: Some(serde_json::json!({
             "session_idle_minutes": idle, "session_max_hours": max, "require_two_factor": require_two_factor,
+            "allow_support_access": allow_support_access,
         })),
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
-    Ok(server::security(idle, max, require_two_factor))
+    Ok(server::security(idle, max, require_two_factor, allow_support_access))
 }
 
 #[cfg(feature = "ssr")]
@@ -192,7 +199,12 @@ mod server {
     use crate::tenants::db::BrandingRow;
 
     /// The policy as stored, with the platform's limits.
-    pub fn security(idle: Option<i32>, max: Option<i32>, require_two_factor: bool) -> SecuritySettings {
+    pub fn security(
+        idle: Option<i32>,
+        max: Option<i32>,
+        require_two_factor: bool,
+        allow_support_access: bool,
+    ) -> SecuritySettings {
         let narrow = |value: Option<i32>| value.and_then(|v| u16::try_from(v).ok());
         SecuritySettings {
             policy: SessionPolicy {
@@ -200,6 +212,7 @@ mod server {
                 max_hours: narrow(max),
             },
             require_two_factor,
+            allow_support_access,
             platform_idle_minutes: u16::try_from(crate::auth::settings::session_idle_minutes()).unwrap_or(u16::MAX),
             platform_max_hours: u16::try_from(crate::auth::service::SESSION_TTL_HOURS).unwrap_or(u16::MAX),
         }

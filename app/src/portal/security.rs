@@ -59,6 +59,13 @@ fn SecurityForm(
                 </label>
                 <p class="hint">{t("security-require-2fa-hint")}</p>
             </div>
+            <div class="field checkbox">
+                <label>
+                    <input type="checkbox" name="allow_support_access" value="on" checked=settings.allow_support_access />
+                    " " {t("security-allow-support")}
+                </label>
+                <p class="hint">{t("security-allow-support-hint")}</p>
+            </div>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("security-save")}</button>
             </div>

@@ -188,6 +188,7 @@ mod tests {
             user_id: crate::ids::UserId(uuid::Uuid::nil()),
             email: "a@acme.test".into(),
             name: "A".into(),
+            impersonator: None,
             role: crate::permissions::types::Role::Admin,
         }
     }

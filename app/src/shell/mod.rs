@@ -269,6 +269,10 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                 </div>
             </aside>
             <main id="main" class="content">
+                {me.workspace.as_ref().and_then(|workspace| workspace.support_by.clone()).map(|by| {
+                    let member = format!("{} ({})", me.name, me.email);
+                    view! { <crate::users::support::views::SupportBanner by member /> }
+                })}
                 {portal.then(|| view! { <WorkspaceErasureBanner /> })}
                 <Outlet />
             </main>

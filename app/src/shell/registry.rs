@@ -52,6 +52,9 @@ declare! {
     crate::auth::sessions::api::SignOutEverywhere => Authenticated,
     crate::auth::sessions::api::ChangePassword => Authenticated,
     crate::users::credentials::EndMemberSessions => Requires(UsersUpdate),
+    crate::users::support::api::StartSupportAccess => Requires(UsersImpersonate),
+    // The support session itself ends it (a member's session marked with its administrator).
+    crate::users::support::api::EndSupportAccess => Authenticated,
     crate::shell::home::GetOverview => Requires(UsersRead),
         crate::tenants::api::ListTenants => Requires(TenantsRead),
     crate::tenants::api::GetTenant => Requires(TenantsRead),

@@ -5,5 +5,6 @@ pub mod credentials;
 pub mod db;
 pub mod erasure;
 pub mod invitations;
+pub mod support;
 pub use atrium_types::users as types;
 pub mod views;

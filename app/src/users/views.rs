@@ -257,6 +257,9 @@ pub fn UserDetailPage() -> impl IntoView {
     let can_update = use_can(Permission::UsersUpdate);
     let can_reset = use_can(Permission::UsersResetPassword);
     let can_delete = use_can(Permission::UsersDelete);
+    // Support access is the platform's (a workspace administrator holds the permission in the
+    // matrix but is refused by the server).
+    let is_platform = use_current_user().get_untracked().is_some_and(|me| me.is_platform);
     let query = use_query_map();
     let on_permissions = move || query.read().get("tab").as_deref() == Some("permissions");
     let permissions =
@@ -327,6 +330,9 @@ pub fn UserDetailPage() -> impl IntoView {
                             <Show when=on_permissions fallback=|| ()>
                                 <crate::permissions::views::user_tab::UserPermissionsTab user_id=id data=permissions />
                             </Show>
+                            {(is_platform && !disabled).then(|| view! {
+                                <super::support::views::StartSupportAccessForm user_id=id />
+                            })}
                             <dl class="facts" hidden=on_permissions>
                                 <div><dt>{t("field-email")}</dt><dd>{user.email.clone()}</dd></div>
                                 <div><dt>{t("field-tenant")}</dt><dd>{user.tenant_name.clone()}</dd></div>

@@ -475,6 +475,7 @@ async fn downgrade_to_format_1(f: &Fixture, tenant: TenantId) -> Vec<u8> {
             user_agent: r.13,
             request_id: r.14,
             personal_digest: None,
+            impersonator_id: None,
         };
         (r.0, content)
     })

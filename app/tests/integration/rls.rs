@@ -355,6 +355,7 @@ async fn session(db: &Db, account: Account, token: u8) {
         expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
         ip: None,
         user_agent: None,
+        impersonation: None,
     };
     match account {
         Account::Tenant(tenant, _) => {

@@ -33,6 +33,8 @@ pub struct AuditEntry {
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
     pub chain_seq: Option<i64>,
+    /// The platform administrator who acted in the actor's name (support access).
+    pub impersonator_id: Option<uuid::Uuid>,
 }
 
 impl AuditEntry {

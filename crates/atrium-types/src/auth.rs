@@ -30,7 +30,17 @@ pub enum Principal {
         email: String,
         name: String,
         role: Role,
+        /// A platform administrator acting as this user (support access), if this session is one.
+        impersonator: Option<Impersonator>,
     },
+}
+
+/// Who opened a support-access session in a member's name, and why (issue 14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Impersonator {
+    pub platform_user_id: PlatformUserId,
+    pub email: String,
+    pub reason: String,
 }
 
 impl Principal {
@@ -51,6 +61,14 @@ impl Principal {
             Self::Tenant { tenant_id, .. } => Some(*tenant_id),
         }
     }
+    /// The platform administrator acting as this principal, during support access.
+    pub fn impersonator(&self) -> Option<&Impersonator> {
+        match self {
+            Self::Tenant { impersonator, .. } => impersonator.as_ref(),
+            Self::Platform { .. } => None,
+        }
+    }
+
     /// The UI's view of this principal holding `effective`.
     pub fn to_current_user(&self, effective: &crate::permissions::effective::EffectivePermissions) -> CurrentUser {
         let (role_key, tenant_name, workspace) = match self {
@@ -61,6 +79,7 @@ impl Principal {
                 tenant_slug,
                 branding,
                 erase_after,
+                impersonator,
                 ..
             } => (
                 role.label_key(),
@@ -70,6 +89,7 @@ impl Principal {
                     branding: branding.clone(),
                     erase_on: erase_after.map(crate::i18n::format_time),
                     erase_delay_hours: crate::tenants::DEFAULT_ERASE_DELAY_HOURS,
+                    support_by: impersonator.as_ref().map(|who| who.email.clone()),
                 }),
             ),
         };
@@ -97,6 +117,9 @@ pub struct Workspace {
     /// How long a request to erase it would wait (the server's setting, filled in by
     /// `get_current_user`).
     pub erase_delay_hours: u32,
+    /// The platform administrator signed in as this member (support access), for the banner
+    /// every page shows meanwhile.
+    pub support_by: Option<String>,
 }
 
 /// What the UI needs to know about the signed-in user (never trusted by the server).

@@ -274,6 +274,8 @@ pub struct SecuritySettings {
     pub policy: SessionPolicy,
     /// Every member must sign in with a second factor.
     pub require_two_factor: bool,
+    /// Platform support may sign in as members (support access).
+    pub allow_support_access: bool,
     pub platform_idle_minutes: u16,
     pub platform_max_hours: u16,
 }

@@ -653,7 +653,8 @@ async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worke
         stopped,
     ));
     wait_until(|| receiver.accepted() == 1).await;
-    assert_eq!(delivery(&app, tenant, kept).await.status, DeliveryStatus::Delivered);
+    // The receiver's 2xx arrives before the worker commits "delivered": wait for that too.
+    assert_eq!(delivered(&app, tenant, kept).await, DeliveryStatus::Delivered);
 
     // The worker now waits on LISTEN: a new commit wakes it well before the next poll.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -666,13 +667,25 @@ async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worke
     )
     .await;
     wait_until(|| receiver.accepted() == 2).await;
-    assert_eq!(delivery(&app, tenant, woken).await.status, DeliveryStatus::Delivered);
+    assert_eq!(delivered(&app, tenant, woken).await, DeliveryStatus::Delivered);
     let _ = stop.send(true);
     tokio::time::timeout(Duration::from_secs(10), worker)
         .await
         .expect("the worker stops when told")
         .expect("no panic");
     assert_eq!(receiver.requests().len(), 2, "the rolled-back message was never sent");
+}
+
+/// A delivery's status once it is no longer pending (or after ten seconds, whatever it is).
+async fn delivered(app: &TestApp, tenant: TenantId, id: DeliveryId) -> DeliveryStatus {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = delivery(app, tenant, id).await.status;
+        if status != DeliveryStatus::Pending || std::time::Instant::now() >= deadline {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn wait_until(done: impl Fn() -> bool) {

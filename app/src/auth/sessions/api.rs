@@ -40,6 +40,7 @@ pub async fn end_my_session(session_id: SessionId) -> Result<(), AppError> {
     use crate::auth::two_factor::api::account_of;
     use crate::auth::two_factor::service::AccountTx;
     let context = crate::auth::context::authenticated().await?;
+    context.own_credentials()?;
     let account = account_of(&context.principal);
     let mut tx = AccountTx::begin(&context.db, account).await?;
     if !super::db::delete_session(tx.conn(), account, session_id.0).await? {
@@ -62,6 +63,7 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     use crate::auth::two_factor::api::account_of;
     use crate::auth::two_factor::service::AccountTx;
     let context = crate::auth::context::authenticated().await?;
+    context.own_credentials()?;
     let current = server::current_token_hash()?.ok_or(AppError::Unauthorized)?;
     let account = account_of(&context.principal);
     let mut tx = AccountTx::begin(&context.db, account).await?;
@@ -83,6 +85,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::auth::two_factor::api::account_of;
     use crate::auth::two_factor::service::AccountTx;
     let context = crate::auth::context::authenticated().await?;
+    context.own_credentials()?;
     let account = account_of(&context.principal);
     let mut tx = AccountTx::begin(&context.db, account).await?;
     let ended = super::db::delete_sessions_except(tx.conn(), account, None).await?;
@@ -113,6 +116,7 @@ pub async fn change_password(
     use crate::auth::two_factor::service::AccountTx;
     use crate::error::FieldErrors;
     let context = crate::auth::context::authenticated().await?;
+    context.own_credentials()?;
     let account = account_of(&context.principal);
     let mut errors = FieldErrors::new();
     let chosen = password::chosen(&new_password)

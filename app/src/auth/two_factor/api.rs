@@ -42,6 +42,7 @@ mod server {
     pub async fn enroller() -> Result<Enroller, AppError> {
         match authenticated().await {
             Ok(context) => {
+                context.own_credentials()?;
                 let label = match &context.principal {
                     Principal::Platform { email, .. } => email.clone(),
                     Principal::Tenant { email, tenant_slug, .. } => format!("{email} ({})", tenant_slug.as_str()),
@@ -207,6 +208,7 @@ pub async fn disable_two_factor(disable_code: String) -> Result<(), AppError> {
         service::{self, AccountTx},
     };
     let context = crate::auth::context::authenticated().await?;
+    context.own_credentials()?;
     let account = server::account_of(&context.principal);
     let mut tx = AccountTx::begin(&context.db, account).await?;
     if let Some(tenant_id) = context.principal.tenant_id()
@@ -234,6 +236,7 @@ pub async fn renew_backup_codes(code: String) -> Result<BackupCodes, AppError> {
         service::{self, AccountTx},
     };
     let context = crate::auth::context::authenticated().await?;
+    context.own_credentials()?;
     let account = server::account_of(&context.principal);
     let mut tx = AccountTx::begin(&context.db, account).await?;
     service::prove_factor(&mut tx, account, &code, "code", service::now_unix()).await?;
