@@ -71,7 +71,7 @@ test('sessions are listed and ended, and the password changes with the current o
   await signInAsAdmin(page);
   await page.goto(memberPage);
   await hydrated(page);
-  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await page.getByRole('button', { name: 'End all their sessions' }).click();
   await expect(page.getByText('The member is signed out everywhere.')).toBeVisible();
   await memberTab.reload();
   await expect(memberTab).toHaveURL(/\/login/);

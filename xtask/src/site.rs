@@ -394,7 +394,14 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// without them). A five-area split (tenants, plans and blocked addresses in their own area)
 /// measured 586,440 B heaviest but 17 files per visit instead of 9, so it was not taken. Same
 /// regression, same place to win it back (issue 11).
-pub const INITIAL_WASM_BUDGET: u64 = 602_000;
+///
+/// Raised to 604,000 B on 2026-12-06 (measured 603,063 B, people; main module alone 320,885 B):
+/// issue 14's two-factor sign-in, "Your account" (sessions, password), the member page's reset,
+/// sign-out and support-access actions and the support banner added 7.8 KB to the heaviest visit
+/// after the same session had won back 6.1 KB (live events read without serde's `Content`:
+/// 601,359 -> 595,285 B). The banner is a plain form so the main module carries no action for
+/// it. Net +1.7 KB for four features; the 400 KB target still needs a different hydration model.
+pub const INITIAL_WASM_BUDGET: u64 = 604_000;
 
 /// What the browser transfers for each file of the site (raw, gzip and brotli bytes), and how
 /// the wasm is split.

@@ -79,7 +79,8 @@ pub async fn start_support_access(user_id: UserId, reason: String) -> Result<Str
 }
 
 /// Ends the support session this request came with and returns the administrator to their own
-/// (when it is still live) on the member's page; returns where the browser goes next.
+/// (when it is still live) on the member's page. The banner posts it as a plain form, so the
+/// browser follows the redirect and loads that page whole, as the administrator.
 #[server]
 pub async fn end_support_access() -> Result<String, AppError> {
     use crate::audit::db::{AuditEvent, insert_audit_event};
@@ -111,7 +112,7 @@ pub async fn end_support_access() -> Result<String, AppError> {
             .map(|_| own),
         None => None,
     };
-    Ok(match own {
+    let next = match own {
         Some(own) => {
             crate::auth::api::set_session_cookie(&parts, &own);
             format!("/users/{user_id}")
@@ -120,5 +121,7 @@ pub async fn end_support_access() -> Result<String, AppError> {
             crate::auth::api::clear_session_cookie();
             "/login".to_owned()
         }
-    })
+    };
+    leptos_axum::redirect(&next);
+    Ok(next)
 }

@@ -42,22 +42,18 @@ pub fn StartSupportAccessForm(user_id: UserId) -> impl IntoView {
     }
 }
 
-/// Shown on every page of a support session: who is signed in as whom, and the way out.
+/// Shown on every page of a support session: who is signed in as whom, and the way out. A plain
+/// form, not an action: the browser posts it and loads the page it is sent to whole, as the
+/// administrator, and the main module every page loads carries no code for it.
 #[component]
 pub fn SupportBanner(by: String, member: String) -> impl IntoView {
-    let end = ServerAction::<EndSupportAccess>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = end.value().get() {
-            load_page(&url);
-        }
-    });
+    use leptos::server_fn::ServerFn;
     view! {
         <div class="notice broken support-banner" role="status" data-testid="support-banner">
             <p><strong>{t_args("support-banner", &[("by", &by), ("member", &member)])}</strong></p>
-            <button type="button" class="button" disabled=move || end.pending().get()
-                on:click=move |_| { end.dispatch(EndSupportAccess {}); }>
-                {t("support-end")}
-            </button>
+            <form method="post" action=EndSupportAccess::PATH>
+                <button type="submit" class="button">{t("support-end")}</button>
+            </form>
         </div>
     }
 }
