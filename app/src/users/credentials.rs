@@ -14,16 +14,7 @@ pub async fn reset_two_factor(user_id: UserId) -> Result<(), AppError> {
     use crate::auth::db::Account;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersResetPassword).await?;
-    if super::api::server::is_self(&context, user_id) {
-        return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
-    }
-    let mut tx = context
-        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
-        .await?;
-    let target = crate::users::db::select_user(&mut tx, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    super::api::server::ensure_may_act_on(&context, &mut tx, &target).await?;
+    let (mut tx, target) = server::member_in_reach(&context, user_id).await?;
     let account = Account::Tenant(target.tenant_id, user_id);
     if !crate::auth::two_factor::db::update_clear(&mut tx, account).await? {
         return Err(AppError::Conflict(crate::i18n::t("two-factor-member-off")));
@@ -50,16 +41,7 @@ pub async fn end_member_sessions(user_id: UserId) -> Result<u64, AppError> {
     use crate::auth::db::Account;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::UsersUpdate).await?;
-    if super::api::server::is_self(&context, user_id) {
-        return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
-    }
-    let mut tx = context
-        .tenant_tx(crate::auth::context::TenantScope::OfUser(user_id))
-        .await?;
-    let target = crate::users::db::select_user(&mut tx, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    super::api::server::ensure_may_act_on(&context, &mut tx, &target).await?;
+    let (mut tx, target) = server::member_in_reach(&context, user_id).await?;
     let ended =
         crate::auth::sessions::db::delete_sessions_except(&mut tx, Account::Tenant(target.tenant_id, user_id), None)
             .await?;
@@ -74,4 +56,27 @@ pub async fn end_member_sessions(user_id: UserId) -> Result<u64, AppError> {
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     Ok(ended)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::auth::context::{RequestContext, TenantScope};
+    use crate::db::TenantTx;
+    use crate::error::AppError;
+    use crate::ids::UserId;
+    use crate::users::types::User;
+
+    /// The member `user_id` in their tenant's transaction, when the caller may act on them: not
+    /// themselves, and someone they outrank.
+    pub async fn member_in_reach(context: &RequestContext, user_id: UserId) -> Result<(TenantTx, User), AppError> {
+        if crate::users::api::server::is_self(context, user_id) {
+            return Err(AppError::Conflict(crate::i18n::t("users-not-self")));
+        }
+        let mut tx = context.tenant_tx(TenantScope::OfUser(user_id)).await?;
+        let target = crate::users::db::select_user(&mut tx, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        crate::users::api::server::ensure_may_act_on(context, &mut tx, &target).await?;
+        Ok((tx, target))
+    }
 }

@@ -13,23 +13,12 @@ use atrium_app::db::PlatformGuard;
 use atrium_app::portal::api::SaveSecuritySettings;
 use atrium_app::users::api::SetUserStatus;
 use atrium_app::users::support::api::{EndSupportAccess, StartSupportAccess};
-use axum::http::{StatusCode, header};
-use common::{PASSWORD, Reply, TestApp, spawn_app};
+use axum::http::StatusCode;
+use common::{PASSWORD, TestApp, spawn_app};
 use leptos::server_fn::ServerFn;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 const REASON: &str = "Ticket 4711: charts look empty to this member";
-
-fn set_cookie(reply: &Reply, name: &str) -> Option<String> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.split(';').next())
-        .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
-        .map(str::to_owned)
-}
 
 async fn me(app: &TestApp, cookie: &str) -> Option<serde_json::Value> {
     let reply = app.call(GetCurrentUser::PATH, Some(cookie), &[]).await;
@@ -48,8 +37,10 @@ async fn start(app: &TestApp, admin: &str, email: &str) -> (String, String) {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.json(), "/t/acme");
-    let session = set_cookie(&reply, "atrium_session").expect("the support session");
-    let back = set_cookie(&reply, "atrium_support_return").expect("the administrator's own session, kept");
+    let session = reply.cookie_named("atrium_session").expect("the support session");
+    let back = reply
+        .cookie_named("atrium_support_return")
+        .expect("the administrator's own session, kept");
     assert_eq!(
         back.split_once('=').map(|(_, v)| v),
         admin.split_once('=').map(|(_, v)| v)
@@ -149,7 +140,9 @@ async fn support_access_acts_as_the_member_under_both_names_and_ends_back_home(
     let ended = app.call(EndSupportAccess::PATH, Some(&both), &[]).await;
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
     assert_eq!(ended.json(), format!("/users/{mark_id}"));
-    let restored = set_cookie(&ended, "atrium_session").expect("the administrator's session again");
+    let restored = ended
+        .cookie_named("atrium_session")
+        .expect("the administrator's session again");
     assert_eq!(restored, admin);
     assert!(me(&app, &support).await.is_none(), "the support session ended");
     assert_eq!(me(&app, &admin).await.expect("admin")["is_platform"], true);

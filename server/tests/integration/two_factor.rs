@@ -22,18 +22,6 @@ fn now() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp()).expect("after 1970")
 }
 
-/// The `name=value` of the Set-Cookie called `name`, if the reply sets it non-empty.
-fn set_cookie(reply: &Reply, name: &str) -> Option<String> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.split(';').next())
-        .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
-        .map(str::to_owned)
-}
-
 fn location(reply: &Reply) -> String {
     reply
         .headers
@@ -106,11 +94,11 @@ async fn password_step(app: &TestApp, email: &str) -> (String, String) {
         reply.body
     );
     assert_eq!(
-        set_cookie(&reply, "atrium_session"),
+        reply.cookie_named("atrium_session"),
         None,
         "no session before the second factor"
     );
-    let challenge = set_cookie(&reply, "atrium_challenge").expect("challenge cookie");
+    let challenge = reply.cookie_named("atrium_challenge").expect("challenge cookie");
     (challenge, location(&reply))
 }
 
@@ -152,7 +140,7 @@ async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once(
         signed_in.body
     );
     assert_eq!(location(&signed_in), "/t/acme/alerts");
-    let new_session = set_cookie(&signed_in, "atrium_session").expect("session");
+    let new_session = signed_in.cookie_named("atrium_session").expect("session");
     let me = app.call(GetCurrentUser::PATH, Some(&new_session), &[]).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
     // The challenge ended with the sign-in.
@@ -169,7 +157,7 @@ async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once(
     let typed = backup[0].to_uppercase().replace('-', " ");
     let by_backup = verify(&app, &challenge, &typed).await;
     assert!(
-        set_cookie(&by_backup, "atrium_session").is_some(),
+        by_backup.cookie_named("atrium_session").is_some(),
         "{} {}",
         by_backup.status,
         by_backup.body
@@ -270,7 +258,9 @@ async fn a_workspace_can_require_it_and_an_administrator_resets_a_members_factor
         .await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     assert_eq!(confirmed.json()["continue_to"], "/t/acme/alerts");
-    let mark = set_cookie(&confirmed, "atrium_session").expect("signed in after enrolling");
+    let mark = confirmed
+        .cookie_named("atrium_session")
+        .expect("signed in after enrolling");
     let me = app.call(GetCurrentUser::PATH, Some(&mark), &[]).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
     // Required: it stays on.

@@ -95,24 +95,10 @@ pub async fn answer_challenge(
     };
     let mut tx = AccountTx::begin(db, account).await?;
     let stored = tf_db::select_factor(tx.conn(), account).await?;
-    let accepted = match (
-        &submitted,
-        stored
-            .as_ref()
-            .and_then(|f| f.confirmed_secret().map(|s| (s, f.last_step))),
-    ) {
-        (Submitted::Totp(typed), Some((secret, last))) => {
-            let last = last.and_then(|step| u64::try_from(step).ok());
-            match code::matching_step(secret, typed, unix_secs, last).and_then(|step| i64::try_from(step).ok()) {
-                Some(step) => tf_db::update_accept_step(tx.conn(), account, step).await?,
-                None => false,
-            }
-        }
-        (Submitted::Backup(typed), Some(_)) => {
-            tf_db::update_use_backup_code(tx.conn(), account, &code::hash_backup_code(typed)).await?
-        }
-        // The factor was reset since the password step: nothing to check against.
-        (_, None) => false,
+    // A factor reset since the password step leaves nothing to check against.
+    let accepted = match &stored {
+        Some(factor) => accept(tx.conn(), account, factor, &submitted, unix_secs).await?,
+        None => false,
     };
     let mut actor = Actor::anonymous(meta.ip.clone(), meta.user_agent.clone()).with_request_id(meta.request_id.clone());
     actor.email = Some(challenge.email.clone());
@@ -217,26 +203,40 @@ pub async fn prove_factor(
     let stored = tf_db::select_factor(tx.conn(), account)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some(secret) = stored.confirmed_secret() else {
+    if stored.confirmed_secret().is_none() {
         return Err(AppError::Conflict(t("two-factor-off")));
-    };
-    let accepted = match submitted {
-        Submitted::Totp(typed) => {
-            let last = stored.last_step.and_then(|step| u64::try_from(step).ok());
-            match code::matching_step(secret, &typed, unix_secs, last).and_then(|step| i64::try_from(step).ok()) {
-                Some(step) => tf_db::update_accept_step(tx.conn(), account, step).await?,
-                None => false,
-            }
-        }
-        Submitted::Backup(typed) => {
-            tf_db::update_use_backup_code(tx.conn(), account, &code::hash_backup_code(&typed)).await?
-        }
-    };
-    if accepted {
+    }
+    if accept(tx.conn(), account, &stored, &submitted, unix_secs).await? {
         Ok(())
     } else {
         Err(AppError::field(field, t("two-factor-wrong")))
     }
+}
+
+/// Uses up what was typed against a confirmed factor: a code's step (later than the last
+/// accepted one, so never twice) or a backup code. False when it matches nothing usable.
+async fn accept(
+    conn: &mut sqlx::PgConnection,
+    account: Account,
+    factor: &tf_db::Factor,
+    submitted: &Submitted,
+    unix_secs: u64,
+) -> Result<bool, AppError> {
+    let Some(secret) = factor.confirmed_secret() else {
+        return Ok(false);
+    };
+    Ok(match submitted {
+        Submitted::Totp(typed) => {
+            let last = factor.last_step.and_then(|step| u64::try_from(step).ok());
+            match code::matching_step(secret, typed, unix_secs, last).and_then(|step| i64::try_from(step).ok()) {
+                Some(step) => tf_db::update_accept_step(conn, account, step).await?,
+                None => false,
+            }
+        }
+        Submitted::Backup(typed) => {
+            tf_db::update_use_backup_code(conn, account, &code::hash_backup_code(typed)).await?
+        }
+    })
 }
 
 /// The current Unix time in seconds.

@@ -78,6 +78,16 @@ impl Reply {
     pub fn error(&self) -> AppError {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
     }
+    /// The `name=value` of the Set-Cookie called `name`, if the reply sets it to something.
+    pub fn cookie_named(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| value.split(';').next())
+            .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
+            .map(str::to_owned)
+    }
     pub fn cookie(&self) -> Option<String> {
         self.headers
             .get(header::SET_COOKIE)?
