@@ -19,7 +19,10 @@ pub mod notifications;
 pub mod permissions;
 pub mod plans;
 pub mod portal;
+#[cfg(feature = "ssr")]
+pub mod secrets;
 pub mod shell;
+pub mod sso;
 pub mod tenants;
 pub mod users;
 

@@ -65,6 +65,17 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
 }
 
+/** As the platform administrator, creates a tenant and waits for its page. */
+export async function createTenant(page: Page, name: string, slug: string) {
+  await page.goto('/tenants/new');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Slug').fill(slug);
+  await page.getByRole('button', { name: 'Create tenant' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await hydrated(page);
+}
+
 /** A suffix that keeps names unique across runs against the same database. */
 export function unique(): string {
   return Date.now().toString(36) + Math.floor(Math.random() * 1000).toString(36);

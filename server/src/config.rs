@@ -51,6 +51,63 @@ pub struct Config {
     pub limits: LimitSettings,
     /// `ATRIUM_BASE_DOMAIN`, `ATRIUM_TENANT_HEADER_PROXIES`: how tenants' portals are reached.
     pub site: crate::edge::site::SiteSettings,
+    /// `ATRIUM_ENCRYPTION_KEY`: the key secrets stored in the database are sealed with. `None`:
+    /// the private database's key file (`encryption_key`), else no key.
+    pub encryption_key: Option<EncryptionKey>,
+}
+
+/// A 256-bit key, never printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct EncryptionKey(pub [u8; 32]);
+
+impl std::fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncryptionKey(..)")
+    }
+}
+
+/// `ATRIUM_ENCRYPTION_KEY`: 64 hexadecimal digits.
+fn encryption_key(raw: Option<String>) -> anyhow::Result<Option<EncryptionKey>> {
+    match raw {
+        None => Ok(None),
+        Some(text) => atrium_app::secrets::Sealer::parse_key(&text)
+            .map(|key| Some(EncryptionKey(key)))
+            .context(
+                "ATRIUM_ENCRYPTION_KEY must be 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`",
+            ),
+    }
+}
+
+/// The sealer for stored secrets: the configured key; with the private database and no key, the
+/// key file beside its data (made on first start, readable by this user only), so the demo
+/// works with no configuration; otherwise none (single sign-on then cannot be set up, and the
+/// log says what to set).
+pub fn sealer(config: &Config, private_database: bool) -> anyhow::Result<atrium_app::secrets::Sealer> {
+    use atrium_app::secrets::Sealer;
+    if let Some(EncryptionKey(key)) = config.encryption_key {
+        return Ok(Sealer::new(key));
+    }
+    if !private_database {
+        tracing::warn!("ATRIUM_ENCRYPTION_KEY is unset: secrets such as OpenID client secrets cannot be stored");
+        return Ok(Sealer::none());
+    }
+    let path = config.data_dir.join("encryption_key");
+    if !path.exists() {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        writeln!(file, "{}", Sealer::new_key_text()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let key =
+        Sealer::parse_key(&text).with_context(|| format!("{} does not hold 64 hexadecimal digits", path.display()))?;
+    Ok(Sealer::new(key))
 }
 
 fn var(name: &str) -> Option<String> {
@@ -96,6 +153,7 @@ impl Config {
             http: http_settings()?,
             limits: limit_settings()?,
             site: site_settings()?,
+            encryption_key: encryption_key(var("ATRIUM_ENCRYPTION_KEY"))?,
         })
     }
 }

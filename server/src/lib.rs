@@ -16,6 +16,7 @@ pub mod live;
 pub mod middleware;
 pub mod routes;
 pub mod seed;
+pub mod sso;
 pub mod telemetry;
 
 use anyhow::Context;
@@ -78,6 +79,12 @@ pub async fn run() -> anyhow::Result<()> {
     // Every replica runs a delivery worker: SKIP LOCKED shares the due rows, no leader needed.
     let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
     let mut delivery_worker = tokio::spawn(delivery::run(database.db.clone(), outbox.clone(), delivery_stopped));
+    let sso = atrium_app::sso::service::Sso::new(
+        config::sealer(&config, database.is_private())?,
+        config.delivery.policy,
+        &config.delivery.public_url,
+    )
+    .context("setting up single sign-on")?;
     let limits = atrium_app::limits::RateLimits::new(config.limits);
     let blocks = atrium_app::ip_blocks::service::BlockList::default();
     if let Err(error) = blocks.refresh(&database.db).await {
@@ -105,6 +112,7 @@ pub async fn run() -> anyhow::Result<()> {
         limits,
         blocks,
         site: std::sync::Arc::new(config.site.clone()),
+        sso,
     });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

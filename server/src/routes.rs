@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::edge::HttpSettings;
 use crate::edge::headers::CspNonce;
 use crate::live::Live;
-use crate::{api, assets, edge, health, live, middleware};
+use crate::{api, assets, edge, health, live, middleware, sso};
 use atrium_app::auth::context::{PermissionCache, ReadMemo};
 use atrium_app::db::Db;
 use atrium_app::ip_blocks::service::BlockList;
@@ -44,6 +44,8 @@ pub struct AppState {
     pub blocks: BlockList,
     /// How tenants' portals are reached (host, trusted header; paths always).
     pub site: std::sync::Arc<edge::site::SiteSettings>,
+    /// Single sign-on: the secrets key, the OpenID relying party and the public address.
+    pub sso: atrium_app::sso::service::Sso,
 }
 
 /// Leptos' view of the site: where the built `pkg/` lives and what the wasm is called.
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         let outbox = state.outbox.clone();
         let limits = state.limits.clone();
         let blocks = state.blocks.clone();
+        let sso = state.sso.clone();
         let site = site.clone();
         // Each server function's declared access, checked by `require`.
         let declared = atrium_app::shell::registry::declared_access();
@@ -83,6 +86,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(site.clone());
             provide_context(db.clone());
             provide_context(outbox.clone());
+            provide_context(sso.clone());
             // Per-user limits of expensive server functions; the blocks an
             // administrator's change refreshes at once.
             provide_context(limits.clone());
@@ -127,6 +131,9 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/ws", get(live::ws::connect))
+        .route("/sso/start", get(sso::start_any))
+        .route("/sso/{slug}/start", get(sso::start))
+        .route("/sso/{slug}/callback", get(sso::callback))
         .merge(pages)
         .nest_service("/pkg", assets::pkg_files(&state.leptos_options))
         // Files of the site root (precompressed when there is a copy), else the app's own

@@ -401,7 +401,13 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// after the same session had won back 6.1 KB (live events read without serde's `Content`:
 /// 601,359 -> 595,285 B). The banner is a plain form so the main module carries no action for
 /// it. Net +1.7 KB for four features; the 400 KB target still needs a different hydration model.
-pub const INITIAL_WASM_BUDGET: u64 = 604_000;
+///
+/// Raised to 609,000 B on 2026-12-07 (measured 608,343 B, now settings; main module alone
+/// 325,390 B, +4.5 KB): single sign-on. The main module carries the sign-in page's provider
+/// button, the refusal message and the console's workspace form, plus 3.5 KB of catalogue text
+/// (every message is in the one `en.ftl` the main module embeds); the settings area carries the
+/// provider form. Splitting the catalogue by area is the next place to win bytes back (issue 11).
+pub const INITIAL_WASM_BUDGET: u64 = 609_000;
 
 /// What the browser transfers for each file of the site (raw, gzip and brotli bytes), and how
 /// the wasm is split.

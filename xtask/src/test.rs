@@ -282,6 +282,8 @@ pub fn playwright_against_server(
     // The invitations spec starts an SMTP sink on this port (the server only connects to it when
     // it sends an email, so the other specs never need it).
     let smtp_port = free_port()?;
+    // The single sign-on spec starts an OpenID provider on this port.
+    let oidc_port = free_port()?;
     let password = pgcluster::random_alphanumeric(20)?;
     let log_path = ctx.path("target/e2e-server.log");
     let log = std::fs::File::create(&log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
@@ -301,6 +303,8 @@ pub fn playwright_against_server(
         .env("ATRIUM_SMTP_PORT", smtp_port.to_string())
         .env("ATRIUM_SMTP_TLS", "none")
         .env("ATRIUM_SMTP_FROM", "Atrium <atrium@e2e.test>")
+        // Single sign-on seals client secrets with it; a run's own key.
+        .env("ATRIUM_ENCRYPTION_KEY", pgcluster::random_hex(32)?)
         .env("RUST_LOG", "info")
         // The alerts journey waits for the evaluator; a 1 s interval keeps the wait short and
         // lets the spec measure breach-to-browser latency against a known cadence.
@@ -344,6 +348,7 @@ pub fn playwright_against_server(
         .current_dir(ctx.path("end2end"))
         .env("BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("SMTP_SINK_PORT", smtp_port.to_string())
+        .env("OIDC_PROVIDER_PORT", oidc_port.to_string())
         .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ATRIUM_ADMIN_PASSWORD", &password)
         .env("DATABASE_URL", url)

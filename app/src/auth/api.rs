@@ -22,6 +22,12 @@ pub(crate) fn set_session_cookie(parts: &http::request::Parts, token: &str) {
     set_cookie(session_cookie(parts, token, super::service::SESSION_TTL_HOURS * 3600));
 }
 
+/// A new session's `Set-Cookie` value, for handlers outside Leptos (single sign-on's return).
+#[cfg(feature = "ssr")]
+pub fn session_set_cookie(parts: &http::request::Parts, token: &str) -> String {
+    session_cookie(parts, token, super::service::SESSION_TTL_HOURS * 3600)
+}
+
 /// The challenge cookie's name over plain http and over https (see `SESSION_COOKIE`): it holds
 /// the step between a right password and a session (`two_factor`).
 pub const CHALLENGE_COOKIE: &str = "atrium_challenge";

@@ -341,11 +341,12 @@ pub async fn select_session_principal(
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
            LEFT JOIN tenants t ON t.tenant_id = s.tenant_id AND t.status = 'active'
-           -- Support access lasts while the administrator who opened it stays active and the
-           -- workspace still allows it.
+           -- Support access lasts while the administrator who opened it stays active, the
+           -- workspace still allows it and its plan (or switch) still includes it.
            LEFT JOIN platform_users i ON i.platform_user_id = s.impersonator_id AND i.status = 'active'
            WHERE s.token_hash = $1 AND s.expires_at > now()
-             AND (s.impersonator_id IS NULL OR (i.email IS NOT NULL AND t.allow_impersonation))
+             AND (s.impersonator_id IS NULL OR (i.email IS NOT NULL AND t.allow_impersonation
+                                                AND 'support_access' = ANY (t.features)))
              -- The workspace's own policy can only shorten the platform's (migration
              -- 20261211000003_session_policy).
              AND s.last_seen_at > now() - make_interval(secs => least($2::float8, coalesce(t.session_idle_minutes * 60::float8, $2::float8)))
@@ -576,15 +577,30 @@ pub async fn delete_expired_challenges(tx: &mut AuthTx) -> Result<u64, sqlx::Err
     Ok(result.rows_affected())
 }
 
-/// Whether a workspace admits support access now: it allows it and is active.
-pub async fn select_support_allowed(tx: &mut TenantTx, tenant_id: TenantId) -> Result<bool, sqlx::Error> {
-    let allowed = sqlx::query_scalar!(
-        "SELECT allow_impersonation AND status = 'active' AS \"allowed!\" FROM tenants WHERE tenant_id = $1",
+/// Whether a workspace admits support access now, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportAdmission {
+    Admitted,
+    /// The workspace's plan (or its feature switch) leaves support access out.
+    NotInPlan,
+    /// The workspace refuses it (its Security page), or is not active.
+    Refused,
+}
+
+pub async fn select_support_admission(tx: &mut TenantTx, tenant_id: TenantId) -> Result<SupportAdmission, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT allow_impersonation AND status = 'active' AS "allowed!",
+                  'support_access' = ANY (features) AS "in_plan!"
+           FROM tenants WHERE tenant_id = $1"#,
         tenant_id.0
     )
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(allowed.unwrap_or(false))
+    Ok(match row {
+        Some(row) if !row.in_plan => SupportAdmission::NotInPlan,
+        Some(row) if row.allowed => SupportAdmission::Admitted,
+        _ => SupportAdmission::Refused,
+    })
 }
 
 /// The workspace's own setting for support access (its Security page).

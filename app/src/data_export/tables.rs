@@ -44,6 +44,13 @@ pub const WORKSPACE: &[Table] = &[
         "users",
         "tenant_id, user_id"
     ),
+    // The provider's settings, never its (sealed) client secret.
+    table!(
+        "sso_provider",
+        "display_name, issuer_url, client_id, allowed_domains, default_role, enabled, created_at, updated_at",
+        "sso_providers",
+        "tenant_id"
+    ),
     table!(
         "permission_sets",
         "*",
@@ -141,6 +148,10 @@ pub const WORKSPACE: &[Table] = &[
 pub const LEFT_OUT: &[(&str, &str)] = &[
     ("sessions", "sign-in tokens, valid for hours"),
     ("sign_in_challenges", "second-factor sign-in steps, valid for minutes"),
+    (
+        "sso_requests",
+        "single sign-ons under way at the provider, valid for minutes",
+    ),
     ("signature_nonces", "replay guards, valid for minutes"),
     ("tenant_user_counts", "a counter derived from users"),
     ("rollups", "derived from the points"),

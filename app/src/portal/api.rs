@@ -1,14 +1,15 @@
 //! Server functions of the portal: the branding its sign-in page shows before anyone is signed
 //! in, the branding its administrators set, and their session policy.
 
-use super::types::{Branding, BrandingSettings, SecuritySettings};
+use super::types::{BrandingSettings, SecuritySettings, SignInSite};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// An active workspace's branding by its slug, for its portal's sign-in page; `None` when no
-/// active workspace has that slug (the page then looks like Atrium's own).
+/// An active workspace's branding by its slug, and the name of its OpenID provider if one is
+/// enabled, for its portal's sign-in page; `None` when no active workspace has that slug (the
+/// page then looks like Atrium's own).
 #[server]
-pub async fn get_site_branding(slug: String) -> Result<Option<Branding>, AppError> {
+pub async fn get_sign_in_site(slug: String) -> Result<Option<SignInSite>, AppError> {
     use crate::db::AuthTx;
     use crate::tenants::types::TenantSlug;
     let Ok(slug) = TenantSlug::parse(&slug) else {
@@ -17,14 +18,19 @@ pub async fn get_site_branding(slug: String) -> Result<Option<Branding>, AppErro
     let db = crate::auth::context::db()?;
     let mut tx = AuthTx::begin(&db).await?;
     let row = crate::tenants::db::select_branding_by_slug(&mut tx, slug.as_str()).await?;
+    let provider = match row {
+        Some(_) => crate::sso::db::select_enabled_by_slug(&mut tx, slug.as_str()).await?,
+        None => None,
+    };
     tx.commit().await?;
-    Ok(row.map(|row| {
-        Branding::from_stored(
+    Ok(row.map(|row| SignInSite {
+        branding: super::types::Branding::from_stored(
             &row.tenant_name,
             row.brand_name.as_deref(),
             row.brand_logo_url.as_deref(),
             row.brand_color.as_deref(),
-        )
+        ),
+        sso_provider: provider.map(|provider| provider.display_name),
     }))
 }
 
@@ -128,8 +134,15 @@ pub async fn get_security_settings() -> Result<SecuritySettings, AppError> {
     let tenant_id = tx.tenant_id();
     let require_two_factor = crate::auth::two_factor::db::select_tenant_requires(&mut tx, tenant_id).await?;
     let allow_support_access = crate::auth::db::select_support_setting(&mut tx, tenant_id).await?;
+    let in_plan = server::support_in_plan(&mut tx).await?;
     tx.commit().await?;
-    Ok(server::security(idle, max, require_two_factor, allow_support_access))
+    Ok(server::security(
+        idle,
+        max,
+        require_two_factor,
+        allow_support_access,
+        in_plan,
+    ))
 }
 
 /// Sets how long the workspace's sessions may sit unused and last at most (an empty field goes
@@ -148,7 +161,7 @@ pub async fn save_security_settings(
     use crate::error::FieldErrors;
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::SettingsUpdate).await?;
-    let platform = server::security(None, None, false, true);
+    let platform = server::security(None, None, false, true, true);
     let require_two_factor = require_two_factor.is_some();
     let allow_support_access = allow_support_access.is_some();
     let mut errors = FieldErrors::new();
@@ -187,8 +200,15 @@ pub async fn save_security_settings(
         })),
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
+    let in_plan = server::support_in_plan(&mut tx).await?;
     tx.commit().await?;
-    Ok(server::security(idle, max, require_two_factor, allow_support_access))
+    Ok(server::security(
+        idle,
+        max,
+        require_two_factor,
+        allow_support_access,
+        in_plan,
+    ))
 }
 
 #[cfg(feature = "ssr")]
@@ -198,12 +218,22 @@ mod server {
     use crate::portal::types::{SecuritySettings, SessionPolicy};
     use crate::tenants::db::BrandingRow;
 
+    /// Whether the transaction's workspace's plan (or switch) includes support access.
+    pub async fn support_in_plan(tx: &mut crate::db::TenantTx) -> Result<bool, crate::error::AppError> {
+        let tenant = tx.tenant_id();
+        Ok(
+            crate::auth::db::select_support_admission(tx, tenant).await?
+                != crate::auth::db::SupportAdmission::NotInPlan,
+        )
+    }
+
     /// The policy as stored, with the platform's limits.
     pub fn security(
         idle: Option<i32>,
         max: Option<i32>,
         require_two_factor: bool,
         allow_support_access: bool,
+        support_access_in_plan: bool,
     ) -> SecuritySettings {
         let narrow = |value: Option<i32>| value.and_then(|v| u16::try_from(v).ok());
         SecuritySettings {
@@ -213,6 +243,7 @@ mod server {
             },
             require_two_factor,
             allow_support_access,
+            support_access_in_plan,
             platform_idle_minutes: u16::try_from(crate::auth::settings::session_idle_minutes()).unwrap_or(u16::MAX),
             platform_max_hours: u16::try_from(crate::auth::service::SESSION_TTL_HOURS).unwrap_or(u16::MAX),
         }

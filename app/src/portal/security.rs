@@ -1,4 +1,5 @@
-//! The portal's security page: the workspace's session policy (issue 13).
+//! The portal's security page: the workspace's session policy (issue 13), two-factor and
+//! support access, and single sign-on (issue 14).
 
 use super::api::{SaveSecuritySettings, get_security_settings};
 use super::types::SecuritySettings;
@@ -33,6 +34,7 @@ pub fn SecurityPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::sso::views::SsoSection />
     }
 }
 
@@ -65,6 +67,7 @@ fn SecurityForm(
                     " " {t("security-allow-support")}
                 </label>
                 <p class="hint">{t("security-allow-support-hint")}</p>
+                {(!settings.support_access_in_plan).then(|| view! { <p class="hint warning">{t("security-support-not-in-plan")}</p> })}
             </div>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("security-save")}</button>

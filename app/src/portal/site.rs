@@ -67,19 +67,26 @@ pub fn landing(principal: &Principal, site: Option<&PortalSite>, next: LocalPath
     match (principal, site) {
         // The tenant's own host or proxy: the sign-in was confined to its workspace.
         (_, Some(site)) if site.route != SiteRoute::Path => next,
-        (Principal::Tenant { tenant_slug, .. }, _) => {
-            let own = PortalSite::new(tenant_slug.clone(), SiteRoute::Path);
-            let target = match PortalSite::split_path(next.as_str()) {
-                Some((slug, _)) if slug == *tenant_slug => return next,
-                Some(_) => own.base(),
-                None if next == LocalPath::root() => own.base(),
-                None => own.href(next.as_str()),
-            };
-            LocalPath::or_root(Some(&target))
-        }
+        (Principal::Tenant { tenant_slug, .. }, _) => member_landing(tenant_slug, None, next),
         (Principal::Platform { .. }, _) if PortalSite::split_path(next.as_str()).is_some() => LocalPath::root(),
         (Principal::Platform { .. }, _) => next,
     }
+}
+
+/// Where a member of `slug`'s workspace lands after signing in on `site`: `next` on the
+/// workspace's own host or proxy, else in its portal by path.
+pub fn member_landing(slug: &TenantSlug, site: Option<&PortalSite>, next: LocalPath) -> LocalPath {
+    if site.is_some_and(|site| site.route != SiteRoute::Path) {
+        return next;
+    }
+    let own = PortalSite::new(slug.clone(), SiteRoute::Path);
+    let target = match PortalSite::split_path(next.as_str()) {
+        Some((other, _)) if other == *slug => return next,
+        Some(_) => own.base(),
+        None if next == LocalPath::root() => own.base(),
+        None => own.href(next.as_str()),
+    };
+    LocalPath::or_root(Some(&target))
 }
 
 /// Server functions redirect to app paths (`/users/7`); in a portal reached by path that is

@@ -873,3 +873,60 @@ async fn sign_in_challenges_and_second_factors_stay_in_their_tenant(_: PgPoolOpt
         .expect("count");
     assert_eq!(count, 2);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn single_sign_on_requests_are_the_auth_scopes_only(_: PgPoolOptions, options: PgConnectOptions) {
+    let db = connect(options).await;
+    let (alpha, beta) = two_tenants(&db).await;
+    let insert =
+        "INSERT INTO sso_requests (state_hash, tenant_id, nonce, pkce_verifier, redirect_uri, next, expires_at)
+                  VALUES ($1, $2, 'n0nce-n0nce-n0nce-n0nce', repeat('v', 43), 'https://x.test/cb', '/',
+                          now() + interval '10 minutes')";
+    // Written before anyone is signed in, in the auth scope.
+    let mut conn = auth_scope(&db).await;
+    for (tenant, state) in [(alpha, 1u8), (beta, 2u8)] {
+        sqlx::query(insert)
+            .bind([state; 32].as_slice())
+            .bind(tenant.0)
+            .execute(&mut *conn)
+            .await
+            .expect("request");
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await.expect("commit");
+    drop(conn);
+
+    // A workspace's own transaction sees none of them, not even its own, and cannot add one.
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let seen = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sso_requests")
+        .fetch_one(&mut *tx)
+        .await;
+    assert!(
+        seen.is_err() || seen.is_ok_and(|count| count == 0),
+        "a tenant read sign-ins under way"
+    );
+    drop(tx);
+    let mut tx = TenantTx::begin(&db, alpha).await.expect("tx");
+    let forged = sqlx::query(insert)
+        .bind([9u8; 32].as_slice())
+        .bind(alpha.0)
+        .execute(&mut *tx)
+        .await;
+    assert!(forged.is_err(), "a tenant wrote a sign-in request");
+    drop(tx);
+
+    // The auth scope takes each once.
+    let mut conn = auth_scope(&db).await;
+    let take = "DELETE FROM sso_requests WHERE state_hash = $1 RETURNING tenant_id";
+    let taken: Option<uuid::Uuid> = sqlx::query_scalar(take)
+        .bind([1u8; 32].as_slice())
+        .fetch_optional(&mut *conn)
+        .await
+        .expect("take");
+    assert_eq!(taken, Some(alpha.0));
+    let again: Option<uuid::Uuid> = sqlx::query_scalar(take)
+        .bind([1u8; 32].as_slice())
+        .fetch_optional(&mut *conn)
+        .await
+        .expect("take");
+    assert!(again.is_none(), "taken twice");
+}

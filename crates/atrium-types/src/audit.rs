@@ -7,9 +7,14 @@ use crate::paging::{DEFAULT_PAGE_SIZE, PAGE_SIZES, encode, parse_query_string};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Actions the "security events only" filter selects: refused sign-ins, lockouts and refused
-/// permissions.
-pub const SECURITY_ACTIONS: [&str; 3] = ["auth.login_failed", "auth.locked", "permission.denied"];
+/// Actions the "security events only" filter selects: refused sign-ins (by password or through
+/// the workspace's OpenID provider), lockouts and refused permissions.
+pub const SECURITY_ACTIONS: [&str; 4] = [
+    "auth.login_failed",
+    "auth.sso_refused",
+    "auth.locked",
+    "permission.denied",
+];
 
 /// Entity types the filter offers (anything else can still be typed into the URL).
 pub const ENTITY_TYPES: [&str; 4] = ["tenant", "user", "platform_user", "permission"];

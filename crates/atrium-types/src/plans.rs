@@ -146,14 +146,17 @@ pub enum Feature {
     Delegations,
     /// Alert rules that escalate to further channels when nobody acknowledges.
     Escalation,
+    /// Platform administrators signing in as members (support access), if the workspace allows.
+    SupportAccess,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 4] = [
+    pub const ALL: [Feature; 5] = [
         Self::AnomalyDetection,
         Self::PermissionSets,
         Self::Delegations,
         Self::Escalation,
+        Self::SupportAccess,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -162,6 +165,7 @@ impl Feature {
             Self::PermissionSets => "permission_sets",
             Self::Delegations => "delegations",
             Self::Escalation => "escalation",
+            Self::SupportAccess => "support_access",
         }
     }
 

@@ -276,6 +276,8 @@ pub struct SecuritySettings {
     pub require_two_factor: bool,
     /// Platform support may sign in as members (support access).
     pub allow_support_access: bool,
+    /// The workspace's plan (or its feature switch) includes support access at all.
+    pub support_access_in_plan: bool,
     pub platform_idle_minutes: u16,
     pub platform_max_hours: u16,
 }
@@ -443,4 +445,12 @@ mod tests {
         assert!(parse_display_name(&"x".repeat(81)).is_err());
         assert!(parse_display_name("a\u{7}b").is_err());
     }
+}
+
+/// What a workspace's sign-in page shows before anyone is signed in: its branding, and the
+/// name of its OpenID provider when members may sign in through one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInSite {
+    pub branding: Branding,
+    pub sso_provider: Option<String>,
 }

@@ -569,6 +569,15 @@ pub fn random_alphanumeric(len: usize) -> Result<String> {
         .collect())
 }
 
+/// `bytes` random bytes from the kernel's generator as lowercase hex (keys for local tooling).
+pub fn random_hex(bytes: usize) -> Result<String> {
+    let mut raw = vec![0u8; bytes];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut raw))
+        .context("cannot read /dev/urandom")?;
+    Ok(raw.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
 /// Percent-encodes everything except RFC 3986 unreserved characters.
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

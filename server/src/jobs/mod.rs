@@ -151,8 +151,9 @@ pub async fn alert_evaluation(db: Db, replica: Replica, interval: Duration) {
     .await;
 }
 
-/// Deletes expired and idle sessions every `interval` while this replica leads the job, until
-/// `replica` is stopped. The lookup already refuses them; this keeps the table small.
+/// Deletes expired and idle sessions (and single sign-ons that never came back) every
+/// `interval` while this replica leads the job, until `replica` is stopped. The lookup already
+/// refuses them; this keeps the tables small.
 pub async fn session_cleanup(db: Db, replica: Replica, interval: Duration) {
     let pass_db = db.clone();
     led(db, replica, Job::SessionCleanup, interval, move |_now| {
@@ -161,7 +162,13 @@ pub async fn session_cleanup(db: Db, replica: Replica, interval: Duration) {
             let rows = atrium_app::auth::service::delete_stale_sessions(&db)
                 .await
                 .context("deleting expired and idle sessions")?;
-            Ok(format!("{rows} expired or idle session(s) deleted"))
+            // Single sign-ons that never came back from the provider go with them.
+            let abandoned = atrium_app::sso::service::delete_expired_requests(&db)
+                .await
+                .context("deleting abandoned single sign-ons")?;
+            Ok(format!(
+                "{rows} expired or idle session(s), {abandoned} abandoned single sign-on(s) deleted"
+            ))
         }
     })
     .await;

@@ -116,6 +116,8 @@ fn argument(name: &str, shape: &Shape, target: &Entities, text: &str) -> Option<
         // permissions, so every tenant principal is refused before any id is looked up. A
         // well-formed id that names no block is enough to reach that refusal.
         "ip_block_id" => id("5f0c0b1e-0000-4000-8000-000000000001"),
+        // An OpenID client id is the provider's name for Atrium, not an entity of a tenant.
+        "client_id" => Some(json!("attack-client")),
         other if other.ends_with("_id") => panic!("the attack suite does not know which entity `{other}` names"),
         "query" => Some(json!(format!("tenant={}", target.tenant))),
         "email" => Some(json!("probe@attack.test")),

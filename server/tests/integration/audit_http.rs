@@ -67,6 +67,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         http: Default::default(),
         limits: limits(),
         site: Default::default(),
+        encryption_key: None,
     };
     atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
     let router = router(AppState {
@@ -80,6 +81,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         limits: atrium_app::limits::RateLimits::new(limits()),
         blocks: Default::default(),
         site: Default::default(),
+        sso: crate::common::test_sso(&Default::default()),
     });
     TestApp { router, db, owner }
 }

@@ -21,6 +21,7 @@ mod permissions;
 mod plans;
 mod portal;
 mod router;
+mod sso;
 mod support_access;
 mod tenant_erasure;
 mod two_factor;

@@ -492,7 +492,7 @@ async fn features_gate_their_functions_and_grant_nothing_while_off(_: PgPoolOpti
     set_feature(&app, &admin, &tenant, Feature::Delegations, "off").await;
     assert!(!lent().await, "a delegation counts only while its feature is on");
     let me = app.call(GetCurrentUser::PATH, Some(&gina), &[]).await;
-    assert_eq!(me.json()["features"], json!([]), "{}", me.body);
+    assert_eq!(me.json()["features"], json!(["SupportAccess"]), "{}", me.body);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -2,7 +2,8 @@
 //! reason, opens a session as a workspace member; the session says so on every page, acts as the
 //! member, writes every action with both identities (audit format 3, and `atrium audit verify`
 //! stays green), cannot change the member's credentials, and ends back in the administrator's
-//! own session. A workspace can refuse it, which also ends support sessions already open; a
+//! own session. A workspace can refuse it, and the platform can leave it out of its plan; either
+//! also ends support sessions already open; a
 //! platform administrator is never a target.
 
 use crate::common;
@@ -10,7 +11,7 @@ use crate::common;
 use atrium_app::auth::api::GetCurrentUser;
 use atrium_app::auth::sessions::api::ChangePassword;
 use atrium_app::db::PlatformGuard;
-use atrium_app::portal::api::SaveSecuritySettings;
+use atrium_app::portal::api::{GetSecuritySettings, SaveSecuritySettings};
 use atrium_app::users::api::SetUserStatus;
 use atrium_app::users::support::api::{EndSupportAccess, StartSupportAccess};
 use axum::http::StatusCode;
@@ -203,5 +204,57 @@ async fn a_workspace_that_refuses_support_access_ends_it_at_once(_: PgPoolOption
         )
         .await;
     assert_eq!(allow.json()["allow_support_access"], true);
+    start(&app, &admin, "victor@acme.test").await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_plan_without_support_access_refuses_it_and_ends_it_at_once(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::plans::api::SaveEntitlements;
+    let app = spawn_app(options).await;
+    let admin = app.sign_in("admin@atrium.test").await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let (support, _) = start(&app, &admin, "victor@acme.test").await;
+    assert!(me(&app, &support).await.is_some());
+    // The platform takes support access out of Acme's entitlements (its feature switch).
+    let acme = app.tenant_id("acme").await.expect("acme");
+    let off = app
+        .call(
+            SaveEntitlements::PATH,
+            Some(&admin),
+            &[("tenant_id", &acme), ("features[support_access]", "off")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    assert!(
+        me(&app, &support).await.is_none(),
+        "the open support session ends with the feature"
+    );
+    let victor_id = app.user_id("victor@acme.test").await;
+    let refused = app
+        .call(
+            StartSupportAccess::PATH,
+            Some(&admin),
+            &[("user_id", &victor_id), ("reason", REASON)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("plan does not include support access"),
+        "{}",
+        refused.body
+    );
+    // The workspace's own setting stays on, and its Security page says why it has no effect.
+    let settings = app.call(GetSecuritySettings::PATH, Some(&alice), &[]).await;
+    assert_eq!(settings.json()["allow_support_access"], true);
+    assert_eq!(settings.json()["support_access_in_plan"], false);
+    // Back to the plan's choice (every plan includes it): admitted again.
+    let back = app
+        .call(
+            SaveEntitlements::PATH,
+            Some(&admin),
+            &[("tenant_id", &acme), ("features[support_access]", "plan")],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     start(&app, &admin, "victor@acme.test").await;
 }

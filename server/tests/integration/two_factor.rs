@@ -167,6 +167,7 @@ async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once(
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reused.body);
 
     let actions = app.audit_actions().await;
+    assert!(actions.contains(&"auth.two_factor_enrol_start".to_owned()));
     assert!(actions.contains(&"auth.two_factor_enable".to_owned()));
     let owner = app.owner_pool().await;
     let factors: Vec<String> = sqlx::query_scalar(

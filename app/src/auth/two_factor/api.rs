@@ -150,7 +150,7 @@ pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
     let enroller = server::enroller().await?;
     let db = crate::auth::context::db()?;
     let mut tx = AccountTx::begin(&db, enroller.account).await?;
-    let setup = service::start_enrolment(&mut tx, enroller.account, "Atrium", &enroller.label).await?;
+    let setup = service::start_enrolment(&mut tx, enroller.account, &enroller.actor, "Atrium", &enroller.label).await?;
     tx.commit().await?;
     Ok(setup)
 }

@@ -135,10 +135,11 @@ pub async fn answer_challenge(
 }
 
 /// A new secret for `account` to enrol, replacing one that was never confirmed. Refused when a
-/// confirmed factor exists (turn it off first).
+/// confirmed factor exists (turn it off first). Audited as `auth.two_factor_enrol_start`.
 pub async fn start_enrolment(
     tx: &mut AccountTx,
     account: Account,
+    actor: &Actor,
     issuer: &str,
     label: &str,
 ) -> Result<TwoFactorSetup, AppError> {
@@ -146,6 +147,14 @@ pub async fn start_enrolment(
     if !tf_db::update_pending_secret(tx.conn(), account, &secret).await? {
         return Err(AppError::Conflict(t("two-factor-already-on")));
     }
+    // A new secret replaces any pending one: recorded, so the trail shows who set a factor up
+    // and when, not only its confirmation.
+    insert_audit_event(
+        tx.conn(),
+        actor,
+        account.audit_event("auth.two_factor_enrol_start", None),
+    )
+    .await?;
     let uri = code::otpauth_uri(&secret, issuer, label);
     let qr_svg = code::qr_svg(&uri).ok_or(AppError::Internal)?;
     Ok(TwoFactorSetup {

@@ -43,8 +43,14 @@ pub async fn start_support_access(user_id: UserId, reason: String) -> Result<Str
         return Err(AppError::Conflict(crate::i18n::t("support-user-disabled")));
     }
     let tenant = tx.tenant_id();
-    if !crate::auth::db::select_support_allowed(&mut tx, tenant).await? {
-        return Err(AppError::Conflict(crate::i18n::t("support-refused")));
+    match crate::auth::db::select_support_admission(&mut tx, tenant).await? {
+        crate::auth::db::SupportAdmission::Admitted => {}
+        crate::auth::db::SupportAdmission::NotInPlan => {
+            return Err(AppError::Conflict(crate::i18n::t("support-refused-plan")));
+        }
+        crate::auth::db::SupportAdmission::Refused => {
+            return Err(AppError::Conflict(crate::i18n::t("support-refused")));
+        }
     }
     let slug = crate::tenants::db::select_own_slug(&mut tx)
         .await?

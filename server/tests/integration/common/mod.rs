@@ -211,6 +211,7 @@ async fn spawn_app_on(
         limits: rate_limits.clone(),
         blocks: blocks.clone(),
         site: std::sync::Arc::new(config.site.clone()),
+        sso: test_sso(&config.delivery),
     });
     TestApp {
         router,
@@ -245,7 +246,22 @@ fn test_config(http: HttpSettings) -> Config {
         http,
         limits: generous_limits(),
         site: test_sites(),
+        encryption_key: None,
     }
+}
+
+/// The key the tests seal secrets with.
+pub const TEST_ENCRYPTION_KEY: [u8; 32] = [0x5a; 32];
+
+/// Single sign-on as the harness runs it: the test key, the delivery settings' address policy
+/// and public address.
+pub fn test_sso(delivery: &DeliverySettings) -> atrium_app::sso::service::Sso {
+    atrium_app::sso::service::Sso::new(
+        atrium_app::secrets::Sealer::new(TEST_ENCRYPTION_KEY),
+        delivery.policy,
+        &delivery.public_url,
+    )
+    .expect("single sign-on client")
 }
 
 impl TestApp {
@@ -266,6 +282,7 @@ impl TestApp {
             limits: self.limits.clone(),
             blocks: self.blocks.clone(),
             site: std::sync::Arc::new(test_sites()),
+            sso: test_sso(self.outbox.settings()),
         })
     }
 
