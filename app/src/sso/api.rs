@@ -16,11 +16,8 @@ pub async fn get_sso_settings() -> Result<SsoSettings, AppError> {
     let sso = server::sso()?;
     let mut tx = context.tenant_tx(TenantScope::Own).await?;
     let row = super::db::select_provider(&mut tx).await?;
-    let slug = crate::tenants::db::select_own_slug(&mut tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(server::settings(&context, &sso, &slug, row))
+    Ok(server::settings(&context, &sso, row))
 }
 
 /// Saves the workspace's provider. The issuer must answer OpenID Connect discovery before it is
@@ -123,11 +120,8 @@ pub async fn save_sso_provider(
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
     let row = super::db::select_provider(&mut tx).await?;
-    let slug = crate::tenants::db::select_own_slug(&mut tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(server::settings(&context, &sso, &slug, row))
+    Ok(server::settings(&context, &sso, row))
 }
 
 /// Removes the workspace's provider: nobody signs in through it any more. Members it created
@@ -152,11 +146,8 @@ pub async fn remove_sso_provider() -> Result<SsoSettings, AppError> {
         after: None,
     };
     insert_audit_event(&mut tx, &context.actor(), event).await?;
-    let slug = crate::tenants::db::select_own_slug(&mut tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(server::settings(&context, &sso, &slug, None))
+    Ok(server::settings(&context, &sso, None))
 }
 
 #[cfg(feature = "ssr")]
@@ -170,7 +161,6 @@ pub mod server {
     use crate::sso::db::ProviderRow;
     use crate::sso::service::Sso;
     use crate::sso::types::{SsoProvider, SsoSettings};
-    use crate::tenants::types::TenantSlug;
 
     pub fn sso() -> Result<Sso, AppError> {
         leptos::prelude::use_context::<Sso>().ok_or(AppError::Internal)
@@ -227,10 +217,12 @@ pub mod server {
         })
     }
 
-    pub fn settings(context: &RequestContext, sso: &Sso, slug: &str, row: Option<ProviderRow>) -> SsoSettings {
-        let redirect_uri = match TenantSlug::parse(slug) {
-            Ok(slug) => sso.redirect_uri(&slug),
-            Err(_) => String::new(),
+    /// The section's settings; the redirect URI is the signed-in workspace's (read with the
+    /// session, no query).
+    pub fn settings(context: &RequestContext, sso: &Sso, row: Option<ProviderRow>) -> SsoSettings {
+        let redirect_uri = match &context.principal {
+            Principal::Tenant { tenant_slug, .. } => sso.redirect_uri(tenant_slug),
+            Principal::Platform { .. } => String::new(),
         };
         SsoSettings {
             provider: row.map(|row| SsoProvider {

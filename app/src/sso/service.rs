@@ -186,7 +186,7 @@ pub async fn finish(
         returned
             .cookie_state
             .as_deref()
-            .is_some_and(|cookie| constant_time_eq(cookie.as_bytes(), state.as_bytes()))
+            .is_some_and(|cookie| crate::api_keys::secret::constant_time_eq(cookie.as_bytes(), state.as_bytes()))
     }) else {
         return Ok(Err(SsoRefusal::State));
     };
@@ -382,10 +382,6 @@ fn open_secret(sso: &Sso, provider: &ProviderRow) -> Option<String> {
             None
         }
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Deletes sign-ins that never came back (with the session cleanup); returns how many.
