@@ -105,6 +105,7 @@ pub async fn run() -> anyhow::Result<()> {
         leptos_options: options,
         db: database.db.clone(),
         ingest: config.ingest,
+        lanes: atrium_app::analytics::lanes::IngestLanes::new(database.db.clone()),
         live: live.clone(),
         jobs: config.intervals,
         outbox: outbox.clone(),

@@ -30,6 +30,8 @@ pub struct AppState {
     pub db: Db,
     /// Size and time-window limits of `POST /api/v1/metrics`.
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
+    /// Group commit of ingested batches, per tenant.
+    pub lanes: std::sync::Arc<atrium_app::analytics::lanes::IngestLanes>,
     /// Live updates: the hub `/ws` connections read from (fed by this replica's listener).
     pub live: Live,
     /// How often each periodic job runs (reported by `GET /api/v1/system/jobs`).

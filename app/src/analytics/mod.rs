@@ -6,10 +6,14 @@ pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod chunks;
 #[cfg(feature = "ssr")]
+pub mod commit;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod figures;
 #[cfg(feature = "ssr")]
 pub use atrium_types::analytics::ingest;
+#[cfg(feature = "ssr")]
+pub mod lanes;
 #[cfg(feature = "ssr")]
 pub mod rollup;
 #[cfg(feature = "ssr")]

@@ -105,6 +105,51 @@ impl Aggregate {
 pub struct Partials(pub BTreeMap<RollupKey, Aggregate>);
 
 impl Partials {
+    /// The partials of points sorted by series, then time. A series' points of one minute are
+    /// adjacent there, so each minute is summed once and then merged into the series' hour and
+    /// the metric's minute and hour: four map entries per minute of a series instead of per
+    /// point. `metric_of` names each series' metric; a series it does not know is skipped.
+    pub fn of_sorted(
+        points: &[(SeriesId, DateTime<Utc>, f64)],
+        metric_of: impl Fn(SeriesId) -> Option<MetricId>,
+    ) -> Self {
+        debug_assert!(points.windows(2).all(|w| (w[0].0, w[0].1) <= (w[1].0, w[1].1)));
+        let mut partials = Self::default();
+        let mut rest = points;
+        while let Some(&(series_id, first_ts, _)) = rest.first() {
+            let minute = Bucket::Minute.floor(first_ts);
+            let end = minute + chrono::Duration::minutes(1);
+            let len = rest
+                .iter()
+                .position(|&(series, ts, _)| series != series_id || ts >= end)
+                .unwrap_or(rest.len());
+            let (same_minute, next) = rest.split_at(len);
+            rest = next;
+            let Some(metric_id) = metric_of(series_id) else {
+                debug_assert!(false, "a series without its metric");
+                continue;
+            };
+            let mut aggregate = Aggregate::default();
+            same_minute.iter().for_each(|&(_, _, value)| aggregate.add(value));
+            let hour = Bucket::Hour.floor(first_ts);
+            for (resolution, bucket) in [(Bucket::Minute, minute), (Bucket::Hour, hour)] {
+                for series in [SeriesKey::All, SeriesKey::One(series_id)] {
+                    partials
+                        .0
+                        .entry(RollupKey {
+                            metric_id,
+                            resolution,
+                            series,
+                            bucket,
+                        })
+                        .or_default()
+                        .merge(&aggregate);
+                }
+            }
+        }
+        partials
+    }
+
     pub fn add(&mut self, metric_id: MetricId, series_id: SeriesId, ts: DateTime<Utc>, value: f64) {
         let bin = Bin::of(value);
         for resolution in RESOLUTIONS {
@@ -154,6 +199,42 @@ mod tests {
             bucket: at("2026-11-21T10:00:00Z"),
         }];
         assert_eq!(all_hour.count, 3);
+    }
+
+    #[test]
+    fn sorted_points_give_the_partials_of_adding_each_point() {
+        let (cpu, mem) = (MetricId::new_random(), MetricId::new_random());
+        let (a, b, c) = (SeriesId::new_random(), SeriesId::new_random(), SeriesId::new_random());
+        let metric_of = |series: SeriesId| Some(if series == c { mem } else { cpu });
+        let start = DateTime::parse_from_rfc3339("2026-11-21T09:58:50Z")
+            .expect("valid")
+            .with_timezone(&Utc);
+        let mut points: Vec<(SeriesId, DateTime<Utc>, f64)> = (0..90i64)
+            .map(|i| {
+                let series = [a, b, c][(i % 3) as usize];
+                (series, start + chrono::Duration::seconds(i * 7), (i % 11) as f64 * 1.5)
+            })
+            .collect();
+        let mut expected = Partials::default();
+        for &(series, ts, value) in &points {
+            expected.add(metric_of(series).expect("known"), series, ts, value);
+        }
+        points.sort_by_key(|&(series, ts, _)| (series, ts));
+        let sorted = Partials::of_sorted(&points, metric_of);
+        assert_eq!(
+            sorted.0.keys().collect::<Vec<_>>(),
+            expected.0.keys().collect::<Vec<_>>()
+        );
+        for (key, want) in &expected.0 {
+            let got = &sorted.0[key];
+            assert_eq!(
+                (got.count, got.min, got.max),
+                (want.count, want.min, want.max),
+                "{key:?}"
+            );
+            assert!((got.sum - want.sum).abs() < 1e-9, "{key:?}");
+            assert_eq!(got.sketch.encode(), want.sketch.encode(), "{key:?}");
+        }
     }
 
     #[test]

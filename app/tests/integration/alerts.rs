@@ -97,7 +97,7 @@ async fn push(db: &Db, tenant: TenantId, metric: &str, labels: &str, minutes: st
     let now = Utc::now();
     let batch = parse_batch(body.as_bytes(), BodyFormat::Json, &IngestLimits::default(), now).expect("parses");
     assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
-    atrium_app::analytics::service::ingest(db, tenant, Plan::Enterprise, batch, now)
+    atrium_app::analytics::commit::ingest(db, tenant, Plan::Enterprise, batch, now)
         .await
         .expect("ingests");
 }

@@ -8,8 +8,8 @@
 
 use crate::api::json_error;
 use crate::routes::AppState;
+use atrium_app::analytics::commit::IngestError;
 use atrium_app::analytics::ingest::{BatchError, BodyFormat, IngestLimits, parse_batch};
-use atrium_app::analytics::service::{IngestError, ingest};
 use atrium_app::analytics::types::PanelArgs;
 use atrium_app::api_keys::auth::{KeyPrincipal, SignedRequest, authenticate};
 use atrium_app::api_keys::types::ApiKeyScope;
@@ -119,7 +119,11 @@ pub async fn ingest_points(State(state): State<AppState>, uri: OriginalUri, requ
         Err(error) => return batch_error(error),
     };
     let total = batch.total();
-    match ingest(&state.db, principal.tenant_id, principal.plan, batch, now).await {
+    match state
+        .lanes
+        .ingest(principal.tenant_id, principal.plan, batch, now)
+        .await
+    {
         Ok(report) if report.accepted == 0 => json_error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_points",
@@ -152,7 +156,12 @@ pub async fn ingest_points(State(state): State<AppState>, uri: OriginalUri, requ
         }
         Err(IngestError::Database(error)) => {
             tracing::error!(%error, "ingestion failed");
-            app_error(AppError::Internal)
+            // Unreachable PostgreSQL is a 503 with Retry-After, anything else a 500.
+            app_error(AppError::from(error))
+        }
+        Err(IngestError::Interrupted) => {
+            tracing::error!("ingestion's writer stopped before answering");
+            app_error(AppError::Unavailable)
         }
     }
 }

@@ -23,7 +23,7 @@ async fn push(app: &TestApp, tenant: TenantId, metric: &str, value: f64) {
     let now = chrono::Utc::now();
     let body = format!(r#"[{{"metric":"{metric}","value":{value}}}]"#);
     let batch = parse_batch(body.as_bytes(), BodyFormat::Json, &IngestLimits::default(), now).expect("parses");
-    atrium_app::analytics::service::ingest(&app.db, tenant, Plan::Enterprise, batch, now)
+    atrium_app::analytics::commit::ingest(&app.db, tenant, Plan::Enterprise, batch, now)
         .await
         .expect("ingests");
 }

@@ -74,6 +74,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         leptos_options: leptos_options(&config),
         db: db.clone(),
         ingest: Default::default(),
+        lanes: atrium_app::analytics::lanes::IngestLanes::new(db.clone()),
         live: atrium_server::live::Live::new(Default::default()),
         jobs: Default::default(),
         outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),

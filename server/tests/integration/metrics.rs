@@ -701,3 +701,110 @@ async fn another_tenant_cannot_change_a_metric(_: PgPoolOptions, options: PgConn
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(app.audit_actions().await.iter().any(|a| a == "metric.update"));
 }
+
+/// The globex workspace's id, which the seed creates on the free plan.
+async fn globex(owner: &mut sqlx::PgConnection) -> atrium_app::ids::TenantId {
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE slug = 'globex'")
+        .fetch_one(owner)
+        .await
+        .expect("globex");
+    atrium_app::ids::TenantId(id)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn batches_written_together_are_each_judged_alone(_: PgPoolOptions, options: PgConnectOptions) {
+    use atrium_app::analytics::commit::{IngestError, ingest_batches};
+    use atrium_app::analytics::ingest::{BodyFormat, IngestLimits, parse_batch};
+    let app = spawn_app(options.clone()).await;
+    let mut owner = options.connect().await.expect("owner");
+    let tenant = globex(&mut owner).await;
+    let quota: i64 =
+        sqlx::query_scalar("SELECT value FROM plan_limits WHERE plan = 'free' AND limit_name = 'points_per_day'")
+            .fetch_one(&mut owner)
+            .await
+            .expect("the free plan's daily points");
+    sqlx::query("INSERT INTO usage_daily (tenant_id, day, points) VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2)")
+        .bind(tenant.0)
+        .bind(quota - 3)
+        .execute(&mut owner)
+        .await
+        .expect("usage");
+    let now = chrono::Utc::now();
+    let batch = |points: Value| {
+        parse_batch(
+            points.to_string().as_bytes(),
+            BodyFormat::Json,
+            &IngestLimits::default(),
+            now,
+        )
+        .expect("parses")
+    };
+    let batches = [
+        batch(json!([{"metric": "g", "value": 1}, {"metric": "g", "value": 2, "labels": {"host": "a"}}])),
+        batch(json!([{"metric": "g", "value": 3}, {"metric": "g", "value": 4}])),
+        batch(json!([{"metric": "g", "value": 5}, {"metric": "Bad Name", "value": 6}])),
+    ];
+    let outcomes = ingest_batches(&app.db, tenant, atrium_app::tenants::types::Plan::Free, &batches, now)
+        .await
+        .expect("one transaction");
+    let accepted: Vec<Option<usize>> = outcomes.iter().map(|o| o.as_ref().ok().map(|r| r.accepted)).collect();
+    assert_eq!(
+        accepted,
+        vec![Some(2), None, Some(1)],
+        "the second would pass the quota"
+    );
+    assert!(matches!(outcomes[1], Err(IngestError::QuotaExceeded { .. })));
+    let third = outcomes[2].as_ref().expect("third");
+    assert_eq!(third.rejected.len(), 1, "its own refusal, with its own index");
+    assert_eq!(third.rejected[0].index, 1);
+    let (stored, used): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT coalesce(sum(cardinality(ts)), 0)::int8 FROM point_chunks),
+                (SELECT points FROM usage_daily WHERE tenant_id = $1)",
+    )
+    .bind(tenant.0)
+    .fetch_one(&mut owner)
+    .await
+    .expect("count");
+    assert_eq!(
+        (stored, used),
+        (3, quota),
+        "the first and the third are kept, and counted"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_batches_of_one_tenant_are_each_committed_once(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app(options.clone()).await;
+    let key = create_key(&app, "gina@globex.test", &["metrics:write"]).await;
+    let start = now_ms() - 60_000;
+    let bodies: Vec<Value> = (0..8)
+        .map(|b| {
+            Value::Array(
+                (0..50)
+                    .map(|i| {
+                        json!({"metric": "lane", "value": b * 50 + i, "ts": start + i64::from(i) * 500,
+                                    "labels": {"host": format!("h{}", i % 3)}})
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let replies = futures::future::join_all(bodies.into_iter().map(|body| send_points(&app, &key.key, body))).await;
+    for reply in &replies {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.json()["accepted"], 50);
+    }
+    let mut owner = options.connect().await.expect("owner");
+    let (stored, rolled, series): (i64, i64, i64) = sqlx::query_as(
+        "WITH lane AS (SELECT tenant_id, metric_id FROM metrics WHERE name = 'lane')
+         SELECT (SELECT coalesce(sum(cardinality(c.ts)), 0)::int8 FROM point_chunks c
+                  JOIN series s USING (tenant_id, series_id) JOIN lane USING (tenant_id, metric_id)),
+                (SELECT coalesce(sum(r.count), 0)::int8 FROM rollups r JOIN lane USING (tenant_id, metric_id)
+                  WHERE r.resolution_s = 3600 AND r.series_id = '00000000-0000-0000-0000-000000000000'),
+                (SELECT count(*) FROM series JOIN lane USING (tenant_id, metric_id))",
+    )
+    .fetch_one(&mut owner)
+    .await
+    .expect("counts");
+    assert_eq!((stored, rolled, series), (400, 400, 3));
+}

@@ -11,8 +11,10 @@ use crate::labels::LabelKey;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Labels a point may carry, and how big they may be.
 pub const MAX_LABELS: usize = 16;
@@ -77,9 +79,13 @@ pub struct ValidPoint {
     pub metric: MetricName,
     pub ts: DateTime<Utc>,
     pub value: f64,
-    /// Sorted by key, so equal label sets serialize identically.
-    pub labels: BTreeMap<String, String>,
+    /// Sorted by key, so equal label sets serialize identically. Shared: the points of one
+    /// series in a batch carry the same set, read and checked once.
+    pub labels: Labels,
 }
+
+/// A point's labels.
+pub type Labels = Arc<BTreeMap<String, String>>;
 
 /// Why one point was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -177,14 +183,14 @@ pub fn parse_batch(
     now: DateTime<Utc>,
 ) -> Result<ParsedBatch, BatchError> {
     if format == BodyFormat::Json
-        && let Some(points) = typed_items(body)
+        && let Some((points, labels)) = typed_items(body)
     {
         check_count(points.len(), limits)?;
         return Ok(collect(
             points
                 .into_iter()
                 .enumerate()
-                .map(|(index, point)| typed_point(index, point, limits, now)),
+                .map(|(index, point)| typed_point(index, point, &labels, limits, now)),
         ));
     }
     let items: Vec<Result<Value, Rejection>> = match format {
@@ -236,8 +242,10 @@ struct TypedPoint<'a> {
     value: Option<f64>,
     #[serde(borrow, default)]
     ts: Option<TypedTs<'a>>,
+    /// Read as text first: a batch repeats a few label sets thousands of times, and each distinct
+    /// text is parsed and checked once (`LabelSets`).
     #[serde(borrow, default)]
-    labels: Option<BTreeMap<Cow<'a, str>, Cow<'a, str>>>,
+    labels: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -254,18 +262,64 @@ struct TypedBody<'a> {
     points: Vec<TypedPoint<'a>>,
 }
 
-/// Every point of a well-formed body, or `None` when any part of it is not (the `Value` reading
-/// then says what).
-fn typed_items(body: &[u8]) -> Option<Vec<TypedPoint<'_>>> {
-    match body.iter().find(|b| !b.is_ascii_whitespace())? {
-        b'[' => serde_json::from_slice(body).ok(),
-        _ => serde_json::from_slice::<TypedBody>(body).ok().map(|b| b.points),
+/// Every point of a well-formed body with its label sets, or `None` when any part of it is not
+/// (the `Value` reading then says what).
+fn typed_items(body: &[u8]) -> Option<(Vec<TypedPoint<'_>>, LabelSets<'_>)> {
+    let points: Vec<TypedPoint> = match body.iter().find(|b| !b.is_ascii_whitespace())? {
+        b'[' => serde_json::from_slice(body).ok()?,
+        _ => serde_json::from_slice::<TypedBody>(body).ok()?.points,
+    };
+    let labels = LabelSets::of(&points)?;
+    Some((points, labels))
+}
+
+/// Each distinct label text of a batch, read and checked once: the shared set, or why it is
+/// refused.
+struct LabelSets<'a>(HashMap<&'a str, Result<Labels, String>>);
+
+impl<'a> LabelSets<'a> {
+    /// `None` when a label text is not an object of strings (the `Value` reading names it).
+    fn of(points: &[TypedPoint<'a>]) -> Option<Self> {
+        let mut sets = HashMap::new();
+        for raw in points.iter().filter_map(|point| point.labels) {
+            if sets.contains_key(raw.get()) {
+                continue;
+            }
+            let map: BTreeMap<Cow<'a, str>, Cow<'a, str>> = serde_json::from_str(raw.get()).ok()?;
+            sets.insert(raw.get(), checked_labels(map));
+        }
+        Some(Self(sets))
     }
+
+    fn get(&self, raw: Option<&RawValue>) -> Result<Labels, String> {
+        match raw {
+            None => Ok(Labels::default()),
+            Some(raw) => self
+                .0
+                .get(raw.get())
+                .cloned()
+                .unwrap_or_else(|| Err("`labels` must be an object of strings".to_owned())),
+        }
+    }
+}
+
+fn checked_labels(map: BTreeMap<Cow<'_, str>, Cow<'_, str>>) -> Result<Labels, String> {
+    if map.len() > MAX_LABELS {
+        return Err(format!("at most {MAX_LABELS} labels"));
+    }
+    map.into_iter()
+        .map(|(key, value)| {
+            label(&key, &value)?;
+            Ok((key.into_owned(), value.into_owned()))
+        })
+        .collect::<Result<BTreeMap<_, _>, String>>()
+        .map(Arc::new)
 }
 
 fn typed_point(
     index: usize,
     point: TypedPoint<'_>,
+    label_sets: &LabelSets<'_>,
     limits: &IngestLimits,
     now: DateTime<Utc>,
 ) -> Result<ValidPoint, Rejection> {
@@ -283,21 +337,9 @@ fn typed_point(
         Some(TypedTs::Millis(millis)) => epoch_millis(index, Some(millis))?,
     };
     let ts = in_range(index, ts, limits, now)?;
-    let labels = match point.labels {
-        None => BTreeMap::new(),
-        Some(map) => {
-            if map.len() > MAX_LABELS {
-                return Err(too_many_labels(index));
-            }
-            map.into_iter()
-                .map(|(key, value)| {
-                    label(&key, &value)
-                        .map_err(|message| Rejection::new(index, RejectReason::InvalidLabels, message))?;
-                    Ok((key.into_owned(), value.into_owned()))
-                })
-                .collect::<Result<_, Rejection>>()?
-        }
-    };
+    let labels = label_sets
+        .get(point.labels)
+        .map_err(|message| Rejection::new(index, RejectReason::InvalidLabels, message))?;
     Ok(ValidPoint {
         index,
         metric,
@@ -451,8 +493,8 @@ fn validate_point(
     };
     let ts = in_range(index, ts, limits, now)?;
     let labels = match object.get("labels") {
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(Value::Object(map)) => parse_labels(index, map)?,
+        None | Some(Value::Null) => Labels::default(),
+        Some(Value::Object(map)) => Arc::new(parse_labels(index, map)?),
         Some(_) => {
             return Err(reject(
                 RejectReason::InvalidLabels,
@@ -519,6 +561,25 @@ mod tests {
         assert_eq!(batch.points[2].ts, now(), "ts defaults to now");
         let array = parse(r#"[{"metric":"x","value":1}]"#).expect("bare array");
         assert_eq!(array.points.len(), 1);
+    }
+
+    #[test]
+    fn a_label_text_repeated_in_a_batch_is_read_once_and_shared() {
+        let body = r#"[
+            {"metric":"x","value":1,"labels":{"host":"a","region":"eu"}},
+            {"metric":"x","value":2,"labels":{"host":"a","region":"eu"}},
+            {"metric":"x","value":3,"labels":{"region":"eu","host":"a"}},
+            {"metric":"x","value":4,"labels":{"host":"bad key"}},
+            {"metric":"x","value":5,"labels":{"bad-key":"v"}},
+            {"metric":"x","value":6,"labels":{"bad-key":"v"}}
+        ]"#;
+        let batch = parse(body).expect("valid batch");
+        let points = &batch.points;
+        assert_eq!(points.len(), 4, "{:?}", batch.rejected);
+        assert!(Arc::ptr_eq(&points[0].labels, &points[1].labels), "one text, one set");
+        assert_eq!(points[0].labels, points[2].labels, "another order is the same set");
+        assert_eq!(points[3].labels.get("host").map(String::as_str), Some("bad key"));
+        assert_eq!(reasons(&batch), vec![(4, "invalid_labels"), (5, "invalid_labels")]);
     }
 
     #[test]
