@@ -17,11 +17,7 @@ pub async fn get_sign_in_site(slug: String) -> Result<Option<SignInSite>, AppErr
     };
     let db = crate::auth::context::db()?;
     let mut tx = AuthTx::begin(&db).await?;
-    let row = crate::tenants::db::select_branding_by_slug(&mut tx, slug.as_str()).await?;
-    let provider = match row {
-        Some(_) => crate::sso::db::select_enabled_by_slug(&mut tx, slug.as_str()).await?,
-        None => None,
-    };
+    let row = super::db::select_sign_in_site(&mut tx, slug.as_str()).await?;
     tx.commit().await?;
     Ok(row.map(|row| SignInSite {
         branding: super::types::Branding::from_stored(
@@ -30,7 +26,7 @@ pub async fn get_sign_in_site(slug: String) -> Result<Option<SignInSite>, AppErr
             row.brand_logo_url.as_deref(),
             row.brand_color.as_deref(),
         ),
-        sso_provider: provider.map(|provider| provider.display_name),
+        sso_provider: row.sso_provider,
     }))
 }
 

@@ -3,6 +3,8 @@
 //! app with the router's base set to the site ([`site`]), the tenant's branding on its layout,
 //! and its own overview, branding and security pages.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod security;
 pub mod site;
 pub use atrium_types::portal as types;

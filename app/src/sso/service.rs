@@ -186,7 +186,7 @@ pub async fn finish(
         returned
             .cookie_state
             .as_deref()
-            .is_some_and(|cookie| crate::api_keys::secret::constant_time_eq(cookie.as_bytes(), state.as_bytes()))
+            .is_some_and(|cookie| atrium_types::api_keys::secret::constant_time_eq(cookie.as_bytes(), state.as_bytes()))
     }) else {
         return Ok(Err(SsoRefusal::State));
     };

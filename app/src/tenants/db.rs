@@ -3,7 +3,7 @@
 
 use super::types::{Plan, Tenant, TenantStatus};
 use crate::db::keyset::{Key, Order, PlatformTable, Window, capped_count, explain, platform_total, push_search};
-use crate::db::{AuthTx, PlatformTx, TenantTx};
+use crate::db::{PlatformTx, TenantTx};
 use crate::ids::TenantId;
 use crate::paging::{ListQuery, Page, SortDir};
 use sqlx::postgres::PgRow;
@@ -352,19 +352,6 @@ pub async fn select_branding(tx: &mut TenantTx) -> Result<Option<BrandingRow>, s
         BrandingRow,
         "SELECT name AS tenant_name, brand_name, brand_logo_url, brand_color FROM tenants WHERE tenant_id = $1",
         tenant_id.0
-    )
-    .fetch_optional(&mut **tx)
-    .await
-}
-
-/// An active tenant's branding by slug, for its portal's sign-in page before anyone is signed in
-/// (the auth scope reads tenants to resolve a workspace at sign-in as well).
-pub async fn select_branding_by_slug(tx: &mut AuthTx, slug: &str) -> Result<Option<BrandingRow>, sqlx::Error> {
-    sqlx::query_as!(
-        BrandingRow,
-        "SELECT name AS tenant_name, brand_name, brand_logo_url, brand_color FROM tenants
-         WHERE slug = $1 AND status = 'active'",
-        slug
     )
     .fetch_optional(&mut **tx)
     .await

@@ -77,16 +77,12 @@ pub fn matching_step(secret: &[u8], code: &str, unix_secs: u64, after: Option<u6
     let mut found = None;
     for step in now.saturating_sub(SKEW_STEPS)..=now + SKEW_STEPS {
         let expected = totp.generate(step * STEP_SECS);
-        let equal = constant_time_eq(expected.as_bytes(), code.as_bytes());
+        let equal = atrium_types::api_keys::secret::constant_time_eq(expected.as_bytes(), code.as_bytes());
         if equal && after.is_none_or(|last| step > last) {
             found = Some(step);
         }
     }
     found
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The secret in base32 (RFC 4648, no padding) in groups of four, for typing into an app.
