@@ -20,18 +20,26 @@ pub struct Chunks {
 }
 
 impl Chunks {
+    /// The chunks of points in any order (ingestion sorts first and calls `of_sorted`).
+    #[cfg(test)]
     pub fn of(points: &[(SeriesId, DateTime<Utc>, f64)]) -> Self {
-        let mut order: Vec<usize> = (0..points.len()).collect();
+        let mut sorted = points.to_vec();
         // Stable: equal timestamps keep the order they were sent in.
-        order.sort_by_key(|&i| (points[i].0, points[i].1));
+        sorted.sort_by_key(|&(series, ts, _)| (series, ts));
+        Self::of_sorted(&sorted)
+    }
+
+    /// The chunks of points already sorted by series, then time (as ingestion sorts a batch once
+    /// for its chunks and its rollups).
+    pub fn of_sorted(points: &[(SeriesId, DateTime<Utc>, f64)]) -> Self {
+        debug_assert!(points.windows(2).all(|w| (w[0].0, w[0].1) <= (w[1].0, w[1].1)));
         let mut chunks = Self {
             ts: Vec::with_capacity(points.len()),
             values: Vec::with_capacity(points.len()),
             ..Self::default()
         };
         let mut open: Option<(SeriesId, chrono::NaiveDate, usize)> = None;
-        for i in order {
-            let (series, ts, value) = points[i];
+        for &(series, ts, value) in points {
             let day = ts.date_naive();
             let position = chunks.ts.len();
             let continues =

@@ -107,13 +107,14 @@ pub async fn ensure_partitions(
 
 /// Writes raw points as chunks (see `super::chunks`): one INSERT for the whole batch, the chunks
 /// passed as slices of three flat arrays, so the statement's size does not grow with the number
-/// of chunks and no staging table is needed. The tenant policy checks every row.
+/// of chunks and no staging table is needed. The tenant policy checks every row. `points` are
+/// sorted by series, then time.
 pub async fn insert_point_chunks(
     tx: &mut TenantTx,
     retention_days: i16,
     points: &[(SeriesId, DateTime<Utc>, f64)],
 ) -> Result<u64, sqlx::Error> {
-    let chunks = super::chunks::Chunks::of(points);
+    let chunks = super::chunks::Chunks::of_sorted(points);
     let tenant = tx.tenant_id().0;
     let inserted = sqlx::query!(
         "INSERT INTO point_chunks (tenant_id, series_id, first_ts, last_ts, ts, value, retention_days)

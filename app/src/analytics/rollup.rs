@@ -150,6 +150,8 @@ impl Partials {
         partials
     }
 
+    /// One point's four partials: the reference `of_sorted` is tested against.
+    #[cfg(test)]
     pub fn add(&mut self, metric_id: MetricId, series_id: SeriesId, ts: DateTime<Utc>, value: f64) {
         let bin = Bin::of(value);
         for resolution in RESOLUTIONS {
