@@ -2,7 +2,7 @@
 // the other, which is signed out at its next step; a password change refuses a wrong current
 // password and a common new one next to their fields, then succeeds; the administrator signs the
 // member out everywhere from the member's page.
-import { test, expect, addTenantMember, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
+import { test, expect, addTenantMember, createTenant, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
 
 const PASSWORD = 'correct-horse-42';
 
@@ -11,13 +11,7 @@ test('sessions are listed and ended, and the password changes with the current o
   const name = `Account ${slug}`;
   const member = `sam-${slug}@example.test`;
   await signInAsAdmin(page);
-  await page.goto('/tenants/new');
-  await hydrated(page);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Slug').fill(slug);
-  await page.getByRole('button', { name: 'Create tenant' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  await hydrated(page);
+  await createTenant(page, name, slug);
   await addTenantMember(page, name, { email: member, name: 'Sam Sessions', role: 'Analyst', password: PASSWORD });
   const memberPage = page.url();
   await signOut(page);

@@ -2,20 +2,14 @@
 // as them; the member's workspace shows a banner naming both on every page; one click ends it and
 // brings the administrator back to the member's page as themselves; the audit trail holds the
 // start and the end with the reason.
-import { test, expect, addTenantMember, hydrated, signInAsAdmin, unique } from './helpers';
+import { test, expect, addTenantMember, createTenant, hydrated, signInAsAdmin, unique } from './helpers';
 
 test('a platform administrator signs in as a member with a reason, sees the banner and ends it', async ({ page }) => {
   const slug = `sup-${unique()}`;
   const name = `Support ${slug}`;
   const member = `rita-${slug}@example.test`;
   await signInAsAdmin(page);
-  await page.goto('/tenants/new');
-  await hydrated(page);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Slug').fill(slug);
-  await page.getByRole('button', { name: 'Create tenant' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  await hydrated(page);
+  await createTenant(page, name, slug);
   await addTenantMember(page, name, { email: member, name: 'Rita Reader', role: 'Viewer', password: 'correct-horse-42' });
   const memberPage = new URL(page.url()).pathname;
   await hydrated(page);

@@ -5,7 +5,7 @@
 // RFC 6238 generator written here, independent of the server's.
 import { createHmac } from 'node:crypto';
 import { type Page } from '@playwright/test';
-import { test, expect, addTenantMember, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
+import { test, expect, addTenantMember, createTenant, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
 
 const PASSWORD = 'correct-horse-42';
 
@@ -62,13 +62,7 @@ test('two-factor sign-in: enrol, sign in with a code and a backup code, then req
   const owner = `owner-${slug}@example.test`;
   const member = `member-${slug}@example.test`;
   await signInAsAdmin(page);
-  await page.goto('/tenants/new');
-  await hydrated(page);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Slug').fill(slug);
-  await page.getByRole('button', { name: 'Create tenant' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  await hydrated(page);
+  await createTenant(page, name, slug);
   await addTenantMember(page, name, { email: owner, name: 'Olga Owner', role: 'Admin', password: PASSWORD });
   await signOut(page);
 

@@ -2,7 +2,7 @@
 // every member sees the date on every page of the portal; a platform administrator finds it in
 // the tenants list and on the tenant's page, and cancels it; the workspace is back to normal.
 // (The purge after the delay is tested in Rust, with the clock moved on.)
-import { test, expect, addTenantMember, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
+import { test, expect, addTenantMember, createTenant, hydrated, signIn, signInAsAdmin, signOut, unique } from './helpers';
 
 const PASSWORD = 'correct-horse-42';
 
@@ -16,13 +16,7 @@ test('an erasure is asked for with the slug, shown to members, and cancelled by 
 
   // A fresh workspace with its administrator, so no other journey sees the notice.
   await signInAsAdmin(page);
-  await page.goto('/tenants/new');
-  await hydrated(page);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Slug').fill(slug);
-  await page.getByRole('button', { name: 'Create tenant' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  await hydrated(page);
+  await createTenant(page, name, slug);
   await addTenantMember(page, name, { email: owner, name: 'Edna Eraser', role: 'Admin', password: PASSWORD });
   await signOut(page);
 
