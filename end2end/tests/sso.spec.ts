@@ -102,4 +102,22 @@ test('members sign in through the workspace provider; outsiders and forged retur
   await fresh.getByRole('button', { name: 'Sign-in' }).click();
   await expect(fresh.getByTestId('current-user')).toHaveText(`nina-${slug}`);
   await console_.close();
+
+  // Removing the provider asks first; then the workspace's sign-in page offers passwords only.
+  await signOut(page);
+  await signIn(page, owner, PASSWORD, slug);
+  await expect(page.getByTestId('current-user')).toHaveText('Olga Owner');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Security' }).click();
+  await hydrated(page);
+  const removeNow = page.getByRole('button', { name: 'Remove it now' });
+  await expect(removeNow).toBeHidden();
+  await page.getByText('Remove single sign-on').click();
+  await expect(page.getByText('Members will no longer be able to sign in through Test <IdP>')).toBeVisible();
+  await removeNow.click();
+  await expect(page.getByText('Single sign-on removed.')).toBeVisible();
+  await signOut(page);
+  await page.goto(`/t/${slug}/login`);
+  await hydrated(page);
+  await expect(page.getByRole('link', { name: 'Sign in with Test <IdP>' })).toHaveCount(0);
 });

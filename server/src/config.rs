@@ -29,6 +29,9 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// `None`: seed only the private database.
     pub seed_demo: Option<bool>,
+    /// `ATRIUM_DEMO_LIVE`: the demo's week of metrics, alerts and channel, and new points every
+    /// few seconds. `None`: only with the private database.
+    pub demo_live: Option<bool>,
     /// `ATRIUM_INGEST_*`: what one ingestion request may carry.
     pub ingest: atrium_app::analytics::ingest::IngestLimits,
     /// `ATRIUM_REPLICA_ID`, else `<hostname>-<pid>`: this process in logs and `job_leaders`.
@@ -144,6 +147,7 @@ impl Config {
             admin_email: var("ATRIUM_ADMIN_EMAIL").unwrap_or_else(|| "admin@atrium.local".to_owned()),
             admin_password: var("ATRIUM_ADMIN_PASSWORD"),
             seed_demo,
+            demo_live: flag("ATRIUM_DEMO_LIVE")?,
             ingest: ingest_limits()?,
             replica_id: replica_id(var("ATRIUM_REPLICA_ID"))?,
             intervals: job_intervals()?,
@@ -459,6 +463,8 @@ fn delivery_settings(addr: SocketAddr) -> anyhow::Result<DeliverySettings> {
         disable_after: Duration::from_secs(3600 * positive("ATRIUM_CHANNEL_DISABLE_AFTER_HOURS", 24)?),
         policy: AddressPolicy {
             allow_private: flag("ATRIUM_OUTBOUND_ALLOW_PRIVATE")?.unwrap_or(false),
+            // Set at start-up once the listener is bound, when the live demo runs.
+            demo_receiver: None,
         },
         public_url: public_url.trim_end_matches('/').to_owned(),
         smtp: smtp_settings()?,

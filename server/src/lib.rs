@@ -9,6 +9,7 @@ pub mod config;
 pub mod data_export;
 pub mod database;
 pub mod delivery;
+pub mod demo;
 pub mod edge;
 pub mod health;
 pub mod jobs;
@@ -38,6 +39,31 @@ pub async fn run() -> anyhow::Result<()> {
             .await
             .context("seeding the demo data")?;
     }
+    // Bound before anything that needs the server's own address (the live demo's channel).
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    let demo_live = config.demo_live.unwrap_or(database.is_private());
+    let mut delivery_settings = config.delivery.clone();
+    if demo_live {
+        delivery_settings.policy.demo_receiver = Some(demo::receiver_address(addr));
+    }
+    let live = live::Live::new(live::LiveSettings::default());
+    let listener_task = live.start(database.db.clone());
+    let outbox = atrium_app::notifications::outbox::Outbox::new(delivery_settings)
+        .context("setting up outbound notifications")?;
+    let lanes = atrium_app::analytics::lanes::IngestLanes::new(database.db.clone());
+    let demo = if demo_live {
+        let receiver = demo::receiver_address(addr);
+        Some(
+            demo::start(&database.db, &outbox, &lanes, receiver, chrono::Utc::now())
+                .await
+                .context("starting the live demo")?,
+        )
+    } else {
+        None
+    };
     tracing::info!(replica = %config.replica_id, "starting replica");
     let (replica, stop_jobs) = jobs::Replica::new(config.replica_id.clone());
     let job_tasks = [
@@ -72,10 +98,6 @@ pub async fn run() -> anyhow::Result<()> {
             config.intervals.tenant_erasure,
         )),
     ];
-    let live = live::Live::new(live::LiveSettings::default());
-    let listener_task = live.start(database.db.clone());
-    let outbox = atrium_app::notifications::outbox::Outbox::new(config.delivery.clone())
-        .context("setting up outbound notifications")?;
     // Every replica runs a delivery worker: SKIP LOCKED shares the due rows, no leader needed.
     let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
     let mut delivery_worker = tokio::spawn(delivery::run(database.db.clone(), outbox.clone(), delivery_stopped));
@@ -105,7 +127,7 @@ pub async fn run() -> anyhow::Result<()> {
         leptos_options: options,
         db: database.db.clone(),
         ingest: config.ingest,
-        lanes: atrium_app::analytics::lanes::IngestLanes::new(database.db.clone()),
+        lanes,
         live: live.clone(),
         jobs: config.intervals,
         outbox: outbox.clone(),
@@ -115,10 +137,6 @@ pub async fn run() -> anyhow::Result<()> {
         site: std::sync::Arc::new(config.site.clone()),
         sso,
     });
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| format!("binding {}", config.addr))?;
-    let addr = listener.local_addr()?;
     println!("\n  Atrium is running at http://{addr}\n");
     tracing::info!(%addr, "listening");
     edge::serve::serve(listener, app, config.http, {
@@ -135,6 +153,9 @@ pub async fn run() -> anyhow::Result<()> {
     })
     .await;
     tracing::info!("shutting down");
+    if let Some(demo) = demo {
+        demo.stop().await;
+    }
     let _ = stop_upkeep.send(true);
     let _ = upkeep.await;
     live.shut_down();

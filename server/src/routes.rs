@@ -128,6 +128,14 @@ pub fn router(state: AppState) -> Router {
     let rest = api::routes()
         .into_iter()
         .fold(Router::new(), |router, (path, route)| router.route(path, route));
+    // The live demo's webhook receiver, only while the demo's channel may reach it.
+    let rest = match state.outbox.settings().policy.demo_receiver {
+        Some(_) => rest.route(
+            atrium_app::notifications::outbound::DEMO_RECEIVER_PATH,
+            axum::routing::post(crate::demo::receiver::receive),
+        ),
+        None => rest,
+    };
     Router::new()
         .merge(rest)
         .route("/health", get(health::health))

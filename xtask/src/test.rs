@@ -352,6 +352,9 @@ pub fn playwright_against_server(
         .env("ATRIUM_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ATRIUM_ADMIN_PASSWORD", &password)
         .env("DATABASE_URL", url)
+        // The first-run spec starts this binary itself, with no configuration, on the built site.
+        .env("ATRIUM_BIN", ctx.path(what.server))
+        .env("ATRIUM_SITE_DIR", ctx.path("target/site"))
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &json_path)
         // Playwright's own browser download is skipped; playwright.config.ts launches this one.
         .env("CHROMIUM_PATH", chromium)

@@ -371,10 +371,7 @@ pub async fn get_alert_detail(alert_id: AlertId) -> Result<AlertDetail, AppError
 
 #[cfg(feature = "ssr")]
 async fn act_on_alert(alert_id: AlertId, comment: String, action: super::lifecycle::Manual) -> Result<(), AppError> {
-    use super::db::NewEvent;
-    use super::lifecycle::{Manual, manual};
-    use super::types::AlertEventKind;
-    use crate::audit::db::{AuditEvent, insert_audit_event};
+    use super::lifecycle::Manual;
     use crate::auth::types::Principal;
     use crate::permissions::types::Permission;
     let permission = match action {
@@ -382,98 +379,24 @@ async fn act_on_alert(alert_id: AlertId, comment: String, action: super::lifecyc
         Manual::Resolve => Permission::AlertsResolve,
     };
     let context = crate::auth::context::require(permission).await?;
-    let comment = comment.trim().to_owned();
-    if comment.chars().count() > 500 {
-        return Err(AppError::field("comment", crate::i18n::t("alerts-valid-comment")));
-    }
-    let now = chrono::Utc::now();
+    let by = super::actions::ActingUser {
+        user_id: match &context.principal {
+            Principal::Tenant { user_id, .. } => Some(*user_id),
+            Principal::Platform { .. } => None,
+        },
+        name: context.principal.name(),
+    };
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
-    let alert = super::db::select_alert_for_update(&mut tx, alert_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let Some(to) = manual(alert.state, action) else {
-        return Err(AppError::field("form", crate::i18n::t("alerts-action-not-applicable")));
-    };
-    let rule = super::db::select_rule(&mut tx, alert.rule_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let user_id = match &context.principal {
-        Principal::Tenant { user_id, .. } => Some(*user_id),
-        Principal::Platform { .. } => None,
-    };
-    let verb = match action {
-        Manual::Acknowledge => "acknowledged",
-        Manual::Resolve => "resolved",
-    };
-    let reason = if comment.is_empty() {
-        format!("{verb} by {}", context.principal.name())
-    } else {
-        format!("{verb} by {}: {comment}", context.principal.name())
-    };
-    super::db::update_alert_state(&mut tx, alert_id, to, None, &reason, now).await?;
-    super::db::insert_event(
+    super::actions::act_on_alert(
         &mut tx,
-        &NewEvent {
-            alert_id,
-            kind: AlertEventKind::Transition,
-            from_state: Some(alert.state),
-            to_state: Some(to),
-            actor_user_id: user_id,
-            actor_name: context.principal.name(),
-            reason: &comment,
-            value: None,
-        },
-        now,
+        &context.actor(),
+        &by,
+        alert_id,
+        &comment,
+        action,
+        chrono::Utc::now(),
     )
     .await?;
-    let silences = super::db::select_silences(&mut tx, now).await?;
-    let silenced = super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
-    if let Some(message) = super::evaluate::manual_notification(&rule, &alert, to, &reason, now)
-        && !silenced
-        && !rule.spec.channel_ids.is_empty()
-    {
-        let sent = crate::notifications::service::enqueue(&mut tx, &rule.spec.channel_ids, &message, now).await?;
-        if !sent.is_empty() {
-            let line = format!("{} sent to {} channel(s)", message.event_type, sent.len());
-            super::db::insert_event(
-                &mut tx,
-                &NewEvent {
-                    alert_id,
-                    kind: AlertEventKind::Notified,
-                    from_state: None,
-                    to_state: None,
-                    actor_user_id: user_id,
-                    actor_name: context.principal.name(),
-                    reason: &line,
-                    value: None,
-                },
-                now,
-            )
-            .await?;
-        }
-    }
-    let tenant_id = tx.tenant_id();
-    crate::live::db::notify(
-        &mut tx,
-        crate::live::types::LiveEvent::AlertChanged {
-            tenant_id,
-            alert_id,
-            state: to,
-        },
-    )
-    .await?;
-    let event = AuditEvent {
-        tenant_id: Some(tx.tenant_id()),
-        action: match action {
-            Manual::Acknowledge => "alert.acknowledge",
-            Manual::Resolve => "alert.resolve",
-        },
-        entity_type: "alert",
-        entity_id: Some(alert_id.to_string()),
-        before: Some(serde_json::json!({ "state": alert.state.as_str() })),
-        after: Some(serde_json::json!({ "state": to.as_str(), "comment": comment })),
-    };
-    insert_audit_event(&mut tx, &context.actor(), event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -775,7 +698,6 @@ pub async fn create_silence(
     #[server(default)] comment: String,
 ) -> Result<SilenceId, AppError> {
     use super::db::NewSilence;
-    use crate::audit::db::{AuditEvent, insert_audit_event};
     use crate::auth::types::Principal;
     use crate::error::FieldErrors;
     use crate::i18n::{t, t_args};
@@ -831,31 +753,16 @@ pub async fn create_silence(
         Principal::Tenant { user_id, .. } => Some(*user_id),
         Principal::Platform { .. } => None,
     };
-    let ends = starts + chrono::Duration::seconds(length);
-    let silence_id = super::db::insert_silence(
-        &mut tx,
-        &NewSilence {
-            rule_id: rule,
-            matchers: &parsed_matchers,
-            starts_at: starts,
-            ends_at: ends,
-            comment,
-            created_by,
-            created_by_name: context.principal.name(),
-        },
-    )
-    .await?;
-    let event = AuditEvent {
-        tenant_id: Some(tx.tenant_id()),
-        action: "silence.create",
-        entity_type: "silence",
-        entity_id: Some(silence_id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({
-            "rule_id": rule, "matchers": parsed_matchers, "starts_at": starts, "ends_at": ends, "comment": comment,
-        })),
+    let silence = NewSilence {
+        rule_id: rule,
+        matchers: &parsed_matchers,
+        starts_at: starts,
+        ends_at: starts + chrono::Duration::seconds(length),
+        comment,
+        created_by,
+        created_by_name: context.principal.name(),
     };
-    insert_audit_event(&mut tx, &context.actor(), event).await?;
+    let silence_id = super::actions::create_silence(&mut tx, &context.actor(), &silence).await?;
     tx.commit().await?;
     Ok(silence_id)
 }

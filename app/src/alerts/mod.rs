@@ -2,6 +2,8 @@
 //! (pending → firing → acknowledged → resolved, no-data, error) with history, silences,
 //! cooldown, grouping and escalation. Messages go out through `notifications`.
 
+#[cfg(feature = "ssr")]
+pub mod actions;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;

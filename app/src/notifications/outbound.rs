@@ -26,11 +26,18 @@ pub const EXCERPT_MAX: usize = 1024;
 /// How long saving a channel waits for its host name to resolve.
 const SAVE_RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The path of the webhook receiver a live demo serves itself (`ATRIUM_DEMO_LIVE`).
+pub const DEMO_RECEIVER_PATH: &str = "/demo/receiver";
+
 /// Which destinations outbound requests may reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AddressPolicy {
     /// Also private, loopback, link-local and unique-local addresses.
     pub allow_private: bool,
+    /// The server's own address while it serves the demo receiver: `http://{addr}/demo/receiver`
+    /// exactly (no other path, host name or scheme) is allowed even when private addresses are
+    /// not, so the demo's channel delivers without opening the server to requests at itself.
+    pub demo_receiver: Option<SocketAddr>,
 }
 
 /// Whether `ip` is a globally routable unicast address. IPv4-mapped, IPv4-compatible, NAT64 and
@@ -160,12 +167,33 @@ pub fn parse_url(raw: &str, policy: AddressPolicy) -> Result<Url, UrlProblem> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(UrlProblem::Credentials);
     }
+    if is_demo_receiver(&url, policy) {
+        return Ok(url);
+    }
     match url.host() {
         None => Err(UrlProblem::NoHost),
         Some(Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), policy).map(|()| url),
         Some(Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), policy).map(|()| url),
         Some(Host::Domain(_)) => Ok(url),
     }
+}
+
+/// Whether `url` is the demo receiver this server serves: plain http to its own IP and port,
+/// the receiver's path, no query or fragment.
+fn is_demo_receiver(url: &Url, policy: AddressPolicy) -> bool {
+    let Some(own) = policy.demo_receiver else {
+        return false;
+    };
+    let ip = match url.host() {
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+        _ => return false,
+    };
+    url.scheme() == "http"
+        && SocketAddr::new(ip, url.port_or_known_default().unwrap_or(80)) == own
+        && url.path() == DEMO_RECEIVER_PATH
+        && url.query().is_none()
+        && url.fragment().is_none()
 }
 
 fn check_ip(ip: IpAddr, policy: AddressPolicy) -> Result<(), UrlProblem> {
@@ -402,7 +430,10 @@ mod tests {
     #[test]
     fn the_policy_refuses_private_addresses_unless_allowed_and_never_unspecified_ones() {
         let strict = AddressPolicy::default();
-        let open = AddressPolicy { allow_private: true };
+        let open = AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        };
         assert!(!strict.permits(ip("127.0.0.1")));
         assert!(open.permits(ip("127.0.0.1")));
         assert!(open.permits(ip("::1")));
@@ -443,9 +474,35 @@ mod tests {
         ] {
             assert_eq!(parse_url(url, strict), Err(UrlProblem::Blocked(ip(blocked))), "{url}");
         }
-        let open = AddressPolicy { allow_private: true };
+        let open = AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        };
         assert!(parse_url("http://127.0.0.1:9000/", open).is_ok());
         assert!(parse_url("http://0.0.0.0/", open).is_err());
+    }
+
+    #[test]
+    fn the_demo_receiver_is_the_one_private_url_a_strict_policy_allows() {
+        let own: SocketAddr = "127.0.0.1:3000".parse().expect("address");
+        let demo = AddressPolicy {
+            demo_receiver: Some(own),
+            ..AddressPolicy::default()
+        };
+        assert!(parse_url("http://127.0.0.1:3000/demo/receiver", demo).is_ok());
+        for refused in [
+            "http://127.0.0.1:3000/demo/receiver/../api/v1/metrics",
+            "http://127.0.0.1:3000/api/v1/metrics",
+            "http://127.0.0.1:3000/demo/receiver?next=/x",
+            "http://127.0.0.1:3001/demo/receiver",
+            "https://127.0.0.1:3000/demo/receiver",
+            "http://127.0.0.2:3000/demo/receiver",
+            "http://127.0.0.1/",
+        ] {
+            assert!(parse_url(refused, demo).is_err(), "{refused}");
+        }
+        // Without the demo, the same URL is an ordinary loopback address.
+        assert!(parse_url("http://127.0.0.1:3000/demo/receiver", AddressPolicy::default()).is_err());
     }
 
     #[tokio::test]
@@ -456,7 +513,10 @@ mod tests {
             check_resolves(&url, strict).await,
             Err(UrlProblem::Blocked(_))
         ));
-        let open = AddressPolicy { allow_private: true };
+        let open = AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        };
         assert_eq!(check_resolves(&url, open).await, Ok(()));
         let nowhere = parse_url("http://no-such-host.invalid/", strict).expect("syntax");
         assert_eq!(check_resolves(&nowhere, strict).await, Err(UrlProblem::DoesNotResolve));

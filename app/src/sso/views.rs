@@ -7,7 +7,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::resource::page_resource;
 use crate::components::toast::use_toaster;
-use crate::i18n::t;
+use crate::i18n::{t, t_args};
 use leptos::prelude::*;
 
 #[component]
@@ -69,6 +69,7 @@ fn SsoForm(
         let provider = provider.clone();
         move |read: fn(&super::types::SsoProvider) -> String| provider.as_ref().map(read).unwrap_or_default()
     };
+    let enabled = provider.as_ref().is_none_or(|p| p.enabled);
     let secret_hint = if configured {
         t("sso-secret-kept")
     } else {
@@ -95,7 +96,7 @@ fn SsoForm(
             <SelectField name="default_role" label=t("sso-default-role") options=roles selected=selected.unwrap_or_default() error />
             <div class="field checkbox">
                 <label>
-                    <input type="checkbox" name="enabled" value="on" checked=provider.as_ref().is_none_or(|p| p.enabled) />
+                    <input type="checkbox" name="enabled" value="on" checked=enabled />
                     " " {t("sso-enabled")}
                 </label>
             </div>
@@ -103,10 +104,16 @@ fn SsoForm(
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>{t("sso-save")}</button>
             </div>
         </ActionForm>
-        {configured.then(|| view! {
-            <ActionForm action=remove attr:class="inline">
-                <button type="submit" class="button danger" disabled=move || remove.pending().get()>{t("sso-remove")}</button>
-            </ActionForm>
+        // Removing asks first: members who only ever signed in through the provider are left
+        // without a way in until an administrator resets their password.
+        {provider.map(|provider| view! {
+            <details class="danger-zone">
+                <summary>{t("sso-remove")}</summary>
+                <p>{t_args("sso-remove-warning", &[("provider", &provider.display_name)])}</p>
+                <ActionForm action=remove attr:class="inline">
+                    <button type="submit" class="button danger" disabled=move || remove.pending().get()>{t("sso-remove-confirm")}</button>
+                </ActionForm>
+            </details>
         })}
     }
 }

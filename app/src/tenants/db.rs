@@ -128,6 +128,22 @@ pub async fn select_tenant_for_update(tx: &mut PlatformTx, tenant_id: TenantId) 
     .await
 }
 
+/// The active tenants with these slugs (the live demo finds its tenants by them after a restart).
+pub async fn select_active_tenants_by_slug(tx: &mut PlatformTx, slugs: &[&str]) -> Result<Vec<Tenant>, sqlx::Error> {
+    let slugs: Vec<String> = slugs.iter().map(|slug| (*slug).to_owned()).collect();
+    sqlx::query_as!(
+        Tenant,
+        r#"SELECT t.tenant_id, t.slug, t.name, t.plan AS "plan: Plan", t.status AS "status: TenantStatus",
+                  coalesce((SELECT c.users FROM tenant_user_counts c WHERE c.tenant_id = t.tenant_id), 0) AS "user_count!",
+                  t.created_at, t.updated_at, t.erase_after
+           FROM tenants t WHERE t.slug = ANY($1) AND t.status = 'active' AND t.erase_after IS NULL
+           ORDER BY t.slug"#,
+        &slugs
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
 pub async fn insert_tenant(tx: &mut PlatformTx, fields: &TenantFields<'_>) -> Result<Tenant, sqlx::Error> {
     sqlx::query_as!(
         Tenant,

@@ -62,6 +62,108 @@ mod tests {
         assert!(FluentResource::try_new(source).is_ok());
     }
 
+    /// Each message's id with its attributes' names and the variables it uses, sorted.
+    fn shape(source: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+        use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+        fn variables(pattern: &Pattern<&str>, out: &mut Vec<String>) {
+            for element in &pattern.elements {
+                if let PatternElement::Placeable { expression } = element {
+                    expression_variables(expression, out);
+                }
+            }
+        }
+        fn expression_variables(expression: &Expression<&str>, out: &mut Vec<String>) {
+            match expression {
+                Expression::Select { selector, variants } => {
+                    inline_variables(selector, out);
+                    for variant in variants {
+                        variables(&variant.value, out);
+                    }
+                }
+                Expression::Inline(inline) => inline_variables(inline, out),
+            }
+        }
+        fn inline_variables(inline: &InlineExpression<&str>, out: &mut Vec<String>) {
+            match inline {
+                InlineExpression::VariableReference { id } => out.push(id.name.to_owned()),
+                InlineExpression::Placeable { expression } => expression_variables(expression, out),
+                _ => {}
+            }
+        }
+        let resource = FluentResource::try_new(source.to_owned()).expect("the catalogue parses");
+        let mut messages: Vec<(String, Vec<String>, Vec<String>)> = resource
+            .entries()
+            .filter_map(|entry| match entry {
+                Entry::Message(message) => {
+                    let mut used = Vec::new();
+                    if let Some(value) = &message.value {
+                        variables(value, &mut used);
+                    }
+                    let mut attributes = Vec::new();
+                    for attribute in &message.attributes {
+                        attributes.push(attribute.id.name.to_owned());
+                        variables(&attribute.value, &mut used);
+                    }
+                    used.sort();
+                    used.dedup();
+                    Some((message.id.name.to_owned(), attributes, used))
+                }
+                _ => None,
+            })
+            .collect();
+        messages.sort();
+        messages
+    }
+
+    #[test]
+    fn the_arabic_catalogue_has_every_english_message_with_the_same_arguments() {
+        let english = shape(include_str!("../locales/en.ftl"));
+        let arabic = shape(include_str!("../locales/ar.ftl"));
+        let ids = |shape: &[(String, Vec<String>, Vec<String>)]| shape.iter().map(|m| m.0.clone()).collect::<Vec<_>>();
+        let missing: Vec<String> = ids(&english)
+            .into_iter()
+            .filter(|id| !ids(&arabic).contains(id))
+            .collect();
+        let extra: Vec<String> = ids(&arabic)
+            .into_iter()
+            .filter(|id| !ids(&english).contains(id))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "missing in ar: {missing:?}; only in ar: {extra:?}"
+        );
+        for (en, ar) in english.iter().zip(&arabic) {
+            assert_eq!(en, ar, "the Arabic message must take the English one's arguments");
+        }
+    }
+
+    #[test]
+    fn arabic_plurals_take_all_six_forms() {
+        let resource = FluentResource::try_new(include_str!("../locales/ar.ftl").to_owned()).expect("parses");
+        let mut bundle = FluentBundle::new_concurrent(vec![unic_langid::langid!("ar")]);
+        bundle.set_use_isolating(false);
+        bundle.add_resource(resource).expect("no duplicate ids");
+        let total = |count: f64| {
+            let mut args = FluentArgs::new();
+            args.set("total", count);
+            let pattern = bundle
+                .get_message("table-total")
+                .and_then(|m| m.value())
+                .expect("table-total");
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&args), &mut errors).into_owned();
+            assert!(errors.is_empty(), "{errors:?}");
+            text
+        };
+        let forms: Vec<String> = [0.0, 1.0, 2.0, 3.0, 11.0, 100.0].into_iter().map(total).collect();
+        assert_eq!(forms[0], "لا توجد نتائج");
+        assert_eq!(forms[1], "نتيجة واحدة");
+        assert_eq!(forms[2], "نتيجتان");
+        assert_eq!(forms[3], "3 نتائج");
+        assert_eq!(forms[4], "11 نتيجة");
+        assert_eq!(forms[5], "100 نتيجة");
+    }
+
     #[test]
     fn formats_arguments_and_plurals() {
         assert_eq!(t("nav-tenants"), "Tenants");

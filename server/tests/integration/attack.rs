@@ -514,7 +514,10 @@ async fn scene(options: PgConnectOptions) -> Scene {
     // Channels point at 127.0.0.1 (tests send nothing elsewhere), which the server refuses unless
     // private destinations are allowed.
     let delivery = DeliverySettings {
-        policy: AddressPolicy { allow_private: true },
+        policy: AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        },
         ..DeliverySettings::default()
     };
     let app = spawn_app_delivering(options, delivery).await;

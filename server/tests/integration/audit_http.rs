@@ -58,6 +58,7 @@ async fn spawn_app(options: PgConnectOptions) -> TestApp {
         admin_email: "admin@atrium.test".into(),
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
+        demo_live: Some(false),
         ingest: Default::default(),
         replica_id: "test-replica".into(),
         intervals: Default::default(),

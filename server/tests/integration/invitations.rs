@@ -24,7 +24,10 @@ use std::sync::{Arc, Mutex};
 async fn app_with_mail(options: PgConnectOptions) -> (TestApp, Arc<Mutex<Vec<Mail>>>) {
     let (sink, mails) = smtp_sink().await;
     let settings = DeliverySettings {
-        policy: AddressPolicy { allow_private: true },
+        policy: AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        },
         public_url: "https://atrium.example.com".into(),
         smtp: Some(SmtpSettings {
             host: "127.0.0.1".into(),

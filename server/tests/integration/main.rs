@@ -9,6 +9,7 @@ mod auth_http;
 mod common;
 mod data_rights;
 mod database;
+mod demo;
 mod edge;
 mod invitations;
 mod leader;

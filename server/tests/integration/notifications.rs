@@ -163,7 +163,10 @@ fn verify(secret: &str, received: &Received) -> bool {
 /// Settings for tests: private receivers allowed (they live on 127.0.0.1), short timeouts.
 fn open_settings() -> DeliverySettings {
     DeliverySettings {
-        policy: AddressPolicy { allow_private: true },
+        policy: AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        },
         timeout: Duration::from_secs(3),
         lease: Duration::from_secs(30),
         public_url: "https://atrium.example.com".into(),

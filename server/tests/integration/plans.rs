@@ -190,7 +190,10 @@ async fn send_points(app: &TestApp, key: &str, points: Value) -> Reply {
 async fn each_limit_refuses_at_its_boundary_and_one_under_works(_: PgPoolOptions, options: PgConnectOptions) {
     // Webhook channels on 127.0.0.1 (nothing is sent: creating one only checks the address).
     let delivery = DeliverySettings {
-        policy: AddressPolicy { allow_private: true },
+        policy: AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        },
         ..DeliverySettings::default()
     };
     let app = spawn_app_delivering(options, delivery).await;
@@ -559,7 +562,10 @@ async fn usage_deliveries(app: &TestApp, tenant: &str) -> Vec<(String, String)> 
 #[sqlx::test(migrations = "../migrations")]
 async fn channels_hear_once_when_usage_reaches_80_and_100_percent(_: PgPoolOptions, options: PgConnectOptions) {
     let delivery = DeliverySettings {
-        policy: AddressPolicy { allow_private: true },
+        policy: AddressPolicy {
+            allow_private: true,
+            ..AddressPolicy::default()
+        },
         ..DeliverySettings::default()
     };
     let app = spawn_app_delivering(options, delivery).await;

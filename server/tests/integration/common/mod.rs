@@ -238,6 +238,7 @@ fn test_config(http: HttpSettings) -> Config {
         admin_email: "admin@atrium.test".into(),
         admin_password: Some(PASSWORD.into()),
         seed_demo: Some(true),
+        demo_live: Some(false),
         ingest: Default::default(),
         replica_id: "test-replica".into(),
         intervals: Default::default(),
@@ -291,11 +292,16 @@ impl TestApp {
     /// Serves the app on a random local port, as a replica does: its NOTIFY listener listening
     /// before this returns, connections carrying their peer address.
     pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        self.serve_on(listener).await
+    }
+
+    /// `serve` on a listener bound already (a test that needs the address before the app).
+    pub async fn serve_on(&self, listener: tokio::net::TcpListener) -> std::net::SocketAddr {
         self.live.start(self.db.clone());
         tokio::time::timeout(std::time::Duration::from_secs(10), self.live.listening())
             .await
             .expect("the live listener listens");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(atrium_server::edge::serve::serve(
             listener,

@@ -30,7 +30,10 @@ async fn app(options: PgConnectOptions) -> TestApp {
     common::spawn_app_delivering(
         options,
         DeliverySettings {
-            policy: AddressPolicy { allow_private: true },
+            policy: AddressPolicy {
+                allow_private: true,
+                ..AddressPolicy::default()
+            },
             public_url: PUBLIC.to_owned(),
             ..DeliverySettings::default()
         },
