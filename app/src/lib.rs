@@ -27,7 +27,7 @@ pub mod tenants;
 pub mod users;
 
 // The shared types layer, at the paths the app has always used.
-pub use atrium_types::{i18n, ids, labels, paging, validation};
+pub use atrium_types::{i18n, ids, labels, paging, preferences, validation};
 
 pub use shell::{App, shell};
 

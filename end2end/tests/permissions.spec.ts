@@ -62,6 +62,19 @@ test('an admin creates a custom set, assigns it, and the effective permissions c
   await page.getByRole('button', { name: 'Explain' }).click();
   await expect(page.getByTestId('why-answer')).toContainText('Allowed.');
   await expect(page.getByTestId('why-answer')).toContainText(setName);
+
+  // Deleting the set asks first.
+  await page.goto('/roles');
+  await hydrated(page);
+  await page.getByRole('link', { name: setName }).click();
+  await expect(page.getByLabel('Name')).toHaveValue(setName);
+  await hydrated(page);
+  const deleteNow = page.getByRole('button', { name: 'Delete it now' });
+  await expect(deleteNow).toBeHidden();
+  await page.getByText('Delete permission set').click();
+  await expect(page.getByText('Everyone who holds this set loses the permissions it grants')).toBeVisible();
+  await deleteNow.click();
+  await expect(page.getByText('Permission set deleted.')).toBeVisible();
 });
 
 test('a delegation is created, used by the delegate, then revoked', async ({ page }) => {

@@ -2,12 +2,14 @@
 //! hygiene. The client's address, the origin check, security headers and limits are the edge's
 //! (`crate::edge`).
 
-use atrium_app::auth::context::session_token;
-use atrium_app::auth::service::principal_for_token;
+use atrium_app::auth::context::{cookie_value, session_token};
+use atrium_app::auth::preferences::theme_set_cookie;
+use atrium_app::auth::service::session_for_token;
 use atrium_app::auth::types::{LocalPath, Principal};
 use atrium_app::db::Db;
 use atrium_app::error::{AppError, UNAVAILABLE_RETRY_SECS};
 use atrium_app::portal::types::{PortalSite, SiteRoute};
+use atrium_app::preferences::{THEME_COOKIE, Theme};
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -26,13 +28,38 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
     if path.starts_with("/api/") {
         return next.run(request).await;
     }
-    let principal = match session_token(request.headers()) {
-        Some(token) => match principal_for_token(&db, &token).await {
-            Ok(principal) => principal,
+    let session = match session_token(request.headers()) {
+        Some(token) => match session_for_token(&db, &token).await {
+            Ok(session) => session,
             Err(error) => return unavailable_page(&error),
         },
         None => None,
     };
+    // The account's theme renders the page; the cookie keeps it for the sign-in page.
+    let theme_cookie = session
+        .as_ref()
+        .and_then(|session| theme_cookie_update(request.headers(), session.theme));
+    if let Some(session) = &session {
+        request.extensions_mut().insert(session.theme);
+    }
+    let mut response = guarded(request, next, session.map(|session| session.principal)).await;
+    if let Some(cookie) = theme_cookie
+        && let Ok(value) = header::HeaderValue::from_str(&cookie)
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The `Set-Cookie` that brings the theme cookie in line with the account's, when it differs.
+fn theme_cookie_update(headers: &header::HeaderMap, theme: Theme) -> Option<String> {
+    let current = cookie_value(headers, THEME_COOKIE).and_then(|value| Theme::parse(&value));
+    (current.unwrap_or_default() != theme).then(|| theme_set_cookie(theme))
+}
+
+/// `page_guard`'s answer once the session is known: the page, or where to go instead.
+async fn guarded(mut request: Request, next: Next, principal: Option<Principal>) -> Response {
+    let path = request.uri().path().to_owned();
     let site = request.extensions().get::<PortalSite>().cloned();
     // The path the app routes: without the `/t/{slug}` of a portal reached by path.
     let app_path = match &site {

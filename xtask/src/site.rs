@@ -407,7 +407,12 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// button, the refusal message and the console's workspace form, plus 3.5 KB of catalogue text
 /// (every message is in the one `en.ftl` the main module embeds); the settings area carries the
 /// provider form. Splitting the catalogue by area is the next place to win bytes back (issue 11).
-pub const INITIAL_WASM_BUDGET: u64 = 609_000;
+///
+/// Raised to 611,000 B on 2026-12-07 (measured 609,219 B, settings; main module 327,175 B,
+/// +2.3 KB): the theme switch in every page's sidebar (a plain form, no action) with its catalogue
+/// text, and the confirmation steps before removing single sign-on (settings) and deleting a
+/// permission set (people).
+pub const INITIAL_WASM_BUDGET: u64 = 611_000;
 
 /// What the browser transfers for each file of the site (raw, gzip and brotli bytes), and how
 /// the wasm is split.

@@ -7,6 +7,7 @@ use crate::permissions::types::Role;
 use crate::tenants::types::{TenantSlug, TenantStatus};
 use crate::users::types::UserStatus;
 use atrium_types::portal::Branding;
+use atrium_types::preferences::Theme;
 use chrono::{DateTime, Utc};
 
 /// One account an email address could sign in to.
@@ -244,6 +245,42 @@ pub struct NewSession<'a> {
 }
 
 /// Takes a bare connection because a tenant sign-in writes it inside that tenant's transaction.
+/// Sets the account's theme; returns the one it had (`None`: no such account in this scope).
+pub async fn update_theme(
+    conn: &mut sqlx::PgConnection,
+    account: Account,
+    theme: Theme,
+) -> Result<Option<Theme>, sqlx::Error> {
+    // Joined to itself, the UPDATE returns the row as it was before.
+    let before = match account {
+        Account::Platform(id) => {
+            sqlx::query_scalar!(
+                "UPDATE platform_users p SET theme = $2 FROM platform_users old
+                 WHERE p.platform_user_id = $1 AND old.platform_user_id = p.platform_user_id
+                 RETURNING old.theme",
+                id.0,
+                theme.as_str()
+            )
+            .fetch_optional(conn)
+            .await?
+        }
+        Account::Tenant(tenant, user) => {
+            sqlx::query_scalar!(
+                "UPDATE users u SET theme = $3 FROM users old
+                 WHERE u.tenant_id = $1 AND u.user_id = $2
+                   AND old.tenant_id = u.tenant_id AND old.user_id = u.user_id
+                 RETURNING old.theme",
+                tenant.0,
+                user.0,
+                theme.as_str()
+            )
+            .fetch_optional(conn)
+            .await?
+        }
+    };
+    Ok(before.map(|stored| Theme::parse(&stored).unwrap_or_default()))
+}
+
 pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'_>) -> Result<(), sqlx::Error> {
     let (platform_user_id, tenant_id, user_id) = match session.account {
         Account::Platform(id) => (Some(id.0), None, None),
@@ -322,6 +359,8 @@ pub async fn delete_user_sessions(tx: &mut TenantTx, user_id: UserId) -> Result<
 pub struct LiveSession {
     pub principal: Principal,
     pub last_seen_at: DateTime<Utc>,
+    /// The account's colour theme (the page is rendered in it).
+    pub theme: Theme,
 }
 
 /// The principal behind a live session: unexpired, used within the last `idle_secs`, account
@@ -336,7 +375,8 @@ pub async fn select_session_principal(
                   s.tenant_id, s.user_id, u.email AS "u_email?", u.name AS "u_name?",
                   u.role AS "role?: Role", t.name AS "tenant_name?", t.slug AS "tenant_slug?",
                   t.brand_name, t.brand_logo_url, t.brand_color, t.erase_after, s.last_seen_at,
-                  s.impersonator_id, i.email AS "impersonator_email?", s.impersonation_reason
+                  s.impersonator_id, i.email AS "impersonator_email?", s.impersonation_reason,
+                  coalesce(p.theme, u.theme) AS theme
            FROM sessions s
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
@@ -407,9 +447,11 @@ pub async fn select_session_principal(
             _ => None,
         },
     };
+    let theme = row.theme.as_deref().and_then(Theme::parse).unwrap_or_default();
     Ok(principal.map(|principal| LiveSession {
         principal,
         last_seen_at: row.last_seen_at,
+        theme,
     }))
 }
 

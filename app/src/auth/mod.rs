@@ -7,6 +7,7 @@ pub mod context;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod preferences;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod sessions;

@@ -395,6 +395,11 @@ pub async fn logout(db: &Db, token: &str, meta: &RequestMeta) -> Result<(), AppE
 /// The principal behind a session token, if the session is live: unexpired and used within the
 /// idle timeout. A use is written back when the last one written is a minute old or more.
 pub async fn principal_for_token(db: &Db, token: &str) -> Result<Option<super::types::Principal>, AppError> {
+    Ok(session_for_token(db, token).await?.map(|live| live.principal))
+}
+
+/// `principal_for_token` with the rest of what the session's row says (the account's theme).
+pub async fn session_for_token(db: &Db, token: &str) -> Result<Option<auth_db::LiveSession>, AppError> {
     let token_hash = hash_token(token);
     let mut tx = AuthTx::begin(db).await?;
     let live = auth_db::select_session_principal(&mut tx, &token_hash, settings::session_idle_secs()).await?;
@@ -406,7 +411,7 @@ pub async fn principal_for_token(db: &Db, token: &str) -> Result<Option<super::t
         auth_db::update_session_seen(&mut tx, &token_hash, granularity.as_seconds_f64()).await?;
     }
     tx.commit().await?;
-    Ok(live.map(|live| live.principal))
+    Ok(live)
 }
 
 /// Deletes expired and idle sessions (the `session_cleanup` job's pass); returns how many.

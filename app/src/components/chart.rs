@@ -62,6 +62,29 @@ mod browser {
         fn resize(this: &Instance);
     }
 
+    #[wasm_bindgen]
+    extern "C" {
+        type MediaQueryList;
+        #[wasm_bindgen(js_namespace = window, js_name = matchMedia)]
+        fn match_media(query: &str) -> MediaQueryList;
+        #[wasm_bindgen(method, getter)]
+        fn matches(this: &MediaQueryList) -> bool;
+    }
+
+    /// ECharts' theme for the page's: `dark` when the person chose it, or left it to a device
+    /// that prefers it (the page reloads when the choice changes, so reading it once is enough).
+    fn echarts_theme(document: &web_sys::Document) -> JsValue {
+        let chosen = document
+            .document_element()
+            .and_then(|root| root.get_attribute("data-theme"));
+        let dark = match chosen.as_deref() {
+            Some("dark") => true,
+            Some(_) => false,
+            None => match_media("(prefers-color-scheme: dark)").matches(),
+        };
+        if dark { JsValue::from_str("dark") } else { JsValue::NULL }
+    }
+
     fn echarts_loaded() -> bool {
         web_sys::window()
             .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("echarts")).ok())
@@ -114,10 +137,10 @@ mod browser {
     }
 
     pub fn draw(id: &str, height: u32, chart: &ChartOption) {
-        let Some(element) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-        else {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(element) = document.get_element_by_id(id) else {
             return;
         };
         // Through JSON text: serde_json's writer for these few types is small, and `JSON.parse`
@@ -132,7 +155,7 @@ mod browser {
             None => {
                 let size = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&size, &"height".into(), &height.into());
-                init(&element, JsValue::NULL, &size)
+                init(&element, echarts_theme(&document), &size)
             }
         };
         // Replace, not merge: series come and go with the chosen statistics.

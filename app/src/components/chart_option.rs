@@ -13,6 +13,8 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct ChartOption {
     pub animation: bool,
+    /// Always transparent: the card behind the chart is the theme's surface, light or dark.
+    pub background_color: &'static str,
     pub tooltip: Tooltip,
     pub legend: Legend,
     pub grid: Grid,
@@ -27,6 +29,7 @@ impl ChartOption {
     pub fn over_time(unit: String, series: Vec<Series>) -> Self {
         Self {
             animation: false,
+            background_color: "transparent",
             tooltip: Tooltip { trigger: Trigger::Axis },
             legend: Legend { top: 0 },
             grid: Grid {

@@ -40,9 +40,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let chunks = route_chunks(&assets);
     // The portal this page belongs to, for the browser's router (`portal::site::detect`).
     let site = crate::portal::site::detect().map(|site| crate::portal::site::meta_content(&site));
+    // Rendered in the person's theme from the first byte; none set: the device's.
+    let theme = crate::auth::preferences::current_theme().attribute();
     view! {
         <!DOCTYPE html>
-        <html lang="en" dir="ltr">
+        <html lang="en" dir="ltr" data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -263,6 +265,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                     <p class="who" data-testid="current-user">{me.name.clone()}</p>
                     <p class="muted">{me.role_label.clone()} " · " {me.tenant_name.clone().unwrap_or_else(|| t("shell-platform"))}</p>
                     <p><A href="/account">{t("nav-account")}</A></p>
+                    <crate::auth::preferences::ThemeSwitch current=crate::auth::preferences::current_theme() />
                     <ActionForm action=logout>
                         <button type="submit" class="button">{t("shell-sign-out")}</button>
                     </ActionForm>

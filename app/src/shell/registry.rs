@@ -51,6 +51,7 @@ declare! {
     crate::auth::sessions::api::EndOtherSessions => Authenticated,
     crate::auth::sessions::api::SignOutEverywhere => Authenticated,
     crate::auth::sessions::api::ChangePassword => Authenticated,
+    crate::auth::preferences::SetTheme => Authenticated,
     crate::users::credentials::EndMemberSessions => Requires(UsersUpdate),
     crate::users::support::api::StartSupportAccess => Requires(UsersImpersonate),
     // The support session itself ends it (a member's session marked with its administrator).

@@ -232,6 +232,8 @@ set-permissions = الصلاحيات
 set-save = حفظ مجموعة الصلاحيات
 set-saved = تم حفظ مجموعة الصلاحيات.
 set-delete = حذف مجموعة الصلاحيات
+set-delete-warning = يفقد كل من يحمل هذه المجموعة الصلاحيات التي تمنحها، فورًا.
+set-delete-confirm = احذفها الآن
 set-deleted = تم حذف مجموعة الصلاحيات.
 
 ## User permissions tab
@@ -1247,3 +1249,10 @@ sso-domain-invalid = أدخل أسماء نطاقات مثل example.com (من �
 sso-domains-required = أدخل نطاق بريد إلكتروني واحدًا على الأقل.
 sso-domains-too-many = أدخل 50 نطاقًا كحد أقصى.
 sso-changed-meanwhile = أُزيل تسجيل الدخول الموحّد في هذه الأثناء. أعد تحميل الصفحة وأدخل السرّ مرة أخرى.
+
+## Theme (issue 15)
+theme-label = السمة
+theme-system = النظام
+theme-light = فاتحة
+theme-dark = داكنة
+theme-invalid = اختر النظام أو فاتحة أو داكنة.

@@ -224,6 +224,8 @@ set-permissions = Permissions
 set-save = Save permission set
 set-saved = Permission set saved.
 set-delete = Delete permission set
+set-delete-warning = Everyone who holds this set loses the permissions it grants, at once.
+set-delete-confirm = Delete it now
 set-deleted = Permission set deleted.
 
 ## User permissions tab
@@ -1221,3 +1223,10 @@ sso-domain-invalid = Enter domain names such as example.com (no wildcards).
 sso-domains-required = Enter at least one email domain.
 sso-domains-too-many = Enter at most 50 domains.
 sso-changed-meanwhile = Single sign-on was removed meanwhile. Reload the page and enter the secret again.
+
+## Theme (issue 15)
+theme-label = Theme
+theme-system = System
+theme-light = Light
+theme-dark = Dark
+theme-invalid = Choose system, light or dark.

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod permissions;
 pub mod plans;
 pub mod portal;
+pub mod preferences;
 pub mod sso;
 pub mod tenants;
 pub mod two_factor;

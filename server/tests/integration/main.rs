@@ -25,5 +25,6 @@ mod router;
 mod sso;
 mod support_access;
 mod tenant_erasure;
+mod theme;
 mod two_factor;
 mod your_sessions;

@@ -176,8 +176,15 @@ fn SetEditor(
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>{t("set-save")}</button>
                 <a class="button" href=back.clone()>{t("action-cancel")}</a>
-                {set_id.map(|_| view! { <button type="button" class="button danger" on:click=move |_| { remove.dispatch(()); }>{t("set-delete")}</button> })}
             </div>
+            // Deleting asks first: whoever holds the set loses what it grants at once.
+            {set_id.map(|_| view! {
+                <details class="danger-zone">
+                    <summary>{t("set-delete")}</summary>
+                    <p>{t("set-delete-warning")}</p>
+                    <button type="button" class="button danger" on:click=move |_| { remove.dispatch(()); }>{t("set-delete-confirm")}</button>
+                </details>
+            })}
         </form>
     }
 }
