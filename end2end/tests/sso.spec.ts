@@ -25,13 +25,17 @@ test('members sign in through the workspace provider; outsiders and forged retur
   await createTenant(page, name, slug);
   await addTenantMember(page, name, { email: owner, name: 'Olga Owner', role: 'Admin', password: PASSWORD });
   await signOut(page);
+  /** The owner signs in to the workspace and opens its Security page. */
+  const ownersSecurityPage = async () => {
+    await signIn(page, owner, PASSWORD, slug);
+    await expect(page.getByTestId('current-user')).toHaveText('Olga Owner');
+    await hydrated(page);
+    await page.getByRole('link', { name: 'Security' }).click();
+    await hydrated(page);
+  };
 
   // The owner sets the provider up on the Security page.
-  await signIn(page, owner, PASSWORD, slug);
-  await expect(page.getByTestId('current-user')).toHaveText('Olga Owner');
-  await hydrated(page);
-  await page.getByRole('link', { name: 'Security' }).click();
-  await hydrated(page);
+  await ownersSecurityPage();
   await expect(page.getByTestId('sso-redirect-uri')).toHaveText(new RegExp(`/sso/${slug}/callback$`));
   await page.getByLabel('Provider name').fill('Test <IdP>');
   await page.getByLabel('Issuer URL').fill(provider.issuer);
@@ -105,11 +109,7 @@ test('members sign in through the workspace provider; outsiders and forged retur
 
   // Removing the provider asks first; then the workspace's sign-in page offers passwords only.
   await signOut(page);
-  await signIn(page, owner, PASSWORD, slug);
-  await expect(page.getByTestId('current-user')).toHaveText('Olga Owner');
-  await hydrated(page);
-  await page.getByRole('link', { name: 'Security' }).click();
-  await hydrated(page);
+  await ownersSecurityPage();
   const removeNow = page.getByRole('button', { name: 'Remove it now' });
   await expect(removeNow).toBeHidden();
   await page.getByText('Remove single sign-on').click();

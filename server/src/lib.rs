@@ -44,25 +44,25 @@ pub async fn run() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let demo_live = config.demo_live.unwrap_or(database.is_private());
+    // The live demo's channel reaches this server at its own address.
+    let demo_receiver = config
+        .demo_live
+        .unwrap_or(database.is_private())
+        .then(|| demo::receiver_address(addr));
     let mut delivery_settings = config.delivery.clone();
-    if demo_live {
-        delivery_settings.policy.demo_receiver = Some(demo::receiver_address(addr));
-    }
+    delivery_settings.policy.demo_receiver = demo_receiver;
     let live = live::Live::new(live::LiveSettings::default());
     let listener_task = live.start(database.db.clone());
     let outbox = atrium_app::notifications::outbox::Outbox::new(delivery_settings)
         .context("setting up outbound notifications")?;
     let lanes = atrium_app::analytics::lanes::IngestLanes::new(database.db.clone());
-    let demo = if demo_live {
-        let receiver = demo::receiver_address(addr);
-        Some(
+    let demo = match demo_receiver {
+        Some(receiver) => Some(
             demo::start(&database.db, &outbox, &lanes, receiver, chrono::Utc::now())
                 .await
                 .context("starting the live demo")?,
-        )
-    } else {
-        None
+        ),
+        None => None,
     };
     tracing::info!(replica = %config.replica_id, "starting replica");
     let (replica, stop_jobs) = jobs::Replica::new(config.replica_id.clone());

@@ -99,7 +99,7 @@ pub(crate) fn clear_session_cookie() {
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(cookie: String) {
+pub(crate) fn set_cookie(cookie: String) {
     if let (Some(options), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&cookie),

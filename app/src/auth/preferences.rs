@@ -79,11 +79,7 @@ pub async fn set_theme(theme: String) -> Result<(), AppError> {
     }
     tx.commit().await?;
     let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-    if let Ok(cookie) = http::HeaderValue::from_str(&theme_set_cookie(chosen))
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        response.append_header(http::header::SET_COOKIE, cookie);
-    }
+    crate::auth::api::set_cookie(theme_set_cookie(chosen));
     leptos_axum::redirect(back_to(&parts).as_str());
     Ok(())
 }

@@ -8,7 +8,7 @@ use atrium_app::alerts::actions::{ActingUser, act_on_alert, create_silence};
 use atrium_app::alerts::db::{self as alerts_db, NewSilence};
 use atrium_app::alerts::lifecycle::Manual;
 use atrium_app::alerts::silence::parse_matcher;
-use atrium_app::alerts::types::AlertState;
+use atrium_app::alerts::types::{AlertState, Rule};
 use atrium_app::audit::db::{Actor, AuditEvent, insert_audit_event};
 use atrium_app::db::{Db, TenantTx};
 use atrium_app::error::AppError;
@@ -50,8 +50,9 @@ pub async fn seed(
         .await
         .map_err(app)?;
     let channel = create_channel(&mut tx, &system, &input).await.map_err(app)?;
-    let slow = announce_to(&mut tx, &system, SLOW_RULE, channel.channel.channel_id, now).await?;
-    let errors = announce_to(&mut tx, &system, ERROR_RULE, channel.channel.channel_id, now).await?;
+    let rules = alerts_db::select_rules(&mut tx, false).await?;
+    let slow = announce_to(&mut tx, &system, &rules, SLOW_RULE, channel.channel.channel_id, now).await?;
+    let errors = announce_to(&mut tx, &system, &rules, ERROR_RULE, channel.channel.channel_id, now).await?;
     let alice = atrium_app::users::db::select_user_by_email(&mut tx, ALICE)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo user {ALICE} is missing"))?;
@@ -115,13 +116,13 @@ pub async fn seed(
 async fn announce_to(
     tx: &mut TenantTx,
     actor: &Actor,
+    rules: &[Rule],
     name: &str,
     channel: ChannelId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<AlertRuleId> {
-    let rule = alerts_db::select_rules(tx, false)
-        .await?
-        .into_iter()
+    let rule = rules
+        .iter()
         .find(|rule| rule.spec.name == name)
         .ok_or_else(|| anyhow::anyhow!("the default rule {name:?} is missing"))?;
     let mut spec = rule.spec.clone();

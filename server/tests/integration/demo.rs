@@ -25,6 +25,28 @@ async fn count(tx: &mut TenantTx, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// The panel of `metric` from `from` to now, as the analytics page reads it.
+async fn read_panel(
+    tx: &mut TenantTx,
+    metric: &str,
+    from: chrono::DateTime<Utc>,
+    bucket: Bucket,
+    labels: &[(&str, &str)],
+) -> atrium_app::analytics::types::Panel {
+    let metric = atrium_app::analytics::db::select_metric_by_name(tx, metric)
+        .await
+        .expect("metric")
+        .unwrap_or_else(|| panic!("the metric {metric} exists"));
+    let request = PanelRequest {
+        metric,
+        from,
+        to: Utc::now(),
+        bucket,
+        labels: labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+    };
+    panel(tx, request).await.expect("panel")
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_fresh_demo_has_a_week_of_metrics_alerts_in_every_state_and_a_delivering_channel(
     _: PgPoolOptions,
@@ -49,35 +71,17 @@ async fn a_fresh_demo_has_a_week_of_metrics_alerts_in_every_state_and_a_deliveri
     let mut tx = TenantTx::begin(&app.db, acme.tenant_id).await.expect("tx");
 
     // A week of points, and a p95 that the default rule's 500 ms is crossed by right now.
-    let latency = atrium_app::analytics::db::select_metric_by_name(&mut tx, signal::LATENCY)
-        .await
-        .expect("metric")
-        .expect("the latency metric exists");
-    let week = panel(
-        &mut tx,
-        PanelRequest {
-            metric: latency.clone(),
-            from: now - Duration::days(7),
-            to: now,
-            bucket: Bucket::Hour,
-            labels: Vec::new(),
-        },
-    )
-    .await
-    .expect("panel");
+    let week = read_panel(&mut tx, signal::LATENCY, now - Duration::days(7), Bucket::Hour, &[]).await;
     assert!(week.points.len() >= 24 * 7, "an hourly point for each hour of the week");
-    let last_minutes = panel(
+    let slow_host = [("host", signal::SLOW_HOST)];
+    let last_minutes = read_panel(
         &mut tx,
-        PanelRequest {
-            metric: latency,
-            from: now - Duration::minutes(5),
-            to: now,
-            bucket: Bucket::Minute,
-            labels: vec![("host".into(), signal::SLOW_HOST.into())],
-        },
+        signal::LATENCY,
+        now - Duration::minutes(5),
+        Bucket::Minute,
+        &slow_host,
     )
-    .await
-    .expect("panel");
+    .await;
     assert!(
         last_minutes.points.iter().all(|p| p.p95 > 500.0),
         "web-3 is slow: {:?}",
@@ -85,22 +89,7 @@ async fn a_fresh_demo_has_a_week_of_metrics_alerts_in_every_state_and_a_deliveri
     );
 
     // The queue's backlog three hours ago is marked by the anomaly detector on the day's chart.
-    let queue = atrium_app::analytics::db::select_metric_by_name(&mut tx, signal::QUEUE)
-        .await
-        .expect("metric")
-        .expect("the queue metric exists");
-    let day = panel(
-        &mut tx,
-        PanelRequest {
-            metric: queue,
-            from: now - Duration::hours(24),
-            to: now,
-            bucket: Bucket::Minute,
-            labels: Vec::new(),
-        },
-    )
-    .await
-    .expect("panel");
+    let day = read_panel(&mut tx, signal::QUEUE, now - Duration::hours(24), Bucket::Minute, &[]).await;
     let (spike_from, spike_to) = signal::Script::starting_at(now).queue_spike();
     assert!(
         day.anomalies
