@@ -4,8 +4,12 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// `language`: the page's tag (`<html lang>`); `catalogue`: that language's `.ftl` text, which the
+/// bootstrap fetched beside the wasm (the module embeds none).
 #[wasm_bindgen]
-pub fn hydrate() {
+pub fn hydrate(language: String, catalogue: String) {
     console_error_panic_hook::set_once();
+    let language = atrium_app::preferences::Language::parse(&language).unwrap_or_default();
+    atrium_app::i18n::install(language, catalogue);
     atrium_app::hydrate();
 }

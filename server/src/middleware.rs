@@ -3,13 +3,14 @@
 //! (`crate::edge`).
 
 use atrium_app::auth::context::{cookie_value, session_token};
+use atrium_app::auth::language::language_set_cookie;
 use atrium_app::auth::preferences::theme_set_cookie;
 use atrium_app::auth::service::session_for_token;
 use atrium_app::auth::types::{LocalPath, Principal};
 use atrium_app::db::Db;
 use atrium_app::error::{AppError, UNAVAILABLE_RETRY_SECS};
 use atrium_app::portal::types::{PortalSite, SiteRoute};
-use atrium_app::preferences::{THEME_COOKIE, Theme};
+use atrium_app::preferences::{LANGUAGE_COOKIE, Language, THEME_COOKIE, Theme};
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -35,20 +36,30 @@ pub async fn page_guard(State(db): State<Db>, mut request: Request, next: Next) 
         },
         None => None,
     };
-    // The account's theme renders the page; the cookie keeps it for the sign-in page.
-    let theme_cookie = session
-        .as_ref()
-        .and_then(|session| theme_cookie_update(request.headers(), session.theme));
+    // The account's theme and language render the page; the cookies keep them for the sign-in
+    // page (and, for the language, for server functions' messages).
+    let mut cookies = Vec::new();
     if let Some(session) = &session {
+        cookies.extend(theme_cookie_update(request.headers(), session.theme));
         request.extensions_mut().insert(session.theme);
+        if let Some(language) = session.language {
+            cookies.extend(language_cookie_update(request.headers(), language));
+            request.extensions_mut().insert(language);
+        }
     }
     let mut response = guarded(request, next, session.map(|session| session.principal)).await;
-    if let Some(cookie) = theme_cookie
-        && let Ok(value) = header::HeaderValue::from_str(&cookie)
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
+    for cookie in cookies {
+        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
+}
+
+/// The `Set-Cookie` that brings the language cookie in line with the account's, when it differs.
+fn language_cookie_update(headers: &header::HeaderMap, language: Language) -> Option<String> {
+    let current = cookie_value(headers, LANGUAGE_COOKIE).and_then(|value| Language::parse(&value));
+    (current != Some(language)).then(|| language_set_cookie(language))
 }
 
 /// The `Set-Cookie` that brings the theme cookie in line with the account's, when it differs.

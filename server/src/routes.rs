@@ -70,7 +70,17 @@ fn provide_response_nonce() {
     }
 }
 
+/// The request's language, resolved once (account, cookie, `Accept-Language`) for every message
+/// the page or server function looks up (`i18n::language`).
+fn provide_request_language() {
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        provide_context(atrium_app::auth::language::request_language(&parts));
+    }
+}
+
 pub fn router(state: AppState) -> Router {
+    // Messages are looked up in the language the request context carries.
+    atrium_app::i18n::set_language_source(use_context::<atrium_app::preferences::Language>);
     let routes = generate_route_list(App);
     let site = assets::site_assets(&state.leptos_options);
     let page_context = {
@@ -84,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         let declared = atrium_app::shell::registry::declared_access();
         move || {
             provide_response_nonce();
+            provide_request_language();
             provide_context(declared.clone());
             provide_context(site.clone());
             provide_context(db.clone());
@@ -153,6 +164,7 @@ pub fn router(state: AppState) -> Router {
             leptos_axum::file_and_error_handler_with_context::<AppState, _>(
                 move || {
                     provide_response_nonce();
+                    provide_request_language();
                     provide_context(site.clone());
                 },
                 shell,

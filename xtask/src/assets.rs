@@ -24,8 +24,12 @@ fn hashed_roles(output_name: &str) -> [(&'static str, String); 2] {
     ]
 }
 
-/// Extensions worth compressing (images like PNG are compressed already).
-const COMPRESSIBLE: &[&str] = &["js", "wasm", "css", "svg", "json", "html", "txt", "map"];
+/// The languages whose catalogues (`crates/atrium-types/locales/<tag>.ftl`) the site serves, by
+/// the tags `atrium_types::preferences::Language` uses.
+pub const LANGUAGES: [&str; 2] = ["en", "ar"];
+
+/// Extensions worth compressing (images like PNG and fonts like WOFF2 are compressed already).
+const COMPRESSIBLE: &[&str] = &["js", "wasm", "css", "svg", "json", "html", "txt", "map", "ftl"];
 
 /// One file as a browser may fetch it.
 pub struct Transfer {
@@ -52,6 +56,16 @@ pub fn fingerprint(
         fs::rename(&path, pkg.join(&hashed)).with_context(|| format!("cannot rename {}", path.display()))?;
         manifest.insert(role.to_owned(), hashed.into());
     }
+    let mut catalogues = serde_json::Map::new();
+    for language in LANGUAGES {
+        let name = format!("{language}.ftl");
+        let path = pkg.join(&name);
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let hashed = hashed_name(&name, &bytes);
+        fs::rename(&path, pkg.join(&hashed)).with_context(|| format!("cannot rename {}", path.display()))?;
+        catalogues.insert(language.to_owned(), hashed.into());
+    }
+    manifest.insert("catalogues".into(), catalogues.into());
     let build = folder_hash(staging)?;
     let folder = pkg.join(&build);
     fs::rename(staging, &folder)

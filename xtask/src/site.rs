@@ -9,6 +9,7 @@
 //!   by 16 hex digits of the SHA-256 of all of them instead, and the names inside stay put;
 //! - `pkg/atrium.<hash>.css` — `style/main.css`;
 //! - `pkg/echarts.min.<hash>.js` — ECharts from npm, the global that charming's wasm renderer calls;
+//! - `pkg/<language>.<hash>.ftl` — each language's message catalogue, fetched before hydration;
 //! - `pkg/assets.json` — which file plays which role and which files each split needs, read by
 //!   the server at start-up to write its links and preloads;
 //! - everything in `public/`, at the site root;
@@ -329,6 +330,14 @@ fn copy_assets(ctx: &mut Ctx) -> Result<()> {
         &ctx.path("node_modules/echarts/dist/echarts.min.js"),
         &pkg.join("echarts.min.js"),
     )?;
+    // The message catalogues: the browser fetches its page's beside the wasm (the module embeds
+    // none); `assets::fingerprint` names them by content.
+    for language in assets::LANGUAGES {
+        copy_file(
+            &ctx.path(&format!("crates/atrium-types/locales/{language}.ftl")),
+            &pkg.join(format!("{language}.ftl")),
+        )?;
+    }
     let public = ctx.path("public");
     if public.is_dir() {
         copy_tree(&public, &site)?;

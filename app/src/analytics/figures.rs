@@ -32,33 +32,37 @@ pub fn TenantFiguresTable(figures: PageResource<Result<Vec<TenantFigures>, AppEr
                 figures.await.ok().filter(|rows| !rows.is_empty()).map(|rows| view! {
                     <section class="card tenant-figures" aria-labelledby="figures-heading">
                         <h2 id="figures-heading">{t("home-figures")}</h2>
-                        <table class="data">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t("field-tenant")}</th>
-                                    <th scope="col" class="numeric">{t("home-points-today")}</th>
-                                    <th scope="col">{t("home-points-24h")}</th>
-                                    <th scope="col" class="numeric">{t("home-active-keys")}</th>
-                                    <th scope="col" class="numeric">{t("home-metrics")}</th>
-                                    <th scope="col" class="numeric">{t("home-users")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|row| {
-                                    let label = t_args("home-sparkline", &[("name", &row.name), ("total", &row.hourly.iter().sum::<i64>().to_string())]);
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{row.name.clone()}</th>
-                                            <td class="numeric">{row.points_today}</td>
-                                            <td><Sparkline values=row.hourly label /></td>
-                                            <td class="numeric">{row.active_keys}</td>
-                                            <td class="numeric">{row.metrics}</td>
-                                            <td class="numeric">{row.users}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        // Wider than a phone: it scrolls on its own, and takes focus so a keyboard
+                        // can scroll it too.
+                        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="figures-heading">
+                            <table class="data">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t("field-tenant")}</th>
+                                        <th scope="col" class="numeric">{t("home-points-today")}</th>
+                                        <th scope="col">{t("home-points-24h")}</th>
+                                        <th scope="col" class="numeric">{t("home-active-keys")}</th>
+                                        <th scope="col" class="numeric">{t("home-metrics")}</th>
+                                        <th scope="col" class="numeric">{t("home-users")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows.into_iter().map(|row| {
+                                        let label = t_args("home-sparkline", &[("name", &row.name), ("total", &row.hourly.iter().sum::<i64>().to_string())]);
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{row.name.clone()}</th>
+                                                <td class="numeric">{row.points_today}</td>
+                                                <td><Sparkline values=row.hourly label /></td>
+                                                <td class="numeric">{row.active_keys}</td>
+                                                <td class="numeric">{row.metrics}</td>
+                                                <td class="numeric">{row.users}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     </section>
                 })
             })}

@@ -7,7 +7,7 @@ use crate::permissions::types::Role;
 use crate::tenants::types::{TenantSlug, TenantStatus};
 use crate::users::types::UserStatus;
 use atrium_types::portal::Branding;
-use atrium_types::preferences::Theme;
+use atrium_types::preferences::{Language, Theme};
 use chrono::{DateTime, Utc};
 
 /// One account an email address could sign in to.
@@ -281,6 +281,44 @@ pub async fn update_theme(
     Ok(before.map(|stored| Theme::parse(&stored).unwrap_or_default()))
 }
 
+/// Sets the account's language (`None`: follow the browser); returns the one it had (outer
+/// `None`: no such account in this scope).
+pub async fn update_language(
+    conn: &mut sqlx::PgConnection,
+    account: Account,
+    language: Option<Language>,
+) -> Result<Option<Option<Language>>, sqlx::Error> {
+    let tag = language.map(Language::as_str);
+    // Joined to itself, the UPDATE returns the row as it was before.
+    let before = match account {
+        Account::Platform(id) => {
+            sqlx::query_scalar!(
+                "UPDATE platform_users p SET language = $2 FROM platform_users old
+                 WHERE p.platform_user_id = $1 AND old.platform_user_id = p.platform_user_id
+                 RETURNING old.language",
+                id.0,
+                tag
+            )
+            .fetch_optional(conn)
+            .await?
+        }
+        Account::Tenant(tenant, user) => {
+            sqlx::query_scalar!(
+                "UPDATE users u SET language = $3 FROM users old
+                 WHERE u.tenant_id = $1 AND u.user_id = $2
+                   AND old.tenant_id = u.tenant_id AND old.user_id = u.user_id
+                 RETURNING old.language",
+                tenant.0,
+                user.0,
+                tag
+            )
+            .fetch_optional(conn)
+            .await?
+        }
+    };
+    Ok(before.map(|stored| stored.as_deref().and_then(Language::parse)))
+}
+
 pub async fn insert_session(conn: &mut sqlx::PgConnection, session: NewSession<'_>) -> Result<(), sqlx::Error> {
     let (platform_user_id, tenant_id, user_id) = match session.account {
         Account::Platform(id) => (Some(id.0), None, None),
@@ -361,6 +399,8 @@ pub struct LiveSession {
     pub last_seen_at: DateTime<Utc>,
     /// The account's colour theme (the page is rendered in it).
     pub theme: Theme,
+    /// The account's language; `None`: the browser's.
+    pub language: Option<Language>,
 }
 
 /// The principal behind a live session: unexpired, used within the last `idle_secs`, account
@@ -376,7 +416,7 @@ pub async fn select_session_principal(
                   u.role AS "role?: Role", t.name AS "tenant_name?", t.slug AS "tenant_slug?",
                   t.brand_name, t.brand_logo_url, t.brand_color, t.erase_after, s.last_seen_at,
                   s.impersonator_id, i.email AS "impersonator_email?", s.impersonation_reason,
-                  coalesce(p.theme, u.theme) AS theme
+                  coalesce(p.theme, u.theme) AS theme, coalesce(p.language, u.language) AS language
            FROM sessions s
            LEFT JOIN platform_users p ON p.platform_user_id = s.platform_user_id AND p.status = 'active'
            LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id AND u.status = 'active'
@@ -452,6 +492,7 @@ pub async fn select_session_principal(
         principal,
         last_seen_at: row.last_seen_at,
         theme,
+        language: row.language.as_deref().and_then(Language::parse),
     }))
 }
 

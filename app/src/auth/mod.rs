@@ -5,6 +5,7 @@ pub mod api;
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod language;
 #[cfg(feature = "ssr")]
 pub mod password;
 pub mod preferences;

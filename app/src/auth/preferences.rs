@@ -87,7 +87,7 @@ pub async fn set_theme(theme: String) -> Result<(), AppError> {
 /// The page the form was on: the path of the `Referer` (same origin: the edge refuses posts from
 /// other origins), if it is a path of this site; else the home page.
 #[cfg(feature = "ssr")]
-fn back_to(parts: &http::request::Parts) -> crate::auth::types::LocalPath {
+pub(crate) fn back_to(parts: &http::request::Parts) -> crate::auth::types::LocalPath {
     let page = parts
         .headers
         .get(http::header::REFERER)

@@ -51,15 +51,15 @@ pub struct LoginRequest {
 /// the fifth failure.
 ///
 /// The attempt runs to its end in a task of its own: a client that disconnects mid-hash must not
-/// leave a claim unsettled.
+/// leave a claim unsettled. It keeps the request's context, so its refusals are worded in the
+/// request's language.
 pub async fn login(db: &Db, request: LoginRequest) -> Result<SignIn, AppError> {
     let db = db.clone();
-    tokio::spawn(async move { attempt(&db, request).await })
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "sign-in task failed");
-            AppError::Internal
-        })?
+    let attempt = leptos::prelude::ScopedFuture::new_untracked(async move { attempt(&db, request).await });
+    tokio::spawn(attempt).await.map_err(|error| {
+        tracing::error!(%error, "sign-in task failed");
+        AppError::Internal
+    })?
 }
 
 /// How a right password ends.

@@ -109,6 +109,7 @@ pub fn LoginPage() -> impl IntoView {
                             </form>
                         </details>
                     })}
+                    <crate::auth::language::LanguageSwitch current=crate::auth::language::current_language() />
                 </div>
             </main>
         }

@@ -161,6 +161,39 @@ mod browser {
         // Replace, not merge: series come and go with the chosen statistics.
         instance.set_option(option, true);
         instance.resize();
+        follow_window_size();
+    }
+
+    /// Charts take their container's width, which follows the window (a phone turned, a
+    /// sidebar folded away): one listener for the page redraws every chart on it at its new size.
+    fn follow_window_size() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static FOLLOWING: AtomicBool = AtomicBool::new(false);
+        if FOLLOWING.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_resize = Closure::<dyn FnMut()>::new(|| {
+            let Some(charts) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector_all(".chart").ok())
+            else {
+                return;
+            };
+            for index in 0..charts.length() {
+                let element = charts
+                    .item(index)
+                    .and_then(|node| node.dyn_into::<web_sys::Element>().ok());
+                if let Some(instance) = element.as_ref().and_then(instance_of) {
+                    instance.resize();
+                }
+            }
+        });
+        let _ = window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+        // Lives as long as the page, like the charts it serves.
+        on_resize.forget();
     }
 
     pub fn dispose(id: &str) {

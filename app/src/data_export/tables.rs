@@ -40,7 +40,7 @@ pub const WORKSPACE: &[Table] = &[
     ),
     table!(
         "users",
-        "user_id, email, name, role, status, last_login_at, locked_until, totp_confirmed_at, theme, created_at, updated_at",
+        "user_id, email, name, role, status, last_login_at, locked_until, totp_confirmed_at, theme, language, created_at, updated_at",
         "users",
         "tenant_id, user_id"
     ),

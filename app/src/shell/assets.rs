@@ -7,6 +7,7 @@
 //! all of them, because the loader and the glue import each other and so cannot be named by their
 //! own content.
 
+use crate::preferences::Language;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -27,6 +28,8 @@ pub struct SiteAssets {
     pub loader: Option<String>,
     /// Each split module's name → the URLs of the wasm files it needs, shared chunks first.
     pub splits: BTreeMap<String, Vec<String>>,
+    /// Each language's message catalogue, fetched beside the wasm and installed before hydration.
+    pub catalogues: BTreeMap<Language, String>,
 }
 
 /// `pkg/assets.json`: the hashed files' names inside `pkg/`, the build folder's name, and the
@@ -42,6 +45,8 @@ struct Manifest {
     loader: String,
     /// Split module name → file stems (`chunk_3`, `alerts_area_…`) of `.wasm` files in the folder.
     splits: BTreeMap<String, Vec<String>>,
+    /// Language tag → its catalogue's hashed name inside `pkg/`; every language must have one.
+    catalogues: BTreeMap<String, String>,
 }
 
 impl SiteAssets {
@@ -54,6 +59,10 @@ impl SiteAssets {
             echarts: format!("/{pkg_dir}/echarts.min.js"),
             loader: None,
             splits: BTreeMap::new(),
+            catalogues: Language::ALL
+                .into_iter()
+                .map(|language| (language, format!("/{pkg_dir}/{}.ftl", language.as_str())))
+                .collect(),
         }
     }
 
@@ -88,6 +97,17 @@ impl SiteAssets {
                 .collect::<Result<Vec<_>, _>>()?;
             splits.insert(split, urls);
         }
+        let mut catalogues = BTreeMap::new();
+        for (tag, name) in manifest.catalogues {
+            let language = Language::parse(&tag).ok_or_else(|| format!("{MANIFEST}: no language {tag:?}"))?;
+            catalogues.insert(language, top(name)?);
+        }
+        if let Some(missing) = Language::ALL
+            .into_iter()
+            .find(|language| !catalogues.contains_key(language))
+        {
+            return Err(format!("{MANIFEST}: no catalogue for {}", missing.as_str()));
+        }
         Ok(Self {
             css: top(manifest.css)?,
             echarts: top(manifest.echarts)?,
@@ -95,6 +115,7 @@ impl SiteAssets {
             wasm: built(manifest.wasm)?,
             loader: Some(built(manifest.loader)?),
             splits,
+            catalogues,
         })
     }
 
@@ -107,6 +128,11 @@ impl SiteAssets {
             .map(|(_, files)| files.as_slice())
             .unwrap_or_default()
     }
+
+    /// The URL of `language`'s catalogue.
+    pub fn catalogue(&self, language: Language) -> &str {
+        self.catalogues.get(&language).map(String::as_str).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -118,7 +144,8 @@ mod tests {
             "css": "atrium.fedcba9876543210.css", "echarts": "echarts.min.00112233aabbccdd.js",
             "build": "0123456789abcdef", "js": "atrium.js", "wasm": "atrium_bg.wasm",
             "loader": "__wasm_split.js",
-            "splits": {"alerts_area_123": ["chunk_0", "alerts_area_123"], "users_area_9": ["users_area_9"]}
+            "splits": {"alerts_area_123": ["chunk_0", "alerts_area_123"], "users_area_9": ["users_area_9"]},
+            "catalogues": {"en": "en.0011223344556677.ftl", "ar": "ar.8899aabbccddeeff.ftl"}
         })
     }
 
@@ -138,6 +165,21 @@ mod tests {
             ]
         );
         assert!(assets.split_files("audit_area_").is_empty());
+        assert_eq!(assets.catalogue(Language::Ar), "/pkg/ar.8899aabbccddeeff.ftl");
+        assert_eq!(assets.catalogue(Language::En), "/pkg/en.0011223344556677.ftl");
+    }
+
+    #[test]
+    fn a_manifest_names_a_catalogue_for_every_language_and_no_other() {
+        let mut json = manifest();
+        json["catalogues"].as_object_mut().expect("object").remove("ar");
+        assert!(SiteAssets::from_manifest("pkg", &json.to_string()).is_err());
+        let mut json = manifest();
+        json["catalogues"]["fr"] = "fr.0011223344556677.ftl".into();
+        assert!(SiteAssets::from_manifest("pkg", &json.to_string()).is_err());
+        let mut json = manifest();
+        json["catalogues"]["ar"] = "../ar.ftl".into();
+        assert!(SiteAssets::from_manifest("pkg", &json.to_string()).is_err());
     }
 
     #[test]
@@ -176,5 +218,6 @@ mod tests {
         assert_eq!(assets.wasm, "/pkg/atrium_bg.wasm");
         assert_eq!(assets.css, "/pkg/atrium.css");
         assert_eq!(assets.loader, None);
+        assert_eq!(assets.catalogue(Language::Ar), "/pkg/ar.ftl");
     }
 }

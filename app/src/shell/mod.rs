@@ -42,9 +42,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site = crate::portal::site::detect().map(|site| crate::portal::site::meta_content(&site));
     // Rendered in the person's theme from the first byte; none set: the device's.
     let theme = crate::auth::preferences::current_theme().attribute();
+    // And in their language and its direction, before any script runs.
+    let language = crate::auth::language::current_language();
     view! {
         <!DOCTYPE html>
-        <html lang="en" dir="ltr" data-theme=theme>
+        <html lang=language.as_str() dir=language.direction().as_str() data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -53,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=crate::components::chart::ECHARTS_META content=assets.echarts.clone() />
                 {site.map(|site| view! { <meta name=crate::portal::site::SITE_META content=site /> })}
                 // Leptos' HydrationScripts with leptos#4843 worked around (see `scripts`).
-                <HydrationBootstrap assets chunks />
+                <HydrationBootstrap assets chunks language />
                 <MetaTags />
             </head>
             <body>
@@ -219,6 +221,21 @@ async fn not_at_the_dry_run() {
     .await
 }
 
+/// A followed link closes the phone menu (the page under it changes without a reload).
+fn close_menu(_: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let menu = document()
+            .get_element_by_id("sidebar-menu")
+            .and_then(|menu| menu.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(menu) = menu {
+            // Not open (a wide screen): nothing to do, and no error either.
+            let _ = menu.hide_popover();
+        }
+    }
+}
+
 #[component]
 fn Layout(me: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
@@ -233,14 +250,21 @@ fn Layout(me: CurrentUser) -> impl IntoView {
     let style = move || branding.with(|branding| branding.as_ref().and_then(|b| b.style()));
     view! {
         <div class="layout" class:portal=portal style=style>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{t("shell-skip-link")}</a>
             <aside class="sidebar">
                 {if portal {
                     view! { <BrandHeader branding=branding.into() /> }.into_any()
                 } else {
                     view! { <div class="brand">{t("app-name")}</div> }.into_any()
                 }}
-                <nav aria-label=if portal { t("portal-nav") } else { t("nav-main") }>
+                // On a phone the navigation and the account fold behind this button: a popover,
+                // which the browser opens, closes on Escape or a tap outside, and announces as
+                // expanded or not, with no code in the main module. On wider screens the button
+                // is hidden and the popover is laid out in place (style/main.css).
+                <button type="button" class="button menu-button" popovertarget="sidebar-menu">{t("shell-menu")}</button>
+                <div id="sidebar-menu" class="sidebar-menu" popover="auto">
+                <button type="button" class="button small menu-close" popovertarget="sidebar-menu" popovertargetaction="hide">{t("shell-menu-close")}</button>
+                <nav aria-label=if portal { t("portal-nav") } else { t("nav-main") } on:click=close_menu>
                     <ul>
                         <li><A href="/" exact=true>{t("nav-home")}</A></li>
                         {me.is_platform.then(|| view! { <li><A href="/tenants">{t("nav-tenants")}</A></li> })}
@@ -266,9 +290,11 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                     <p class="muted">{me.role_label.clone()} " · " {me.tenant_name.clone().unwrap_or_else(|| t("shell-platform"))}</p>
                     <p><A href="/account">{t("nav-account")}</A></p>
                     <crate::auth::preferences::ThemeSwitch current=crate::auth::preferences::current_theme() />
+                    <crate::auth::language::LanguageSwitch current=crate::auth::language::current_language() />
                     <ActionForm action=logout>
                         <button type="submit" class="button">{t("shell-sign-out")}</button>
                     </ActionForm>
+                </div>
                 </div>
             </aside>
             <main id="main" class="content">

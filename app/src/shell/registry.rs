@@ -52,6 +52,8 @@ declare! {
     crate::auth::sessions::api::SignOutEverywhere => Authenticated,
     crate::auth::sessions::api::ChangePassword => Authenticated,
     crate::auth::preferences::SetTheme => Authenticated,
+    // Signed out too: the sign-in page has the switch (the cookie alone keeps it then).
+    crate::auth::language::SetLanguage => Public,
     crate::users::credentials::EndMemberSessions => Requires(UsersUpdate),
     crate::users::support::api::StartSupportAccess => Requires(UsersImpersonate),
     // The support session itself ends it (a member's session marked with its administrator).

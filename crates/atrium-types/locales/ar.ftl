@@ -49,6 +49,9 @@ nav-audit = التدقيق
 shell-sign-out = تسجيل الخروج
 shell-signed-in-as = مسجّل الدخول باسم
 shell-platform = المنصة
+shell-skip-link = انتقل إلى المحتوى
+shell-menu = القائمة
+shell-menu-close = أغلق القائمة
 toast-dismiss = إغلاق
 loading = جارٍ التحميل…
 
@@ -65,7 +68,6 @@ action-cancel = إلغاء
 action-edit = تعديل
 action-delete = حذف
 action-search = بحث
-action-back = رجوع
 action-copied = تم النسخ
 field-name = الاسم
 field-email = البريد الإلكتروني
@@ -156,7 +158,6 @@ users-erase-button = محو بيانات هذا الشخص
 users-erased = تم محو البيانات الشخصية.
 erase-not-resealed = لا يزال سجل التدقيق لمساحة العمل هذه بالتنسيق القديم. أعد تشغيل الخادم لإعادة ختمه، ثم أعد محاولة المحو.
 users-search-placeholder = الاسم أو البريد الإلكتروني
-users-all-tenants = جميع المستأجرين
 role-viewer = مُشاهد
 role-analyst = محلّل
 role-manager = مدير
@@ -210,15 +211,6 @@ roles-copy = نسخ { $role } إلى مجموعة جديدة
 roles-sets = مجموعات الصلاحيات المخصّصة
 roles-new-set = مجموعة صلاحيات جديدة
 roles-no-sets = لا توجد بعد مجموعات صلاحيات مخصّصة في مساحة العمل هذه.
-roles-members = { $count ->
-    [zero] لا يوجد مستخدمون
-    [one] مستخدم واحد
-    [two] مستخدمان
-    [few] { $count } مستخدمين
-    [many] { $count } مستخدمًا
-   *[other] { $count } مستخدم
-}
-roles-choose-tenant = اختر مستأجرًا لعرض مجموعات الصلاحيات المخصّصة الخاصة به وتعديلها.
 roles-tenant = المستأجر
 roles-show = عرض
 set-title-new = مجموعة صلاحيات جديدة
@@ -381,7 +373,6 @@ analytics-export-format = اختر CSV أو JSON.
 nav-analytics = التحليلات
 analytics-title = التحليلات
 analytics-tenant = المستأجر المراد عرضه
-analytics-choose-tenant = اختر مستأجرًا…
 analytics-show = عرض
 analytics-controls = إعدادات المخطط
 analytics-metric = المقياس
@@ -726,7 +717,6 @@ alert-chart-label = مخطط { $metric } حول وقت التنبيه؛ الحد
 alert-chart-threshold = الحد: { $threshold }
 alert-history = السجل
 alert-deliveries = الإشعارات المرسلة
-alert-no-deliveries = لم تُرسَل أي إشعارات لهذا التنبيه.
 alert-edit-rule = تعديل القاعدة
 history-opened = فُتح بحالة { $to }
 history-moved = { $from } ← { $to }
@@ -737,9 +727,6 @@ escalation-none = لا تتضمن القاعدة سياسة تصعيد.
 escalation-next = الخطوة { $step } في { $time } ما لم يتم الإقرار
 escalation-exhausted = نُفِّذت جميع خطوات التصعيد.
 escalation-stopped = متوقف: { $state }
-delivery-channel = القناة
-delivery-event = الحدث
-delivery-attempts = المحاولات
 alerts-action-not-applicable = لم يعد التنبيه في حالة تسمح بهذا الإجراء.
 alerts-valid-comment = يجب ألا يتجاوز التعليق 500 حرف.
 ## Alert rules
@@ -930,7 +917,6 @@ plans-tenant-count = { $count ->
    *[other] { $count } مساحة عمل
 }
 plans-limit = الحد
-plans-value = القيمة
 entitlements-title = الخطة والحدود والميزات
 entitlements-intro = القيم المتروكة فارغة تتبع خطة { $plan }. القيمة المعيّنة هنا تنطبق على مساحة العمل هذه فقط.
 entitlements-plan-value = قيمة الخطة
@@ -1256,3 +1242,7 @@ theme-system = النظام
 theme-light = فاتحة
 theme-dark = داكنة
 theme-invalid = اختر النظام أو فاتحة أو داكنة.
+
+## اللغة (issue 15)
+language-label = اللغة
+language-invalid = اختر إحدى اللغات المعروضة.

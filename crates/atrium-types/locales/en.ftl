@@ -49,6 +49,9 @@ nav-audit = Audit
 shell-sign-out = Sign out
 shell-signed-in-as = Signed in as
 shell-platform = Platform
+shell-skip-link = Skip to content
+shell-menu = Menu
+shell-menu-close = Close the menu
 toast-dismiss = Dismiss
 loading = Loading…
 
@@ -65,7 +68,6 @@ action-cancel = Cancel
 action-edit = Edit
 action-delete = Delete
 action-search = Search
-action-back = Back
 action-copied = Copied
 field-name = Name
 field-email = Email
@@ -152,7 +154,6 @@ users-erase-button = Erase this person
 users-erased = Personal data erased.
 erase-not-resealed = This workspace's audit trail is still in the old format. Restart the server to re-seal it, then erase again.
 users-search-placeholder = Name or email
-users-all-tenants = All tenants
 role-viewer = Viewer
 role-analyst = Analyst
 role-manager = Manager
@@ -206,11 +207,6 @@ roles-copy = Copy { $role } into a new set
 roles-sets = Custom permission sets
 roles-new-set = New permission set
 roles-no-sets = This workspace has no custom permission sets yet.
-roles-members = { $count ->
-    [one] 1 user
-   *[other] { $count } users
-}
-roles-choose-tenant = Choose a tenant to see and edit its custom permission sets.
 roles-tenant = Tenant
 roles-show = Show
 set-title-new = New permission set
@@ -366,7 +362,6 @@ analytics-export-format = Choose CSV or JSON.
 nav-analytics = Analytics
 analytics-title = Analytics
 analytics-tenant = Tenant to look at
-analytics-choose-tenant = Choose a tenant…
 analytics-show = Show
 analytics-controls = Chart settings
 analytics-metric = Metric
@@ -707,7 +702,6 @@ alert-chart-label = Chart of { $metric } around the alert; threshold { $threshol
 alert-chart-threshold = Threshold: { $threshold }
 alert-history = History
 alert-deliveries = Notifications sent
-alert-no-deliveries = No notifications were sent for this alert.
 alert-edit-rule = Edit the rule
 history-opened = Opened as { $to }
 history-moved = { $from } → { $to }
@@ -718,9 +712,6 @@ escalation-none = The rule has no escalation policy.
 escalation-next = Step { $step } at { $time } unless acknowledged
 escalation-exhausted = Every escalation step has been taken.
 escalation-stopped = Stopped: { $state }
-delivery-channel = Channel
-delivery-event = Event
-delivery-attempts = Attempts
 alerts-action-not-applicable = The alert is no longer in a state that allows this.
 alerts-valid-comment = Keep the comment under 500 characters.
 ## Alert rules
@@ -907,7 +898,6 @@ plans-tenant-count = { $count ->
    *[other] { $count } workspaces
 }
 plans-limit = Limit
-plans-value = Value
 entitlements-title = Plan, limits and features
 entitlements-intro = Values left empty follow the { $plan } plan. A value set here applies to this workspace only.
 entitlements-plan-value = Plan value
@@ -1230,3 +1220,7 @@ theme-system = System
 theme-light = Light
 theme-dark = Dark
 theme-invalid = Choose system, light or dark.
+
+## Language (issue 15)
+language-label = Language
+language-invalid = Choose one of the languages offered.

@@ -1,38 +1,150 @@
-//! The message catalogue: every UI string is looked up here by key (Fluent syntax), so another
-//! language is a new `.ftl` file, not a rewrite.
+//! The message catalogues: every UI string is looked up here by key (Fluent syntax), in the
+//! language of the page being rendered, so another language is a new `.ftl` file, not a rewrite.
+//!
+//! The server holds every catalogue (compiled in) and asks the rendering layer which language the
+//! current request is in ([`set_language_source`]). The browser holds one: the page's, fetched
+//! beside the wasm and installed before hydration ([`install`]), so no catalogue weighs on the
+//! main module and a page never changes language under a mounted app (switching reloads).
 
+use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 /// Times render in UTC the same on server and browser, so hydration never mismatches; server
-/// messages (alert reasons, permission explanations) use the same form.
+/// messages (alert reasons, permission explanations) use the same form. ISO order with Western
+/// digits reads the same in both languages (the form Arabic admin tools in the Maghreb and the
+/// Gulf alike show for logs).
 pub fn format_time(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| {
-    let source = include_str!("../locales/en.ftl").to_owned();
+type Bundle = FluentBundle<FluentResource>;
+
+/// A catalogue's source read into a bundle for `language`.
+fn bundle(language: Language, source: String) -> Bundle {
     let resource = match FluentResource::try_new(source) {
         Ok(resource) => resource,
-        // The catalogue is compiled in and covered by a unit test; a syntax error is a build defect.
+        // A catalogue is covered by unit tests; a syntax error there is a build defect, and the
+        // entries that did parse are still better than keys.
         Err((resource, _)) => resource,
     };
-    let mut bundle = FluentBundle::new_concurrent(vec![unic_langid::langid!("en")]);
-    // Unicode isolation marks would leak into copied text and test assertions; English needs none.
+    let tag = match language {
+        Language::En => unic_langid::langid!("en"),
+        Language::Ar => unic_langid::langid!("ar"),
+    };
+    let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+    // Unicode isolation marks would leak into copied text, search boxes and test assertions.
+    // Arguments are numbers, names and addresses inside whole sentences, which the bidi
+    // algorithm places correctly without them.
     bundle.set_use_isolating(false);
     let _ = bundle.add_resource(resource);
     bundle
-});
+}
+
+/// Where the current request's language comes from on the server (the rendering layer's
+/// context); `None` outside a request (background jobs), which then speak English.
+static LANGUAGE_SOURCE: OnceLock<fn() -> Option<Language>> = OnceLock::new();
+
+/// Installs the function that tells which language the current request is rendered in. Set once
+/// at start-up; a second call is ignored.
+pub fn set_language_source(source: fn() -> Option<Language>) {
+    let _ = LANGUAGE_SOURCE.set(source);
+}
+
+/// The language messages are looked up in now.
+pub fn language() -> Language {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::language()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        LANGUAGE_SOURCE.get().and_then(|source| source()).unwrap_or_default()
+    }
+}
+
+/// The compiled-in catalogues (every build but the browser's).
+#[cfg(not(target_arch = "wasm32"))]
+mod compiled {
+    use super::{Bundle, Language, bundle};
+    use std::sync::LazyLock;
+
+    /// A catalogue's source text, for whoever serves it to browsers.
+    pub fn source(language: Language) -> &'static str {
+        match language {
+            Language::En => include_str!("../locales/en.ftl"),
+            Language::Ar => include_str!("../locales/ar.ftl"),
+        }
+    }
+
+    static EN: LazyLock<Bundle> = LazyLock::new(|| bundle(Language::En, source(Language::En).to_owned()));
+    static AR: LazyLock<Bundle> = LazyLock::new(|| bundle(Language::Ar, source(Language::Ar).to_owned()));
+
+    pub fn of(language: Language) -> Option<&'static Bundle> {
+        Some(match language {
+            Language::En => &EN,
+            Language::Ar => &AR,
+        })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use compiled::source;
+
+/// The browser's one catalogue, installed before hydration.
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::{Bundle, Language};
+    use std::sync::OnceLock;
+
+    pub static INSTALLED: OnceLock<(Language, Bundle)> = OnceLock::new();
+
+    pub fn language() -> Language {
+        INSTALLED.get().map(|(language, _)| *language).unwrap_or_default()
+    }
+
+    pub fn of(_: Language) -> Option<&'static Bundle> {
+        INSTALLED.get().map(|(_, bundle)| bundle)
+    }
+}
+
+/// Makes `source` (the text of `language`'s catalogue) the one the browser speaks. Called once,
+/// before hydration; a second call is ignored.
+#[cfg(target_arch = "wasm32")]
+pub fn install(language: Language, source: String) {
+    let _ = browser::INSTALLED.set((language, bundle(language, source)));
+}
+
+fn catalogue(language: Language) -> Option<&'static Bundle> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::of(language)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        compiled::of(language)
+    }
+}
 
 /// The message for `key`, or the key itself when it is missing (visible, never a panic).
 pub fn t(key: &str) -> String {
-    format(key, None)
+    format(language(), key, None)
 }
 
 /// The message for `key` with named arguments.
 pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
+    t_args_in(language(), key, args)
+}
+
+/// `t` in a given language (a notification for someone who is not the one asking).
+pub fn t_in(language: Language, key: &str) -> String {
+    format(language, key, None)
+}
+
+/// `t_args` in a given language.
+pub fn t_args_in(language: Language, key: &str, args: &[(&str, &str)]) -> String {
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         // Numbers select plural forms, so pass them as numbers.
@@ -41,15 +153,18 @@ pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
             Err(_) => fluent_args.set(*name, value.to_string()),
         }
     }
-    format(key, Some(&fluent_args))
+    format(language, key, Some(&fluent_args))
 }
 
-fn format(key: &str, args: Option<&FluentArgs<'_>>) -> String {
-    let Some(pattern) = EN.get_message(key).and_then(|message| message.value()) else {
+fn format(language: Language, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+    let Some(bundle) = catalogue(language) else {
+        return key.to_owned();
+    };
+    let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
         return key.to_owned();
     };
     let mut errors = Vec::new();
-    EN.format_pattern(pattern, args, &mut errors).into_owned()
+    bundle.format_pattern(pattern, args, &mut errors).into_owned()
 }
 
 #[cfg(test)]
@@ -137,6 +252,174 @@ mod tests {
         }
     }
 
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every string literal of the workspace's Rust sources (comments skipped), with raw strings.
+    fn source_literals() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        for dir in ["app/src", "server/src", "src", "crates/atrium-types/src"] {
+            rust_files(&root.join(dir), &mut files);
+        }
+        let mut literals = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("source file");
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                        i = text[i..].find('\n').map_or(bytes.len(), |end| i + end);
+                    }
+                    // A char literal of a quote is no string.
+                    b'\'' if bytes.get(i + 1) == Some(&b'"') && bytes.get(i + 2) == Some(&b'\'') => i += 3,
+                    b'\'' if bytes.get(i + 1) == Some(&b'\\') && bytes.get(i + 3) == Some(&b'\'') => i += 4,
+                    b'r' if bytes.get(i + 1) == Some(&b'#') || bytes.get(i + 1) == Some(&b'"') => {
+                        let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                        if bytes.get(i + 1 + hashes) != Some(&b'"') {
+                            i += 1;
+                            continue;
+                        }
+                        let close = format!("\"{}", "#".repeat(hashes));
+                        let start = i + 2 + hashes;
+                        let end = text[start..].find(&close).map_or(bytes.len(), |end| start + end);
+                        literals.push(text[start..end].to_owned());
+                        i = end + close.len();
+                    }
+                    b'"' => {
+                        let mut j = i + 1;
+                        while j < bytes.len() && bytes[j] != b'"' {
+                            j += if bytes[j] == b'\\' { 2 } else { 1 };
+                        }
+                        literals.push(text[i + 1..j.min(bytes.len())].to_owned());
+                        i = j + 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+        }
+        literals
+    }
+
+    /// Ids of a catalogue's messages, and the messages its own messages reference.
+    fn ids_and_references(source: &str) -> (Vec<String>, Vec<String>) {
+        use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+        fn walk(pattern: &Pattern<&str>, out: &mut Vec<String>) {
+            for element in &pattern.elements {
+                if let PatternElement::Placeable { expression } = element {
+                    expression_refs(expression, out);
+                }
+            }
+        }
+        fn expression_refs(expression: &Expression<&str>, out: &mut Vec<String>) {
+            match expression {
+                Expression::Select { variants, .. } => variants.iter().for_each(|v| walk(&v.value, out)),
+                Expression::Inline(InlineExpression::MessageReference { id, .. }) => out.push(id.name.to_owned()),
+                Expression::Inline(InlineExpression::Placeable { expression }) => expression_refs(expression, out),
+                Expression::Inline(_) => {}
+            }
+        }
+        let resource = FluentResource::try_new(source.to_owned()).expect("the catalogue parses");
+        let mut ids = Vec::new();
+        let mut references = Vec::new();
+        for entry in resource.entries() {
+            if let Entry::Message(message) = entry {
+                ids.push(message.id.name.to_owned());
+                if let Some(value) = &message.value {
+                    walk(value, &mut references);
+                }
+            }
+        }
+        (ids, references)
+    }
+
+    /// The catalogues and the code agree: a key the code looks up directly (`t("…")`,
+    /// `t_args("…", …)`, `t_in(…, "…")`) is in both; a key of the catalogue is used somewhere,
+    /// as a literal (label functions return them), as a prefix the code completes
+    /// (`format!("alerts-tab-{}", …)`), or by another message.
+    #[test]
+    fn every_key_the_code_uses_exists_and_every_key_is_used() {
+        let (english, references) = ids_and_references(include_str!("../locales/en.ftl"));
+        let (arabic, _) = ids_and_references(include_str!("../locales/ar.ftl"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        // Direct lookups: the literal right after the call's parenthesis.
+        let mut missing = Vec::new();
+        for dir in ["app/src", "server/src", "crates/atrium-types/src"] {
+            let mut files = Vec::new();
+            rust_files(&root.join(dir), &mut files);
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("source file");
+                for call in ["t(\"", "t_args(\"", "t_in(Language::En, \"", "t_in(Language::Ar, \""] {
+                    for (at, _) in text.match_indices(call) {
+                        // `t(` alone, not the end of another name (`set(`, `print(`).
+                        let before = text[..at].chars().next_back();
+                        if call.starts_with("t(") && before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                            continue;
+                        }
+                        let start = at + call.len();
+                        let Some(len) = text[start..].find('"') else { continue };
+                        let key = &text[start..start + len];
+                        // Only what has a key's shape (this test's own text has other quotes).
+                        let key_shaped = !key.is_empty()
+                            && key
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                        if !key_shaped || key == "no-such-key" {
+                            continue;
+                        }
+                        for (catalogue, ids) in [("en", &english), ("ar", &arabic)] {
+                            if !ids.iter().any(|id| id == key) {
+                                missing.push(format!("{key} ({catalogue}, {})", file.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "looked up but not in the catalogue: {missing:#?}");
+
+        let literals = source_literals();
+        let exact: std::collections::HashSet<&str> = literals.iter().map(String::as_str).collect();
+        let mut prefixes: Vec<String> = literals
+            .iter()
+            .filter_map(|literal| literal.split_once('{').map(|(prefix, _)| prefix))
+            .filter(|prefix| prefix.len() > 2 && prefix.ends_with('-') && !prefix.contains(' '))
+            .map(str::to_owned)
+            .collect();
+        // A choice's options are named `{prefix}-{value}` (`RotationGrace::options("keys-grace")`).
+        for dir in ["app/src", "crates/atrium-types/src"] {
+            let mut files = Vec::new();
+            rust_files(&root.join(dir), &mut files);
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("source file");
+                for (at, call) in text.match_indices("::options(\"") {
+                    let start = at + call.len();
+                    if let Some(len) = text[start..].find('"') {
+                        prefixes.push(format!("{}-", &text[start..start + len]));
+                    }
+                }
+            }
+        }
+        let unused: Vec<&String> = english
+            .iter()
+            .filter(|id| {
+                !exact.contains(id.as_str())
+                    && !references.contains(id)
+                    && !prefixes.iter().any(|prefix| id.starts_with(prefix.as_str()))
+            })
+            .collect();
+        assert!(unused.is_empty(), "in the catalogue but used nowhere: {unused:#?}");
+    }
+
     #[test]
     fn arabic_plurals_take_all_six_forms() {
         let resource = FluentResource::try_new(include_str!("../locales/ar.ftl").to_owned()).expect("parses");
@@ -170,5 +453,14 @@ mod tests {
         assert_eq!(t_args("table-total", &[("total", "1")]), "1 result");
         assert_eq!(t_args("table-total", &[("total", "12")]), "12 results");
         assert_eq!(t("no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn each_language_answers_from_its_own_catalogue() {
+        assert_eq!(t_in(Language::Ar, "nav-tenants"), "المستأجرون");
+        assert_eq!(t_args_in(Language::Ar, "table-total", &[("total", "2")]), "نتيجتان");
+        assert_eq!(t_in(Language::En, "nav-tenants"), "Tenants");
+        // Outside a request (no source installed in this test binary): English.
+        assert_eq!(language(), Language::En);
     }
 }

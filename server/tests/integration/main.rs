@@ -12,6 +12,7 @@ mod database;
 mod demo;
 mod edge;
 mod invitations;
+mod language;
 mod leader;
 mod limits;
 mod live;

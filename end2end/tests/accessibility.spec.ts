@@ -1,0 +1,94 @@
+// axe (WCAG 2.2 A and AA rules) on every page a role reaches from its navigation, plus the forms
+// and detail pages behind them: for the platform administrator and each built-in tenant role, in
+// English and Arabic, light and dark, at desktop and phone sizes. Every route is checked in at
+// least two of those combinations, the overview in all eight; zero violations is the bar.
+import { test, expect, hydrated, PASSWORD, ADMIN_EMAIL } from './helpers';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from '@playwright/test';
+
+type Look = { locale: 'en-US' | 'ar'; colorScheme: 'light' | 'dark'; phone: boolean };
+
+// AXE_LOOKS (a JSON list of looks) narrows a local run; each look given is checked in full.
+const LOOKS: Look[] = process.env.AXE_LOOKS ? JSON.parse(process.env.AXE_LOOKS) : [
+  { locale: 'en-US', colorScheme: 'light', phone: false },
+  { locale: 'ar', colorScheme: 'dark', phone: true },
+  { locale: 'en-US', colorScheme: 'dark', phone: false },
+  { locale: 'ar', colorScheme: 'light', phone: false },
+  { locale: 'en-US', colorScheme: 'light', phone: true },
+  { locale: 'ar', colorScheme: 'dark', phone: false },
+  { locale: 'en-US', colorScheme: 'dark', phone: true },
+  { locale: 'ar', colorScheme: 'light', phone: true },
+];
+/** The first two looks see every route; the rest see the overview and one form. */
+const FULL = process.env.AXE_LOOKS ? Infinity : 2;
+
+const PEOPLE = [
+  { email: ADMIN_EMAIL, home: '/', extra: ['/tenants/new', '/users/new'] },
+  { email: 'alice@acme.test', home: '/t/acme', extra: ['/t/acme/users/new', '/t/acme/alerts/rules/new'] },
+  { email: 'mark@acme.test', home: '/t/acme', extra: [] },
+  { email: 'victor@acme.test', home: '/t/acme', extra: [] },
+  { email: 'ana@acme.test', home: '/t/acme', extra: [] },
+];
+
+function describe(look: Look): string {
+  return `${look.locale} ${look.colorScheme} ${look.phone ? 'phone' : 'desktop'}`;
+}
+
+async function open(browser: Browser, look: Look, email: string): Promise<Page> {
+  const context = await browser.newContext({
+    locale: look.locale,
+    colorScheme: look.colorScheme,
+    viewport: look.phone ? { width: 375, height: 740 } : { width: 1280, height: 800 },
+  });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await hydrated(page);
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('.login-card form button[type=submit]').first().click();
+  await expect(page.getByTestId('current-user')).toBeAttached();
+  await hydrated(page);
+  return page;
+}
+
+async function violations(page: Page, path: string): Promise<string[]> {
+  await page.goto(path);
+  await hydrated(page);
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'])
+    .analyze();
+  return result.violations.map(
+    (v) => `${path}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`,
+  );
+}
+
+/** The pages a person's navigation links to (the sidebar, read from the page itself). */
+async function navigation(page: Page): Promise<string[]> {
+  const hrefs = await page.locator('#sidebar-menu nav a[href]').evaluateAll((links) =>
+    links.map((link) => new URL((link as HTMLAnchorElement).href).pathname),
+  );
+  return [...new Set(hrefs)];
+}
+
+for (const [index, look] of LOOKS.entries()) {
+  test(`no axe violations: ${describe(look)}`, async ({ browser }) => {
+    test.setTimeout(240_000);
+    const found: string[] = [];
+    // Signed out: the sign-in page.
+    const context = await browser.newContext({
+      locale: look.locale,
+      colorScheme: look.colorScheme,
+      viewport: look.phone ? { width: 375, height: 740 } : { width: 1280, height: 800 },
+    });
+    found.push(...(await violations(await context.newPage(), '/login')));
+    await context.close();
+    for (const person of PEOPLE) {
+      const page = await open(browser, look, person.email);
+      expect(await page.locator('html').getAttribute('dir')).toBe(look.locale === 'ar' ? 'rtl' : 'ltr');
+      const paths = index < FULL ? [...(await navigation(page)), ...person.extra] : [person.home, ...person.extra.slice(0, 1)];
+      for (const path of paths) found.push(...(await violations(page, path)));
+      await page.context().close();
+    }
+    expect(found, found.join('\n')).toEqual([]);
+  });
+}
