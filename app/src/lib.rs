@@ -16,6 +16,7 @@ pub mod ip_blocks;
 pub mod limits;
 pub mod live;
 pub mod notifications;
+pub mod palette;
 pub mod permissions;
 pub mod plans;
 pub mod portal;

@@ -1,7 +1,7 @@
 // A first run as a new user makes it: the server started with no configuration at all runs its
 // own PostgreSQL, seeds the demo with a week of metrics and its alerts, and sends live points.
-// Within a minute of the start the overview shows a firing alert, the latency chart has a week
-// of points and moves without a reload, and the demo channel's deliveries are in the log.
+// Within a minute of the start the overview shows a firing alert and a live chart of its metric,
+// the latency chart has a week of points and moves without a reload, and the demo channel's deliveries are in the log.
 //
 // This spec starts its own server (the test command's binary, ATRIUM_BIN) in a fresh data
 // directory, as `cargo xtask run` does on a new machine, and stops it at the end.
@@ -43,16 +43,16 @@ async function ready(base: string, server: ChildProcess, within: number): Promis
 
 type DrawnSeries = { type: string; values: [number, number | null][] };
 
-/** The line ECharts draws on the metric chart: [time, value] pairs. */
-async function chartLine(page: Page): Promise<[number, number | null][]> {
-  return page.evaluate(() => {
+/** The line ECharts draws on a chart (the analytics page's by default): [time, value] pairs. */
+async function chartLine(page: Page, id = 'metric-chart'): Promise<[number, number | null][]> {
+  return page.evaluate((id) => {
     type Instance = { getOption(): { series: DrawnSeries[] } };
     type DrawnSeries = { type: string; data: [number, number | null][] };
     const echarts = (window as unknown as { echarts?: { getInstanceByDom(e: Element | null): Instance | undefined } })
       .echarts;
-    const chart = echarts?.getInstanceByDom(document.getElementById('metric-chart'));
+    const chart = echarts?.getInstanceByDom(document.getElementById(id));
     return chart?.getOption().series.find((s) => s.type === 'line')?.data ?? [];
-  });
+  }, id);
 }
 
 test('a fresh run with no configuration shows live charts and a firing alert within a minute', async ({ page }) => {
@@ -99,6 +99,17 @@ test('a fresh run with no configuration shows live charts and a firing alert wit
     const firingAfter = Date.now() - started;
     console.log(`first run: ready after ${readyAfter} ms, a firing alert on the overview after ${firingAfter} ms`);
     expect(firingAfter, 'a firing alert within a minute of start').toBeLessThan(60_000);
+    // Beside it, the firing rule's metric over the last hour, moving as minutes arrive.
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByRole('heading', { name: 'http.request.duration_ms' })).toBeVisible();
+    await expect(page.locator('#overview-chart canvas')).toBeVisible();
+    await expect.poll(async () => (await chartLine(page, 'overview-chart')).length).toBeGreaterThan(30);
+    const overviewBefore = await chartLine(page, 'overview-chart');
+    await expect
+      .poll(async () => JSON.stringify(await chartLine(page, 'overview-chart')) !== JSON.stringify(overviewBefore), {
+        timeout: 30_000,
+      })
+      .toBe(true);
 
     // The latency chart: a week of points that moves as the generator sends more.
     await page.goto(`${base}/analytics?metric=http.request.duration_ms&range=1h`);

@@ -70,7 +70,13 @@ test('an invitee joins the workspace through the link in the email', async ({ pa
   await card.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByText(`Invitation sent to ${dropped}.`)).toBeVisible();
   const droppedLink = inviteLink(await mailTo(dropped));
+  // Revoking asks first; "Keep it" leaves the invitation alone.
   await card.getByRole('button', { name: `Revoke the invitation to ${dropped}` }).click();
+  await expect(card.getByRole('button', { name: 'Revoke now' })).toBeFocused();
+  await card.getByRole('button', { name: 'Keep it' }).click();
+  await expect(card.getByRole('cell', { name: dropped, exact: true })).toHaveCount(1);
+  await card.getByRole('button', { name: `Revoke the invitation to ${dropped}` }).click();
+  await card.getByRole('button', { name: 'Revoke now' }).click();
   await expect(card.getByRole('cell', { name: dropped, exact: true })).toHaveCount(0);
   const other = await browser.newContext();
   const stranger = await other.newPage();

@@ -639,6 +639,26 @@ pub async fn explain_alerts_page(
     explain(tx, |qb| push_alerts_page(qb, tenant, tab, &window)).await
 }
 
+/// The metric the overview charts live: the one whose rule has the most severe open alert, else
+/// the first enabled rule's (by name); `None` without an enabled rule. A tenant has at most its
+/// plan's rules (1,000 on the largest), each looked up in the open alerts' partial index.
+pub async fn select_headline_metric(tx: &mut TenantTx) -> Result<Option<String>, sqlx::Error> {
+    let tenant = tx.tenant_id().0;
+    sqlx::query_scalar!(
+        r#"SELECT r.metric FROM alert_rules r
+           LEFT JOIN LATERAL (
+               SELECT min(a.severity_rank) AS rank FROM alerts a
+               WHERE a.tenant_id = r.tenant_id AND a.rule_id = r.rule_id AND a.state <> 'resolved'
+           ) open ON true
+           WHERE r.tenant_id = $1 AND r.enabled
+           ORDER BY open.rank NULLS LAST, r.name, r.rule_id
+           LIMIT 1"#,
+        tenant
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 pub async fn select_alert(tx: &mut TenantTx, alert_id: AlertId) -> Result<Option<AlertSummary>, sqlx::Error> {
     let tenant = tx.tenant_id().0;
     let row = sqlx::query_as!(

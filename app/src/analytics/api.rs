@@ -51,6 +51,39 @@ pub async fn get_panel(
     Ok(panel)
 }
 
+/// The overview's live chart: the last hour, by minute, of the metric that matters most now (the
+/// most severe open alert's, else the first enabled rule's). `None` for the platform's
+/// administrators, a workspace without rules, or a rule's metric with no points yet.
+#[server]
+pub async fn get_overview_panel() -> Result<Option<Panel>, AppError> {
+    use crate::permissions::types::Permission;
+    let context = crate::auth::context::require(Permission::AnalyticsRead).await?;
+    let Some(tenant) = context.principal.tenant_id() else {
+        return Ok(None);
+    };
+    let mut tx = context.tenant_tx(tenant).await?;
+    let Some(metric) = crate::alerts::db::select_headline_metric(&mut tx).await? else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let args = super::types::PanelArgs {
+        metric,
+        range: super::types::TimeRange::Last1h.as_param().to_owned(),
+        from: String::new(),
+        to: String::new(),
+        bucket: super::types::Bucket::Minute.as_param().to_owned(),
+        labels: String::new(),
+    };
+    let panel = match server::load_panel(&mut tx, &args, chrono::Utc::now()).await {
+        Ok(panel) => Some(panel),
+        // A rule written before its metric's first point: nothing to chart yet.
+        Err(AppError::NotFound | AppError::Validation(_)) => None,
+        Err(other) => return Err(other),
+    };
+    tx.commit().await?;
+    Ok(panel)
+}
+
 /// Everything the analytics page shows, in one request (one resource: nested resources can pair
 /// with the wrong server data while hydrating, and a second server call after an `.await` would
 /// run outside the request's context).

@@ -66,6 +66,7 @@ pub fn HomePage() -> impl IntoView {
         <PageTitle text=t("home-title") />
         <header class="page-header"><h1>{t("home-title")}</h1></header>
         <crate::alerts::views::firing::FiringAlertsCard />
+        {(portal && can_analytics.get_untracked()).then(|| view! { <crate::analytics::views::panel::OverviewChart /> })}
         <crate::notifications::views::warnings::ChannelWarningBanner />
         <Transition fallback=|| view! { <p class="muted">{t("loading")}</p> }>
             {move || Suspend::new(async move {

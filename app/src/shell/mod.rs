@@ -247,6 +247,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
     let erase_on = me.workspace.as_ref().and_then(|workspace| workspace.erase_on.clone());
     provide_context(ErasureContext(RwSignal::new(erase_on)));
     let portal = me.workspace.is_some();
+    let palette = crate::palette::views::PaletteState::new();
     let style = move || branding.with(|branding| branding.as_ref().and_then(|b| b.style()));
     view! {
         <div class="layout" class:portal=portal style=style>
@@ -264,6 +265,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                 <button type="button" class="button menu-button" popovertarget="sidebar-menu">{t("shell-menu")}</button>
                 <div id="sidebar-menu" class="sidebar-menu" popover="auto">
                 <button type="button" class="button small menu-close" popovertarget="sidebar-menu" popovertargetaction="hide">{t("shell-menu-close")}</button>
+                <crate::palette::views::KeyboardButtons state=palette />
                 <nav aria-label=if portal { t("portal-nav") } else { t("nav-main") } on:click=close_menu>
                     <ul>
                         <li><A href="/" exact=true>{t("nav-home")}</A></li>
@@ -305,6 +307,7 @@ fn Layout(me: CurrentUser) -> impl IntoView {
                 {portal.then(|| view! { <WorkspaceErasureBanner /> })}
                 <Outlet />
             </main>
+            <crate::palette::views::KeyboardDialogs state=palette />
         </div>
     }
 }

@@ -54,6 +54,8 @@ declare! {
     crate::auth::preferences::SetTheme => Authenticated,
     // Signed out too: the sign-in page has the switch (the cookie alone keeps it then).
     crate::auth::language::SetLanguage => Public,
+    // Each kind of hit checks its own read permission.
+    crate::palette::api::PaletteSearch => Authenticated,
     crate::users::credentials::EndMemberSessions => Requires(UsersUpdate),
     crate::users::support::api::StartSupportAccess => Requires(UsersImpersonate),
     // The support session itself ends it (a member's session marked with its administrator).
@@ -96,6 +98,7 @@ declare! {
     crate::tenants::api::SetAuditRetention => Requires(SettingsUpdate),
     crate::analytics::api::ListMetrics => Requires(AnalyticsRead),
     crate::analytics::api::GetPanel => Requires(AnalyticsRead),
+    crate::analytics::api::GetOverviewPanel => Requires(AnalyticsRead),
     crate::analytics::api::GetAnalyticsPage => Requires(AnalyticsRead),
     crate::analytics::api::UpdateMetric => Requires(AnalyticsIngest),
     crate::analytics::api::GetTenantFigures => Requires(AnalyticsRead),

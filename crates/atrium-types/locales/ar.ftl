@@ -644,6 +644,7 @@ home-points-24h = النقاط، آخر 24 ساعة
 home-active-keys = المفاتيح النشطة
 home-metrics = المقاييس
 home-sparkline = النقاط في الساعة خلال آخر 24 ساعة لـ { $name }: الإجمالي { $total }
+overview-chart-label = مخطط مباشر لـ { $metric } خلال الساعة الأخيرة: { $points } دقيقة. صفحة التحليلات فيها القيم.
 ## Live updates
 live-status-connecting = جارٍ الاتصال…
 live-status-live = مباشر
@@ -982,6 +983,9 @@ invitation-resend = إرسال مجددًا
 invitation-revoke = إبطال
 invitation-resend-for = إرسال الدعوة إلى { $email } مجددًا
 invitation-revoke-for = إبطال الدعوة المرسلة إلى { $email }
+invitation-revoke-confirm = أتريد إلغاءها؟ سيتوقف الرابط المرسل إلى { $email } عن العمل فورًا.
+invitation-revoke-now = ألغِها الآن
+invitation-revoke-keep = أبقِها
 invitation-unsent = لم تُرسَل
 invitation-state-open = مفتوحة
 invitation-state-expired = منتهية الصلاحية
@@ -1246,3 +1250,39 @@ theme-invalid = اختر النظام أو فاتحة أو داكنة.
 ## اللغة (issue 15)
 language-label = اللغة
 language-invalid = اختر إحدى اللغات المعروضة.
+
+## لوحة الأوامر واختصارات لوحة المفاتيح (issue 15)
+action-close = إغلاق
+palette-open = انتقل إلى…
+palette-title = لوحة الأوامر
+palette-placeholder = اكتب اسم صفحة أو شخص أو مقياس أو تنبيه…
+palette-results = النتائج
+palette-kind-page = صفحة
+palette-kind-action = إجراء
+palette-kind-tenant = مستأجر
+palette-kind-user = مستخدم
+palette-kind-metric = مقياس
+palette-kind-alert = تنبيه
+palette-new-tenant = مستأجر جديد
+palette-new-user = مستخدم جديد
+palette-new-rule = قاعدة تنبيه جديدة
+palette-new-silence = كتم جديد
+palette-new-key = مفتاح API جديد
+palette-acknowledge = الإقرار بـ «{ $rule }»
+palette-acknowledged = تم الإقرار بالتنبيه.
+palette-nothing = لا شيء مطابق.
+palette-count = { $count ->
+    [zero] لا توجد نتائج
+    [one] نتيجة واحدة
+    [two] نتيجتان
+    [few] { $count } نتائج
+    [many] { $count } نتيجة
+   *[other] { $count } نتيجة
+}
+shortcuts-open = اختصارات لوحة المفاتيح
+shortcuts-title = اختصارات لوحة المفاتيح
+shortcuts-palette = افتح لوحة الأوامر
+shortcuts-help = اعرض هذه الاختصارات
+shortcuts-choose = تنقّل بين نتائج اللوحة وافتح إحداها
+shortcuts-close = أغلق نافذة حوار أو القائمة
+shortcuts-tab = انتقل إلى عنصر التحكم التالي أو السابق

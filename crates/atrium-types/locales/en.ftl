@@ -629,6 +629,7 @@ home-points-24h = Points, last 24 h
 home-active-keys = Active keys
 home-metrics = Metrics
 home-sparkline = Points per hour over the last 24 hours for { $name }: { $total } in all
+overview-chart-label = Live chart of { $metric } over the last hour: { $points } minutes. The analytics page has the values.
 ## Live updates
 live-status-connecting = Connecting…
 live-status-live = Live
@@ -963,6 +964,9 @@ invitation-resend = Send again
 invitation-revoke = Revoke
 invitation-resend-for = Send the invitation to { $email } again
 invitation-revoke-for = Revoke the invitation to { $email }
+invitation-revoke-confirm = Revoke it? The link sent to { $email } stops working at once.
+invitation-revoke-now = Revoke now
+invitation-revoke-keep = Keep it
 invitation-unsent = Not sent
 invitation-state-open = Open
 invitation-state-expired = Expired
@@ -1224,3 +1228,35 @@ theme-invalid = Choose system, light or dark.
 ## Language (issue 15)
 language-label = Language
 language-invalid = Choose one of the languages offered.
+
+## Command palette and keyboard help (issue 15)
+action-close = Close
+palette-open = Jump to…
+palette-title = Command palette
+palette-placeholder = Type a page, name, metric or alert…
+palette-results = Results
+palette-kind-page = Page
+palette-kind-action = Action
+palette-kind-tenant = Tenant
+palette-kind-user = User
+palette-kind-metric = Metric
+palette-kind-alert = Alert
+palette-new-tenant = New tenant
+palette-new-user = New user
+palette-new-rule = New alert rule
+palette-new-silence = New silence
+palette-new-key = New API key
+palette-acknowledge = Acknowledge “{ $rule }”
+palette-acknowledged = Alert acknowledged.
+palette-nothing = Nothing matches.
+palette-count = { $count ->
+    [one] 1 result
+   *[other] { $count } results
+}
+shortcuts-open = Keyboard shortcuts
+shortcuts-title = Keyboard shortcuts
+shortcuts-palette = Open the command palette
+shortcuts-help = Show these shortcuts
+shortcuts-choose = Move through the palette's results and open one
+shortcuts-close = Close a dialog or the menu
+shortcuts-tab = Move to the next or previous control

@@ -16,6 +16,7 @@ pub mod labels;
 pub mod live;
 pub mod notifications;
 pub mod paging;
+pub mod palette;
 pub mod permissions;
 pub mod plans;
 pub mod portal;

@@ -4,15 +4,17 @@
 
 use crate::common::{spawn_app, spawn_app_delivering};
 use atrium_app::alerts::types::AlertState;
+use atrium_app::analytics::api::GetOverviewPanel;
 use atrium_app::analytics::lanes::IngestLanes;
 use atrium_app::analytics::service::{PanelRequest, panel};
-use atrium_app::analytics::types::Bucket;
+use atrium_app::analytics::types::{Bucket, Panel};
 use atrium_app::db::TenantTx;
 use atrium_app::notifications::outbox::DeliverySettings;
 use atrium_server::demo::{self, activity, signal};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{Duration, Utc};
+use leptos::server_fn::ServerFn;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Raw points stored (in chunks of one series each).
@@ -184,6 +186,24 @@ async fn a_fresh_demo_has_a_week_of_metrics_alerts_in_every_state_and_a_deliveri
         points_before + i64::try_from(sent).expect("count")
     );
     tx.commit().await.expect("commit");
+
+    // The overview charts the firing alert's metric, the last hour by minute, for Acme's
+    // members; the platform's administrators have no workspace to chart.
+    let alice = app.sign_in("alice@acme.test").await;
+    let reply = app.call(GetOverviewPanel::PATH, Some(&alice), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let overview: Option<Panel> = serde_json::from_str(&reply.body).expect("panel");
+    let overview = overview.expect("a chart on the overview");
+    assert_eq!(overview.metric.name, signal::LATENCY);
+    assert_eq!(overview.bucket, Bucket::Minute);
+    assert!(
+        overview.points.len() >= 50,
+        "an hour of minutes: {}",
+        overview.points.len()
+    );
+    let admin = app.sign_in("admin@atrium.test").await;
+    let reply = app.call(GetOverviewPanel::PATH, Some(&admin), &[]).await;
+    assert_eq!(reply.body, "null", "{}", reply.status);
 
     // Globex got its own week and nothing of Acme's.
     let mut tx = TenantTx::begin(&app.db, globex.tenant_id).await.expect("tx");

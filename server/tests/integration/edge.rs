@@ -450,6 +450,8 @@ fn built_site() -> std::path::PathBuf {
         (format!("pkg/{BUILD}/split_alerting_area_1.wasm"), "\0asm"),
         ("pkg/atrium.0123456789abcdef.css".to_owned(), "body{}"),
         ("pkg/echarts.min.0123456789abcdef.js".to_owned(), "var echarts;"),
+        ("pkg/en.0123456789abcdef.ftl".to_owned(), "app-name = Atrium"),
+        ("pkg/ar.0123456789abcdef.ftl".to_owned(), "app-name = Atrium"),
         ("favicon.svg".to_owned(), "<svg xmlns='http://www.w3.org/2000/svg'/>"),
     ];
     for (path, text) in files {
@@ -461,6 +463,7 @@ fn built_site() -> std::path::PathBuf {
         "css": "atrium.0123456789abcdef.css", "echarts": "echarts.min.0123456789abcdef.js",
         "build": BUILD, "js": "atrium.js", "wasm": "atrium_bg.wasm", "loader": "__wasm_split.js",
         "splits": {"alerting_area_1": ["chunk_0", "split_alerting_area_1"]},
+        "catalogues": {"en": "en.0123456789abcdef.ftl", "ar": "ar.0123456789abcdef.ftl"},
     });
     std::fs::write(pkg.join("assets.json"), manifest.to_string()).expect("manifest");
     root
@@ -549,9 +552,16 @@ async fn assets_are_hashed_precompressed_and_cached_for_a_year(_: PgPoolOptions,
         &format!("/pkg/{BUILD}/__wasm_split.js"),
         "/pkg/atrium.0123456789abcdef.css",
         "/pkg/echarts.min.0123456789abcdef.js",
+        // The page's catalogue (English: the request names no language), preloaded.
+        "/pkg/en.0123456789abcdef.ftl",
     ] {
         assert!(html.contains(name), "{name} in the page");
     }
+    // Catalogues are hashed files like the rest: precompressed, kept for a year.
+    let (status, headers, text) = get("/pkg/ar.0123456789abcdef.ftl", "br").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(text, "br:pkg/ar.0123456789abcdef.ftl");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     assert!(
         !html.contains(&chunk) && !html.contains(&split),
         "no area files on /login"

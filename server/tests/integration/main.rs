@@ -19,6 +19,7 @@ mod live;
 mod metrics;
 mod notifications;
 mod outage;
+mod palette;
 mod permissions;
 mod plans;
 mod portal;

@@ -59,6 +59,60 @@ pub(super) fn PanelView(panel: Panel, query: PageQuery, can_export: Signal<bool>
     }
 }
 
+/// The overview's live chart (a workspace's members with analytics): the last hour of the
+/// metric that matters most now, by minute, following new minutes as they arrive; its title
+/// opens the metric on the analytics page. Nothing when there is nothing to chart yet.
+#[component]
+pub fn OverviewChart() -> impl IntoView {
+    let panel = crate::components::resource::page_resource(|| (), |()| crate::analytics::api::get_overview_panel());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                panel.await.ok().flatten().map(|panel| view! { <OverviewPanel panel /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OverviewPanel(panel: Panel) -> impl IntoView {
+    let stats = Stat::DEFAULT.to_vec();
+    let query = super::PageQuery {
+        tenant: None,
+        metric: panel.metric.name.clone(),
+        range: crate::analytics::types::TimeRange::Last1h.as_param().to_owned(),
+        from: String::new(),
+        to: String::new(),
+        bucket: Bucket::Minute.as_param().to_owned(),
+        labels: String::new(),
+        stats: stats.clone(),
+        table: false,
+    };
+    let href = format!("/analytics?metric={}&range=1h", crate::paging::encode(&query.metric));
+    let data = RwSignal::new(panel);
+    follow_live(data, &query);
+    let chart = Signal::derive(move || crate::analytics::chart::build(&data.read(), &stats));
+    let label = Signal::derive(move || {
+        let panel = data.read();
+        t_args(
+            "overview-chart-label",
+            &[
+                ("metric", &panel.metric.name),
+                ("points", &panel.points.len().to_string()),
+            ],
+        )
+    });
+    view! {
+        <section class="card overview-chart" aria-labelledby="overview-chart-title">
+            <h2 id="overview-chart-title">
+                <crate::components::link::A href=href>{move || data.read().metric.name.clone()}</crate::components::link::A>
+            </h2>
+            <p class="muted">{move || panel_caption(&data.read())}</p>
+            <Chart id="overview-chart".to_owned() label chart height=240 />
+        </section>
+    }
+}
+
 fn panel_caption(panel: &Panel) -> String {
     t_args(
         "analytics-caption",

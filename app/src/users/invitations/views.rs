@@ -118,17 +118,48 @@ fn InvitationTable(
                                     on:click=move |_| { resend.dispatch(ResendInvitation { invitation_id: id }); }>
                                     {t("invitation-resend")}
                                 </button>
-                                <button type="button" class="button danger" aria-label=t_args("invitation-revoke-for", &[("email", &email)])
-                                    disabled=move || revoke.pending().get()
-                                    on:click=move |_| { revoke.dispatch(RevokeInvitation { invitation_id: id }); }>
-                                    {t("invitation-revoke")}
-                                </button>
+                                <RevokeButton id email=email.clone() revoke />
                             </td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// Revoking asks first: the button opens a confirmation beside it (its link stops working at
+/// once and cannot be given back), which takes the focus; "Keep it" closes it again.
+#[component]
+fn RevokeButton(id: crate::ids::InvitationId, email: String, revoke: ServerAction<RevokeInvitation>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let confirm = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(button) = confirm.get() {
+            request_animation_frame(move || {
+                let _ = button.focus();
+            });
+        }
+    });
+    view! {
+        <button type="button" class="button danger" aria-label=t_args("invitation-revoke-for", &[("email", &email)])
+            aria-expanded=move || if asking.get() { "true" } else { "false" }
+            on:click=move |_| asking.update(|asking| *asking = !*asking)>
+            {t("invitation-revoke")}
+        </button>
+        <Show when=move || asking.get()>
+            <span class="confirm-inline" role="group" aria-label=t_args("invitation-revoke-for", &[("email", &email)])>
+                <span>{t_args("invitation-revoke-confirm", &[("email", &email)])}</span>
+                <button type="button" class="button danger" node_ref=confirm disabled=move || revoke.pending().get()
+                    on:click=move |_| {
+                        asking.set(false);
+                        revoke.dispatch(RevokeInvitation { invitation_id: id });
+                    }>
+                    {t("invitation-revoke-now")}
+                </button>
+                <button type="button" class="button" on:click=move |_| asking.set(false)>{t("invitation-revoke-keep")}</button>
+            </span>
+        </Show>
     }
 }
 
