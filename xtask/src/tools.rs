@@ -178,8 +178,20 @@ pub fn ensure_e2e_packages(ctx: &mut Ctx) -> Result<()> {
     )
 }
 
-/// The system Chromium that Playwright drives.
+/// The face `sans-serif` resolves to when the Arabic reference images were taken
+/// (`end2end/tests/screenshots.spec.ts`): with it missing, fontconfig picks DejaVu Sans and every
+/// Latin word in the images moves.
+const REFERENCE_FONT: &str = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+
+/// The system Chromium that Playwright drives, and the fonts its reference images were taken in.
 pub fn ensure_chromium(ctx: &mut Ctx) -> Result<PathBuf> {
+    if !Path::new(REFERENCE_FONT).is_file() {
+        apt_install(
+            ctx,
+            &["fonts-noto-core"],
+            "the screenshot specs compare pages drawn in Noto Sans",
+        )?;
+    }
     let find = || {
         let default = PathBuf::from("/usr/bin/chromium");
         if default.is_file() {
