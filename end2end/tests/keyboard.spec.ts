@@ -34,7 +34,8 @@ test('keyboard only: sign in, open the palette, go to a tenant and create a user
   const search = palette.getByRole('combobox');
   await expect(search).toBeFocused();
   await page.keyboard.type('Acme');
-  const option = palette.getByRole('option', { name: /Acme Corp/ });
+  // The tenant first; its members follow (their workspace named beside them).
+  const option = palette.getByRole('option', { name: /^Tenant Acme Corp/ });
   await expect(option).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/tenants\/[0-9a-f-]{36}$/);

@@ -4,8 +4,8 @@ use super::types::Hit;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Tenants (platform administrators), members, metrics and open alerts (a workspace's members)
-/// whose names contain `q`: at most [`super::types::HITS_PER_KIND`] of each kind, each kind
+/// Tenants and every workspace's members (platform administrators); members, metrics and open
+/// alerts (a workspace's members) whose names contain `q`: at most [`super::types::HITS_PER_KIND`] of each kind, each kind
 /// only with the permission to read it. Nothing for a query under two characters.
 #[server]
 pub async fn palette_search(q: String) -> Result<Vec<Hit>, AppError> {
@@ -30,6 +30,24 @@ pub async fn palette_search(q: String) -> Result<Vec<Hit>, AppError> {
                         slug: choice.detail,
                     })
                 }));
+            }
+            if can(Permission::UsersRead) {
+                // Every workspace's members, found as the platform's users list finds them
+                // (trigram-gathered, in name order); the first of its page are enough.
+                let list = crate::paging::ListQuery::from_params(|name| (name == "q").then(|| query.clone()));
+                let mut tx = context.platform_tx(Permission::UsersRead).await?;
+                let page = crate::users::db::select_all_users_page(&mut tx, &list).await?;
+                tx.commit().await?;
+                hits.extend(
+                    page.items
+                        .into_iter()
+                        .take(HITS_PER_KIND as usize)
+                        .map(|user| Hit::User {
+                            user_id: user.user_id,
+                            name: user.name,
+                            email: format!("{} · {}", user.email, user.tenant_name),
+                        }),
+                );
             }
         }
         Some(tenant) => {

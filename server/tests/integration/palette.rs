@@ -117,11 +117,25 @@ async fn the_palette_finds_what_the_person_may_open_and_nothing_of_other_workspa
             .all(|hit| !matches!(hit, Hit::Tenant { .. }))
     );
 
-    // The platform administrator finds tenants (not members or metrics of a workspace).
+    // The platform administrator finds tenants and every workspace's members, not the metrics
+    // inside a workspace.
     let admin = app.sign_in("admin@atrium.test").await;
     let hits = search(&app, &admin, "acm").await;
-    assert_eq!(names(&hits), ["Acme Corp"]);
-    assert!(matches!(&hits[0], Hit::Tenant { slug, .. } if slug == "acme"));
+    assert!(
+        matches!(&hits[0], Hit::Tenant { slug, .. } if slug == "acme"),
+        "{hits:?}"
+    );
+    assert!(
+        hits[1..]
+            .iter()
+            .all(|hit| matches!(hit, Hit::User { email, .. } if email.contains("@acme.test"))),
+        "{hits:?}"
+    );
+    let people = search(&app, &admin, "gina").await;
+    assert!(
+        matches!(&people[..], [Hit::User { name, email, .. }] if name == "Gina Admin" && email.contains("Globex")),
+        "{people:?}"
+    );
     assert!(search(&app, &admin, "checkout").await.is_empty());
 
     // Nobody signed in: refused.
