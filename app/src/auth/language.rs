@@ -8,18 +8,10 @@ use crate::i18n::t;
 use crate::preferences::Language;
 use leptos::prelude::*;
 
-/// How long the browser keeps the language cookie: a year, renewed whenever the account's differs.
-#[cfg(feature = "ssr")]
-const LANGUAGE_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
-
 /// The `Set-Cookie` value that makes `language` the browser's.
 #[cfg(feature = "ssr")]
 pub fn language_set_cookie(language: Language) -> String {
-    format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={LANGUAGE_COOKIE_MAX_AGE}",
-        crate::preferences::LANGUAGE_COOKIE,
-        language.as_str()
-    )
+    super::preferences::preference_cookie(crate::preferences::LANGUAGE_COOKIE, language.as_str())
 }
 
 /// The language a request is answered in: the signed-in account's (the page middleware puts it

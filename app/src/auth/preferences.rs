@@ -7,18 +7,21 @@ use crate::i18n::t;
 use crate::preferences::Theme;
 use leptos::prelude::*;
 
-/// How long the browser keeps the theme cookie: a year, renewed whenever the account's differs.
+/// How long the browser keeps a preference cookie (theme, language): a year, renewed whenever
+/// the account's differs.
 #[cfg(feature = "ssr")]
-const THEME_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
+const PREFERENCE_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
+
+/// The `Set-Cookie` value of a display preference: `value` is one of a preference enum's words.
+#[cfg(feature = "ssr")]
+pub(crate) fn preference_cookie(name: &str, value: &str) -> String {
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={PREFERENCE_COOKIE_MAX_AGE}")
+}
 
 /// The `Set-Cookie` value that makes `theme` the browser's.
 #[cfg(feature = "ssr")]
 pub fn theme_set_cookie(theme: Theme) -> String {
-    format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={THEME_COOKIE_MAX_AGE}",
-        crate::preferences::THEME_COOKIE,
-        theme.as_str()
-    )
+    preference_cookie(crate::preferences::THEME_COOKIE, theme.as_str())
 }
 
 /// The theme the page being rendered uses: the signed-in account's (the page middleware puts it

@@ -3,19 +3,9 @@
 
 use crate::common::spawn_app;
 use atrium_app::auth::preferences::SetTheme;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-
-fn set_cookies(reply: &crate::common::Reply) -> Vec<String> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .map(str::to_owned)
-        .collect()
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_chosen_theme_is_saved_audited_and_rendered_from_the_first_byte(_: PgPoolOptions, options: PgConnectOptions) {
@@ -33,9 +23,9 @@ async fn a_chosen_theme_is_saved_audited_and_rendered_from_the_first_byte(_: PgP
         reply.body
     );
     assert!(
-        set_cookies(&reply).iter().any(|c| c.starts_with("atrium_theme=dark;")),
+        reply.set_cookies().iter().any(|c| c.starts_with("atrium_theme=dark;")),
         "{:?}",
-        set_cookies(&reply)
+        reply.set_cookies()
     );
     // Rendered dark from the account, whatever the browser's cookie says; a stale cookie is
     // brought in line.
@@ -45,19 +35,13 @@ async fn a_chosen_theme_is_saved_audited_and_rendered_from_the_first_byte(_: PgP
         "{}",
         &home.body[..300]
     );
-    let switch = home.body.split(r#"class="theme-switch""#).nth(1).unwrap_or_default();
-    let switch = switch.split("</form>").next().unwrap_or_default();
-    assert!(switch.contains(r#"value="dark""#), "{switch}");
-    let pressed: Vec<&str> = switch
-        .split("<button")
-        .filter(|b| b.contains(r#"aria-pressed="true""#))
-        .collect();
-    assert_eq!(pressed.len(), 1, "{switch}");
-    assert!(pressed[0].contains(r#"value="dark""#), "{switch}");
-    assert!(set_cookies(&home).iter().any(|c| c.starts_with("atrium_theme=dark;")));
+    let pressed = home.pressed_in("theme-switch");
+    assert_eq!(pressed.len(), 1, "{pressed:?}");
+    assert!(pressed[0].contains(r#"value="dark""#), "{pressed:?}");
+    assert!(home.set_cookies().iter().any(|c| c.starts_with("atrium_theme=dark;")));
     let again = app.get("/t/acme", Some(&format!("{alice}; atrium_theme=dark"))).await;
     assert!(
-        set_cookies(&again).iter().all(|c| !c.starts_with("atrium_theme=")),
+        again.set_cookies().iter().all(|c| !c.starts_with("atrium_theme=")),
         "in line: nothing to set"
     );
     assert!(app.audit_actions().await.contains(&"account.theme".to_owned()));

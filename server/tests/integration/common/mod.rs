@@ -72,6 +72,30 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Every `Set-Cookie` value of the answer.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The buttons marked `aria-pressed="true"` in the page's first form of `class` (a
+    /// preference switch), as markup from `<button` on.
+    pub fn pressed_in(&self, class: &str) -> Vec<&str> {
+        let form = self
+            .body
+            .split(&format!(r#"class="{class}""#))
+            .nth(1)
+            .unwrap_or_default();
+        let form = form.split("</form>").next().unwrap_or_default();
+        form.split("<button")
+            .filter(|button| button.contains(r#"aria-pressed="true""#))
+            .collect()
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
