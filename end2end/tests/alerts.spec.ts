@@ -122,6 +122,11 @@ test('a breach fires live, acknowledging stops escalation, resolving ends it, th
     test.info().annotations.push({ type: 'alert-latency-ms', description: String(latency) });
     await expect(row.getByTestId('alert-state')).toHaveText('Firing');
     await expect(row).toContainText('High');
+    // Since when, counted from the server's reading (so hydration agrees), with the exact time
+    // on hover.
+    const since = row.locator('time');
+    await expect(since).toHaveText(/^(just now|1 minute ago)$/);
+    await expect(since).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
 
     await row.getByRole('button', { name: `Acknowledge ${ruleName}` }).click();
     await page.getByLabel('Comment (optional)').fill('looking into it');

@@ -109,6 +109,7 @@ test('an admin adds a webhook channel, copies its secret once and sends a test t
     expect(body.type).toBe('channel.test');
     expect(body.data.title).toBe(`Test notification for ${name}`);
 
+
     // The delivery log shows it under the id the receiver got.
     const log = page.getByRole('table', { name: 'Delivery log' });
     const delivery = log.getByRole('row').filter({ hasText: name }).filter({ hasText: 'channel.test' });
@@ -128,6 +129,17 @@ test('an admin adds a webhook channel, copies its secret once and sends a test t
     await page.goto('/alerts/channels');
     await hydrated(page);
     expect(await page.content()).not.toContain(secret);
+
+    // Its receivers read Arabic: the channel says so, and the next message is written in it.
+    await channelRow(page, name).getByRole('button', { name: `Edit ${name}` }).click();
+    await expect(page.getByLabel('Language of its messages')).toHaveValue('en');
+    await page.getByLabel('Language of its messages').selectOption({ label: 'العربية' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText(`Channel “${name}” saved.`)).toBeVisible();
+    await channelRow(page, name).getByRole('button', { name: 'Send test' }).click();
+    await expect.poll(() => receiver.received.length).toBe(2);
+    const arabic = JSON.parse(receiver.received[1].body);
+    expect(arabic.data.title).toBe(`إشعار تجريبي لـ ${name}`);
 
     // Delete it (typing its name), which takes its log along.
     await channelRow(page, name).getByRole('button', { name: 'Delete' }).click();

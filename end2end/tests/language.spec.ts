@@ -71,6 +71,13 @@ test('Arabic from the browser, then chosen, kept with the account and rendered r
   await page.getByRole('link', { name: message('ar', 'nav-users'), exact: true }).click();
   await expect(page).toHaveURL(/\/t\/globex\/users$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('ar', 'users-title'));
+  // Numbers and dates as Arabic writes them: Arabic-Indic digits in the count and the page
+  // position, and each sign-in time as day, month name and year.
+  const pager = page.locator('main nav.pager');
+  await expect(pager).toContainText(/[٠-٩]/);
+  await expect(pager).not.toContainText(/[0-9]/);
+  const hank = page.getByRole('row').filter({ hasText: EMAIL });
+  await expect(hank).toContainText(/[٠-٩]{1,2} (يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر) [٠-٩]{4}، [٠-٩]{2}:[٠-٩]{2} UTC/);
   // Kept across a reload, and written into the first byte.
   await page.reload();
   await hydrated(page);

@@ -8,6 +8,7 @@ use super::types::AlertEventKind;
 use crate::audit::db::{Actor, AuditEvent, insert_audit_event};
 use crate::db::TenantTx;
 use crate::error::AppError;
+use crate::i18n::{Arg, Message, Said};
 use crate::ids::{AlertId, SilenceId, UserId};
 use chrono::{DateTime, Utc};
 
@@ -43,15 +44,15 @@ pub async fn act_on_alert(
         return Err(AppError::field("form", crate::i18n::t("alerts-action-not-applicable")));
     };
     let rule = db::select_rule(tx, alert.rule_id).await?.ok_or(AppError::NotFound)?;
-    let verb = match action {
-        Manual::Acknowledge => "acknowledged",
-        Manual::Resolve => "resolved",
-    };
-    let reason = if comment.is_empty() {
-        format!("{verb} by {}", by.name)
-    } else {
-        format!("{verb} by {}: {comment}", by.name)
-    };
+    let by_whom = Message::new(match (action, comment.is_empty()) {
+        (Manual::Acknowledge, true) => "reason-acknowledged-by",
+        (Manual::Acknowledge, false) => "reason-acknowledged-by-comment",
+        (Manual::Resolve, true) => "reason-resolved-by",
+        (Manual::Resolve, false) => "reason-resolved-by-comment",
+    })
+    .with("name", Arg::Text(by.name.to_owned()))
+    .with("comment", Arg::Text(comment.to_owned()));
+    let reason = Said::from(by_whom);
     db::update_alert_state(tx, alert_id, to, None, &reason, now).await?;
     db::insert_event(
         tx,
@@ -62,7 +63,8 @@ pub async fn act_on_alert(
             to_state: Some(to),
             actor_user_id: by.user_id,
             actor_name: by.name,
-            reason: comment,
+            // The person's own words, as they wrote them.
+            reason: &Said::Text(comment.to_owned()),
             value: None,
         },
         now,
@@ -70,13 +72,16 @@ pub async fn act_on_alert(
     .await?;
     let silences = db::select_silences(tx, now).await?;
     let silenced = super::silence::silenced_by(&silences, alert.rule_id, &alert.labels, now).is_some();
-    if let Some(message) = super::evaluate::manual_notification(&rule, &alert, to, &reason, now)
+    if let Some((event_type, compose)) = super::evaluate::manual_notification(&rule, &alert, to, &reason, now)
         && !silenced
         && !rule.spec.channel_ids.is_empty()
     {
-        let sent = crate::notifications::service::enqueue(tx, &rule.spec.channel_ids, &message, now).await?;
+        let sent = crate::notifications::service::enqueue(tx, &rule.spec.channel_ids, &compose, now).await?;
         if !sent.is_empty() {
-            let line = format!("{} sent to {} channel(s)", message.event_type, sent.len());
+            let line = Message::new("reason-notified")
+                .with("event", Arg::Text(event_type.to_owned()))
+                .with("channels", Arg::Count(sent.len() as i64))
+                .with("others", Arg::Count(0));
             db::insert_event(
                 tx,
                 &NewEvent {
@@ -86,7 +91,7 @@ pub async fn act_on_alert(
                     to_state: None,
                     actor_user_id: by.user_id,
                     actor_name: by.name,
-                    reason: &line,
+                    reason: &line.into(),
                     value: None,
                 },
                 now,

@@ -288,6 +288,7 @@ pub async fn get_alerts_page(
         alerts,
         can_acknowledge: context.check(Permission::AlertsAcknowledge).is_ok(),
         can_resolve: context.check(Permission::AlertsResolve).is_ok(),
+        as_of: now,
     })
 }
 

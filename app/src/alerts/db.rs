@@ -7,8 +7,10 @@ use super::types::{
 };
 use crate::db::keyset::{COUNT_CAP, Key, Order, Window, capped, capped_count, explain};
 use crate::db::{PlatformTx, TenantTx};
+use crate::i18n::Said;
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, TenantId, UserId};
 use crate::paging::{Page, SortDir, Total};
+use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, Postgres, QueryBuilder};
@@ -340,7 +342,7 @@ pub struct NewAlert<'a> {
     pub state: AlertState,
     pub severity: Severity,
     pub value: Option<f64>,
-    pub reason: &'a str,
+    pub reason: &'a Said,
 }
 
 pub async fn insert_alert(tx: &mut TenantTx, alert: &NewAlert<'_>, now: DateTime<Utc>) -> Result<AlertId, sqlx::Error> {
@@ -348,8 +350,8 @@ pub async fn insert_alert(tx: &mut TenantTx, alert: &NewAlert<'_>, now: DateTime
     let fired_at = (alert.state == AlertState::Firing).then_some(now);
     sqlx::query_scalar!(
         r#"INSERT INTO alerts (tenant_id, rule_id, fingerprint, labels, state, severity, value, reason, started_at,
-                               fired_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)
+                               fired_at, updated_at, reason_message)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
            RETURNING alert_id AS "alert_id: AlertId""#,
         tenant,
         alert.rule_id.0,
@@ -358,9 +360,10 @@ pub async fn insert_alert(tx: &mut TenantTx, alert: &NewAlert<'_>, now: DateTime
         alert.state.as_str(),
         alert.severity.as_str(),
         alert.value,
-        alert.reason,
+        alert.reason.render_in(Language::En),
         now,
-        fired_at
+        fired_at,
+        alert.reason.message_column()
     )
     .fetch_one(&mut **tx)
     .await
@@ -373,12 +376,12 @@ pub async fn update_alert_state(
     alert_id: AlertId,
     state: AlertState,
     value: Option<f64>,
-    reason: &str,
+    reason: &Said,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let tenant = tx.tenant_id().0;
     sqlx::query!(
-        "UPDATE alerts SET state = $3, value = coalesce($4, value), reason = $5, updated_at = $6,
+        "UPDATE alerts SET state = $3, value = coalesce($4, value), reason = $5, reason_message = $7, updated_at = $6,
                 started_at = CASE WHEN $3 = 'pending' THEN $6 ELSE started_at END,
                 fired_at = CASE WHEN $3 = 'firing' THEN coalesce(fired_at, $6) ELSE fired_at END,
                 acknowledged_at = CASE WHEN $3 = 'acknowledged' THEN $6 ELSE acknowledged_at END,
@@ -388,8 +391,9 @@ pub async fn update_alert_state(
         alert_id.0,
         state.as_str(),
         value,
-        reason,
-        now
+        reason.render_in(Language::En),
+        now,
+        reason.message_column()
     )
     .execute(&mut **tx)
     .await?;
@@ -478,7 +482,7 @@ pub struct NewEvent<'a> {
     pub to_state: Option<AlertState>,
     pub actor_user_id: Option<UserId>,
     pub actor_name: &'a str,
-    pub reason: &'a str,
+    pub reason: &'a Said,
     pub value: Option<f64>,
 }
 
@@ -486,8 +490,8 @@ pub async fn insert_event(tx: &mut TenantTx, event: &NewEvent<'_>, now: DateTime
     let tenant = tx.tenant_id().0;
     sqlx::query!(
         "INSERT INTO alert_events (tenant_id, alert_id, at, kind, from_state, to_state, actor_user_id, actor_name,
-                                   reason, value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                   reason, value, reason_message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         tenant,
         event.alert_id.0,
         now,
@@ -496,8 +500,9 @@ pub async fn insert_event(tx: &mut TenantTx, event: &NewEvent<'_>, now: DateTime
         event.to_state.map(AlertState::as_str),
         event.actor_user_id.map(|id| id.0),
         event.actor_name,
-        event.reason,
-        event.value
+        event.reason.render_in(Language::En),
+        event.value,
+        event.reason.message_column()
     )
     .execute(&mut **tx)
     .await?;
@@ -507,7 +512,8 @@ pub async fn insert_event(tx: &mut TenantTx, event: &NewEvent<'_>, now: DateTime
 pub async fn select_events(tx: &mut TenantTx, alert_id: AlertId) -> Result<Vec<AlertEvent>, sqlx::Error> {
     let tenant = tx.tenant_id().0;
     let rows = sqlx::query!(
-        r#"SELECT at, kind, from_state, to_state, actor_user_id AS "actor_user_id: UserId", actor_name, reason, value
+        r#"SELECT at, kind, from_state, to_state, actor_user_id AS "actor_user_id: UserId", actor_name, reason, value,
+                  reason_message
            FROM alert_events WHERE tenant_id = $1 AND alert_id = $2 ORDER BY event_no"#,
         tenant,
         alert_id.0
@@ -524,7 +530,7 @@ pub async fn select_events(tx: &mut TenantTx, alert_id: AlertId) -> Result<Vec<A
                 to_state: row.to_state.as_deref().and_then(AlertState::parse),
                 actor_user_id: row.actor_user_id,
                 actor_name: row.actor_name,
-                reason: row.reason,
+                reason: Said::from_columns(row.reason, row.reason_message),
                 value: row.value,
             })
         })
@@ -541,6 +547,7 @@ struct SummaryRow {
     severity: String,
     value: Option<f64>,
     reason: String,
+    reason_message: Option<Value>,
     started_at: DateTime<Utc>,
     fired_at: Option<DateTime<Utc>>,
     acknowledged_at: Option<DateTime<Utc>>,
@@ -558,7 +565,7 @@ impl SummaryRow {
             state: AlertState::parse(&self.state)?,
             severity: Severity::parse(&self.severity)?,
             value: self.value,
-            reason: self.reason,
+            reason: Said::from_columns(self.reason, self.reason_message),
             started_at: self.started_at,
             fired_at: self.fired_at,
             acknowledged_at: self.acknowledged_at,
@@ -600,7 +607,7 @@ fn push_tab_filter(qb: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, tab: A
 
 fn push_alerts_page(qb: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, tab: AlertTab, window: &Window) {
     qb.push(
-        "SELECT a.alert_id, a.rule_id, r.name AS rule_name, a.labels, a.state, a.severity, a.value, a.reason, \
+        "SELECT a.alert_id, a.rule_id, r.name AS rule_name, a.labels, a.state, a.severity, a.value, a.reason, a.reason_message, \
          a.started_at, a.fired_at, a.acknowledged_at, a.resolved_at, a.escalation_step",
     );
     window.push_select(qb);
@@ -640,8 +647,10 @@ pub async fn explain_alerts_page(
 }
 
 /// The metric the overview charts live: the one whose rule has the most severe open alert, else
-/// the first enabled rule's (by name); `None` without an enabled rule. A tenant has at most its
-/// plan's rules (1,000 on the largest), each looked up in the open alerts' partial index.
+/// the first enabled rule's (by name) that has points, so a default rule on a metric the
+/// workspace never sends does not leave the chart empty; `None` without one. A tenant has at most
+/// its plan's rules (1,000 on the largest), each looked up in the open alerts' partial index and
+/// the metric in `metrics_name_key`.
 pub async fn select_headline_metric(tx: &mut TenantTx) -> Result<Option<String>, sqlx::Error> {
     let tenant = tx.tenant_id().0;
     sqlx::query_scalar!(
@@ -651,6 +660,7 @@ pub async fn select_headline_metric(tx: &mut TenantTx) -> Result<Option<String>,
                WHERE a.tenant_id = r.tenant_id AND a.rule_id = r.rule_id AND a.state <> 'resolved'
            ) open ON true
            WHERE r.tenant_id = $1 AND r.enabled
+             AND EXISTS (SELECT 1 FROM metrics m WHERE m.tenant_id = r.tenant_id AND m.name = r.metric)
            ORDER BY open.rank NULLS LAST, r.name, r.rule_id
            LIMIT 1"#,
         tenant
@@ -663,7 +673,7 @@ pub async fn select_alert(tx: &mut TenantTx, alert_id: AlertId) -> Result<Option
     let tenant = tx.tenant_id().0;
     let row = sqlx::query_as!(
         SummaryRow,
-        r#"SELECT a.alert_id, a.rule_id, r.name AS rule_name, a.labels, a.state, a.severity, a.value, a.reason,
+        r#"SELECT a.alert_id, a.rule_id, r.name AS rule_name, a.labels, a.state, a.severity, a.value, a.reason, a.reason_message,
                   a.started_at, a.fired_at, a.acknowledged_at, a.resolved_at, a.escalation_step
            FROM alerts a JOIN alert_rules r USING (tenant_id, rule_id)
            WHERE a.tenant_id = $1 AND a.alert_id = $2"#,

@@ -7,15 +7,16 @@ use super::db::{self, NewAlert, NewEvent, OpenAlert};
 use super::lifecycle::{self, Current, Observation, Step};
 use super::silence;
 use super::types::{
-    Aggregation, AlertEventKind, AlertState, Backtest, Comparison, Rule, RuleSpec, Silence, format_duration,
-    format_label_set, format_number,
+    Aggregation, AlertEventKind, AlertState, Backtest, Comparison, Rule, RuleSpec, Silence, format_label_set,
 };
 use crate::analytics::rollup::Aggregate;
 use crate::analytics::types::Bucket;
 use crate::db::{Db, PlatformGuard, PlatformTx, TenantTx};
+use crate::i18n::{Arg, Message, Said, t_in};
 use crate::ids::{AlertId, TenantId};
 use crate::live::types::LiveEvent;
 use crate::notifications::types::Notification;
+use crate::preferences::Language;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -149,7 +150,7 @@ struct Change {
     from: Option<AlertState>,
     to: AlertState,
     value: Option<f64>,
-    reason: String,
+    reason: Said,
     /// Whether people were told about this alert before (its end is news only then).
     announced: bool,
 }
@@ -229,7 +230,7 @@ async fn evaluate_rule(
             started_at: a.started_at,
         });
         let step = lifecycle::next(current, &observation, pending, now);
-        let reason = reason(spec, &observation, step == Step::Move(AlertState::Firing));
+        let reason = Said::from(reason(spec, &observation, step == Step::Move(AlertState::Firing)));
         match (step, existing) {
             (Step::Stay, Some(alert)) => {
                 if let Some(value) = observation.value() {
@@ -364,11 +365,10 @@ async fn notify_changes(
             continue;
         }
         if let Some(silence) = silence::silenced_by(silences, rule.rule_id, &change.labels, now) {
-            let reason = format!(
-                "notification silenced until {} ({})",
-                crate::i18n::format_time(silence.ends_at),
-                silence.comment
-            );
+            let reason = Message::new("reason-silenced")
+                .with("until", Arg::Time(silence.ends_at))
+                .with("comment", Arg::Text(silence.comment.clone()))
+                .into();
             suppressed(tx, change.alert_id, &reason, now).await?;
             continue;
         }
@@ -377,11 +377,10 @@ async fn notify_changes(
             if let Some(last) = last
                 && now - last < Duration::seconds(spec.cooldown_s)
             {
-                let reason = format!(
-                    "in cooldown: last notified {}, quiet until {}",
-                    crate::i18n::format_time(last),
-                    crate::i18n::format_time(last + Duration::seconds(spec.cooldown_s))
-                );
+                let reason = Message::new("reason-cooldown")
+                    .with("last", Arg::Time(last))
+                    .with("until", Arg::Time(last + Duration::seconds(spec.cooldown_s)))
+                    .into();
                 suppressed(tx, change.alert_id, &reason, now).await?;
                 continue;
             }
@@ -398,8 +397,8 @@ async fn notify_changes(
         if spec.channel_ids.is_empty() {
             continue;
         }
-        let message = notification(rule, event_type, &members, now);
-        let deliveries = crate::notifications::service::enqueue(tx, &spec.channel_ids, &message, now).await?;
+        let compose = |language| notification(rule, event_type, &members, now, language);
+        let deliveries = crate::notifications::service::enqueue(tx, &spec.channel_ids, &compose, now).await?;
         if deliveries.is_empty() {
             continue;
         }
@@ -408,15 +407,11 @@ async fn notify_changes(
         if matches!(event_type, "alert.firing" | "alert.no_data" | "alert.error") {
             db::update_notified(tx, &ids, now).await?;
         }
-        let reason = if members.len() > 1 {
-            format!(
-                "{event_type} sent to {} channel(s), grouped with {} other alert(s)",
-                deliveries.len(),
-                members.len() - 1
-            )
-        } else {
-            format!("{event_type} sent to {} channel(s)", deliveries.len())
-        };
+        let sent_to = Message::new("reason-notified")
+            .with("event", Arg::Text(event_type.to_owned()))
+            .with("channels", Arg::Count(deliveries.len() as i64))
+            .with("others", Arg::Count(members.len() as i64 - 1));
+        let reason = Said::from(sent_to);
         for alert_id in ids {
             record(tx, alert_id, AlertEventKind::Notified, &reason, now).await?;
         }
@@ -449,9 +444,11 @@ async fn escalate(
                 break;
             }
             taken_now = index + 1;
-            let after = format_duration(step.after_s);
             if let Some(silence) = silence::silenced_by(silences, rule.rule_id, labels, now) {
-                let reason = format!("escalation step {taken_now} silenced ({})", silence.comment);
+                let reason = Message::new("reason-escalation-silenced")
+                    .with("step", Arg::Count(taken_now as i64))
+                    .with("comment", Arg::Text(silence.comment.clone()))
+                    .into();
                 suppressed(tx, *alert_id, &reason, now).await?;
                 continue;
             }
@@ -462,16 +459,25 @@ async fn escalate(
                 from: Some(AlertState::Firing),
                 to: AlertState::Firing,
                 value: *value,
-                reason: format!("unacknowledged for {after}"),
+                reason: Message::new("reason-unacknowledged")
+                    .with("after", Arg::Span(step.after_s))
+                    .into(),
                 announced: true,
             };
-            let mut message = notification(rule, "alert.escalated", &[&change], now);
-            message.title = format!("[ESCALATED · step {taken_now}] {}", rule.spec.name);
-            let deliveries = crate::notifications::service::enqueue(tx, &step.channel_ids, &message, now).await?;
-            let reason = format!(
-                "step {taken_now}: unacknowledged for {after}, sent to {} channel(s)",
-                deliveries.len()
-            );
+            let compose = |language| {
+                let mut message = notification(rule, "alert.escalated", &[&change], now, language);
+                message.title = Message::new("notify-escalated-title")
+                    .with("step", Arg::Count(taken_now as i64))
+                    .with("rule", Arg::Text(rule.spec.name.clone()))
+                    .render_in(language);
+                message
+            };
+            let deliveries = crate::notifications::service::enqueue(tx, &step.channel_ids, &compose, now).await?;
+            let reason = Message::new("reason-escalated")
+                .with("step", Arg::Count(taken_now as i64))
+                .with("after", Arg::Span(step.after_s))
+                .with("channels", Arg::Count(deliveries.len() as i64))
+                .into();
             record(tx, *alert_id, AlertEventKind::Escalated, &reason, now).await?;
             taken_total += 1;
         }
@@ -482,7 +488,12 @@ async fn escalate(
     Ok(taken_total)
 }
 
-async fn suppressed(tx: &mut TenantTx, alert_id: AlertId, reason: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+async fn suppressed(
+    tx: &mut TenantTx,
+    alert_id: AlertId,
+    reason: &Said,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     record(tx, alert_id, AlertEventKind::Suppressed, reason, now).await
 }
 
@@ -490,7 +501,7 @@ async fn record(
     tx: &mut TenantTx,
     alert_id: AlertId,
     kind: AlertEventKind,
-    reason: &str,
+    reason: &Said,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     db::insert_event(
@@ -510,36 +521,44 @@ async fn record(
     .await
 }
 
-/// The message for `members` (alerts of one rule with one event): one line per alert.
-fn notification(rule: &Rule, event_type: &str, members: &[&Change], now: DateTime<Utc>) -> Notification {
+/// The message for `members` (alerts of one rule with one event), one line per alert, written in
+/// `language` (the receiving channel's).
+fn notification(
+    rule: &Rule,
+    event_type: &str,
+    members: &[&Change],
+    now: DateTime<Utc>,
+    language: Language,
+) -> Notification {
     let spec = &rule.spec;
-    let word = match event_type {
-        "alert.firing" => "FIRING",
-        "alert.resolved" => "RESOLVED",
-        "alert.acknowledged" => "ACKNOWLEDGED",
-        "alert.no_data" => "NO DATA",
-        "alert.error" => "ERROR",
-        "alert.escalated" => "ESCALATED",
-        _ => "ALERT",
-    };
-    let title = if members.len() > 1 {
-        format!("[{word} ×{}] {}", members.len(), spec.name)
-    } else {
-        format!("[{word}] {}", spec.name)
-    };
-    let mut body = format!("{} (severity {})", spec.condition_text(), spec.severity.as_str());
+    let title = Message::new("notify-alert-title")
+        .with(
+            "word",
+            Arg::Text(t_in(language, &format!("notify-word-{}", event_word(event_type)))),
+        )
+        .with("count", Arg::Count(members.len() as i64))
+        .with("rule", Arg::Text(spec.name.clone()))
+        .render_in(language);
+    let mut body = Message::new("notify-alert-body")
+        .with("condition", Arg::Text(spec.condition().render_in(language)))
+        .with(
+            "severity",
+            Arg::Text(t_in(language, &format!("severity-{}", spec.severity.as_str()))),
+        )
+        .render_in(language);
     for member in members {
         let labels = if member.labels.is_empty() {
             String::new()
         } else {
             format!(" [{}]", format_label_set(&member.labels))
         };
-        body.push_str(&format!("\n• {}{labels}", member.reason));
+        body.push_str(&format!("\n• {}{labels}", member.reason.render_in(language)));
     }
     let link = match members {
         [only] => format!("/alerts/{}", only.alert_id),
         _ => "/alerts".to_owned(),
     };
+    // The structured data is for programs: English, whatever the channel's language.
     let alerts: Vec<serde_json::Value> = members
         .iter()
         .map(|m| {
@@ -548,12 +567,13 @@ fn notification(rule: &Rule, event_type: &str, members: &[&Change], now: DateTim
                 "state": m.to.as_str(),
                 "labels": m.labels,
                 "value": m.value,
-                "reason": m.reason,
+                "reason": m.reason.render_in(Language::En),
             })
         })
         .collect();
     Notification {
         event_type: event_type.to_owned(),
+        language,
         title,
         body,
         severity: Some(spec.severity.as_str().to_owned()),
@@ -572,14 +592,28 @@ fn notification(rule: &Rule, event_type: &str, members: &[&Change], now: DateTim
     }
 }
 
-/// The notification for a person's action on one alert (acknowledge, resolve).
-pub fn manual_notification(
-    rule: &Rule,
+/// The catalogue's word for an event (`notify-word-firing`).
+fn event_word(event_type: &str) -> &'static str {
+    match event_type {
+        "alert.firing" => "firing",
+        "alert.resolved" => "resolved",
+        "alert.acknowledged" => "acknowledged",
+        "alert.no_data" => "no-data",
+        "alert.error" => "error",
+        "alert.escalated" => "escalated",
+        _ => "alert",
+    }
+}
+
+/// The notification for a person's action on one alert (acknowledge, resolve): its event type
+/// and how to write it in a channel's language; `None` when nobody is to be told.
+pub fn manual_notification<'a>(
+    rule: &'a Rule,
     alert: &OpenAlert,
     to: AlertState,
-    reason: &str,
+    reason: &Said,
     now: DateTime<Utc>,
-) -> Option<Notification> {
+) -> Option<(&'static str, impl Fn(Language) -> Notification + 'a)> {
     let event_type = lifecycle::event_type(Some(alert.state), to)?;
     let change = Change {
         alert_id: alert.alert_id,
@@ -588,42 +622,55 @@ pub fn manual_notification(
         from: Some(alert.state),
         to,
         value: alert.value,
-        reason: reason.to_owned(),
+        reason: reason.clone(),
         announced: alert.notified_at.is_some(),
     };
     if !change.announced && matches!(event_type, "alert.resolved" | "alert.acknowledged") {
         return None;
     }
-    Some(notification(rule, event_type, &[&change], now))
+    Some((event_type, move |language| {
+        notification(rule, event_type, &[&change], now, language)
+    }))
 }
 
-fn reason(spec: &RuleSpec, observation: &Observation, held: bool) -> String {
-    let window = format_duration(spec.window_s);
-    let stat = format!("{} of {}", spec.aggregation.as_str(), spec.metric);
+/// Why an alert is where it is, as a message each reader's language words.
+fn reason(spec: &RuleSpec, observation: &Observation, held: bool) -> Message {
+    let window = Arg::Span(spec.window_s);
+    let stat = |message: Message| {
+        message
+            .with("stat", Arg::Text(spec.aggregation.as_str().to_owned()))
+            .with("metric", Arg::Text(spec.metric.clone()))
+    };
     match observation {
         Observation::Breach(value) if !value.is_finite() => {
-            format!("no points in the last {window} (counts as alerting)")
+            Message::new("reason-no-points-alerting").with("window", window)
         }
         Observation::Breach(value) => {
+            let held = held && spec.pending_s > 0;
             let judged = match (spec.comparison, spec.threshold) {
-                (Comparison::Anomaly, _) | (_, None) => format!("{stat} = {} is anomalous", format_number(*value)),
-                (comparison, Some(threshold)) => format!(
-                    "{stat} = {} {} {} over {window}",
-                    format_number(*value),
-                    comparison.symbol(),
-                    format_number(threshold)
-                ),
+                (Comparison::Anomaly, _) | (_, None) => stat(Message::new(if held {
+                    "reason-anomalous-held"
+                } else {
+                    "reason-anomalous"
+                })),
+                (comparison, Some(threshold)) => {
+                    stat(Message::new(if held { "reason-breach-held" } else { "reason-breach" }))
+                        .with("op", Arg::Text(comparison.symbol().to_owned()))
+                        .with("threshold", Arg::Number(threshold))
+                        .with("window", window)
+                }
             };
-            if held && spec.pending_s > 0 {
-                format!("{judged}, held for {}", format_duration(spec.pending_s))
+            let judged = judged.with("value", Arg::Number(*value));
+            if held {
+                judged.with("held", Arg::Span(spec.pending_s))
             } else {
                 judged
             }
         }
-        Observation::Clear(Some(value)) => format!("condition cleared: {stat} = {}", format_number(*value)),
-        Observation::Clear(None) => format!("no points in the last {window} (counts as all clear)"),
-        Observation::NoData => format!("no points in the last {window}"),
-        Observation::Error(message) => message.clone(),
+        Observation::Clear(Some(value)) => stat(Message::new("reason-cleared")).with("value", Arg::Number(*value)),
+        Observation::Clear(None) => Message::new("reason-no-points-clear").with("window", window),
+        Observation::NoData => Message::new("reason-no-data").with("window", window),
+        Observation::Error(error) => Message::new("reason-error").with("error", Arg::Text(error.clone())),
     }
 }
 

@@ -6,7 +6,7 @@ use super::types::TenantFigures;
 use crate::components::resource::{PageResource, page_resource};
 use crate::components::sparkline::Sparkline;
 use crate::error::AppError;
-use crate::i18n::{t, t_args};
+use crate::i18n::{format_count, t, t_args};
 use leptos::prelude::*;
 
 /// The figures, loaded only when `wanted` (resources must be created outside any `Suspend`, or
@@ -52,11 +52,11 @@ pub fn TenantFiguresTable(figures: PageResource<Result<Vec<TenantFigures>, AppEr
                                         view! {
                                             <tr>
                                                 <th scope="row">{row.name.clone()}</th>
-                                                <td class="numeric">{row.points_today}</td>
+                                                <td class="numeric">{format_count(row.points_today)}</td>
                                                 <td><Sparkline values=row.hourly label /></td>
-                                                <td class="numeric">{row.active_keys}</td>
-                                                <td class="numeric">{row.metrics}</td>
-                                                <td class="numeric">{row.users}</td>
+                                                <td class="numeric">{format_count(row.active_keys)}</td>
+                                                <td class="numeric">{format_count(row.metrics)}</td>
+                                                <td class="numeric">{format_count(row.users)}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -9,20 +9,14 @@ use crate::components::hooks::{use_can, use_is_platform};
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager};
-use crate::i18n::{t, t_args};
+use crate::i18n::{format_instant, t, t_args};
 use crate::paging::Choice;
 use crate::paging::{PAGE_SIZES, PageNav};
 use crate::permissions::types::Permission;
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/audit";
-
-/// Audit times need seconds; like `format_time`, always UTC so hydration agrees with the server.
-fn format_instant(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
 
 fn use_audit_query() -> Memo<AuditQuery> {
     let params = use_query_map();

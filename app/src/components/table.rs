@@ -146,7 +146,14 @@ pub fn Pager(
     let link = move |page: u32, after: Option<String>, before: Option<String>| {
         format!("{base}{}", href.run(PageAt { page, after, before }))
     };
-    let count = group_thousands(nav.total.value());
+    // Under a thousand the count goes as a number, so it also picks the plural form (Arabic has
+    // six) and the catalogue writes its digits; above, grouped, in the page's digits.
+    let value = nav.total.value();
+    let count = if value < 1000 {
+        value.to_string()
+    } else {
+        crate::i18n::format_digits(&group_thousands(value))
+    };
     let total = match nav.total {
         Total::Exact(_) => t_args("table-total", &[("total", &count)]),
         Total::AtLeast(_) => t_args("table-total-at-least", &[("total", &count)]),

@@ -81,7 +81,8 @@ pub const WORKSPACE: &[Table] = &[
     ),
     table!(
         "channels",
-        "channel_id, name, kind, config, enabled, disabled_reason, disabled_at, failing_since, created_at, updated_at",
+        "channel_id, name, kind, config, enabled, disabled_reason, disabled_at, failing_since, language, created_at, \
+         updated_at",
         "channels",
         "tenant_id, channel_id"
     ),
@@ -105,8 +106,8 @@ pub const WORKSPACE: &[Table] = &[
     table!("alert_rules", "*", "alert_rules", "tenant_id, rule_id"),
     table!(
         "alerts",
-        "alert_id, rule_id, fingerprint, labels, state, severity, value, reason, started_at, fired_at, \
-         acknowledged_at, resolved_at, notified_at, escalation_step, updated_at",
+        "alert_id, rule_id, fingerprint, labels, state, severity, value, reason, reason_message, started_at, \
+         fired_at, acknowledged_at, resolved_at, notified_at, escalation_step, updated_at",
         "alerts",
         "tenant_id, alert_id"
     ),

@@ -106,8 +106,8 @@ fn ExportTable(list: Vec<DataExport>) -> impl IntoView {
                                 {export.error.map(|error| view! { <span class="muted">" " {error}</span> })}
                             </td>
                             <td><progress max="100" value=percent.to_string() aria-label=tables.clone()></progress> " " {tables}</td>
-                            <td class="num">{export.rows_done.to_string()}</td>
-                            <td class="num">{format_bytes(export.bytes)}</td>
+                            <td class="num">{crate::i18n::format_count(export.rows_done)}</td>
+                            <td class="num">{crate::i18n::format_digits(&format_bytes(export.bytes))}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -75,33 +75,42 @@ pub async fn get_channels_page(
 
 /// Creates a channel: `kind` webhook, slack, teams or email; `url` for the first three,
 /// `recipients` (comma-separated) for email. A webhook channel's signing secret is in the answer
-/// and nowhere else.
+/// and nowhere else. `language` is what its notifications are written in (`en`, `ar`); without
+/// it, the language of the page that asks.
 #[server]
 pub async fn create_channel(
     name: String,
     kind: String,
     #[server(default)] url: String,
     #[server(default)] recipients: String,
+    #[server(default)] language: String,
 ) -> Result<IssuedChannelSecret, AppError> {
     use super::service::{ChannelInput, create_channel, parse_kind};
     use crate::permissions::types::Permission;
     let context = crate::auth::context::require(Permission::NotificationsManageChannels).await?;
     let outbox = server::outbox()?;
     let kind = parse_kind(&kind)?;
-    let input = ChannelInput::parse(&outbox, &name, kind, &url, &recipients).await?;
+    let language = if language.trim().is_empty() {
+        crate::i18n::language().as_str().to_owned()
+    } else {
+        language
+    };
+    let input = ChannelInput::parse(&outbox, &name, kind, &url, &recipients, &language).await?;
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let issued = create_channel(&mut tx, &context.actor(), &input).await?;
     tx.commit().await?;
     Ok(issued)
 }
 
-/// Renames a channel and changes its URL or recipients (its kind is fixed).
+/// Renames a channel and changes its URL or recipients (its kind is fixed) and its language
+/// (unchanged when not sent).
 #[server]
 pub async fn update_channel(
     channel_id: ChannelId,
     name: String,
     #[server(default)] url: String,
     #[server(default)] recipients: String,
+    #[server(default)] language: String,
 ) -> Result<ChannelDetail, AppError> {
     use super::service::ChannelInput;
     use crate::permissions::types::Permission;
@@ -109,12 +118,16 @@ pub async fn update_channel(
     let outbox = server::outbox()?;
     // The kind is fixed, and the URL check may wait on DNS: no transaction stays open for it.
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
-    let kind = super::db::select_channel(&mut tx, channel_id)
+    let before = super::db::select_channel(&mut tx, channel_id)
         .await?
-        .ok_or(AppError::NotFound)?
-        .kind;
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    let input = ChannelInput::parse(&outbox, &name, kind, &url, &recipients).await?;
+    let language = if language.trim().is_empty() {
+        before.language.as_str().to_owned()
+    } else {
+        language
+    };
+    let input = ChannelInput::parse(&outbox, &name, before.kind, &url, &recipients, &language).await?;
     let mut tx = context.tenant_tx(crate::auth::context::TenantScope::Own).await?;
     let updated = super::service::update_channel(&mut tx, &context.actor(), channel_id, &input).await?;
     tx.commit().await?;

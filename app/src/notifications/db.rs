@@ -9,6 +9,7 @@ use crate::db::keyset::{Key, Order, Window, capped_count, explain};
 use crate::db::{OutboxTx, TenantTx};
 use crate::ids::{ChannelId, DeliveryId, TenantId};
 use crate::paging::{Page, SortDir};
+use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, Postgres, QueryBuilder};
@@ -152,6 +153,7 @@ macro_rules! channel_detail {
                 failing_since: row.failing_since,
                 signed: row.signed,
                 previous_secret_until: row.previous_secret_expires_at,
+                language: Language::parse(&row.language).unwrap_or_default(),
                 created_at: row.created_at,
                 updated_at: row.updated_at,
             })
@@ -164,7 +166,7 @@ pub async fn select_channels(tx: &mut TenantTx) -> Result<Vec<ChannelDetail>, sq
     let tenant_id = tx.tenant_id();
     let rows = sqlx::query!(
         r#"SELECT channel_id, name, kind, config, enabled, disabled_reason, disabled_at, failing_since,
-                  secret IS NOT NULL AS "signed!", previous_secret_expires_at, created_at, updated_at
+                  secret IS NOT NULL AS "signed!", previous_secret_expires_at, language, created_at, updated_at
            FROM channels WHERE tenant_id = $1 ORDER BY lower(name), channel_id"#,
         tenant_id.0
     )
@@ -178,7 +180,7 @@ pub async fn select_channel(tx: &mut TenantTx, channel_id: ChannelId) -> Result<
     let tenant_id = tx.tenant_id();
     let row = sqlx::query!(
         r#"SELECT channel_id, name, kind, config, enabled, disabled_reason, disabled_at, failing_since,
-                  secret IS NOT NULL AS "signed!", previous_secret_expires_at, created_at, updated_at
+                  secret IS NOT NULL AS "signed!", previous_secret_expires_at, language, created_at, updated_at
            FROM channels WHERE tenant_id = $1 AND channel_id = $2"#,
         tenant_id.0,
         channel_id.0
@@ -194,39 +196,44 @@ pub struct NewChannelRow<'a> {
     pub kind: ChannelKind,
     pub target: &'a Target,
     pub secret: Option<&'a [u8]>,
+    pub language: Language,
 }
 
 /// Inserts a channel; a taken name is the unique violation `channels_name_key`.
 pub async fn insert_channel(tx: &mut TenantTx, row: &NewChannelRow<'_>) -> Result<ChannelId, sqlx::Error> {
     let tenant_id = tx.tenant_id();
     sqlx::query_scalar!(
-        r#"INSERT INTO channels (tenant_id, name, kind, config, secret)
-           VALUES ($1, $2, $3, $4, $5)
+        r#"INSERT INTO channels (tenant_id, name, kind, config, secret, language)
+           VALUES ($1, $2, $3, $4, $5, $6)
            RETURNING channel_id AS "channel_id: ChannelId""#,
         tenant_id.0,
         row.name,
         row.kind.as_str(),
         row.target.to_config(),
-        row.secret
+        row.secret,
+        row.language.as_str()
     )
     .fetch_one(&mut **tx)
     .await
 }
 
-/// Renames a channel and sets its target; false when it does not exist.
+/// Renames a channel and sets its target and language; false when it does not exist.
 pub async fn update_channel(
     tx: &mut TenantTx,
     channel_id: ChannelId,
     name: &str,
     target: &Target,
+    language: Language,
 ) -> Result<bool, sqlx::Error> {
     let tenant_id = tx.tenant_id();
     let result = sqlx::query!(
-        "UPDATE channels SET name = $3, config = $4, updated_at = now() WHERE tenant_id = $1 AND channel_id = $2",
+        "UPDATE channels SET name = $3, config = $4, language = $5, updated_at = now()
+         WHERE tenant_id = $1 AND channel_id = $2",
         tenant_id.0,
         channel_id.0,
         name,
-        target.to_config()
+        target.to_config(),
+        language.as_str()
     )
     .execute(&mut **tx)
     .await?;
@@ -353,7 +360,7 @@ pub async fn select_channel_warnings(tx: &mut TenantTx) -> Result<Vec<ChannelWar
 pub async fn insert_deliveries(
     tx: &mut TenantTx,
     channels: &[ChannelId],
-    notification: &Notification,
+    compose: &(dyn Fn(Language) -> Notification + Sync),
     now: DateTime<Utc>,
 ) -> Result<Vec<DeliveryId>, sqlx::Error> {
     if channels.is_empty() {
@@ -361,22 +368,38 @@ pub async fn insert_deliveries(
     }
     let tenant_id = tx.tenant_id();
     let channel_ids: Vec<uuid::Uuid> = channels.iter().map(|id| id.0).collect();
-    let body = serde_json::to_value(notification).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-    let ids = sqlx::query_scalar!(
-        r#"INSERT INTO deliveries (tenant_id, channel_id, event_type, notification, source_ids, next_attempt_at, created_at)
-           SELECT tenant_id, channel_id, $3, $4, $5, $6, $6
-           FROM channels
-           WHERE tenant_id = $1 AND channel_id = ANY($2) AND enabled
-           RETURNING delivery_id AS "delivery_id: DeliveryId""#,
+    // One message per language the enabled channels read, each written once.
+    let languages = sqlx::query_scalar!(
+        "SELECT DISTINCT language FROM channels WHERE tenant_id = $1 AND channel_id = ANY($2) AND enabled
+         ORDER BY language",
         tenant_id.0,
         &channel_ids,
-        notification.event_type,
-        body,
-        &notification.sources,
-        now
     )
     .fetch_all(&mut **tx)
     .await?;
+    let mut ids = Vec::new();
+    for language in languages.iter().filter_map(|tag| Language::parse(tag)) {
+        let notification = compose(language);
+        let body = serde_json::to_value(&notification).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+        ids.extend(
+            sqlx::query_scalar!(
+                r#"INSERT INTO deliveries (tenant_id, channel_id, event_type, notification, source_ids, next_attempt_at, created_at)
+                   SELECT tenant_id, channel_id, $3, $4, $5, $6, $6
+                   FROM channels
+                   WHERE tenant_id = $1 AND channel_id = ANY($2) AND enabled AND language = $7
+                   RETURNING delivery_id AS "delivery_id: DeliveryId""#,
+                tenant_id.0,
+                &channel_ids,
+                notification.event_type,
+                body,
+                &notification.sources,
+                now,
+                language.as_str()
+            )
+            .fetch_all(&mut **tx)
+            .await?,
+        );
+    }
     if !ids.is_empty() {
         sqlx::query!("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
             .execute(&mut **tx)

@@ -7,7 +7,7 @@
 //! HTML entities and Markdown emphasis for Teams, HTML for email.
 
 use super::types::Notification;
-use crate::i18n::t;
+use crate::i18n::t_in;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
@@ -85,11 +85,15 @@ pub fn slack_body(notification: &Notification, public_url: &str) -> Value {
     }
     let mut context = vec![format!(
         "{}: `{}`",
-        t("notify-event"),
+        t_in(notification.language, "notify-event"),
         slack_escape(&notification.event_type)
     )];
     if let Some(severity) = &severity {
-        context.push(format!("{}: *{}*", t("notify-severity"), slack_escape(severity)));
+        context.push(format!(
+            "{}: *{}*",
+            t_in(notification.language, "notify-severity"),
+            slack_escape(severity)
+        ));
     }
     blocks.push(json!({
         "type": "context",
@@ -100,7 +104,7 @@ pub fn slack_body(notification: &Notification, public_url: &str) -> Value {
             "type": "actions",
             "elements": [{
                 "type": "button",
-                "text": { "type": "plain_text", "text": t("notify-open") },
+                "text": { "type": "plain_text", "text": t_in(notification.language, "notify-open") },
                 "url": link,
             }],
         }));
@@ -155,9 +159,11 @@ pub fn teams_escape(text: &str) -> String {
 /// A Microsoft Teams connector message card (the legacy `MessageCard` format incoming webhooks
 /// accept), coloured by severity.
 pub fn teams_body(notification: &Notification, public_url: &str) -> Value {
-    let mut facts = vec![json!({ "name": t("notify-event"), "value": teams_escape(&notification.event_type) })];
+    let mut facts = vec![
+        json!({ "name": t_in(notification.language, "notify-event"), "value": teams_escape(&notification.event_type) }),
+    ];
     if let Some(severity) = severity_label(notification.severity.as_deref()) {
-        facts.push(json!({ "name": t("notify-severity"), "value": teams_escape(&severity) }));
+        facts.push(json!({ "name": t_in(notification.language, "notify-severity"), "value": teams_escape(&severity) }));
     }
     let mut card = json!({
         "@type": "MessageCard",
@@ -178,7 +184,7 @@ pub fn teams_body(notification: &Notification, public_url: &str) -> Value {
             "potentialAction".into(),
             json!([{
                 "@type": "OpenUri",
-                "name": t("notify-open"),
+                "name": t_in(notification.language, "notify-open"),
                 "targets": [{ "os": "default", "uri": link }],
             }]),
         );
@@ -211,11 +217,18 @@ pub fn email_content(notification: &Notification, public_url: &str) -> EmailCont
         text.push_str("\n\n");
     }
     if let Some(severity) = &severity {
-        text.push_str(&format!("{}: {severity}\n", t("notify-severity")));
+        text.push_str(&format!(
+            "{}: {severity}\n",
+            t_in(notification.language, "notify-severity")
+        ));
     }
-    text.push_str(&format!("{}: {}\n", t("notify-event"), notification.event_type));
+    text.push_str(&format!(
+        "{}: {}\n",
+        t_in(notification.language, "notify-event"),
+        notification.event_type
+    ));
     if let Some(link) = &link {
-        text.push_str(&format!("{}: {link}\n", t("notify-open")));
+        text.push_str(&format!("{}: {link}\n", t_in(notification.language, "notify-open")));
     }
     let mut html = format!("<h2>{}</h2>\n", escape_html(&subject));
     if !notification.body.trim().is_empty() {
@@ -228,20 +241,20 @@ pub fn email_content(notification: &Notification, public_url: &str) -> EmailCont
     if let Some(severity) = &severity {
         html.push_str(&format!(
             "{}: <strong>{}</strong><br>\n",
-            t("notify-severity"),
+            t_in(notification.language, "notify-severity"),
             escape_html(severity)
         ));
     }
     html.push_str(&format!(
         "{}: <code>{}</code></p>\n",
-        t("notify-event"),
+        t_in(notification.language, "notify-event"),
         escape_html(&notification.event_type)
     ));
     if let Some(link) = &link {
         html.push_str(&format!(
             "<p><a href=\"{}\">{}</a></p>\n",
             escape_html(link),
-            t("notify-open")
+            t_in(notification.language, "notify-open")
         ));
     }
     EmailContent { subject, text, html }
@@ -250,11 +263,13 @@ pub fn email_content(notification: &Notification, public_url: &str) -> EmailCont
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preferences::Language;
     use chrono::TimeZone;
 
     fn notification() -> Notification {
         Notification {
             event_type: "alert.firing".into(),
+            language: Language::En,
             title: "CPU <high> & rising".into(),
             body: "p95 is 97%\nfor *10* minutes".into(),
             severity: Some("critical".into()),
@@ -265,6 +280,27 @@ mod tests {
     }
 
     const PUBLIC: &str = "https://atrium.example.com/";
+
+    #[test]
+    fn the_labels_around_a_message_are_in_its_language() {
+        let english = notification();
+        let arabic = Notification {
+            language: Language::Ar,
+            ..notification()
+        };
+        let facts = |n: &Notification| teams_body(n, PUBLIC)["sections"][0]["facts"][0]["name"].clone();
+        assert_eq!(facts(&english), "Event");
+        assert_eq!(facts(&arabic), t_in(Language::Ar, "notify-event"));
+        assert_ne!(facts(&arabic), "Event");
+        let email = email_content(&arabic, PUBLIC);
+        assert!(
+            email.text.contains(&t_in(Language::Ar, "notify-open")),
+            "{}",
+            email.text
+        );
+        let slack = slack_body(&arabic, PUBLIC).to_string();
+        assert!(slack.contains(&t_in(Language::Ar, "notify-severity")), "{slack}");
+    }
 
     #[test]
     fn links_are_made_absolute_and_only_http() {

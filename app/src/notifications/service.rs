@@ -18,24 +18,26 @@ use crate::db::{Db, TenantTx};
 use crate::error::{AppError, FieldErrors, map_unique};
 use crate::i18n::{t, t_args};
 use crate::ids::{ChannelId, DeliveryId, TenantId};
+use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 
-/// Puts `notification` in the outbox for each enabled channel of `channels`, in the caller's
-/// transaction: it is delivered if and only if that transaction commits.
+/// Puts a notification in the outbox for each enabled channel of `channels`, written by `compose`
+/// in each channel's language, in the caller's transaction: it is delivered if and only if that
+/// transaction commits.
 pub async fn enqueue(
     tx: &mut TenantTx,
     channels: &[ChannelId],
-    notification: &Notification,
+    compose: &(dyn Fn(Language) -> Notification + Sync),
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::ids::DeliveryId>, sqlx::Error> {
-    notify_db::insert_deliveries(tx, channels, notification, now).await
+    notify_db::insert_deliveries(tx, channels, compose, now).await
 }
 
-/// `t_args` with one argument that is user text: `t_args` passes number-like values as numbers
+/// `t_args_in` with one argument that is user text: `t_args` passes number-like values as numbers
 /// (for plurals), which would turn a channel named "007" into "7".
-pub(crate) fn t_text(key: &str, arg: &str, text: &str) -> String {
+pub(crate) fn t_text_in(language: Language, key: &str, arg: &str, text: &str) -> String {
     const MARK: char = '\u{1}';
-    t_args(key, &[(arg, &MARK.to_string())]).replace(MARK, text)
+    crate::i18n::t_args_in(language, key, &[(arg, &MARK.to_string())]).replace(MARK, text)
 }
 
 /// The most recipients an email channel may have.
@@ -81,12 +83,14 @@ pub async fn parse_target_url(raw: &str, policy: AddressPolicy) -> Result<String
     Ok(url.to_string())
 }
 
-/// A parsed channel form. Field names are those of the form: `name`, `kind`, `url`, `recipients`.
+/// A parsed channel form. Field names are those of the form: `name`, `kind`, `url`, `recipients`,
+/// `language`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelInput {
     pub name: String,
     pub kind: ChannelKind,
     pub target: Target,
+    pub language: Language,
 }
 
 impl ChannelInput {
@@ -98,9 +102,13 @@ impl ChannelInput {
         kind: ChannelKind,
         url: &str,
         recipients: &str,
+        language: &str,
     ) -> Result<Self, AppError> {
         let mut errors = FieldErrors::new();
         let name = parse_channel_name(name).map_err(|e| errors.add("name", e)).ok();
+        let language = Language::parse(language.trim())
+            .ok_or_else(|| errors.add("language", t("channels-language-invalid")))
+            .ok();
         let target = if kind.is_http() {
             parse_target_url(url, outbox.settings().policy)
                 .await
@@ -116,8 +124,13 @@ impl ChannelInput {
                 .map_err(|e| errors.add("recipients", e))
                 .ok()
         };
-        match (name, target) {
-            (Some(name), Some(target)) if errors.is_empty() => Ok(Self { name, kind, target }),
+        match (name, target, language) {
+            (Some(name), Some(target), Some(language)) if errors.is_empty() => Ok(Self {
+                name,
+                kind,
+                target,
+                language,
+            }),
             _ => Err(AppError::Validation(errors)),
         }
     }
@@ -138,6 +151,7 @@ fn audit_json(channel: &ChannelDetail) -> Option<serde_json::Value> {
         "target": channel.target_display,
         "enabled": channel.enabled,
         "disabled_reason": channel.disabled_reason.map(DisabledReason::as_str),
+        "language": channel.language.as_str(),
     }))
 }
 
@@ -183,6 +197,7 @@ pub async fn create_channel(
         kind: input.kind,
         target: &input.target,
         secret: secret.as_ref().map(|s| s.bytes.as_slice()),
+        language: input.language,
     };
     let channel_id = notify_db::insert_channel(tx, &row)
         .await
@@ -217,7 +232,7 @@ pub async fn update_channel(
     if before.kind != input.kind {
         return Err(AppError::field("kind", t("channels-kind-fixed")));
     }
-    notify_db::update_channel(tx, channel_id, &input.name, &input.target)
+    notify_db::update_channel(tx, channel_id, &input.name, &input.target, input.language)
         .await
         .map_err(|e| map_unique(e, NAME_TAKEN))?;
     let after = channel_or_not_found(tx, channel_id).await?;
@@ -369,10 +384,13 @@ pub async fn send_test(
     if !channel.enabled {
         return Err(AppError::Conflict(t("channels-test-channel-off")));
     }
+    let language = channel.language;
     let notification = Notification {
         event_type: TEST_EVENT.to_owned(),
-        title: t_text("channels-test-title", "name", &channel.name),
-        body: t_args(
+        language,
+        title: t_text_in(language, "channels-test-title", "name", &channel.name),
+        body: crate::i18n::t_args_in(
+            language,
             "channels-test-body",
             &[("who", actor.email.as_deref().unwrap_or("Atrium"))],
         ),

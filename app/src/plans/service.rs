@@ -146,10 +146,10 @@ pub async fn notice_usage(
         allowed,
         overridden: false,
     };
-    let notification = usage_notification(&line, level, plan, slug.as_deref());
+    let compose = |language| usage_notification(&line, level, plan, slug.as_deref(), language);
     // The outbox's own insert (what `notifications::service::enqueue` does): the service
     // checks this limit when it creates a channel, so depending on it would make a cycle.
-    crate::notifications::db::insert_deliveries(tx, &channels, &notification, now).await?;
+    crate::notifications::db::insert_deliveries(tx, &channels, &compose, now).await?;
     Ok(())
 }
 
@@ -159,15 +159,16 @@ fn usage_notification(
     level: UsageLevel,
     plan: Plan,
     slug: Option<&str>,
+    language: crate::preferences::Language,
 ) -> crate::notifications::types::Notification {
-    use crate::i18n::t_args;
+    use crate::i18n::{t_args_in, t_in};
     let percent = line.percent().to_string();
     let args = [
-        ("limit", line.limit.label()),
+        ("limit", t_in(language, &format!("limit-{}", line.limit.as_str()))),
         ("percent", percent.clone()),
         ("used", line.used.to_string()),
         ("max", line.allowed.to_string()),
-        ("plan", plan.label()),
+        ("plan", t_in(language, &format!("plan-{}", plan.as_str()))),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (title, body, severity) = match level {
@@ -176,8 +177,9 @@ fn usage_notification(
     };
     crate::notifications::types::Notification {
         event_type: format!("usage.{}", level.as_str()),
-        title: t_args(title, &args),
-        body: t_args(body, &args),
+        language,
+        title: t_args_in(language, title, &args),
+        body: t_args_in(language, body, &args),
         severity: Some(severity.to_owned()),
         link: slug.map(|slug| format!("/t/{slug}/usage")),
         sources: Vec::new(),

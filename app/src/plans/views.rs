@@ -396,7 +396,7 @@ fn UsageReportView(report: UsageReport) -> impl IntoView {
 /// One set of statistics as a definition list (a workspace's, or the platform's totals).
 #[component]
 pub fn StatisticsList(statistics: Statistics, #[prop(optional)] platform: bool) -> impl IntoView {
-    let figure = |n: i64| crate::paging::group_thousands(u64::try_from(n).unwrap_or(0));
+    let figure = |n: i64| crate::i18n::format_digits(&crate::paging::group_thousands(u64::try_from(n).unwrap_or(0)));
     let alerts = if statistics.open_alerts.is_empty() {
         t("statistics-no-alerts")
     } else {
@@ -421,7 +421,7 @@ pub fn StatisticsList(statistics: Statistics, #[prop(optional)] platform: bool) 
             <div><dt>{t("statistics-points-today")}</dt><dd>{figure(statistics.points_today)}</dd></div>
             <div><dt>{t("statistics-points-30")}</dt><dd>{figure(statistics.points_30_days)}</dd></div>
             <div><dt>{t("statistics-alerts")}</dt><dd>{alerts}</dd></div>
-            <div><dt>{storage}</dt><dd>{format_bytes(statistics.storage_bytes)}</dd></div>
+            <div><dt>{storage}</dt><dd>{crate::i18n::format_digits(&format_bytes(statistics.storage_bytes))}</dd></div>
         </dl>
     }
 }

@@ -76,7 +76,7 @@ pub fn HomePage() -> impl IntoView {
                         <p>{t_args("home-welcome", &[("name", &overview.name)])}</p>
                         <ul class="figures">
                             {overview.figures.into_iter().map(|(label, value)| view! {
-                                <li class="figure"><span class="value">{value}</span><span class="label">{label}</span></li>
+                                <li class="figure"><span class="value">{crate::i18n::format_count(value)}</span><span class="label">{label}</span></li>
                             }).collect_view()}
                         </ul>
                         <TenantFiguresTable figures />

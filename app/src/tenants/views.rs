@@ -13,7 +13,7 @@ use crate::components::resource::page_resource;
 use crate::components::table::{ListControls, Pager, SortHeader, list_href};
 use crate::components::toast::use_toaster;
 use crate::error::AppError;
-use crate::i18n::format_time;
+use crate::i18n::{format_count, format_time};
 use crate::i18n::{t, t_args};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
@@ -75,7 +75,7 @@ pub fn TenantsPage() -> impl IntoView {
                                                     " " <span class="badge erasing" title=format_time(when)>{t("erasure-badge")}</span>
                                                 })}
                                             </td>
-                                            <td class="num">{tenant.user_count}</td>
+                                            <td class="num">{format_count(tenant.user_count)}</td>
                                             <td>{format_time(tenant.created_at)}</td>
                                         </tr>
                                     }).collect_view()}
@@ -196,8 +196,8 @@ pub fn TenantDetailPage() -> impl IntoView {
                             <dl class="facts">
                                 <div><dt>{t("field-slug")}</dt><dd><code>{tenant.slug.clone()}</code></dd></div>
                                 <div><dt>{t("field-plan")}</dt><dd>{tenant.plan.label()}</dd></div>
-                                <div><dt>{t("tenants-user-count")}</dt><dd>{tenant.user_count}</dd></div>
-                                <div><dt>{t("tenants-active-users")}</dt><dd>{detail.active_user_count}</dd></div>
+                                <div><dt>{t("tenants-user-count")}</dt><dd>{format_count(tenant.user_count)}</dd></div>
+                                <div><dt>{t("tenants-active-users")}</dt><dd>{format_count(detail.active_user_count)}</dd></div>
                                 <div><dt>{t("field-created")}</dt><dd>{format_time(tenant.created_at)}</dd></div>
                             </dl>
                             <section aria-labelledby="tenant-users">

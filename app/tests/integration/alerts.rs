@@ -417,7 +417,7 @@ async fn escalation_steps_follow_the_clock_and_acknowledging_stops_them(_: PgPoo
         open[0].alert_id,
         AlertState::Acknowledged,
         None,
-        "on it",
+        &atrium_app::i18n::Said::Text("on it".to_owned()),
         t0() + Duration::minutes(12),
     )
     .await
@@ -578,5 +578,92 @@ async fn another_tenant_can_neither_see_nor_change_rules_alerts_or_silences(
     drop(tx);
     let mut tx = TenantTx::begin(&db, acme).await.expect("tenant tx");
     assert_eq!(every_alert(&mut tx).await.len(), 1);
+    tx.commit().await.expect("commit");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_channel_hears_in_its_language_and_reasons_are_worded_per_reader(
+    _: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    use atrium_app::i18n::Said;
+    use atrium_app::preferences::Language;
+    let db = connect(options).await;
+    let acme = tenant(&db, "acme").await;
+    let english = channel(&db, acme, "ops").await;
+    let arabic = channel(&db, acme, "ops-ar").await;
+    let mut tx = TenantTx::begin(&db, acme).await.expect("tenant tx");
+    sqlx::query("UPDATE channels SET language = 'ar' WHERE channel_id = $1")
+        .bind(arabic.0)
+        .execute(&mut *tx)
+        .await
+        .expect("channel language");
+    tx.commit().await.expect("commit");
+    push(&db, acme, "api.latency", "", 0..20, 500.0).await;
+    let mut spec = rule("api.latency");
+    spec.pending_s = 60;
+    spec.channel_ids = vec![english, arabic];
+    save(&db, acme, &spec).await;
+    at(&db, acme, 5).await;
+    at(&db, acme, 6).await;
+
+    // One delivery per channel, each written in its channel's language.
+    let mut tx = TenantTx::begin(&db, acme).await.expect("tenant tx");
+    let sent: Vec<(uuid::Uuid, serde_json::Value)> =
+        sqlx::query_as("SELECT channel_id, notification FROM deliveries ORDER BY created_at, delivery_id")
+            .fetch_all(&mut *tx)
+            .await
+            .expect("deliveries");
+    let of = |channel: ChannelId| {
+        sent.iter()
+            .find(|(id, _)| *id == channel.0)
+            .map(|(_, body)| body.clone())
+            .expect("a delivery for the channel")
+    };
+    let (en, ar) = (of(english), of(arabic));
+    assert_eq!(sent.len(), 2);
+    assert_eq!(en["language"], "en");
+    assert_eq!(en["title"], "[FIRING] api.latency too high");
+    assert!(
+        en["body"]
+            .as_str()
+            .expect("body")
+            .contains("max of api.latency = 500 > 100 over 2m, held for 1m"),
+        "{en}"
+    );
+    assert_eq!(ar["language"], "ar");
+    assert_eq!(ar["title"], "[مُطلَق] api.latency too high");
+    let body = ar["body"].as_str().expect("body");
+    assert!(
+        body.contains("max لـ api.latency = ٥٠٠ > ١٠٠ خلال ٢ د، مستمر منذ ١ د"),
+        "{body}"
+    );
+    assert!(body.contains("(الخطورة: عالية)"), "{body}");
+    // What programs read stays English in both.
+    assert_eq!(ar["data"]["rule"]["condition"], "max of api.latency > 100 over 2m");
+
+    // The stored reason is a message: English in its text column, Arabic for an Arabic reader.
+    let alert = every_alert(&mut tx).await.pop().expect("the alert");
+    let english_text: String = sqlx::query_scalar("SELECT reason FROM alerts WHERE alert_id = $1")
+        .bind(alert.alert_id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("reason");
+    assert!(matches!(alert.reason, Said::Message(_)), "{:?}", alert.reason);
+    assert_eq!(alert.reason.render_in(Language::En), english_text);
+    assert_eq!(english_text, "max of api.latency = 500 > 100 over 2m, held for 1m");
+    assert_eq!(
+        alert.reason.render_in(Language::Ar),
+        "max لـ api.latency = ٥٠٠ > ١٠٠ خلال ٢ د، مستمر منذ ١ د"
+    );
+    let history = alerts_db::select_events(&mut tx, alert.alert_id)
+        .await
+        .expect("history");
+    let notified = history.last().expect("a notified line");
+    assert_eq!(
+        notified.reason.render_in(Language::En),
+        "alert.firing sent to 2 channels"
+    );
+    assert_eq!(notified.reason.render_in(Language::Ar), "أُرسل alert.firing إلى قناتين");
     tx.commit().await.expect("commit");
 }

@@ -1286,3 +1286,100 @@ shortcuts-help = اعرض هذه الاختصارات
 shortcuts-choose = تنقّل بين نتائج اللوحة وافتح إحداها
 shortcuts-close = أغلق نافذة حوار أو القائمة
 shortcuts-tab = انتقل إلى عنصر التحكم التالي أو السابق
+
+## منذ متى، أو بعد كم (locale::relative)
+relative-now = الآن
+relative-minutes-ago = { $count ->
+    [one] منذ دقيقة
+    [two] منذ دقيقتين
+    [few] منذ { $count } دقائق
+   *[other] منذ { $count } دقيقة
+}
+relative-hours-ago = { $count ->
+    [one] منذ ساعة
+    [two] منذ ساعتين
+    [few] منذ { $count } ساعات
+   *[other] منذ { $count } ساعة
+}
+relative-days-ago = { $count ->
+    [one] منذ يوم
+    [two] منذ يومين
+    [few] منذ { $count } أيام
+    [many] منذ { $count } يومًا
+   *[other] منذ { $count } يوم
+}
+relative-minutes-ahead = { $count ->
+    [one] خلال دقيقة
+    [two] خلال دقيقتين
+    [few] خلال { $count } دقائق
+   *[other] خلال { $count } دقيقة
+}
+relative-hours-ahead = { $count ->
+    [one] خلال ساعة
+    [two] خلال ساعتين
+    [few] خلال { $count } ساعات
+   *[other] خلال { $count } ساعة
+}
+relative-days-ahead = { $count ->
+    [one] خلال يوم
+    [two] خلال يومين
+    [few] خلال { $count } أيام
+    [many] خلال { $count } يومًا
+   *[other] خلال { $count } يوم
+}
+
+## شرط القاعدة، وسبب حالة التنبيه (تُحفظ رسائلَ وتُصاغ بلغة القارئ)
+condition-threshold = { $stat } لـ { $metric } { $op } { $threshold } خلال { $window }
+condition-anomaly = { $stat } لـ { $metric } غير معتاد خلال { $window }
+reason-no-points-alerting = لا نقاط في آخر { $window } (يُعد إنذارًا)
+reason-anomalous = { $stat } لـ { $metric } = { $value } غير معتاد
+reason-anomalous-held = { $stat } لـ { $metric } = { $value } غير معتاد، مستمر منذ { $held }
+reason-breach = { $stat } لـ { $metric } = { $value } { $op } { $threshold } خلال { $window }
+reason-breach-held = { $stat } لـ { $metric } = { $value } { $op } { $threshold } خلال { $window }، مستمر منذ { $held }
+reason-cleared = زال الشرط: { $stat } لـ { $metric } = { $value }
+reason-no-points-clear = لا نقاط في آخر { $window } (يُعد سليمًا)
+reason-no-data = لا نقاط في آخر { $window }
+reason-error = { $error }
+reason-silenced = الإشعار مكتوم حتى { $until } ({ $comment })
+reason-cooldown = في فترة التهدئة: آخر إشعار { $last }، ولا إشعار حتى { $until }
+reason-notified = أُرسل { $event } إلى { $channels ->
+    [one] قناة واحدة
+    [two] قناتين
+    [few] { $channels } قنوات
+   *[other] { $channels } قناة
+}{ $others ->
+    [0] {""}
+    [one] ، مع تنبيه آخر في الرسالة نفسها
+    [two] ، مع تنبيهين آخرين في الرسالة نفسها
+    [few] ، مع { $others } تنبيهات أخرى في الرسالة نفسها
+   *[other] ، مع { $others } تنبيهًا آخر في الرسالة نفسها
+}
+reason-escalation-silenced = خطوة التصعيد { $step } مكتومة ({ $comment })
+reason-unacknowledged = دون إقرار منذ { $after }
+reason-escalated = الخطوة { $step }: دون إقرار منذ { $after }، أُرسل إلى { $channels ->
+    [one] قناة واحدة
+    [two] قناتين
+    [few] { $channels } قنوات
+   *[other] { $channels } قناة
+}
+reason-acknowledged-by = أقرّ به { $name }
+reason-acknowledged-by-comment = أقرّ به { $name }: { $comment }
+reason-resolved-by = حلّه { $name }
+reason-resolved-by-comment = حلّه { $name }: { $comment }
+
+## إشعارات التنبيهات، بلغة القناة المستقبِلة
+notify-word-firing = مُطلَق
+notify-word-resolved = محلول
+notify-word-acknowledged = تم الإقرار
+notify-word-no-data = لا توجد بيانات
+notify-word-error = خطأ
+notify-word-escalated = مُصعَّد
+notify-word-alert = تنبيه
+notify-alert-title = { $count ->
+    [one] {"["}{ $word }] { $rule }
+   *[other] {"["}{ $word } ×{ $count }] { $rule }
+}
+notify-alert-body = { $condition } (الخطورة: { $severity })
+notify-escalated-title = {"["}مُصعَّد · الخطوة { $step }] { $rule }
+channels-language = لغة رسائلها
+channels-language-invalid = اختر لغة من القائمة.

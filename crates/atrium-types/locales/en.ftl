@@ -1260,3 +1260,80 @@ shortcuts-help = Show these shortcuts
 shortcuts-choose = Move through the palette's results and open one
 shortcuts-close = Close a dialog or the menu
 shortcuts-tab = Move to the next or previous control
+
+## How long ago, or how far ahead (locale::relative)
+relative-now = just now
+relative-minutes-ago = { $count ->
+    [one] 1 minute ago
+   *[other] { $count } minutes ago
+}
+relative-hours-ago = { $count ->
+    [one] 1 hour ago
+   *[other] { $count } hours ago
+}
+relative-days-ago = { $count ->
+    [one] 1 day ago
+   *[other] { $count } days ago
+}
+relative-minutes-ahead = { $count ->
+    [one] in 1 minute
+   *[other] in { $count } minutes
+}
+relative-hours-ahead = { $count ->
+    [one] in 1 hour
+   *[other] in { $count } hours
+}
+relative-days-ahead = { $count ->
+    [one] in 1 day
+   *[other] in { $count } days
+}
+
+## A rule's condition, and why an alert is where it is (stored as messages, worded per reader)
+condition-threshold = { $stat } of { $metric } { $op } { $threshold } over { $window }
+condition-anomaly = { $stat } of { $metric } is anomalous over { $window }
+reason-no-points-alerting = no points in the last { $window } (counts as alerting)
+reason-anomalous = { $stat } of { $metric } = { $value } is anomalous
+reason-anomalous-held = { $stat } of { $metric } = { $value } is anomalous, held for { $held }
+reason-breach = { $stat } of { $metric } = { $value } { $op } { $threshold } over { $window }
+reason-breach-held = { $stat } of { $metric } = { $value } { $op } { $threshold } over { $window }, held for { $held }
+reason-cleared = condition cleared: { $stat } of { $metric } = { $value }
+reason-no-points-clear = no points in the last { $window } (counts as all clear)
+reason-no-data = no points in the last { $window }
+reason-error = { $error }
+reason-silenced = notification silenced until { $until } ({ $comment })
+reason-cooldown = in cooldown: last notified { $last }, quiet until { $until }
+reason-notified = { $event } sent to { $channels ->
+    [one] 1 channel
+   *[other] { $channels } channels
+}{ $others ->
+    [0] {""}
+    [one] , grouped with 1 other alert
+   *[other] , grouped with { $others } other alerts
+}
+reason-escalation-silenced = escalation step { $step } silenced ({ $comment })
+reason-unacknowledged = unacknowledged for { $after }
+reason-escalated = step { $step }: unacknowledged for { $after }, sent to { $channels ->
+    [one] 1 channel
+   *[other] { $channels } channels
+}
+reason-acknowledged-by = acknowledged by { $name }
+reason-acknowledged-by-comment = acknowledged by { $name }: { $comment }
+reason-resolved-by = resolved by { $name }
+reason-resolved-by-comment = resolved by { $name }: { $comment }
+
+## Alert notifications, written in the receiving channel's language
+notify-word-firing = FIRING
+notify-word-resolved = RESOLVED
+notify-word-acknowledged = ACKNOWLEDGED
+notify-word-no-data = NO DATA
+notify-word-error = ERROR
+notify-word-escalated = ESCALATED
+notify-word-alert = ALERT
+notify-alert-title = { $count ->
+    [one] {"["}{ $word }] { $rule }
+   *[other] {"["}{ $word } ×{ $count }] { $rule }
+}
+notify-alert-body = { $condition } (severity { $severity })
+notify-escalated-title = {"["}ESCALATED · step { $step }] { $rule }
+channels-language = Language of its messages
+channels-language-invalid = Choose a language from the list.

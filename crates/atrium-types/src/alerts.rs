@@ -4,9 +4,11 @@
 #[cfg(feature = "server")]
 pub mod silence;
 
+use crate::i18n::{Arg, Message, Said};
 use crate::ids::{AlertId, AlertRuleId, ChannelId, SilenceId, UserId};
 use crate::labels::LabelKey;
 use crate::paging::{Page, Total};
+use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -132,25 +134,24 @@ pub struct RuleSpec {
 }
 
 impl RuleSpec {
-    /// "p95 of http.latency > 500 for 5m" in words, for lists and notifications.
+    /// "p95 of http.latency > 500 over 5m" in words, for lists and notifications, worded in
+    /// whichever language renders it.
+    pub fn condition(&self) -> Message {
+        let message = match (self.comparison, self.threshold) {
+            (Comparison::Anomaly, _) | (_, None) => Message::new("condition-anomaly"),
+            (comparison, Some(threshold)) => Message::new("condition-threshold")
+                .with("op", Arg::Text(comparison.symbol().to_owned()))
+                .with("threshold", Arg::Number(threshold)),
+        };
+        message
+            .with("stat", Arg::Text(self.aggregation.as_str().to_owned()))
+            .with("metric", Arg::Text(self.metric.clone()))
+            .with("window", Arg::Span(self.window_s))
+    }
+
+    /// The condition in English: what the webhook body's structured data and the API carry.
     pub fn condition_text(&self) -> String {
-        let window = format_duration(self.window_s);
-        match (self.comparison, self.threshold) {
-            (Comparison::Anomaly, _) | (_, None) => {
-                format!(
-                    "{} of {} is anomalous over {window}",
-                    self.aggregation.as_str(),
-                    self.metric
-                )
-            }
-            (comparison, Some(threshold)) => format!(
-                "{} of {} {} {} over {window}",
-                self.aggregation.as_str(),
-                self.metric,
-                comparison.symbol(),
-                format_number(threshold)
-            ),
-        }
+        self.condition().render_in(Language::En)
     }
 }
 
@@ -182,7 +183,7 @@ pub struct AlertSummary {
     pub state: AlertState,
     pub severity: Severity,
     pub value: Option<f64>,
-    pub reason: String,
+    pub reason: Said,
     pub started_at: DateTime<Utc>,
     pub fired_at: Option<DateTime<Utc>>,
     pub acknowledged_at: Option<DateTime<Utc>>,
@@ -238,6 +239,9 @@ pub struct AlertsPageData {
     pub alerts: Page<AlertSummary>,
     pub can_acknowledge: bool,
     pub can_resolve: bool,
+    /// When the server read the page: what "5 minutes ago" counts from, the same on the server's
+    /// render and in the browser's hydration.
+    pub as_of: DateTime<Utc>,
 }
 
 /// What kind of entry a history line is.
@@ -275,7 +279,7 @@ pub struct AlertEvent {
     pub to_state: Option<AlertState>,
     pub actor_user_id: Option<UserId>,
     pub actor_name: String,
-    pub reason: String,
+    pub reason: Said,
     pub value: Option<f64>,
 }
 

@@ -6,18 +6,50 @@
 //! beside the wasm and installed before hydration ([`install`]), so no catalogue weighs on the
 //! main module and a page never changes language under a mounted app (switching reloads).
 
+use crate::locale::{self, Precision};
 use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// Times render in UTC the same on server and browser, so hydration never mismatches; server
-/// messages (alert reasons, permission explanations) use the same form. ISO order with Western
-/// digits reads the same in both languages (the form Arabic admin tools in the Maghreb and the
-/// Gulf alike show for logs).
+/// A moment to the minute, in the page's language and always in UTC, so the server's render and
+/// the browser's hydration agree (see [`crate::locale`]).
 pub fn format_time(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M UTC").to_string()
+    locale::moment(language(), time, Precision::Minute)
+}
+
+/// A moment to the second (logs: audit entries, delivery attempts).
+pub fn format_instant(time: DateTime<Utc>) -> String {
+    locale::moment(language(), time, Precision::Second)
+}
+
+/// A measured value in the page's digits: up to three decimals, no trailing zeros.
+pub fn format_number(value: f64) -> String {
+    locale::decimal(language(), value)
+}
+
+/// Text made of numbers (`1000+`, `3/5`) in the page's digits.
+pub fn format_digits(text: &str) -> String {
+    locale::digits(language(), text)
+}
+
+/// A count in the page's digits.
+pub fn format_count(value: i64) -> String {
+    locale::integer(language(), value)
+}
+
+/// A span of seconds in its largest exact unit (`5m`, `٥ د`).
+pub fn format_span(seconds: i64) -> String {
+    locale::span(language(), seconds)
+}
+
+/// How long ago (or how far ahead) `then` is from `now`: "3 minutes ago", "منذ ٣ دقائق".
+pub fn format_relative(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let (key, count) = locale::relative(then, now);
+    t_args(key, &[("count", &count.to_string())])
 }
 
 type Bundle = FluentBundle<FluentResource>;
@@ -39,8 +71,19 @@ fn bundle(language: Language, source: String) -> Bundle {
     // Arguments are numbers, names and addresses inside whole sentences, which the bidi
     // algorithm places correctly without them.
     bundle.set_use_isolating(false);
+    if language == Language::Ar {
+        // Numbers in messages (counts that also pick the plural form) in Arabic-Indic digits.
+        bundle.set_formatter(Some(arabic_number));
+    }
     let _ = bundle.add_resource(resource);
     bundle
+}
+
+fn arabic_number<M>(value: &FluentValue<'_>, _: &M) -> Option<String> {
+    match value {
+        FluentValue::Number(number) => Some(locale::digits(Language::Ar, &number.as_string())),
+        _ => None,
+    }
 }
 
 /// Where the current request's language comes from on the server (the rendering layer's
@@ -167,9 +210,162 @@ fn format(language: Language, key: &str, args: Option<&FluentArgs<'_>>) -> Strin
     bundle.format_pattern(pattern, args, &mut errors).into_owned()
 }
 
+/// A message kept to be worded later, in whoever reads it's language: what a background job says
+/// (an alert's reason, its history) is stored as a key with its arguments, and every page and
+/// notification renders it from the catalogue it speaks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, Arg>,
+}
+
+/// A message argument, kept by kind so each language writes it its own way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Arg {
+    /// Text as given (a name someone typed, a label set): never read as a number.
+    Text(String),
+    /// A measured value, written with up to three decimals.
+    Number(f64),
+    /// A count, which may also choose the plural form.
+    Count(i64),
+    /// A moment, to the minute.
+    Time(DateTime<Utc>),
+    /// A span of seconds.
+    Span(i64),
+}
+
+impl Message {
+    pub fn new(key: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// The message with one more argument.
+    pub fn with(mut self, name: &str, value: Arg) -> Self {
+        self.args.insert(name.to_owned(), value);
+        self
+    }
+
+    /// The message in the language of the page being rendered.
+    pub fn render(&self) -> String {
+        self.render_in(language())
+    }
+
+    /// The message in `language`.
+    pub fn render_in(&self, language: Language) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in &self.args {
+            match value {
+                Arg::Text(text) => args.set(name.as_str(), text.clone()),
+                Arg::Number(number) => args.set(name.as_str(), locale::decimal(language, *number)),
+                Arg::Count(count) => args.set(name.as_str(), *count),
+                Arg::Time(time) => args.set(name.as_str(), locale::moment(language, *time, Precision::Minute)),
+                Arg::Span(seconds) => args.set(name.as_str(), locale::span(language, *seconds)),
+            }
+        }
+        format(language, &self.key, Some(&args))
+    }
+}
+
+/// What a stored record says: a message worded in each reader's language, or text kept as it was
+/// written (a person's comment, or a line stored before messages were kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Said {
+    Message(Message),
+    Text(String),
+}
+
+impl Said {
+    /// In the language of the page being rendered.
+    pub fn render(&self) -> String {
+        self.render_in(language())
+    }
+
+    pub fn render_in(&self, language: Language) -> String {
+        match self {
+            Self::Message(message) => message.render_in(language),
+            Self::Text(text) => text.clone(),
+        }
+    }
+
+    /// Read back from its two columns: the English text, and the message when one was kept and
+    /// still reads as one (a row from before a message changed shape falls back to its text).
+    pub fn from_columns(text: String, message: Option<serde_json::Value>) -> Self {
+        match message.and_then(|value| serde_json::from_value(value).ok()) {
+            Some(message) => Self::Message(message),
+            None => Self::Text(text),
+        }
+    }
+
+    /// The message for its JSON column, if it is one.
+    pub fn message_column(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::Message(message) => serde_json::to_value(message).ok(),
+            Self::Text(_) => None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Self::Text(text) if text.is_empty())
+    }
+}
+
+impl From<Message> for Said {
+    fn from(message: Message) -> Self {
+        Self::Message(message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arabic_counts_pick_their_plural_form_and_are_written_in_arabic_indic_digits() {
+        let ago = |n: i64| t_args_in(Language::Ar, "relative-minutes-ago", &[("count", &n.to_string())]);
+        assert_eq!(ago(1), "منذ دقيقة");
+        assert_eq!(ago(2), "منذ دقيقتين");
+        assert_eq!(ago(5), "منذ ٥ دقائق");
+        assert_eq!(ago(11), "منذ ١١ دقيقة");
+        let days = |n: i64| t_args_in(Language::Ar, "relative-days-ago", &[("count", &n.to_string())]);
+        assert_eq!(days(12), "منذ ١٢ يومًا");
+        assert_eq!(days(100), "منذ ١٠٠ يوم");
+        assert_eq!(
+            t_args_in(Language::En, "relative-minutes-ago", &[("count", "5")]),
+            "5 minutes ago"
+        );
+    }
+
+    #[test]
+    fn a_kept_message_words_each_argument_kind_in_the_readers_language() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T13:05:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let message = Message::new("reason-silenced")
+            .with("until", Arg::Time(at))
+            .with("comment", Arg::Text("007".to_owned()));
+        assert_eq!(
+            message.render_in(Language::En),
+            "notification silenced until 2026-12-07 13:05 UTC (007)"
+        );
+        assert_eq!(
+            message.render_in(Language::Ar),
+            "الإشعار مكتوم حتى ٧ ديسمبر ٢٠٢٦، ١٣:٠٥ UTC (007)"
+        );
+        // A message survives its JSON column; text stays text.
+        let said = Said::from(message.clone());
+        let back = Said::from_columns("ignored".to_owned(), said.message_column());
+        assert_eq!(back, Said::Message(message));
+        assert_eq!(Said::from_columns("as typed".to_owned(), None).render(), "as typed");
+        assert_eq!(
+            Said::from_columns("old".to_owned(), Some(serde_json::json!({"not": "a message"}))),
+            Said::Text("old".to_owned())
+        );
+    }
 
     #[test]
     fn catalogue_parses_without_errors() {

@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod ip_blocks;
 pub mod labels;
 pub mod live;
+pub mod locale;
 pub mod notifications;
 pub mod paging;
 pub mod palette;

@@ -4,6 +4,7 @@
 use crate::i18n::t;
 use crate::ids::{ChannelId, DeliveryId};
 use crate::paging::Page;
+use crate::preferences::Language;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -70,12 +71,16 @@ pub struct ChannelSummary {
     pub enabled: bool,
 }
 
-/// What another domain (alerts) hands to `service::enqueue`: one message, rendered per channel
-/// kind by the delivery worker.
+/// One message as written for channels of one language (`service::enqueue` asks the enqueuing
+/// domain for it per language), rendered per channel kind by the delivery worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     /// Event type receivers switch on, e.g. `alert.firing`, `alert.resolved`, `alert.escalated`.
     pub event_type: String,
+    /// What `title` and `body` are written in; the renderers write their own labels in it too.
+    /// Deliveries stored before channels had a language were English.
+    #[serde(default)]
+    pub language: Language,
     /// One line: chat message headline, email subject.
     pub title: String,
     /// Plain text details (no markup: every renderer escapes it for its format).
@@ -148,6 +153,8 @@ pub struct ChannelDetail {
     pub signed: bool,
     /// During a secret rotation's overlap: until when the previous secret still signs.
     pub previous_secret_until: Option<DateTime<Utc>>,
+    /// What its notifications are written in.
+    pub language: Language,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

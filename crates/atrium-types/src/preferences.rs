@@ -111,6 +111,14 @@ impl Language {
         }
     }
 
+    /// (tag, name in itself) for a language select.
+    pub fn options() -> Vec<(String, String)> {
+        Self::ALL
+            .into_iter()
+            .map(|language| (language.as_str().to_owned(), language.endonym().to_owned()))
+            .collect()
+    }
+
     /// The browser's first choice that Atrium speaks, from an `Accept-Language` header
     /// (`ar-EG,ar;q=0.9,en;q=0.8`): highest weight first, the header's order between equals,
     /// a region ignored (`ar-SA` is Arabic). `None` when it names none of ours.

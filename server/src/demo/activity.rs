@@ -46,7 +46,7 @@ pub async fn seed(
     let system = Actor::system();
     let mut tx = TenantTx::begin(db, tenant.tenant_id).await?;
     let url = format!("http://{receiver}{DEMO_RECEIVER_PATH}");
-    let input = ChannelInput::parse(outbox, CHANNEL_NAME, ChannelKind::Webhook, &url, "")
+    let input = ChannelInput::parse(outbox, CHANNEL_NAME, ChannelKind::Webhook, &url, "", "en")
         .await
         .map_err(app)?;
     let channel = create_channel(&mut tx, &system, &input).await.map_err(app)?;

@@ -204,6 +204,16 @@ async fn a_fresh_demo_has_a_week_of_metrics_alerts_in_every_state_and_a_deliveri
     let admin = app.sign_in("admin@atrium.test").await;
     let reply = app.call(GetOverviewPanel::PATH, Some(&admin), &[]).await;
     assert_eq!(reply.body, "null", "{}", reply.status);
+    // A Globex member's overview charts Globex's own series of that name, never Acme's.
+    let hank = app.sign_in("hank@globex.test").await;
+    let reply = app.call(GetOverviewPanel::PATH, Some(&hank), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let theirs: Option<Panel> = serde_json::from_str(&reply.body).expect("panel");
+    let theirs = theirs.expect("Globex charts its own latency");
+    assert_eq!(theirs.tenant_id, globex.tenant_id);
+    assert_eq!(theirs.metric.name, signal::LATENCY);
+    assert_ne!(theirs.metric.metric_id, overview.metric.metric_id);
+    assert_eq!(overview.tenant_id, acme.tenant_id);
 
     // Globex got its own week and nothing of Acme's.
     let mut tx = TenantTx::begin(&app.db, globex.tenant_id).await.expect("tx");

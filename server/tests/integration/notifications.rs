@@ -20,6 +20,7 @@ use atrium_app::notifications::outbound::AddressPolicy;
 use atrium_app::notifications::outbox::{DeliverySettings, Outbox, SmtpSettings, SmtpTls};
 use atrium_app::notifications::service::enqueue;
 use atrium_app::notifications::types::{AttemptOutcome, DeliveryStatus, DeliverySummary, Notification};
+use atrium_app::preferences::Language;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -202,6 +203,7 @@ fn channel_id(created: &Value) -> ChannelId {
 fn alert_notification(source: uuid::Uuid) -> Notification {
     Notification {
         event_type: "alert.firing".into(),
+        language: Language::En,
         title: "CPU above 90%".into(),
         body: "p95 is 97% on web-1".into(),
         severity: Some("high".into()),
@@ -220,7 +222,9 @@ async fn enqueue_for(
     now: DateTime<Utc>,
 ) -> DeliveryId {
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
-    let ids = enqueue(&mut tx, &[channel], notification, now).await.expect("enqueue");
+    let ids = enqueue(&mut tx, &[channel], &|_| notification.clone(), now)
+        .await
+        .expect("enqueue");
     tx.commit().await.expect("commit");
     assert_eq!(ids.len(), 1);
     ids[0]
@@ -636,7 +640,7 @@ async fn a_committed_delivery_is_sent_after_a_restart_and_notify_wakes_the_worke
     enqueue(
         &mut tx,
         &[channel],
-        &alert_notification(uuid::Uuid::new_v4()),
+        &|_| alert_notification(uuid::Uuid::new_v4()),
         Utc::now(),
     )
     .await
@@ -891,7 +895,7 @@ async fn a_channel_failing_for_the_period_turns_off_and_admins_are_told(_: PgPoo
     // Nothing new goes to a channel that is off.
     let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
     assert!(
-        enqueue(&mut tx, &[channel], &alert_notification(uuid::Uuid::new_v4()), t1)
+        enqueue(&mut tx, &[channel], &|_| alert_notification(uuid::Uuid::new_v4()), t1)
             .await
             .expect("enqueue")
             .is_empty()
@@ -1036,7 +1040,7 @@ async fn another_tenant_can_neither_see_nor_touch_a_channel(_: PgPoolOptions, op
     );
     // Enqueueing to another tenant's channel id writes nothing.
     assert!(
-        enqueue(&mut tx, &[channel], &alert_notification(source), now)
+        enqueue(&mut tx, &[channel], &|_| alert_notification(source), now)
             .await
             .expect("enqueue")
             .is_empty()
@@ -1216,4 +1220,96 @@ async fn channel_forms_are_validated_and_changes_audited(_: PgPoolOptions, optio
     for action in ["channel.create", "channel.update", "channel.test", "channel.delete"] {
         assert!(actions.iter().any(|a| a == action), "{action} audited: {actions:?}");
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_channel_hears_in_the_language_it_was_given(_: PgPoolOptions, options: PgConnectOptions) {
+    let app = spawn_app_delivering(options, open_settings()).await;
+    let receiver = Receiver::start().await;
+    let alice = app.sign_in("alice@acme.test").await;
+    let url = receiver.url();
+    let refused = app
+        .call(
+            CreateChannel::PATH,
+            Some(&alice),
+            &[
+                ("name", "ar-hook"),
+                ("kind", "webhook"),
+                ("url", &url),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.error().field_error("language").is_some(), "{}", refused.body);
+    let created = app
+        .call(
+            CreateChannel::PATH,
+            Some(&alice),
+            &[
+                ("name", "ar-hook"),
+                ("kind", "webhook"),
+                ("url", &url),
+                ("language", "ar"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let created = created.json();
+    assert_eq!(created["channel"]["language"], "ar");
+    let channel = channel_id(&created);
+
+    // The test message reaches the receiver in Arabic, labels and all.
+    let test = app
+        .call(
+            SendChannelTest::PATH,
+            Some(&alice),
+            &[("channel_id", &channel.to_string())],
+        )
+        .await;
+    assert_eq!(test.status, StatusCode::OK, "{}", test.body);
+    let received = receiver.requests();
+    let body: Value = serde_json::from_slice(&received[0].body).expect("json");
+    let expected = atrium_app::i18n::t_args_in(Language::Ar, "channels-test-title", &[("name", "ar-hook")]);
+    assert_eq!(body["data"]["title"], expected.as_str(), "{body}");
+    assert!(body["data"]["title"].as_str().expect("title").contains("ar-hook"));
+    assert_ne!(body["data"]["title"], "Test notification for ar-hook");
+
+    // Editing without a language keeps it; with one, changes it, and the audit row says so.
+    let renamed = app
+        .call(
+            UpdateChannel::PATH,
+            Some(&alice),
+            &[("channel_id", &channel.to_string()), ("name", "hook"), ("url", &url)],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    assert_eq!(renamed.json()["language"], "ar");
+    let english = app
+        .call(
+            UpdateChannel::PATH,
+            Some(&alice),
+            &[
+                ("channel_id", &channel.to_string()),
+                ("name", "hook"),
+                ("url", &url),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(english.status, StatusCode::OK, "{}", english.body);
+    assert_eq!(english.json()["language"], "en");
+    let tenant = acme(&app).await;
+    let mut tx = TenantTx::begin(&app.db, tenant).await.expect("tx");
+    let (before, after): (Value, Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events WHERE action = 'channel.update' ORDER BY occurred_at DESC LIMIT 1",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .expect("audit row");
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        (before["language"].clone(), after["language"].clone()),
+        ("ar".into(), "en".into())
+    );
 }

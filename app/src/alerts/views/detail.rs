@@ -5,7 +5,6 @@ use crate::alerts::api::{AcknowledgeAlert, ResolveAlert, get_alert_detail};
 use crate::alerts::lifecycle::Manual;
 use crate::alerts::types::{
     Aggregation, AlertDetail, AlertEvent, AlertEventKind, AlertSummary, EscalationStatus, format_label_set,
-    format_number,
 };
 use crate::components::chart::Chart;
 use crate::components::error_view::ErrorView;
@@ -13,7 +12,7 @@ use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::error::AppError;
-use crate::i18n::format_time;
+use crate::i18n::{format_number, format_time};
 use crate::i18n::{t, t_args};
 use crate::ids::AlertId;
 use leptos::prelude::*;
@@ -91,9 +90,9 @@ fn AlertDetailView(detail: AlertDetail, acting: RwSignal<Option<(Manual, AlertSu
                 <div><dt>{t("alerts-state")}</dt><dd><StateBadge state=alert.state />
                     {alert.silenced.then(|| view! { <span class="badge silenced">{t("alerts-silenced")}</span> })}</dd></div>
                 <div><dt>{t("alerts-severity")}</dt><dd><SeverityBadge severity=alert.severity /></dd></div>
-                <div><dt>{t("alerts-condition")}</dt><dd>{rule.spec.condition_text()}</dd></div>
+                <div><dt>{t("alerts-condition")}</dt><dd>{rule.spec.condition().render()}</dd></div>
                 <div><dt>{t("alerts-value")}</dt><dd>{alert.value.map(format_number).unwrap_or_else(|| "–".to_owned())}</dd></div>
-                <div><dt>{t("alerts-reason")}</dt><dd>{alert.reason.clone()}</dd></div>
+                <div><dt>{t("alerts-reason")}</dt><dd>{alert.reason.render()}</dd></div>
                 <div><dt>{t("alerts-labels")}</dt><dd>{if alert.labels.is_empty() { t("alerts-no-labels") } else { format_label_set(&alert.labels) }}</dd></div>
                 <div><dt>{t("alerts-started")}</dt><dd>{format_time(alert.started_at)}</dd></div>
                 {alert.fired_at.map(|at| view! { <div><dt>{t("alerts-fired")}</dt><dd>{format_time(at)}</dd></div> })}
@@ -172,7 +171,7 @@ fn HistoryLine(event: AlertEvent) -> impl IntoView {
             <time>{format_time(event.at)}</time>
             " " <strong>{what}</strong>
             " · " <span class="actor">{event.actor_name.clone()}</span>
-            {(!event.reason.is_empty()).then(|| view! { <div class="reason">{event.reason.clone()}</div> })}
+            {(!event.reason.is_empty()).then(|| view! { <div class="reason">{event.reason.render()}</div> })}
         </li>
     }
 }

@@ -48,7 +48,7 @@ pub fn FiringAlertsCard() -> impl IntoView {
                                         let n = counts.by_severity.iter().find(|(s, _)| s == severity).map_or(0, |(_, n)| *n);
                                         view! {
                                             <li class=format!("figure severity {}", severity.as_str()) data-testid=format!("firing-{}", severity.as_str())>
-                                                <span class="value">{n}</span>
+                                                <span class="value">{crate::i18n::format_count(n)}</span>
                                                 <span class="label">{severity_label(*severity)}</span>
                                             </li>
                                         }

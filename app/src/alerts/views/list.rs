@@ -3,13 +3,14 @@
 use super::{ActionPanel, AlertsNav, SeverityBadge, StateBadge, follow_alert_changes};
 use crate::alerts::api::{AcknowledgeAlert, ResolveAlert, get_alerts_page};
 use crate::alerts::lifecycle::Manual;
-use crate::alerts::types::{AlertSummary, AlertTab, format_number};
+use crate::alerts::types::{AlertSummary, AlertTab};
 use crate::components::error_view::ErrorView;
 use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::i18n::format_time;
+use crate::i18n::{format_digits, format_number, format_relative};
 use crate::i18n::{t, t_args};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -69,7 +70,7 @@ fn AlertList(
 ) -> impl IntoView {
     let current = page.tab;
     let base = crate::components::hooks::use_link_base();
-    let (can_ack, can_resolve) = (page.can_acknowledge, page.can_resolve);
+    let (can_ack, can_resolve, as_of) = (page.can_acknowledge, page.can_resolve, page.as_of);
     let pager_href = Callback::new(move |at: PageAt| {
         let mut parts = vec![format!("tab={}", current.as_param())];
         parts.extend(at.query_parts());
@@ -82,7 +83,7 @@ fn AlertList(
                 let is_current = *tab == current;
                 view! {
                     <a href=format!("{base}/alerts?tab={}", tab.as_param()) aria-current=is_current.then_some("page")>
-                        {label} " " <span class="count" data-testid=format!("count-{}", tab.as_param())>{count.short()}</span>
+                        {label} " " <span class="count" data-testid=format!("count-{}", tab.as_param())>{format_digits(&count.short())}</span>
                     </a>
                 }
             }).collect_view()}
@@ -101,7 +102,7 @@ fn AlertList(
                         <th scope="col"><span class="visually-hidden">{t("alerts-actions")}</span></th>
                     </tr></thead>
                     <tbody>
-                        {page.alerts.items.clone().into_iter().map(|alert| view! { <AlertRowView alert can_ack can_resolve acting /> }).collect_view()}
+                        {page.alerts.items.clone().into_iter().map(|alert| view! { <AlertRowView alert can_ack can_resolve acting as_of /> }).collect_view()}
                     </tbody>
                 </table>
                 <Pager nav=page.alerts.nav() href=pager_href label=t("alerts-pagination") />
@@ -116,6 +117,7 @@ fn AlertRowView(
     can_ack: bool,
     can_resolve: bool,
     acting: RwSignal<Option<(Manual, AlertSummary)>>,
+    as_of: chrono::DateTime<chrono::Utc>,
 ) -> impl IntoView {
     let ackable = can_ack && crate::alerts::lifecycle::manual(alert.state, Manual::Acknowledge).is_some();
     let resolvable = can_resolve && crate::alerts::lifecycle::manual(alert.state, Manual::Resolve).is_some();
@@ -132,14 +134,14 @@ fn AlertRowView(
                 {(!alert.labels.is_empty()).then(|| view! {
                     <ul class="chips">{alert.labels.iter().map(|(k, v)| view! { <li>{format!("{k}={v}")}</li> }).collect_view()}</ul>
                 })}
-                <div class="muted small">{alert.reason.clone()}</div>
+                <div class="muted small">{alert.reason.render()}</div>
             </td>
             <td>
                 <StateBadge state=alert.state />
                 {alert.silenced.then(|| view! { <span class="badge silenced">{t("alerts-silenced")}</span> })}
             </td>
             <td class="numeric">{alert.value.map(format_number).unwrap_or_else(|| "–".to_owned())}</td>
-            <td>{format_time(since)}</td>
+            <td><time datetime=since.to_rfc3339() title=format_time(since)>{format_relative(since, as_of)}</time></td>
             <td><div class="row-actions">
                 {ackable.then(|| view! {
                     <button type="button" class="button" aria-label=ack_label

@@ -2,12 +2,13 @@
 
 use super::{AlertsNav, SeverityBadge, follow_alert_changes, state_label};
 use crate::alerts::api::{DeleteRule, RulesPageData, SetRuleEnabled, get_rules_page};
-use crate::alerts::types::{Rule, RuleRow, format_duration};
+use crate::alerts::types::{Rule, RuleRow};
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_can;
 use crate::components::link::A;
 use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
+use crate::i18n::format_span;
 use crate::i18n::format_time;
 use crate::i18n::{t, t_args};
 use crate::permissions::types::Permission;
@@ -113,7 +114,7 @@ fn RuleLine(
     let toggle_label = t_args("rules-enabled-named", &[("name", &rule.spec.name)]);
     let delete_label = t_args("rules-delete-named", &[("name", &rule.spec.name)]);
     let for_delete = rule.clone();
-    let condition = rule.spec.condition_text();
+    let condition = rule.spec.condition().render();
     let name = rule.spec.name.clone();
     let open_text = if open.is_empty() {
         "–".to_owned()
@@ -130,7 +131,7 @@ fn RuleLine(
                 {(!rule.spec.description.is_empty()).then(|| view! { <div class="muted small">{rule.spec.description.clone()}</div> })}
             </td>
             <td>{condition}
-                {(rule.spec.pending_s > 0).then(|| view! { <div class="muted small">{t_args("rules-for", &[("duration", &format_duration(rule.spec.pending_s))])}</div> })}
+                {(rule.spec.pending_s > 0).then(|| view! { <div class="muted small">{t_args("rules-for", &[("duration", &format_span(rule.spec.pending_s))])}</div> })}
             </td>
             <td><SeverityBadge severity=rule.spec.severity /></td>
             <td>{open_text}</td>

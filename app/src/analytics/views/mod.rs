@@ -8,6 +8,7 @@ pub mod panel;
 use crate::analytics::api::get_panel;
 use crate::analytics::types::{Bucket, Panel, Stat};
 use crate::ids::TenantId;
+use atrium_types::locale::Precision;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -78,23 +79,22 @@ impl PageQuery {
     }
 }
 
-/// Times in tables and lists: UTC, so the server's render and the browser's agree.
+/// Times in tables and lists: UTC, so the server's render and the browser's agree; to the
+/// bucket's precision, in the page's language.
 fn format_time(time: DateTime<Utc>, bucket: Bucket) -> String {
-    match bucket {
-        Bucket::Minute => time.format("%Y-%m-%d %H:%M UTC").to_string(),
-        Bucket::Hour => time.format("%Y-%m-%d %H:00 UTC").to_string(),
-        Bucket::Day => time.format("%Y-%m-%d").to_string(),
-    }
+    let precision = match bucket {
+        Bucket::Minute => Precision::Minute,
+        Bucket::Hour => Precision::Hour,
+        Bucket::Day => Precision::Day,
+    };
+    atrium_types::locale::moment(crate::i18n::language(), time, precision)
 }
 
 fn format_value(value: Option<f64>) -> String {
     match value {
         None => "–".to_owned(),
-        Some(v) if v.abs() >= 1e6 || (v != 0.0 && v.abs() < 1e-3) => format!("{v:.3e}"),
-        Some(v) => {
-            let text = format!("{v:.3}");
-            text.trim_end_matches('0').trim_end_matches('.').to_owned()
-        }
+        Some(v) if v.abs() >= 1e6 || (v != 0.0 && v.abs() < 1e-3) => crate::i18n::format_digits(&format!("{v:.3e}")),
+        Some(v) => crate::i18n::format_number(v),
     }
 }
 

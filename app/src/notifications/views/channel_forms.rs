@@ -9,6 +9,7 @@ use crate::i18n::{t, t_args};
 use crate::ids::ChannelId;
 use crate::notifications::api::{CreateChannel, DeleteChannel, RotateChannelSecret, UpdateChannel};
 use crate::notifications::types::{ChannelDetail, ChannelKind, IssuedChannelSecret, SecretOverlap};
+use crate::preferences::Language;
 use leptos::prelude::*;
 
 /// True once the page is hydrated (never during server rendering or the hydration pass, so both
@@ -50,6 +51,7 @@ pub(super) fn CreateChannelForm(
                 <div hidden=hide_recipients>
                     <TextField name="recipients" label=t("channels-recipients") hint=t("channels-recipients-hint") error />
                 </div>
+                <SelectField name="language" label=t("channels-language") error options=Language::options() selected=crate::i18n::language().as_str() />
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("channels-create")}</button>
                 </div>
@@ -81,6 +83,7 @@ pub(super) fn EditPanel(
                 <input type="hidden" name="channel_id" value=channel.channel_id.to_string() />
                 <TextField name="name" label=t("field-name") error required=true value=channel.name.clone() />
                 {target_field}
+                <SelectField name="language" label=t("channels-language") error options=Language::options() selected=channel.language.as_str() />
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>{t("action-save")}</button>
                     <button type="button" class="button" on:click=move |_| on_cancel.run(())>{t("action-cancel")}</button>

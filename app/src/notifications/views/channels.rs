@@ -3,7 +3,7 @@
 use super::{
     PATH, channel_forms::CreateChannelForm, channel_forms::DeletePanel, channel_forms::EditPanel,
     channel_forms::IssuedSecretPanel, channel_forms::RotatePanel, deliveries::DeliveryTable,
-    deliveries::format_instant, warnings::ChannelWarningList,
+    warnings::ChannelWarningList,
 };
 use crate::components::error_view::ErrorView;
 use crate::components::hooks::use_current_user;
@@ -11,7 +11,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
-use crate::i18n::{t, t_args};
+use crate::i18n::{format_instant, t, t_args};
 use crate::notifications::api::{
     CreateChannel, DeleteChannel, ReplayDelivery, RotateChannelSecret, SendChannelTest, SetChannelEnabled,
     UpdateChannel, get_channels_page,

@@ -1,16 +1,10 @@
 //! The delivery log: each notification sent, its attempts, and replay.
 
 use super::channels::t_text;
-use crate::i18n::{t, t_args};
+use crate::i18n::{format_count, format_instant, t, t_args};
 use crate::notifications::api::ReplayDelivery;
 use crate::notifications::types::{AttemptSummary, DeliveryStatus, DeliverySummary};
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-
-/// Delivery times need seconds; always UTC so hydration agrees with the server.
-pub(super) fn format_instant(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
 
 /// Deliveries with their attempts, newest first; with `replay`, failed ones get a Replay button.
 #[component]
@@ -63,7 +57,7 @@ fn DeliveryRow(delivery: DeliverySummary, replay: Option<ServerAction<ReplayDeli
             ],
         )
     } else {
-        delivery.attempts.to_string()
+        format_count(i64::from(delivery.attempts))
     };
     let failed = delivery.status == DeliveryStatus::Failed;
     let replay_label = t_text("deliveries-replay-named", "title", &delivery.title);
@@ -71,7 +65,7 @@ fn DeliveryRow(delivery: DeliverySummary, replay: Option<ServerAction<ReplayDeli
         <tr data-delivery=delivery_id.to_string()>
             <td>{format_instant(delivery.created_at)}</td>
             <td>{delivery.channel_name.clone()}</td>
-            <td><code>{delivery.event_type.clone()}</code><div class="muted small">{delivery.title.clone()}</div></td>
+            <td><code>{delivery.event_type.clone()}</code><div class="muted small" dir="auto">{delivery.title.clone()}</div></td>
             <td><span class=format!("badge delivery-{}", delivery.status.as_str())>{delivery.status.label()}</span></td>
             <td>
                 {if attempts.is_empty() {
@@ -119,7 +113,7 @@ fn AttemptLog(attempts: Vec<AttemptSummary>) -> impl IntoView {
             <tbody>
                 {attempts.into_iter().map(|attempt| view! {
                     <tr>
-                        <td class="num">{attempt.attempt}</td>
+                        <td class="num">{format_count(i64::from(attempt.attempt))}</td>
                         <td>{format_instant(attempt.started_at)}</td>
                         <td>{attempt.outcome.label()}</td>
                         <td class="num">{attempt.status_code.map(|c| c.to_string()).unwrap_or_default()}</td>

@@ -1,8 +1,9 @@
 //! The banner warning about channels that stopped delivering or whose secret is about to change.
 
-use super::{PATH, channels::t_text, deliveries::format_instant};
+use super::{PATH, channels::t_text};
 use crate::components::hooks::use_can;
 use crate::components::resource::page_resource;
+use crate::i18n::format_instant;
 use crate::i18n::{t, t_args};
 use crate::notifications::api::{SetChannelEnabled, get_channel_warnings};
 use crate::notifications::types::{ChannelWarning, DisabledReason};

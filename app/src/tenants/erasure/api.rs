@@ -11,9 +11,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 mod server {
     use crate::db::TenantTx;
-    use crate::i18n::{format_time, t_args};
-    use crate::notifications::service::t_text;
+    use crate::i18n::t_args_in;
+    use crate::notifications::service::t_text_in;
     use crate::notifications::types::Notification;
+    use atrium_types::locale::Precision;
     use chrono::{DateTime, Utc};
 
     /// What happened to the workspace's erasure, for its channels.
@@ -36,7 +37,6 @@ mod server {
         if channels.is_empty() {
             return Ok(());
         }
-        let when = format_time(erase_after);
         let (event_type, title, body, severity) = match change {
             Change::Scheduled => (
                 "workspace.erase_scheduled",
@@ -51,16 +51,20 @@ mod server {
                 "medium",
             ),
         };
-        let notification = Notification {
-            event_type: event_type.to_owned(),
-            title: t_text(title, "workspace", slug),
-            body: t_args(body, &[("who", who), ("when", &when)]),
-            severity: Some(severity.to_owned()),
-            link: Some(format!("/t/{slug}/data")),
-            sources: Vec::new(),
-            data: serde_json::json!({ "workspace": slug, "erase_after": erase_after }),
+        let compose = |language| {
+            let when = atrium_types::locale::moment(language, erase_after, Precision::Minute);
+            Notification {
+                event_type: event_type.to_owned(),
+                language,
+                title: t_text_in(language, title, "workspace", slug),
+                body: t_args_in(language, body, &[("who", who), ("when", &when)]),
+                severity: Some(severity.to_owned()),
+                link: Some(format!("/t/{slug}/data")),
+                sources: Vec::new(),
+                data: serde_json::json!({ "workspace": slug, "erase_after": erase_after }),
+            }
         };
-        crate::notifications::service::enqueue(tx, &channels, &notification, Utc::now()).await?;
+        crate::notifications::service::enqueue(tx, &channels, &compose, Utc::now()).await?;
         Ok(())
     }
 }
