@@ -78,10 +78,7 @@ pub async fn act_on_alert(
     {
         let sent = crate::notifications::service::enqueue(tx, &rule.spec.channel_ids, &compose, now).await?;
         if !sent.is_empty() {
-            let line = Message::new("reason-notified")
-                .with("event", Arg::Text(event_type.to_owned()))
-                .with("channels", Arg::Count(sent.len() as i64))
-                .with("others", Arg::Count(0));
+            let line = super::evaluate::notified(event_type, sent.len(), 0);
             db::insert_event(
                 tx,
                 &NewEvent {

@@ -407,11 +407,7 @@ async fn notify_changes(
         if matches!(event_type, "alert.firing" | "alert.no_data" | "alert.error") {
             db::update_notified(tx, &ids, now).await?;
         }
-        let sent_to = Message::new("reason-notified")
-            .with("event", Arg::Text(event_type.to_owned()))
-            .with("channels", Arg::Count(deliveries.len() as i64))
-            .with("others", Arg::Count(members.len() as i64 - 1));
-        let reason = Said::from(sent_to);
+        let reason = notified(event_type, deliveries.len(), members.len() - 1).into();
         for alert_id in ids {
             record(tx, alert_id, AlertEventKind::Notified, &reason, now).await?;
         }
@@ -590,6 +586,15 @@ fn notification(
             "at": now,
         }),
     }
+}
+
+/// The history line of a notification sent: its event, to how many channels, with how many other
+/// alerts in the same message.
+pub fn notified(event_type: &str, channels: usize, others: usize) -> Message {
+    Message::new("reason-notified")
+        .with("event", Arg::Text(event_type.to_owned()))
+        .with("channels", Arg::Count(channels as i64))
+        .with("others", Arg::Count(others as i64))
 }
 
 /// The catalogue's word for an event (`notify-word-firing`).

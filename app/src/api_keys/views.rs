@@ -15,7 +15,7 @@ use crate::components::scroll::scroll_into_view_on_mount;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
 use crate::i18n::format_time;
-use crate::i18n::{t, t_args};
+use crate::i18n::{t, t_args, t_text};
 use crate::ids::TenantId;
 use crate::permissions::types::Permission;
 use crate::tenants::chooser::TenantChooser;
@@ -23,13 +23,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/api-keys";
-
-/// `t_args` with one argument that is user text: `t_args` passes number-like values as numbers
-/// (for plurals), which would show a key named "007" as "7"; this keeps the text as typed.
-fn t_text(key: &str, arg: &str, text: &str) -> String {
-    const MARK: char = '\u{1}';
-    t_args(key, &[(arg, &MARK.to_string())]).replace(MARK, text)
-}
 
 fn tenant_param() -> Memo<Option<TenantId>> {
     let query = use_query_map();

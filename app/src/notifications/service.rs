@@ -33,13 +33,6 @@ pub async fn enqueue(
     notify_db::insert_deliveries(tx, channels, compose, now).await
 }
 
-/// `t_args_in` with one argument that is user text: `t_args` passes number-like values as numbers
-/// (for plurals), which would turn a channel named "007" into "7".
-pub(crate) fn t_text_in(language: Language, key: &str, arg: &str, text: &str) -> String {
-    const MARK: char = '\u{1}';
-    crate::i18n::t_args_in(language, key, &[(arg, &MARK.to_string())]).replace(MARK, text)
-}
-
 /// The most recipients an email channel may have.
 pub const RECIPIENTS_MAX: usize = 20;
 
@@ -388,7 +381,7 @@ pub async fn send_test(
     let notification = Notification {
         event_type: TEST_EVENT.to_owned(),
         language,
-        title: t_text_in(language, "channels-test-title", "name", &channel.name),
+        title: crate::i18n::t_text_in(language, "channels-test-title", "name", &channel.name),
         body: crate::i18n::t_args_in(
             language,
             "channels-test-body",

@@ -48,12 +48,18 @@ async fn platform_exec(db: &Db, sql: &str, tenant: TenantId) {
 
 /// A webhook channel (its target is never called here: these tests look at the outbox).
 async fn channel(db: &Db, tenant: TenantId, name: &str) -> ChannelId {
+    channel_in(db, tenant, name, "en").await
+}
+
+/// A webhook channel whose messages are written in `language`.
+async fn channel_in(db: &Db, tenant: TenantId, name: &str, language: &str) -> ChannelId {
     let mut tx = TenantTx::begin(db, tenant).await.expect("tenant tx");
     let id: uuid::Uuid = sqlx::query_scalar(
-        "INSERT INTO channels (tenant_id, name, kind, config) VALUES ($1, $2, 'webhook', '{\"url\":\"http://127.0.0.1:9/hook\"}') RETURNING channel_id",
+        "INSERT INTO channels (tenant_id, name, kind, config, language) VALUES ($1, $2, 'webhook', '{\"url\":\"http://127.0.0.1:9/hook\"}', $3) RETURNING channel_id",
     )
     .bind(tenant.0)
     .bind(name)
+    .bind(language)
     .fetch_one(&mut *tx)
     .await
     .expect("insert channel");
@@ -591,14 +597,7 @@ async fn each_channel_hears_in_its_language_and_reasons_are_worded_per_reader(
     let db = connect(options).await;
     let acme = tenant(&db, "acme").await;
     let english = channel(&db, acme, "ops").await;
-    let arabic = channel(&db, acme, "ops-ar").await;
-    let mut tx = TenantTx::begin(&db, acme).await.expect("tenant tx");
-    sqlx::query("UPDATE channels SET language = 'ar' WHERE channel_id = $1")
-        .bind(arabic.0)
-        .execute(&mut *tx)
-        .await
-        .expect("channel language");
-    tx.commit().await.expect("commit");
+    let arabic = channel_in(&db, acme, "ops-ar", "ar").await;
     push(&db, acme, "api.latency", "", 0..20, 500.0).await;
     let mut spec = rule("api.latency");
     spec.pending_s = 60;

@@ -429,23 +429,12 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 
 /// Seconds as the shortest exact duration text (`300` → `5m`), so a saved form reads back as typed.
 pub fn format_duration(seconds: i64) -> String {
-    match seconds {
-        0 => "0s".to_owned(),
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
+    crate::locale::span(Language::En, seconds)
 }
 
 /// A value for people: up to three decimals, no trailing zeros.
 pub fn format_number(value: f64) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
-    let text = format!("{value:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+    crate::locale::decimal(Language::En, value)
 }
 
 /// `a=1,b=2` → map; `Err` names the first bad part. Keys follow the ingestion rules for labels.

@@ -181,6 +181,19 @@ pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
     t_args_in(language(), key, args)
 }
 
+/// The message for `key` with one argument that is text someone typed (a name, a title): kept as
+/// typed, where `t_args` would read "007" as the number 7.
+pub fn t_text(key: &str, arg: &str, text: &str) -> String {
+    t_text_in(language(), key, arg, text)
+}
+
+/// `t_text` in a given language (a channel's).
+pub fn t_text_in(language: Language, key: &str, arg: &str, text: &str) -> String {
+    let mut args = FluentArgs::new();
+    args.set(arg, text.to_owned());
+    format(language, key, Some(&args))
+}
+
 /// `t` in a given language (a notification for someone who is not the one asking).
 pub fn t_in(language: Language, key: &str) -> String {
     format(language, key, None)

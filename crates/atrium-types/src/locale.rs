@@ -127,24 +127,17 @@ pub fn span(language: Language, seconds: i64) -> String {
 /// How long ago `then` was at `now`, as the catalogue's words for it: the unit and the count that
 /// fit it best (seconds under a minute are "just now"). The caller looks the key up with `count`.
 pub fn relative(then: DateTime<Utc>, now: DateTime<Utc>) -> (&'static str, i64) {
+    const AGO: [&str; 3] = ["relative-minutes-ago", "relative-hours-ago", "relative-days-ago"];
+    const AHEAD: [&str; 3] = ["relative-minutes-ahead", "relative-hours-ahead", "relative-days-ahead"];
     let seconds = (now - then).num_seconds();
-    let future = seconds < 0;
-    let seconds = seconds.abs();
-    let (unit, count) = match seconds {
+    let keys = if seconds < 0 { AHEAD } else { AGO };
+    let (unit, count) = match seconds.abs() {
         s if s < 60 => return ("relative-now", 0),
-        s if s < 3600 => ("minutes", s / 60),
-        s if s < 86_400 => ("hours", s / 3600),
-        s => ("days", s / 86_400),
+        s if s < 3600 => (0, s / 60),
+        s if s < 86_400 => (1, s / 3600),
+        s => (2, s / 86_400),
     };
-    let key = match (unit, future) {
-        ("minutes", false) => "relative-minutes-ago",
-        ("hours", false) => "relative-hours-ago",
-        ("days", false) => "relative-days-ago",
-        ("minutes", true) => "relative-minutes-ahead",
-        ("hours", true) => "relative-hours-ahead",
-        _ => "relative-days-ahead",
-    };
-    (key, count)
+    (keys[unit], count)
 }
 
 #[cfg(test)]

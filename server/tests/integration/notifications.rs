@@ -1228,32 +1228,20 @@ async fn a_channel_hears_in_the_language_it_was_given(_: PgPoolOptions, options:
     let receiver = Receiver::start().await;
     let alice = app.sign_in("alice@acme.test").await;
     let url = receiver.url();
-    let refused = app
-        .call(
-            CreateChannel::PATH,
-            Some(&alice),
-            &[
-                ("name", "ar-hook"),
-                ("kind", "webhook"),
-                ("url", &url),
-                ("language", "fr"),
-            ],
-        )
-        .await;
+    let create = |language: &'static str| {
+        let form = [
+            ("name", "ar-hook"),
+            ("kind", "webhook"),
+            ("url", url.as_str()),
+            ("language", language),
+        ];
+        let (app, alice) = (&app, &alice);
+        async move { app.call(CreateChannel::PATH, Some(alice), &form).await }
+    };
+    let refused = create("fr").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.error().field_error("language").is_some(), "{}", refused.body);
-    let created = app
-        .call(
-            CreateChannel::PATH,
-            Some(&alice),
-            &[
-                ("name", "ar-hook"),
-                ("kind", "webhook"),
-                ("url", &url),
-                ("language", "ar"),
-            ],
-        )
-        .await;
+    let created = create("ar").await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     let created = created.json();
     assert_eq!(created["channel"]["language"], "ar");
@@ -1276,27 +1264,17 @@ async fn a_channel_hears_in_the_language_it_was_given(_: PgPoolOptions, options:
     assert_ne!(body["data"]["title"], "Test notification for ar-hook");
 
     // Editing without a language keeps it; with one, changes it, and the audit row says so.
-    let renamed = app
-        .call(
-            UpdateChannel::PATH,
-            Some(&alice),
-            &[("channel_id", &channel.to_string()), ("name", "hook"), ("url", &url)],
-        )
-        .await;
+    let id = channel.to_string();
+    let update = |language: Option<&'static str>| {
+        let mut form = vec![("channel_id", id.as_str()), ("name", "hook"), ("url", url.as_str())];
+        form.extend(language.map(|language| ("language", language)));
+        let (app, alice) = (&app, &alice);
+        async move { app.call(UpdateChannel::PATH, Some(alice), &form).await }
+    };
+    let renamed = update(None).await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
     assert_eq!(renamed.json()["language"], "ar");
-    let english = app
-        .call(
-            UpdateChannel::PATH,
-            Some(&alice),
-            &[
-                ("channel_id", &channel.to_string()),
-                ("name", "hook"),
-                ("url", &url),
-                ("language", "en"),
-            ],
-        )
-        .await;
+    let english = update(Some("en")).await;
     assert_eq!(english.status, StatusCode::OK, "{}", english.body);
     assert_eq!(english.json()["language"], "en");
     let tenant = acme(&app).await;

@@ -1,11 +1,10 @@
 //! The Channels page's forms and panels: create, edit, rotate the secret, delete, and the secret shown once.
 
-use super::channels::t_text;
 use crate::components::confirm::TypedConfirm;
 use crate::components::copy::CopyButton;
 use crate::components::form::{FormAlert, SelectField, TextField};
 use crate::components::scroll::scroll_into_view_on_mount;
-use crate::i18n::{t, t_args};
+use crate::i18n::{t, t_args, t_text};
 use crate::ids::ChannelId;
 use crate::notifications::api::{CreateChannel, DeleteChannel, RotateChannelSecret, UpdateChannel};
 use crate::notifications::types::{ChannelDetail, ChannelKind, IssuedChannelSecret, SecretOverlap};

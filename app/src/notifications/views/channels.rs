@@ -11,7 +11,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::resource::page_resource;
 use crate::components::table::{PageAt, Pager, href_with};
 use crate::components::toast::use_toaster;
-use crate::i18n::{format_instant, t, t_args};
+use crate::i18n::{format_instant, t, t_args, t_text};
 use crate::notifications::api::{
     CreateChannel, DeleteChannel, ReplayDelivery, RotateChannelSecret, SendChannelTest, SetChannelEnabled,
     UpdateChannel, get_channels_page,
@@ -21,12 +21,6 @@ use crate::notifications::types::{
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// `t_args` with one argument that is user text (kept as typed, never read as a number).
-pub(super) fn t_text(key: &str, arg: &str, text: &str) -> String {
-    const MARK: char = '\u{1}';
-    t_args(key, &[(arg, &MARK.to_string())]).replace(MARK, text)
-}
 
 /// The status words of a channel: on, off (with why), failing since.
 fn channel_status(channel: &ChannelDetail) -> (String, &'static str) {

@@ -1,7 +1,6 @@
 //! The delivery log: each notification sent, its attempts, and replay.
 
-use super::channels::t_text;
-use crate::i18n::{format_count, format_instant, t, t_args};
+use crate::i18n::{format_count, format_instant, t, t_args, t_text};
 use crate::notifications::api::ReplayDelivery;
 use crate::notifications::types::{AttemptSummary, DeliveryStatus, DeliverySummary};
 use leptos::prelude::*;

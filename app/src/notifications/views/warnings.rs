@@ -1,10 +1,9 @@
 //! The banner warning about channels that stopped delivering or whose secret is about to change.
 
-use super::{PATH, channels::t_text};
+use super::PATH;
 use crate::components::hooks::use_can;
 use crate::components::resource::page_resource;
-use crate::i18n::format_instant;
-use crate::i18n::{t, t_args};
+use crate::i18n::{format_instant, t, t_args, t_text};
 use crate::notifications::api::{SetChannelEnabled, get_channel_warnings};
 use crate::notifications::types::{ChannelWarning, DisabledReason};
 use crate::permissions::types::Permission;

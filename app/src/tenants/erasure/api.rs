@@ -11,8 +11,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 mod server {
     use crate::db::TenantTx;
-    use crate::i18n::t_args_in;
-    use crate::notifications::service::t_text_in;
+    use crate::i18n::{t_args_in, t_text_in};
     use crate::notifications::types::Notification;
     use atrium_types::locale::Precision;
     use chrono::{DateTime, Utc};
