@@ -122,14 +122,7 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
 /// Writes `<file>.br` and `<file>.gz` beside every compressible file under `site` and returns
 /// the sizes of `pkg/`'s hashed files, read from the manifest.
 pub fn precompress(site: &Path, brotli_quality: u32) -> Result<Vec<Transfer>> {
-    let files: Vec<PathBuf> = files_under(site)?
-        .into_iter()
-        .filter(|path| {
-            path.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| COMPRESSIBLE.contains(&e))
-        })
-        .collect();
+    let files = compressible_files(site)?;
     // One thread per file: the wasm alone is most of the work, so the rest finish beside it.
     let mut transfers = std::thread::scope(|scope| {
         let workers: Vec<_> = files
@@ -147,6 +140,38 @@ pub fn precompress(site: &Path, brotli_quality: u32) -> Result<Vec<Transfer>> {
     })?;
     transfers.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(transfers)
+}
+
+/// What a browser transfers for each compressible file under `site`, read from the files and
+/// their `.gz` and `.br` copies (as `precompress` wrote them).
+pub fn transfers(site: &Path) -> Result<Vec<Transfer>> {
+    let mut transfers = Vec::new();
+    for path in compressible_files(site)? {
+        let size = |path: &Path| -> Result<u64> {
+            Ok(fs::metadata(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .len())
+        };
+        transfers.push(Transfer {
+            name: path.strip_prefix(site).unwrap_or(&path).to_string_lossy().into_owned(),
+            raw: size(&path)?,
+            gzip: size(&with_suffix(&path, "gz"))?,
+            brotli: size(&with_suffix(&path, "br"))?,
+        });
+    }
+    transfers.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(transfers)
+}
+
+fn compressible_files(site: &Path) -> Result<Vec<PathBuf>> {
+    Ok(files_under(site)?
+        .into_iter()
+        .filter(|path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| COMPRESSIBLE.contains(&e))
+        })
+        .collect())
 }
 
 fn compress_file(site: &Path, path: &Path, brotli_quality: u32) -> Result<Transfer> {

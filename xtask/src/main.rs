@@ -21,6 +21,9 @@ usage: cargo xtask <command> [flags]
 
 commands:
   build [--release]        build the server and the site (target/site)
+  site [--lints]           build only the browser half into target/site (ATRIUM_WASM_PROFILE
+                           picks the wasm profile, release by default; --lints denies clippy's
+                           warnings); the test command runs it beside its Rust phases
   run [--release]          build, then run the server (private PostgreSQL unless DATABASE_URL is set)
   test [--no-e2e|--e2e-only]
                            every check: fmt, .sqlx freshness, Rust tests on PostgreSQL, clippy,
@@ -56,6 +59,18 @@ fn dispatch() -> Result<ExitCode> {
             let result = site::build(&mut ctx, release);
             ctx.print_phases();
             result.map(|()| ExitCode::SUCCESS)
+        }
+        "site" => {
+            let lints = if parse_flags(flags, &["--lints"])?.contains(&"--lints") {
+                tools::Lints::Deny
+            } else {
+                tools::Lints::Off
+            };
+            let result = ctx.phase("tools", site::ensure_build_tools).and_then(|()| {
+                site::build_site(&mut ctx, site::WasmProfile::chosen(site::WasmProfile::Release), lints)
+            });
+            ctx.print_phases();
+            result.map(|_| ExitCode::SUCCESS)
         }
         "run" => {
             let release = parse_flags(flags, &["--release"])?.contains(&"--release");

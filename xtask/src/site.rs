@@ -129,6 +129,85 @@ pub fn build_server_and_site(ctx: &mut Ctx, release: bool, profile: WasmProfile,
     finish_site(ctx, profile)
 }
 
+/// `cargo xtask site`: the browser half alone, the wasm build and everything after it (the
+/// server is not built). The test command runs it as a child beside its Rust phases (`SiteJob`).
+pub fn build_site(ctx: &mut Ctx, profile: WasmProfile, lints: Lints) -> Result<Sizes> {
+    ctx.phase("wasm build", |_| run(lints.apply(&mut wasm_build(profile))))?;
+    finish_site(ctx, profile)
+}
+
+/// The site built by a child `xtask site` while the test command's Rust phases run, its output
+/// kept in a log until `finish`. The wasm build spends minutes in single-threaded work (the app
+/// crate's front end, the fat-LTO link) and so do the server builds beside it, so on two cores
+/// the two overlap instead of queueing. The two cargo builds use different target directories
+/// and never wait for each other's lock. Dropped unfinished (an earlier phase stopped the run),
+/// the child is killed.
+pub struct SiteJob {
+    child: Option<std::process::Child>,
+    log: std::path::PathBuf,
+}
+
+impl SiteJob {
+    /// Starts `xtask site` (this same binary) with the given wasm profile and lints.
+    pub fn start(ctx: &Ctx, profile: WasmProfile, lints: Lints) -> Result<SiteJob> {
+        let log = ctx.path("target/site-build.log");
+        if let Some(parent) = log.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let out = fs::File::create(&log).with_context(|| format!("cannot create {}", log.display()))?;
+        let err = out.try_clone()?;
+        let mut cmd = Command::new(std::env::current_exe().context("cannot find the xtask binary")?);
+        cmd.arg("site")
+            .args(if lints == Lints::Deny { &["--lints"][..] } else { &[] })
+            .env(
+                "ATRIUM_WASM_PROFILE",
+                match profile {
+                    WasmProfile::Release => "release",
+                    WasmProfile::Dev => "dev",
+                },
+            )
+            .current_dir(&ctx.root)
+            .stdin(std::process::Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        println!("$ {} > {} &", crate::process::show(&cmd), log.display());
+        let child = cmd.spawn().context("cannot start the site build")?;
+        Ok(SiteJob {
+            child: Some(child),
+            log,
+        })
+    }
+
+    /// Waits for the child, prints its log and reads what it built.
+    pub fn finish(mut self, ctx: &mut Ctx) -> Result<Sizes> {
+        let log = self.log.clone();
+        let child = self.child.take();
+        ctx.phase("site build (begun beside the Rust phases)", |ctx| {
+            let status = match child {
+                Some(mut child) => child.wait().context("the site build did not finish")?,
+                None => bail!("the site build was not started"),
+            };
+            println!("--- {} ---", log.display());
+            print!("{}", String::from_utf8_lossy(&fs::read(&log).unwrap_or_default()));
+            println!("--- end of {} ---", log.display());
+            crate::process::check_interrupted()?;
+            if !status.success() {
+                bail!("the site build failed ({status}); its output is above");
+            }
+            Sizes::read(&ctx.path("target/site"))
+        })
+    }
+}
+
+impl Drop for SiteJob {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 fn wasm_build(profile: WasmProfile) -> Command {
     let mut cmd = cargo();
     cmd.args(["build", "-p", "atrium-hydrate", "--lib"])
@@ -449,6 +528,26 @@ pub struct Visit<'a> {
 }
 
 impl Sizes {
+    /// The sizes of a site already built and compressed: the build folder and the splits from
+    /// its manifest, each compressible file beside its `.gz` and `.br` copies.
+    pub fn read(site: &Path) -> Result<Sizes> {
+        let path = site.join("pkg").join(assets::MANIFEST);
+        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let manifest: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+        let build = manifest["build"]
+            .as_str()
+            .with_context(|| format!("{} names no build folder", path.display()))?
+            .to_owned();
+        let splits: Splits = serde_json::from_value(manifest["splits"].clone())
+            .with_context(|| format!("{} has no readable splits", path.display()))?;
+        Ok(Sizes {
+            files: assets::transfers(site)?,
+            build,
+            splits,
+        })
+    }
+
     fn wasm_brotli(&self, stem: &str) -> Option<u64> {
         let name = format!("pkg/{}/{stem}.wasm", self.build);
         self.files.iter().find(|file| file.name == name).map(|file| file.brotli)

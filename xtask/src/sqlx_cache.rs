@@ -49,6 +49,7 @@ fn cache_database() -> String {
 pub fn regenerate_committed(ctx: &mut Ctx) -> Result<()> {
     let admin = ctx.phase("postgres", db::admin)?;
     let fresh = ctx.path("target/sqlx-prepare");
+    invalidate_app(ctx)?;
     ctx.phase("generate query cache", |ctx| generate(ctx, &admin, &fresh, Lints::Off))?;
     ctx.phase("replace .sqlx", |ctx| {
         let committed = ctx.path(".sqlx");
@@ -62,9 +63,18 @@ pub fn regenerate_committed(ctx: &mut Ctx) -> Result<()> {
     })
 }
 
+/// Makes the next build of the app crate, and of everything built on it (server, tests), compile
+/// it again. Cargo does not track SQLX_OFFLINE, so an up-to-date crate would not re-run its query
+/// macros online; the later offline builds then find the online artifacts fresh and reuse them.
+/// Called before `generate`, and before anything else starts building the app (the test
+/// command's site build), so that no build sees the file change under it.
+pub fn invalidate_app(ctx: &Ctx) -> Result<()> {
+    touch(&ctx.path("app/src/lib.rs"))
+}
+
 /// The freshness gate of `cargo xtask test`: regenerate into a scratch directory and compare
 /// with the committed `.sqlx/` (a missing `.sqlx/` counts as empty). With `Lints::Deny` the
-/// same builds are clippy's gate for the server half.
+/// same builds are clippy's gate for the server half. The caller has called `invalidate_app`.
 pub fn check_committed(ctx: &mut Ctx, admin: &db::Admin, lints: Lints) -> Result<()> {
     let fresh = ctx.path("target/sqlx-check");
     generate(ctx, admin, &fresh, lints)?;
@@ -93,10 +103,6 @@ fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path, lints: Lints) -> R
     }
     fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
 
-    // Cargo does not track SQLX_OFFLINE, so an up-to-date crate would not re-run its macros;
-    // touching the app crate's root makes it and everything built on it (server, tests)
-    // recompile. The later offline builds then find these artifacts fresh and reuse them.
-    touch(&ctx.path("app/src/lib.rs"))?;
     let online = |mut cmd: Command| -> Command {
         cmd.env("SQLX_OFFLINE", "false")
             .env("DATABASE_URL", &url)

@@ -37,6 +37,8 @@ fn e2e_database() -> String {
         .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         .unwrap_or_else(|| E2E_DATABASE.to_owned())
 }
+/// How many tests each test binary runs at once (libtest's default is one per core).
+const TEST_THREADS: &str = "4";
 /// How long the test command fuzzes each target.
 const FUZZ_SECONDS: u64 = 10;
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -91,20 +93,53 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
     // The builds the run needs anyway carry clippy's lints (see `Lints`); the developer's
     // `--e2e-only` loop builds plainly.
     let lints = if options.rust { Lints::Deny } else { Lints::Off };
+    // The whole test command (CI) tests the site that ships; `--e2e-only` is the developer's loop
+    // and takes the quick debug wasm.
+    let profile = WasmProfile::chosen(if options.rust {
+        WasmProfile::Release
+    } else {
+        WasmProfile::Dev
+    });
+    // With the Rust phases to run, the browser half builds beside them (see `SiteJob`). The app
+    // crate is marked for the online `.sqlx` build first, so the two builds read one timestamp.
+    if options.rust {
+        sqlx_cache::invalidate_app(ctx)?;
+    }
+    let site_job = if options.rust && chromium.is_some() {
+        Some(site::SiteJob::start(ctx, profile, lints)?)
+    } else {
+        None
+    };
     if options.rust {
         // Also the server's first build and clippy's gate for the server half: it compiles online,
         // linted, and the offline builds after it reuse the artifacts.
         gate(ctx, tally, ".sqlx freshness and clippy (server)", |ctx| {
             sqlx_cache::check_committed(ctx, &admin, lints)
         });
+        let template = ctx.phase("test database template", |ctx| {
+            db::migrated_template(ctx, &ctx.path("target/debug/atrium"))
+        });
+        let test_server = match &template {
+            Ok(Some(template)) => template.url.clone(),
+            Ok(None) => admin.url.clone(),
+            // The tests can still run, each migrating its own database; the gate is counted.
+            Err(_) => {
+                tally.failed += 1;
+                admin.url.clone()
+            }
+        };
         let mut tests = cargo();
         tests
             .args(["test", "--no-fail-fast"])
             .args(TEST_ARGS)
             // sqlx::test creates a database per test on this server.
-            .env("DATABASE_URL", &admin.url)
-            .env("SQLX_OFFLINE", "true");
+            .env("DATABASE_URL", &test_server)
+            .env("SQLX_OFFLINE", "true")
+            // The integration tests mostly wait (on PostgreSQL, on servers they start, on
+            // timeouts they test): four at a time on two cores took the server's from 98 s to 61 s.
+            .env("RUST_TEST_THREADS", TEST_THREADS);
         cargo_test(ctx, tally, "cargo test", lints.apply(&mut tests));
+        drop(template);
         // Its own invocation: in one with the app, feature unification would rebuild shared
         // dependencies for both.
         cargo_test(
@@ -129,14 +164,19 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
     }
 
     if let Some(chromium) = chromium {
-        // The whole test command (CI) tests the site that ships; `--e2e-only` is the
-        // developer's loop and takes the quick debug wasm.
-        let profile = WasmProfile::chosen(if options.rust {
-            WasmProfile::Release
-        } else {
-            WasmProfile::Dev
-        });
-        let built = site::build_server_and_site(ctx, false, profile, lints);
+        let built = match site_job {
+            // The server was built by the `.sqlx` phase; this offline build only confirms it.
+            Some(job) => {
+                // The lists smoke's driver too, while the site may still be building (the smoke
+                // phase's own build then has nothing to do).
+                gate(ctx, tally, "lists benchmark build", |_| {
+                    run(lints.apply(cargo().args(["build", "-p", "atrium-bench"])))
+                });
+                ctx.phase("server build", |_| run(lints.apply(&mut site::server_build(false))))
+                    .and_then(|()| job.finish(ctx))
+            }
+            None => site::build_server_and_site(ctx, false, profile, lints),
+        };
         match built {
             Ok(sizes) => {
                 sizes.print();

@@ -61,6 +61,11 @@ pub fn cargo() -> Command {
     // (cargo-leptos sets it and renames the file; we do neither). Unset for every build so the
     // names match and all builds share one fingerprint.
     cmd.env_remove("LEPTOS_OUTPUT_NAME");
+    // A CI run compiles a clean clone once: incremental compilation's bookkeeping (recording
+    // every query's result for a next build that never comes) is pure cost there.
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
     cmd
 }
 
