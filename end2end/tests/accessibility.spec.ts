@@ -6,6 +6,10 @@ import { test, expect, hydrated, PASSWORD, ADMIN_EMAIL } from './helpers';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 
+// No trace: a failure lists every violation with its route, rule and elements, and recording a
+// trace of some fifty page loads a look took a third of the look's time (59 s → 38 s a look).
+test.use({ trace: 'off' });
+
 type Look = { locale: 'en-US' | 'ar'; colorScheme: 'light' | 'dark'; phone: boolean };
 
 // AXE_LOOKS (a JSON list of looks) narrows a local run.
