@@ -279,7 +279,11 @@ async fn search_counts_stop_at_the_cap_and_tenant_counts_follow_changes(_: PgPoo
 /// on the plans PostgreSQL makes for the statements the lists run, as the app's role.
 #[sqlx::test(migrations = "../migrations")]
 async fn every_sort_order_and_cursor_is_one_index_range(_: PgPoolOptions, options: PgConnectOptions) {
-    seed(&options, 200, 3_000, 10).await;
+    // The big tenant holds an eighth of the users. With 200 tenants it held 60%, and the
+    // last-login order's second page went to the platform-wide login index with a tenant filter
+    // in about a third of runs (2 of 8 on the system server, 5 of 14 on a fresh cluster): the
+    // estimate for the cursor's random user id decides between two near-equal costs.
+    seed(&options, 2_000, 3_000, 10).await;
     let db = Db::connect(options.clone(), 4).await.expect("db");
     let big = tenant(&db, "load-big").await;
     for sort in ["name", "email", "role", "status", "last_login"] {
@@ -326,9 +330,10 @@ async fn every_sort_order_and_cursor_is_one_index_range(_: PgPoolOptions, option
         let first = atrium_app::tenants::db::select_tenants_page(&mut tx, &query)
             .await
             .expect("page");
-        assert_eq!(first.total, Total::Exact(200));
+        // Past the exact count's cap: the statistics' count, exact here after the seed's ANALYZE.
+        assert_eq!(first.total, Total::About(2_000));
         query.after = first.next.clone();
-        // 200 tenants fit in a few pages, where reading them all and sorting is rightly
+        // 2,000 tenants fit in a few dozen pages, where reading them all and sorting can be
         // cheapest; priced out, the plan shows that an index answers each order.
         sqlx::raw_sql("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
             .execute(&mut *tx)
