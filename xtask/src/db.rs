@@ -97,8 +97,8 @@ pub fn migrated_template(ctx: &mut Ctx, atrium: &Path) -> Result<Option<Migrated
     let admin = cluster.url("postgres");
     // Nothing here needs to survive a crash of the machine. And no autovacuum, as on the system
     // server these machines run: a test that reads plans ANALYZEs what it seeds, and a vacuum
-    // started at some moment in a test's database (setting its visibility map) changes the plan
-    // `lists::every_sort_order_and_cursor_is_one_index_range` checks for its skewed seed.
+    // started at some random moment in a test's database (setting its visibility map) would only
+    // make the plans it reads less repeatable.
     for setting in ["fsync", "synchronous_commit", "full_page_writes", "autovacuum"] {
         query(&psql, &admin, &format!("ALTER SYSTEM SET {setting} = off"))?;
     }

@@ -45,10 +45,18 @@ pub enum WasmProfile {
 impl WasmProfile {
     /// `default` unless `ATRIUM_WASM_PROFILE` says otherwise.
     pub fn chosen(default: WasmProfile) -> WasmProfile {
-        match std::env::var("ATRIUM_WASM_PROFILE").as_deref() {
-            Ok("dev") => WasmProfile::Dev,
-            Ok("release") => WasmProfile::Release,
+        match std::env::var("ATRIUM_WASM_PROFILE") {
+            Ok(name) if name == WasmProfile::Dev.env_name() => WasmProfile::Dev,
+            Ok(name) if name == WasmProfile::Release.env_name() => WasmProfile::Release,
             _ => default,
+        }
+    }
+
+    /// How `ATRIUM_WASM_PROFILE` names this profile.
+    fn env_name(self) -> &'static str {
+        match self {
+            Self::Release => "release",
+            Self::Dev => "dev",
         }
     }
 }
@@ -159,13 +167,7 @@ impl SiteJob {
         let mut cmd = Command::new(std::env::current_exe().context("cannot find the xtask binary")?);
         cmd.arg("site")
             .args(if lints == Lints::Deny { &["--lints"][..] } else { &[] })
-            .env(
-                "ATRIUM_WASM_PROFILE",
-                match profile {
-                    WasmProfile::Release => "release",
-                    WasmProfile::Dev => "dev",
-                },
-            )
+            .env("ATRIUM_WASM_PROFILE", profile.env_name())
             .current_dir(&ctx.root)
             .stdin(std::process::Stdio::null())
             .stdout(out)
