@@ -3,6 +3,7 @@
 mod assets;
 mod db;
 mod fuzz;
+mod libtest;
 mod process;
 mod serve;
 mod site;

@@ -12,7 +12,7 @@ use crate::process::{self, Server, check_interrupted, free_port, http_status, ru
 use crate::site::WasmProfile;
 use crate::sqlx_cache::{self, TEST_ARGS};
 use crate::tools::{self, Lints, WASM_TARGET, cargo};
-use crate::{Ctx, db, site};
+use crate::{Ctx, db, libtest, site};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -47,9 +47,9 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 struct Tally {
     passed: u64,
     failed: u64,
-    /// Names of failed Rust tests, repeated under the summary so that a log cut to its tail
+    /// Failed Rust tests and why, repeated under the summary so that a log cut to its tail
     /// (as CI shows it) still says what broke.
-    failed_tests: Vec<String>,
+    failures: Vec<libtest::Failure>,
 }
 
 pub fn run_all(ctx: &mut Ctx, options: Options) -> Result<ExitCode> {
@@ -59,8 +59,11 @@ pub fn run_all(ctx: &mut Ctx, options: Options) -> Result<ExitCode> {
         tally.failed += 1;
     }
     ctx.print_phases();
-    for name in &tally.failed_tests {
-        println!("failed: {name}");
+    for failure in &tally.failures {
+        println!("failed: {}", failure.name);
+        for line in &failure.why {
+            println!("    {line}");
+        }
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 {
@@ -208,49 +211,20 @@ fn gate(ctx: &mut Ctx, tally: &mut Tally, name: &str, body: impl FnOnce(&mut Ctx
 /// A `cargo test` command with its output teed: shown live and summed from the harness's
 /// `test result: ok. X passed; Y failed; …` lines.
 fn cargo_test(ctx: &mut Ctx, tally: &mut Tally, phase: &str, cmd: &mut Command) {
-    let mut counted_failures = 0;
+    let mut report = libtest::Report::default();
     let result = ctx.phase(phase, |_| {
-        let status = run_tee(cmd, |line| {
-            if let Some(name) = failed_test_name(line) {
-                tally.failed_tests.push(name.to_owned());
-            }
-            if let Some((passed, failed)) = parse_test_result(line) {
-                tally.passed += passed;
-                tally.failed += failed;
-                counted_failures += failed;
-            }
-        })?;
+        let status = run_tee(cmd, |line| report.line(line))?;
         if !status.success() {
             bail!("cargo test failed ({status})");
         }
         Ok(())
     });
-    if result.is_err() && counted_failures == 0 {
+    tally.passed += report.passed;
+    tally.failed += report.failed;
+    if result.is_err() && report.failed == 0 {
         tally.failed += 1;
     }
-}
-
-/// The test's name from a libtest progress line `test some::name ... FAILED`.
-fn failed_test_name(line: &str) -> Option<&str> {
-    line.strip_prefix("test ")?.strip_suffix(" ... FAILED")
-}
-
-/// `(passed, failed)` from a libtest summary line.
-fn parse_test_result(line: &str) -> Option<(u64, u64)> {
-    let (_, summary) = line.split_once("test result: ")?;
-    let mut passed = None;
-    let mut failed = None;
-    for part in summary.split(';') {
-        let words: Vec<&str> = part.split_whitespace().collect();
-        if let [.., count, label] = words.as_slice() {
-            match *label {
-                "passed" => passed = count.parse().ok(),
-                "failed" => failed = count.parse().ok(),
-                _ => {}
-            }
-        }
-    }
-    Some((passed?, failed?))
+    tally.failures.append(&mut report.failures);
 }
 
 /// The server on a fresh database, Playwright against it, and the cleanup whatever happens.
@@ -454,31 +428,4 @@ fn read_playwright_report(path: &PathBuf) -> Option<(u64, u64)> {
     let stats = report.get("stats")?;
     let count = |key: &str| stats.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
     Some((count("expected") + count("flaky"), count("unexpected")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_failed_tests() {
-        assert_eq!(failed_test_name("test edge::a_case ... FAILED"), Some("edge::a_case"));
-        assert_eq!(failed_test_name("test edge::a_case ... ok"), None);
-        assert_eq!(failed_test_name("thread 'x' panicked"), None);
-    }
-
-    #[test]
-    fn parses_libtest_summaries() {
-        assert_eq!(
-            parse_test_result(
-                "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.31s"
-            ),
-            Some((12, 0))
-        );
-        assert_eq!(
-            parse_test_result("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out"),
-            Some((3, 2))
-        );
-        assert_eq!(parse_test_result("running 3 tests"), None);
-    }
 }
