@@ -30,7 +30,9 @@ commands:
                            every check: fmt, .sqlx freshness, Rust tests on PostgreSQL, clippy,
                            site build, Playwright end-to-end tests
   sqlx                     regenerate the committed .sqlx/ query cache from migrations/
-  fuzz [--seconds N]       run every fuzz target in fuzz/ for N seconds each (default 60)
+  fuzz [--seconds N] [--dev]
+                           run every fuzz target in fuzz/ for N seconds each (default 60),
+                           optimised unless --dev
   tti [--runs N]           time to hydrated on /login and /analytics over a slow link, cold and
                            warm cache, against the release build (default 5 runs)";
 
@@ -95,14 +97,8 @@ fn dispatch() -> Result<ExitCode> {
             result.map(|()| ExitCode::SUCCESS)
         }
         "fuzz" => {
-            let seconds = match flags {
-                [] => 60,
-                [flag, value] if flag == "--seconds" => value
-                    .parse()
-                    .map_err(|_| anyhow::anyhow!("--seconds takes a whole number, not `{value}`"))?,
-                _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
-            };
-            let result = ctx.phase("fuzz", |ctx| fuzz::run_targets(ctx, seconds, fuzz::FuzzBuild::Release));
+            let (seconds, build) = fuzz_flags(flags)?;
+            let result = ctx.phase("fuzz", |ctx| fuzz::run_targets(ctx, seconds, build));
             ctx.print_phases();
             result.map(|()| ExitCode::SUCCESS)
         }
@@ -129,6 +125,26 @@ fn dispatch() -> Result<ExitCode> {
 }
 
 /// Accepts only the listed flags, so a typo fails loudly instead of being ignored.
+/// `cargo xtask fuzz`'s flags: seconds per target (60 unless `--seconds N`) and the build.
+fn fuzz_flags(flags: &[String]) -> Result<(u64, fuzz::FuzzBuild)> {
+    let mut seconds = 60;
+    let mut build = fuzz::FuzzBuild::Release;
+    let mut rest = flags.iter();
+    while let Some(flag) = rest.next() {
+        match flag.as_str() {
+            "--seconds" => {
+                let value = rest.next().map_or("", String::as_str);
+                seconds = value
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--seconds takes a whole number, not `{value}`"))?;
+            }
+            "--dev" => build = fuzz::FuzzBuild::Dev,
+            _ => bail!("usage: cargo xtask fuzz [--seconds N] [--dev]"),
+        }
+    }
+    Ok((seconds, build))
+}
+
 fn parse_flags<'a>(flags: &'a [String], allowed: &[&str]) -> Result<Vec<&'a str>> {
     flags
         .iter()

@@ -45,6 +45,66 @@ pub fn send_signal(pid: u32, signal: &str) {
         .status();
 }
 
+/// A child `xtask` command running beside the phases, its output kept in a log until `wait`
+/// prints it (so two outputs never interleave). Dropped unwaited (an earlier phase stopped the
+/// run), the child is killed.
+pub struct Background {
+    child: Option<Child>,
+    log: std::path::PathBuf,
+}
+
+impl Background {
+    /// Starts this same xtask binary with `args`, writing stdout and stderr to `log`.
+    pub fn xtask(root: &Path, args: &[&str], envs: &[(&str, &str)], log: &Path) -> Result<Background> {
+        if let Some(parent) = log.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let out = std::fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
+        let err = out.try_clone()?;
+        let mut cmd = Command::new(std::env::current_exe().context("cannot find the xtask binary")?);
+        cmd.args(args)
+            .envs(envs.iter().copied())
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        println!("$ {} > {} &", show(&cmd), log.display());
+        let child = cmd.spawn().with_context(|| format!("cannot start {}", show(&cmd)))?;
+        Ok(Background {
+            child: Some(child),
+            log: log.to_path_buf(),
+        })
+    }
+
+    /// Waits for the child and prints its log; fails if it failed.
+    pub fn wait(mut self) -> Result<()> {
+        let Some(mut child) = self.child.take() else {
+            bail!("the background job was not started");
+        };
+        let status = child.wait().context("the background job did not finish")?;
+        println!("--- {} ---", self.log.display());
+        print!(
+            "{}",
+            String::from_utf8_lossy(&std::fs::read(&self.log).unwrap_or_default())
+        );
+        println!("--- end of {} ---", self.log.display());
+        check_interrupted()?;
+        if !status.success() {
+            bail!("it failed ({status}); its output is above");
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// A server child in its own process group; signals to xtask are forwarded to it while this
 /// value lives, and dropping it stops the server (SIGTERM, then SIGKILL after a grace period).
 pub struct Server {

@@ -150,63 +150,31 @@ pub fn build_site(ctx: &mut Ctx, profile: WasmProfile, lints: Lints) -> Result<S
 /// the two overlap instead of queueing. The two cargo builds use different target directories
 /// and never wait for each other's lock. Dropped unfinished (an earlier phase stopped the run),
 /// the child is killed.
-pub struct SiteJob {
-    child: Option<std::process::Child>,
-    log: std::path::PathBuf,
-}
+pub struct SiteJob(crate::process::Background);
 
 impl SiteJob {
     /// Starts `xtask site` (this same binary) with the given wasm profile and lints.
     pub fn start(ctx: &Ctx, profile: WasmProfile, lints: Lints) -> Result<SiteJob> {
-        let log = ctx.path("target/site-build.log");
-        if let Some(parent) = log.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let out = fs::File::create(&log).with_context(|| format!("cannot create {}", log.display()))?;
-        let err = out.try_clone()?;
-        let mut cmd = Command::new(std::env::current_exe().context("cannot find the xtask binary")?);
-        cmd.arg("site")
-            .args(if lints == Lints::Deny { &["--lints"][..] } else { &[] })
-            .env("ATRIUM_WASM_PROFILE", profile.env_name())
-            .current_dir(&ctx.root)
-            .stdin(std::process::Stdio::null())
-            .stdout(out)
-            .stderr(err);
-        println!("$ {} > {} &", crate::process::show(&cmd), log.display());
-        let child = cmd.spawn().context("cannot start the site build")?;
-        Ok(SiteJob {
-            child: Some(child),
-            log,
-        })
+        let args: &[&str] = if lints == Lints::Deny {
+            &["site", "--lints"]
+        } else {
+            &["site"]
+        };
+        crate::process::Background::xtask(
+            &ctx.root,
+            args,
+            &[("ATRIUM_WASM_PROFILE", profile.env_name())],
+            &ctx.path("target/site-build.log"),
+        )
+        .map(SiteJob)
     }
 
     /// Waits for the child, prints its log and reads what it built.
-    pub fn finish(mut self, ctx: &mut Ctx) -> Result<Sizes> {
-        let log = self.log.clone();
-        let child = self.child.take();
+    pub fn finish(self, ctx: &mut Ctx) -> Result<Sizes> {
         ctx.phase("site build (begun beside the Rust phases)", |ctx| {
-            let status = match child {
-                Some(mut child) => child.wait().context("the site build did not finish")?,
-                None => bail!("the site build was not started"),
-            };
-            println!("--- {} ---", log.display());
-            print!("{}", String::from_utf8_lossy(&fs::read(&log).unwrap_or_default()));
-            println!("--- end of {} ---", log.display());
-            crate::process::check_interrupted()?;
-            if !status.success() {
-                bail!("the site build failed ({status}); its output is above");
-            }
+            self.0.wait().context("the site build")?;
             Sizes::read(&ctx.path("target/site"))
         })
-    }
-}
-
-impl Drop for SiteJob {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
     }
 }
 

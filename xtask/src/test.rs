@@ -131,6 +131,15 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
                 admin.url.clone()
             }
         };
+        // A few seconds per target: enough to prove the targets build and run and to replay the
+        // committed seeds; `cargo xtask fuzz` runs longer. Beside the tests, which mostly wait on
+        // PostgreSQL and leave about a core idle; one compile job, so the tests keep the other.
+        let fuzz_job = process::Background::xtask(
+            &ctx.root,
+            &["fuzz", "--seconds", &FUZZ_SECONDS.to_string(), "--dev"],
+            &[("CARGO_BUILD_JOBS", "1")],
+            &ctx.path("target/fuzz-run.log"),
+        );
         let mut tests = cargo();
         tests
             .args(["test", "--no-fail-fast"])
@@ -151,10 +160,11 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
             "xtask tests (clippy)",
             lints.apply(cargo().args(["test", "-p", "xtask"])),
         );
-        // A few seconds per target: enough to prove the targets build and run and to replay the
-        // committed seeds; `cargo xtask fuzz` runs longer.
-        gate(ctx, tally, "fuzz (bounded)", |ctx| {
-            crate::fuzz::run_targets(ctx, FUZZ_SECONDS, crate::fuzz::FuzzBuild::Dev)
+        gate(ctx, tally, "fuzz (bounded, begun beside cargo test)", |_| {
+            fuzz_job
+                .map_err(|err| anyhow::anyhow!("{err:#}"))?
+                .wait()
+                .context("the fuzz run")
         });
         if !options.e2e {
             // No site build to carry the browser half's lints.
