@@ -823,7 +823,8 @@ async fn markup_typed_into_any_text_field_renders_as_text(_: PgPoolOptions, opti
         for (who, cookie) in [("Acme's Admin", &alice), ("the Super Admin", &admin)] {
             let reply = app.page(&path, Some(cookie)).await;
             if reply.status.is_server_error() {
-                problems.push(format!("{path} for {who}: {}", reply.status));
+                let excerpt: String = reply.body.chars().take(300).collect();
+                problems.push(format!("{path} for {who}: {} {excerpt}", reply.status));
             }
             for raw in XSS_RAW {
                 if reply.body.contains(raw) {

@@ -146,7 +146,7 @@ async fn a_chosen_language_is_saved_audited_and_follows_the_account(_: PgPoolOpt
         "/t/acme/roles",
     ] {
         let page = app.get(path, Some(&format!("{alice}; atrium_lang=ar"))).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
         assert_eq!(root_of(&page.body), r#"<html lang="ar" dir="rtl">"#, "{path}");
         assert_no_raw_keys(&page.body);
     }

@@ -176,6 +176,11 @@ pub async fn spawn_app_delivering(options: PgConnectOptions, delivery: DeliveryS
     .await
 }
 
+/// How long the harness's apps wait for a connection. Ten seconds was once not enough: a page
+/// answered 503 while browsers ran beside four test threads on two cores. Below the 30 s request
+/// timeout, so a wait that long still reports as the pool's.
+const HARNESS_ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(25);
+
 /// `spawn_app` with the product's own wait for a database connection (1.5 s), for the test that
 /// stops PostgreSQL under it. The others wait longer: the test binary runs a hundred apps at once
 /// on two cores, and a page's reads can queue for a connection longer than that.
@@ -199,7 +204,7 @@ async fn spawn_app_full(
     http: HttpSettings,
     limits: LimitSettings,
 ) -> TestApp {
-    let db = Db::connect_waiting(options.clone(), 8, std::time::Duration::from_secs(10))
+    let db = Db::connect_waiting(options.clone(), 8, HARNESS_ACQUIRE_TIMEOUT)
         .await
         .expect("connect");
     spawn_app_on(db, options, live_settings, delivery, http, limits).await
