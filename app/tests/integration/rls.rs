@@ -371,6 +371,14 @@ async fn session(db: &Db, account: Account, token: u8) {
     }
 }
 
+/// Ends `auth_scope`'s transaction before its connection goes back to the pool. Dropped inside it,
+/// the connection returns still in the transaction (aborted, after a refused statement), and the
+/// next transaction begun on it fails: whether it is the same connection depends on when the
+/// pool's release task runs, so the test failed only sometimes, under load.
+async fn end_scope(mut conn: sqlx::pool::PoolConnection<sqlx::Postgres>) {
+    sqlx::query("ROLLBACK").execute(&mut *conn).await.expect("rollback");
+}
+
 /// A transaction in the auth scope, opened by hand the way `AuthTx` (crate-private) opens it.
 async fn auth_scope(db: &Db) -> sqlx::pool::PoolConnection<sqlx::Postgres> {
     let mut conn = unscoped_connection(db).await.expect("connection");
@@ -423,7 +431,7 @@ async fn a_tenant_transaction_cannot_read_or_change_platform_administrators(
             .execute(&mut *conn)
             .await;
     assert!(created.is_err(), "signing in creates no platform administrator");
-    drop(conn);
+    end_scope(conn).await;
     let mut tx = PlatformTx::begin(&db, PlatformGuard::for_system_task())
         .await
         .expect("tx");
@@ -568,7 +576,7 @@ async fn the_auth_scope_appends_only_to_the_platform_chain(_: PgPoolOptions, opt
         .await;
     let error = forged.expect_err("the auth scope wrote into a tenant's audit trail");
     assert!(error.to_string().contains("row-level security"), "{error}");
-    drop(conn);
+    end_scope(conn).await;
     // Platform sign-in events still go in.
     let mut conn = auth_scope(&db).await;
     let event = AuditEvent {
@@ -736,7 +744,7 @@ async fn ip_blocks_are_platform_data_only(_: PgPoolOptions, options: PgConnectOp
     let mut conn = auth_scope(&db).await;
     let seen = crate::rows_or_denied(&mut conn, "SELECT count(*) FROM ip_blocks").await;
     assert!(matches!(seen, None | Some(0)), "{seen:?}");
-    drop(conn);
+    end_scope(conn).await;
     let mut conn = unscoped_connection(&db).await.expect("connection");
     let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM ip_blocks")
         .fetch_one(&mut *conn)
