@@ -38,7 +38,7 @@ async fn pages_redirect_signed_out_visitors_and_render_for_signed_in_ones(_: PgP
 
     let cookie = app.sign_in("admin@atrium.test").await;
     let page = app.get("/tenants", Some(&cookie)).await;
-    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
         page.body.contains("Acme Corp") && page.body.contains("Globex"),
         "server-rendered list"
