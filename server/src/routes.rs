@@ -78,10 +78,20 @@ fn provide_request_language() {
     }
 }
 
+/// The app's route list, generated once per process. Generating runs the whole app with a
+/// process-global flag set (leptos_server's `SuppressResourceLoad`), and a resource whose future is
+/// first polled meanwhile, in any request on any thread, waits forever (leptos#4773). The test
+/// binary built a router per test while other tests rendered pages: now and then a page never
+/// finished.
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
     // Messages are looked up in the language the request context carries.
     atrium_app::i18n::set_language_source(use_context::<atrium_app::preferences::Language>);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let site = assets::site_assets(&state.leptos_options);
     let page_context = {
         let db = state.db.clone();
