@@ -9,7 +9,7 @@
 
 use crate::process::run;
 use crate::tools::{Lints, cargo};
-use crate::{Ctx, db, site};
+use crate::{Ctx, db};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::fs;
@@ -110,11 +110,12 @@ fn generate(ctx: &mut Ctx, admin: &db::Admin, out_dir: &Path, lints: Lints) -> R
         lints.apply(&mut cmd);
         cmd
     };
-    let mut test_build = cargo();
-    test_build.args(["test", "--no-run"]).args(TEST_ARGS);
-    let built = run(&mut online(site::server_build(false)))
-        .and_then(|()| run(&mut online(test_build)))
-        .context("building against the migrated database failed");
+    // One invocation for the server binary and every test: the tests of a package with a binary
+    // build that binary too, and one schedule lets the test targets compile beside the server's
+    // last crates instead of after them.
+    let mut build = cargo();
+    build.args(["test", "--no-run"]).args(TEST_ARGS);
+    let built = run(&mut online(build)).context("building against the migrated database failed");
     let dropped = admin.drop_database(&cache_database());
     built?;
     dropped
