@@ -31,8 +31,8 @@ commands:
                            site build, Playwright end-to-end tests
   sqlx                     regenerate the committed .sqlx/ query cache from migrations/
   fuzz [--seconds N] [--dev]
-                           run every fuzz target in fuzz/ for N seconds each (default 60),
-                           optimised unless --dev
+                           run every fuzz target in fuzz/ for N seconds each (default 60; 0
+                           only builds them), optimised unless --dev
   tti [--runs N]           time to hydrated on /login and /analytics over a slow link, cold and
                            warm cache, against the release build (default 5 runs)";
 

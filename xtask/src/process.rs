@@ -45,35 +45,36 @@ pub fn send_signal(pid: u32, signal: &str) {
         .status();
 }
 
-/// A child `xtask` command running beside the phases, its output kept in a log until `wait`
-/// prints it (so two outputs never interleave). Dropped unwaited (an earlier phase stopped the
-/// run), the child is killed.
+/// A child command running beside the phases, its output kept in a log until `wait` prints it (so
+/// two outputs never interleave). Dropped unwaited (an earlier phase stopped the run), the child
+/// is killed.
 pub struct Background {
     child: Option<Child>,
     log: std::path::PathBuf,
 }
 
 impl Background {
-    /// Starts this same xtask binary with `args`, writing stdout and stderr to `log`.
-    pub fn xtask(root: &Path, args: &[&str], envs: &[(&str, &str)], log: &Path) -> Result<Background> {
+    /// Starts `cmd`, writing its stdout and stderr to `log`.
+    pub fn spawn(cmd: &mut Command, log: &Path) -> Result<Background> {
         if let Some(parent) = log.parent() {
             std::fs::create_dir_all(parent)?;
         }
         let out = std::fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
         let err = out.try_clone()?;
-        let mut cmd = Command::new(std::env::current_exe().context("cannot find the xtask binary")?);
-        cmd.args(args)
-            .envs(envs.iter().copied())
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err);
-        println!("$ {} > {} &", show(&cmd), log.display());
-        let child = cmd.spawn().with_context(|| format!("cannot start {}", show(&cmd)))?;
+        cmd.stdin(Stdio::null()).stdout(out).stderr(err);
+        println!("$ {} > {} &", show(cmd), log.display());
+        let child = cmd.spawn().with_context(|| format!("cannot start {}", show(cmd)))?;
         Ok(Background {
             child: Some(child),
             log: log.to_path_buf(),
         })
+    }
+
+    /// Starts this same xtask binary with `args`.
+    pub fn xtask(root: &Path, args: &[&str], envs: &[(&str, &str)], log: &Path) -> Result<Background> {
+        let mut cmd = Command::new(std::env::current_exe().context("cannot find the xtask binary")?);
+        cmd.args(args).envs(envs.iter().copied()).current_dir(root);
+        Self::spawn(&mut cmd, log)
     }
 
     /// Waits for the child and prints its log; fails if it failed.

@@ -131,6 +131,8 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
                 admin.url.clone()
             }
         };
+        // The fuzz targets compile while the tests below mostly wait.
+        let fuzz_build = crate::fuzz::start_build(ctx);
         let mut tests = cargo();
         tests
             .args(["test", "--no-fail-fast"])
@@ -152,10 +154,13 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
             lints.apply(cargo().args(["test", "-p", "xtask"])),
         );
         // A few seconds per target: enough to prove the targets build and run and to replay the
-        // committed seeds; `cargo xtask fuzz` runs longer. Not beside cargo test: run there, it
-        // saved 40 s but loaded the integration tests, some of which then hung a request until
-        // its 30 s timeout (see bench/RESULTS.md, 2026-12-07 evening).
+        // committed seeds; `cargo xtask fuzz` runs longer. Built beside cargo test (above), run
+        // after it: three libFuzzers at once would take both cores from tests that measure time.
         gate(ctx, tally, "fuzz (bounded)", |ctx| {
+            if let Ok(build) = fuzz_build {
+                // A failed build is tried again, in the open, by `run_targets`.
+                let _ = build.wait();
+            }
             crate::fuzz::run_targets(ctx, FUZZ_SECONDS, crate::fuzz::FuzzBuild::Dev)
         });
         if !options.e2e {
