@@ -7,8 +7,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  // Two cores: one browser at a time keeps timings stable next to the server.
-  workers: 1,
+  // Two cores: the specs against the shared server run one at a time (each project's `workers`
+  // below); what mostly waits (a first run's own server and PostgreSQL starting and its minute of
+  // live data, the throttled time-to-interactive loads) runs beside them in the second worker.
+  workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [['list'], ['json', { outputFile: '../target/playwright.json' }]] : [['list']],
@@ -33,8 +35,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', testDir: './tests' },
+    { name: 'chromium', testDir: './tests', testIgnore: /first-run\.spec\.ts/, workers: 1 },
+    // Starts its own server on its own PostgreSQL, so it shares no data with the specs beside it.
+    { name: 'first-run', testDir: './tests', testMatch: /first-run\.spec\.ts/, workers: 1 },
     // The time-to-interactive benchmark (bench/README.md); one run per case in the test command.
-    { name: 'tti', testDir: './bench' },
+    { name: 'tti', testDir: './bench', workers: 1 },
   ],
 });

@@ -1,7 +1,10 @@
 // axe (WCAG 2.2 A and AA rules) on every page a role reaches from its navigation, plus the forms
-// and detail pages behind them: for the platform administrator and each built-in tenant role, in
-// English and Arabic, light and dark, at desktop and phone sizes: every route in all eight
-// combinations. Zero violations is the bar.
+// and detail pages behind them, in English and Arabic, light and dark, at desktop and phone sizes:
+// every route in all eight combinations, each seen by the person who sees the most of it (the
+// platform administrator, the tenant administrator). The three other tenant roles see the same
+// routes with fewer controls; their views are checked in two looks that differ in language, theme
+// and size alike, so each of their pages meets both values of every dimension. Zero violations is
+// the bar.
 import { test, expect, hydrated, PASSWORD, ADMIN_EMAIL } from './helpers';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
@@ -23,16 +26,23 @@ const LOOKS: Look[] = process.env.AXE_LOOKS ? JSON.parse(process.env.AXE_LOOKS) 
   { locale: 'en-US', colorScheme: 'dark', phone: true },
   { locale: 'ar', colorScheme: 'light', phone: true },
 ];
-/** How many looks see every route (all of them; a smaller number shortens a local run, the rest
- * then seeing the overview and one form). */
-const FULL = Number(process.env.AXE_FULL_LOOKS ?? Infinity);
+/** How many of the looks, from the first, check every person's view; the others check each route
+ * once, as its widest viewer sees it (or as another person, for a route no widest viewer has).
+ * Everyone in all eight looks took about half as long again (bench/RESULTS.md, 2026-12-08), for
+ * views whose look-dependent parts (colours, direction, layout) are the shell and components the
+ * widest viewers' pages already put through every look. */
+const EVERYONE_LOOKS = Number(process.env.AXE_EVERYONE_LOOKS ?? 2);
 
-const PEOPLE = [
-  { email: ADMIN_EMAIL, home: '/', extra: ['/tenants/new', '/users/new'] },
-  { email: 'alice@acme.test', home: '/t/acme', extra: ['/t/acme/users/new', '/t/acme/alerts/rules/new'] },
-  { email: 'mark@acme.test', home: '/t/acme', extra: [] },
-  { email: 'victor@acme.test', home: '/t/acme', extra: [] },
-  { email: 'ana@acme.test', home: '/t/acme', extra: [] },
+type Person = { email: string; home: string; extra: string[]; widest: boolean };
+
+/** `widest`: sees every control on each of their routes (the administrators of the platform and
+ * of the tenant); the others' routes are theirs with fewer controls. */
+const PEOPLE: Person[] = [
+  { email: ADMIN_EMAIL, home: '/', extra: ['/tenants/new', '/users/new'], widest: true },
+  { email: 'alice@acme.test', home: '/t/acme', extra: ['/t/acme/users/new', '/t/acme/alerts/rules/new'], widest: true },
+  { email: 'mark@acme.test', home: '/t/acme', extra: [], widest: false },
+  { email: 'victor@acme.test', home: '/t/acme', extra: [], widest: false },
+  { email: 'ana@acme.test', home: '/t/acme', extra: [], widest: false },
 ];
 
 function describe(look: Look): string {
@@ -106,10 +116,17 @@ async function navigation(page: Page): Promise<string[]> {
   return [...new Set(hrefs)];
 }
 
+/** Each person's routes (their navigation and extra pages), read in their first look: the routes a
+ * person reaches do not depend on the look. */
+const routes = new Map<string, string[]>();
+
 for (const [index, look] of LOOKS.entries()) {
   test(`no axe violations: ${describe(look)}`, async ({ browser }) => {
     test.setTimeout(240_000);
+    const everyone = index < EVERYONE_LOOKS;
     const found: string[] = [];
+    // The routes this look has checked, so that outside the everyone looks a route is checked once.
+    const checked = new Set<string>();
     // Signed out: the sign-in page.
     const context = await browser.newContext({
       locale: look.locale,
@@ -118,13 +135,25 @@ for (const [index, look] of LOOKS.entries()) {
     });
     found.push(...(await violations(await context.newPage(), '/login')));
     await context.close();
-    await inLanes(PEOPLE, LANES, async (person) => {
+    const check = async (person: Person) => {
+      const known = routes.get(person.email);
+      const todo = known?.filter((path) => everyone || !checked.has(path));
+      if (todo?.length === 0) return;
       const page = await open(browser, look, person.email, person.home);
       expect(await page.locator('html').getAttribute('dir')).toBe(look.locale === 'ar' ? 'rtl' : 'ltr');
-      const paths = index < FULL ? [...(await navigation(page)), ...person.extra] : [person.home, ...person.extra.slice(0, 1)];
-      for (const path of paths) found.push(...(await violations(page, path)));
+      const paths = todo ?? [...(await navigation(page)), ...person.extra];
+      routes.set(person.email, known ?? paths);
+      for (const path of paths) {
+        if (!everyone && checked.has(path)) continue;
+        checked.add(path);
+        found.push(...(await violations(page, path)));
+      }
       await page.context().close();
-    });
+    };
+    // The widest viewers first: outside the everyone looks the others then check only routes
+    // neither of them has.
+    await inLanes(PEOPLE.filter((person) => person.widest), LANES, check);
+    await inLanes(PEOPLE.filter((person) => !person.widest), LANES, check);
     expect(found, found.join('\n')).toEqual([]);
   });
 }
