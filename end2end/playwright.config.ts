@@ -3,13 +3,17 @@
 // project is a benchmark (end2end/bench), run once as a smoke run with the specs.
 import { defineConfig } from '@playwright/test';
 
+/** The specs that mostly wait, run in the second worker beside the others. */
+const BESIDE = /(first-run|alerts)\.spec\.ts$/;
+
 export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  // Two cores: the specs against the shared server run one at a time (each project's `workers`
-  // below); what mostly waits (a first run's own server and PostgreSQL starting and its minute of
-  // live data, the throttled time-to-interactive loads) runs beside them in the second worker.
+  // Two cores: the specs run one at a time (each project's `workers` below); what mostly waits (a
+  // first run's own server and PostgreSQL starting and its minute of live data, the alerts
+  // journey's half minute proving that an acknowledged alert does not escalate, the throttled
+  // time-to-interactive loads) runs beside them in the second worker.
   workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
@@ -35,9 +39,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', testDir: './tests', testIgnore: /first-run\.spec\.ts/, workers: 1 },
-    // Starts its own server on its own PostgreSQL, so it shares no data with the specs beside it.
-    { name: 'first-run', testDir: './tests', testMatch: /first-run\.spec\.ts/, workers: 1 },
+    { name: 'chromium', testDir: './tests', testIgnore: BESIDE, workers: 1 },
+    // The first run starts its own server on its own PostgreSQL; the alerts journey works in a
+    // tenant on rules, keys and channels named for this run only, which no other spec counts.
+    { name: 'beside', testDir: './tests', testMatch: BESIDE, workers: 1 },
     // The time-to-interactive benchmark (bench/README.md); one run per case in the test command.
     { name: 'tti', testDir: './bench', workers: 1 },
   ],

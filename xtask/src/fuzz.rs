@@ -7,6 +7,7 @@ use crate::Ctx;
 use crate::process::{Background, output, run};
 use crate::tools::cargo;
 use anyhow::{Context, Result, bail};
+use std::process::Command;
 
 /// cargo-fuzz pinned to a release that builds on rustc 1.95.
 const CARGO_FUZZ_VERSION: &str = "0.13.1";
@@ -28,17 +29,18 @@ pub fn ensure_cargo_fuzz() -> Result<()> {
     Ok(())
 }
 
-/// Starts `cargo xtask fuzz --seconds 0 --dev` beside other work: installing cargo-fuzz when missing
-/// (38 s of compiling on a new machine) and building the targets (52 s), while the Rust tests run
-/// and mostly wait on PostgreSQL. `wait` on the job before `run_targets`, which then finds both
-/// done (or, if the job failed, tries again in the open).
+/// Starts `cargo xtask fuzz --seconds 0 --dev` beside other work, at the lowest CPU priority:
+/// installing cargo-fuzz when missing (38 s of compiling on a new machine) and building the
+/// targets (52 s) then takes only what the test command's own builds and tests leave idle, and
+/// never slows a test that measures time. `wait` on the job before `run_targets`, which then finds
+/// both done (or, if the job failed, tries again in the open).
 pub fn start_build(ctx: &Ctx) -> Result<Background> {
-    Background::xtask(
-        &ctx.root,
-        &["fuzz", "--seconds", "0", "--dev"],
-        &[],
-        &ctx.path("target/fuzz-build.log"),
-    )
+    let mut cmd = Command::new("nice");
+    cmd.args(["-n", "19"])
+        .arg(std::env::current_exe().context("cannot find the xtask binary")?)
+        .args(["fuzz", "--seconds", "0", "--dev"])
+        .current_dir(&ctx.root);
+    Background::spawn(&mut cmd, &ctx.path("target/fuzz-build.log"))
 }
 
 /// How the targets are compiled.

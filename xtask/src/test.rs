@@ -93,6 +93,13 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
 
     let admin = ctx.phase("postgres", db::admin)?;
 
+    // The fuzz targets compile in what the builds and tests below leave idle (see `start_build`).
+    let fuzz_build = if options.rust {
+        Some(crate::fuzz::start_build(ctx))
+    } else {
+        None
+    };
+
     // The builds the run needs anyway carry clippy's lints (see `Lints`); the developer's
     // `--e2e-only` loop builds plainly.
     let lints = if options.rust { Lints::Deny } else { Lints::Off };
@@ -131,8 +138,6 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
                 admin.url.clone()
             }
         };
-        // The fuzz targets compile while the tests below mostly wait.
-        let fuzz_build = crate::fuzz::start_build(ctx);
         let mut tests = cargo();
         tests
             .args(["test", "--no-fail-fast"])
@@ -146,18 +151,24 @@ fn run_phases(ctx: &mut Ctx, options: &Options, tally: &mut Tally) -> Result<()>
         cargo_test(ctx, tally, "cargo test", lints.apply(&mut tests));
         drop(template);
         // Its own invocation: in one with the app, feature unification would rebuild shared
-        // dependencies for both.
+        // dependencies for both. With the profile `cargo xtask` itself was built with (CI drops
+        // line tables only for the builds xtask starts), so that it reuses those dependencies.
         cargo_test(
             ctx,
             tally,
             "xtask tests (clippy)",
-            lints.apply(cargo().args(["test", "-p", "xtask"])),
+            lints.apply(
+                cargo()
+                    .args(["test", "-p", "xtask"])
+                    .env_remove("CARGO_PROFILE_DEV_DEBUG"),
+            ),
         );
         // A few seconds per target: enough to prove the targets build and run and to replay the
-        // committed seeds; `cargo xtask fuzz` runs longer. Built beside cargo test (above), run
-        // after it: three libFuzzers at once would take both cores from tests that measure time.
+        // committed seeds; `cargo xtask fuzz` runs longer. Built in the background (above), run
+        // after the tests: three libFuzzers at once would take both cores from tests that
+        // measure time.
         gate(ctx, tally, "fuzz (bounded)", |ctx| {
-            if let Ok(build) = fuzz_build {
+            if let Some(Ok(build)) = fuzz_build {
                 // A failed build is tried again, in the open, by `run_targets`.
                 let _ = build.wait();
             }
