@@ -3,17 +3,18 @@
 // project is a benchmark (end2end/bench), run once as a smoke run with the specs.
 import { defineConfig } from '@playwright/test';
 
-/** The specs that mostly wait, run in the second worker beside the others. */
-const BESIDE = /(first-run|alerts)\.spec\.ts$/;
+/** The specs run in the second worker beside the others. */
+const BESIDE = /first-run\.spec\.ts$/;
 
 export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  // Two cores: the specs run one at a time (each project's `workers` below); what mostly waits (a
-  // first run's own server and PostgreSQL starting and its minute of live data, the alerts
-  // journey's half minute proving that an acknowledged alert does not escalate, the throttled
-  // time-to-interactive loads) runs beside them in the second worker.
+  // Two cores: the specs run one at a time (each project's `workers` below); what mostly waits and
+  // shares no data with them (a first run's own server and PostgreSQL and its minute of live
+  // data, the throttled time-to-interactive loads) runs beside them in the second worker. Not the
+  // alerts journey, though it mostly waits too: beside the accessibility matrix, the pages it
+  // fills (metrics, signed channels, deliveries) were checked or not depending on timing.
   workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
@@ -40,8 +41,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium', testDir: './tests', testIgnore: BESIDE, workers: 1 },
-    // The first run starts its own server on its own PostgreSQL; the alerts journey works in a
-    // tenant on rules, keys and channels named for this run only, which no other spec counts.
+    // Starts its own server on its own PostgreSQL, so it shares no data with the specs beside it.
     { name: 'beside', testDir: './tests', testMatch: BESIDE, workers: 1 },
     // The time-to-interactive benchmark (bench/README.md); one run per case in the test command.
     { name: 'tti', testDir: './bench', workers: 1 },

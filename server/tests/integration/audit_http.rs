@@ -2,182 +2,61 @@
 //! export (escaping, formula guard, validity, filters, permission, tenant isolation, no row cap),
 //! the audit page's server functions, request ids and the security events written along the way.
 
+use crate::common::{Reply, TestApp, spawn_app};
 use atrium_app::audit::db::{Actor, AuditEvent, insert_audit_event};
 use atrium_app::audit::types::SECURITY_ACTIONS;
-use atrium_app::db::{Db, PlatformGuard, PlatformTx, TenantTx};
+use atrium_app::db::{PlatformGuard, PlatformTx, TenantTx};
 use atrium_app::ids::TenantId;
-use atrium_server::config::Config;
-use atrium_server::routes::{AppState, leptos_options, router};
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use tower::ServiceExt;
 
-const PASSWORD: &str = "test-password-123";
 const EXPORT: &str = "/api/v1/audit/export";
 
-struct TestApp {
-    router: Router,
-    db: Db,
-    owner: sqlx::PgPool,
+/// The stable code of a REST error body (`{"error": {"code": …}}`).
+fn error_code(reply: &Reply) -> String {
+    reply.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
+/// What these tests do over HTTP beyond the harness's own calls.
+trait AuditHttp {
+    /// Signs in with the given `User-Agent` (sign-ins are audited with it); the session cookie.
+    async fn sign_in_as(&self, email: &str, user_agent: &str) -> String;
+    async fn export(&self, cookie: Option<&str>, query: &str) -> Reply;
+    /// The JSON export's rows; fails unless it answers 200 with an array.
+    async fn export_json(&self, cookie: &str, query: &str) -> Vec<Value>;
+    /// A seeded tenant's id.
+    async fn tenant(&self, slug: &str) -> String;
 }
 
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
-    }
-}
-
-async fn spawn_app(options: PgConnectOptions) -> TestApp {
-    let owner = PgPoolOptions::new()
-        .max_connections(2)
-        .connect_with(options.clone())
-        .await
-        .expect("owner");
-    let db = Db::connect(options, 8).await.expect("connect");
-    let config = Config {
-        database_url: None,
-        app_database_url: None,
-        db_max_connections: 16,
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        site_root: "target/site".into(),
-        data_dir: ".data".into(),
-        admin_email: "admin@atrium.test".into(),
-        admin_password: Some(PASSWORD.into()),
-        seed_demo: Some(true),
-        demo_live: Some(false),
-        ingest: Default::default(),
-        replica_id: "test-replica".into(),
-        intervals: Default::default(),
-        delivery: Default::default(),
-        auth: Default::default(),
-        erase_delay_hours: atrium_app::tenants::types::DEFAULT_ERASE_DELAY_HOURS,
-        http: Default::default(),
-        limits: limits(),
-        site: Default::default(),
-        encryption_key: None,
-    };
-    atrium_server::seed::seed_demo(&db, &config).await.expect("seed");
-    let router = router(AppState {
-        leptos_options: leptos_options(&config),
-        db: db.clone(),
-        ingest: Default::default(),
-        lanes: atrium_app::analytics::lanes::IngestLanes::new(db.clone()),
-        live: atrium_server::live::Live::new(Default::default()),
-        jobs: Default::default(),
-        outbox: atrium_app::notifications::outbox::Outbox::new(Default::default()).expect("outbox"),
-        http: Default::default(),
-        limits: atrium_app::limits::RateLimits::new(limits()),
-        blocks: Default::default(),
-        site: Default::default(),
-        sso: crate::common::test_sso(&Default::default()),
-    });
-    TestApp { router, db, owner }
-}
-
-/// The product's limits with room for the exports these tests make in a row (the per-user
-/// export limit has its own test in `limits.rs`).
-fn limits() -> atrium_app::limits::LimitSettings {
-    atrium_app::limits::LimitSettings {
-        expensive_per_hour: 1_000_000,
-        expensive_burst: 100_000,
-        ..Default::default()
-    }
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-impl TestApp {
-    async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    /// A same-origin server function call with extra headers.
-    async fn call_with(
-        &self,
-        path: &str,
-        cookie: Option<&str>,
-        pairs: &[(&str, &str)],
-        extra: &[(&str, &str)],
-    ) -> Reply {
-        let mut request = Request::post(path)
+impl AuditHttp for TestApp {
+    async fn sign_in_as(&self, email: &str, user_agent: &str) -> String {
+        let body = format!(
+            "email={}&password={}",
+            atrium_app::paging::encode(email),
+            atrium_app::paging::encode(crate::common::PASSWORD)
+        );
+        let request = Request::post(atrium_app::auth::api::Login::PATH)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "atrium.test")
-            .header(header::ORIGIN, "http://atrium.test");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        for (name, value) in extra {
-            request = request.header(*name, *value);
-        }
-        self.send(request.body(Body::from(form(pairs))).expect("request")).await
-    }
-
-    async fn call(&self, path: &str, cookie: Option<&str>, pairs: &[(&str, &str)]) -> Reply {
-        self.call_with(path, cookie, pairs, &[]).await
-    }
-
-    async fn sign_in_as(&self, email: &str, user_agent: &str) -> String {
-        let reply = self
-            .call_with(
-                atrium_app::auth::api::Login::PATH,
-                None,
-                &[("email", email), ("password", PASSWORD)],
-                &[("user-agent", user_agent)],
-            )
-            .await;
+            .header(header::ORIGIN, "http://atrium.test")
+            .header(header::USER_AGENT, user_agent)
+            .body(Body::from(body))
+            .expect("request");
+        let reply = self.send(request).await;
         assert!(
             reply.status.is_success() || reply.status.is_redirection(),
             "sign-in failed: {} {}",
             reply.status,
             reply.body
         );
-        reply.headers[header::SET_COOKIE]
-            .to_str()
-            .expect("cookie")
-            .split(';')
-            .next()
-            .expect("pair")
-            .to_owned()
-    }
-
-    async fn sign_in(&self, email: &str) -> String {
-        self.sign_in_as(email, "audit-test").await
+        reply.cookie().expect("session cookie")
     }
 
     async fn export(&self, cookie: Option<&str>, query: &str) -> Reply {
-        let mut request = Request::get(format!("{EXPORT}?{query}"));
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::empty()).expect("request")).await
+        self.get(&format!("{EXPORT}?{query}"), cookie).await
     }
 
     async fn export_json(&self, cookie: &str, query: &str) -> Vec<Value> {
@@ -189,13 +68,8 @@ impl TestApp {
         }
     }
 
-    async fn tenant_id(&self, slug: &str) -> String {
-        let id: uuid::Uuid = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE slug = $1")
-            .bind(slug)
-            .fetch_one(&self.owner)
-            .await
-            .expect("tenant");
-        id.to_string()
+    async fn tenant(&self, slug: &str) -> String {
+        self.tenant_id(slug).await.expect("a seeded tenant")
     }
 }
 
@@ -305,7 +179,7 @@ async fn json_export_is_valid_and_applies_every_filter(_: PgPoolOptions, options
         "{}",
         created.body
     );
-    let initech = app.tenant_id("initech").await;
+    let initech = app.tenant("initech").await;
     let updated = app
         .call(
             UpdateTenant::PATH,
@@ -381,7 +255,7 @@ async fn json_export_is_valid_and_applies_every_filter(_: PgPoolOptions, options
     assert!(security_actions.contains(&"auth.login_failed".to_owned()));
     assert!(security_actions.contains(&"permission.denied".to_owned()));
 
-    let acme = app.tenant_id("acme").await;
+    let acme = app.tenant("acme").await;
     let acme_rows = app.export_json(&admin, &format!("tenant={acme}")).await;
     assert!(!acme_rows.is_empty() && acme_rows.iter().all(|r| r["tenant_id"] == acme.as_str()));
     let platform_rows = app.export_json(&admin, "tenant=platform").await;
@@ -403,14 +277,14 @@ async fn export_needs_a_session_and_the_export_permission(_: PgPoolOptions, opti
     let app = spawn_app(options).await;
     let anonymous = app.export(None, "format=csv").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(anonymous.error_code(), "unauthorized");
+    assert_eq!(error_code(&anonymous), "unauthorized");
 
     // Managers read the audit log but may not export it; viewers may do neither.
     for email in ["mark@acme.test", "victor@acme.test"] {
         let cookie = app.sign_in(email).await;
         let refused = app.export(Some(&cookie), "format=csv").await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{email}");
-        assert_eq!(refused.error_code(), "forbidden");
+        assert_eq!(error_code(&refused), "forbidden");
         assert!(
             refused.json()["error"]["message"]
                 .as_str()
@@ -431,7 +305,7 @@ async fn export_needs_a_session_and_the_export_permission(_: PgPoolOptions, opti
     let bad = app.export(Some(&alice), "format=xml").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The same code as every other route of the API gives a bad request.
-    assert_eq!(bad.error_code(), "invalid_request");
+    assert_eq!(error_code(&bad), "invalid_request");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -441,8 +315,8 @@ async fn a_tenant_admin_never_sees_another_tenants_rows(_: PgPoolOptions, option
     let alice = app.sign_in("alice@acme.test").await;
     let gina = app.sign_in("gina@globex.test").await;
     app.sign_in("hank@globex.test").await;
-    let acme = app.tenant_id("acme").await;
-    let globex = app.tenant_id("globex").await;
+    let acme = app.tenant("acme").await;
+    let globex = app.tenant("globex").await;
     for (cookie, own, other) in [(&alice, &acme, &globex), (&gina, &globex, &acme)] {
         for query in [String::new(), format!("tenant={other}"), "tenant=platform".to_owned()] {
             let rows = app.export_json(cookie, &query).await;
@@ -473,7 +347,7 @@ async fn a_tenant_admin_never_sees_another_tenants_rows(_: PgPoolOptions, option
 #[sqlx::test(migrations = "../migrations")]
 async fn export_streams_every_row_past_several_chunks(_: PgPoolOptions, options: PgConnectOptions) {
     let app = spawn_app(options).await;
-    let acme = TenantId(app.tenant_id("acme").await.parse().expect("uuid"));
+    let acme = TenantId(app.tenant("acme").await.parse().expect("uuid"));
     let total = 1203;
     let mut tx = TenantTx::begin(&app.db, acme).await.expect("tx");
     for n in 0..total {
@@ -543,7 +417,7 @@ async fn signing_out_is_audited_in_the_users_tenant(_: PgPoolOptions, options: P
     let rows = app.export_json(&alice, "action=auth.logout").await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["actor_email"], "ana@acme.test");
-    assert_eq!(rows[0]["tenant_id"], app.tenant_id("acme").await.as_str());
+    assert_eq!(rows[0]["tenant_id"], app.tenant("acme").await.as_str());
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -557,16 +431,17 @@ async fn the_verify_button_reports_the_first_broken_link(_: PgPoolOptions, optio
     assert_eq!(intact.json()["broken"], serde_json::json!([]));
     assert!(intact.json()["rows"].as_u64().unwrap_or_default() > 0);
 
-    let acme = app.tenant_id("acme").await;
+    let acme = app.tenant("acme").await;
+    let owner = app.owner_pool().await;
     let target: i64 =
         sqlx::query_scalar("SELECT audit_id FROM audit_events WHERE tenant_id = $1::uuid ORDER BY chain_seq LIMIT 1")
             .bind(&acme)
-            .fetch_one(&app.owner)
+            .fetch_one(&owner)
             .await
             .expect("row");
     sqlx::query("UPDATE audit_events SET action = 'tenant.nothing' WHERE audit_id = $1")
         .bind(target)
-        .execute(&app.owner)
+        .execute(&owner)
         .await
         .expect("tamper");
     for cookie in [&admin, &alice] {

@@ -80,7 +80,7 @@ fn DeliveryRow(delivery: DeliverySummary, replay: Option<ServerAction<ReplayDeli
             </td>
             <td class="num">{delivery.last_status_code.map(|c| c.to_string()).unwrap_or_default()}</td>
             <td class="num">{delivery.last_latency_ms.map(|ms| t_args("deliveries-ms", &[("ms", &ms.to_string())])).unwrap_or_default()}</td>
-            <td class="response">{response.map(|text| view! { <code class="excerpt">{text}</code> })}</td>
+            <td class="response">{response.map(|text| view! { <code class="excerpt" tabindex="0">{text}</code> })}</td>
             <td>{delivery.next_attempt_at.map(format_instant).unwrap_or_default()}</td>
             {replay.map(|action| view! {
                 <td>{failed.then(|| view! {
@@ -119,7 +119,7 @@ fn AttemptLog(attempts: Vec<AttemptSummary>) -> impl IntoView {
                         <td class="num">{t_args("deliveries-ms", &[("ms", &attempt.latency_ms.to_string())])}</td>
                         <td class="response">
                             {attempt.error.map(|error| view! { <div>{error}</div> })}
-                            {attempt.response_excerpt.map(|text| view! { <code class="excerpt">{text}</code> })}
+                            {attempt.response_excerpt.map(|text| view! { <code class="excerpt" tabindex="0">{text}</code> })}
                         </td>
                     </tr>
                 }).collect_view()}
