@@ -22,6 +22,14 @@ fn error_code(reply: &Reply) -> String {
 
 /// What these tests do over HTTP beyond the harness's own calls.
 trait AuditHttp {
+    /// `TestApp::call` with extra request headers.
+    async fn call_with(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        pairs: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Reply;
     /// Signs in with the given `User-Agent` (sign-ins are audited with it); the session cookie.
     async fn sign_in_as(&self, email: &str, user_agent: &str) -> String;
     async fn export(&self, cookie: Option<&str>, query: &str) -> Reply;
@@ -32,20 +40,40 @@ trait AuditHttp {
 }
 
 impl AuditHttp for TestApp {
-    async fn sign_in_as(&self, email: &str, user_agent: &str) -> String {
-        let body = format!(
-            "email={}&password={}",
-            atrium_app::paging::encode(email),
-            atrium_app::paging::encode(crate::common::PASSWORD)
-        );
-        let request = Request::post(atrium_app::auth::api::Login::PATH)
+    async fn call_with(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        pairs: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "atrium.test")
-            .header(header::ORIGIN, "http://atrium.test")
-            .header(header::USER_AGENT, user_agent)
-            .body(Body::from(body))
-            .expect("request");
-        let reply = self.send(request).await;
+            .header(header::ORIGIN, "http://atrium.test");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
+    }
+
+    async fn sign_in_as(&self, email: &str, user_agent: &str) -> String {
+        let reply = self
+            .call_with(
+                atrium_app::auth::api::Login::PATH,
+                None,
+                &[("email", email), ("password", crate::common::PASSWORD)],
+                &[("user-agent", user_agent)],
+            )
+            .await;
         assert!(
             reply.status.is_success() || reply.status.is_redirection(),
             "sign-in failed: {} {}",
