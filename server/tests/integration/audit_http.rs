@@ -7,8 +7,7 @@ use atrium_app::audit::db::{Actor, AuditEvent, insert_audit_event};
 use atrium_app::audit::types::SECURITY_ACTIONS;
 use atrium_app::db::{PlatformGuard, PlatformTx, TenantTx};
 use atrium_app::ids::TenantId;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -21,50 +20,7 @@ fn error_code(reply: &Reply) -> String {
 }
 
 /// What these tests do over HTTP beyond the harness's own calls.
-trait AuditHttp {
-    /// `TestApp::call` with extra request headers.
-    async fn call_with(
-        &self,
-        path: &str,
-        cookie: Option<&str>,
-        pairs: &[(&str, &str)],
-        extra: &[(&str, &str)],
-    ) -> Reply;
-    /// Signs in with the given `User-Agent` (sign-ins are audited with it); the session cookie.
-    async fn sign_in_as(&self, email: &str, user_agent: &str) -> String;
-    async fn export(&self, cookie: Option<&str>, query: &str) -> Reply;
-    /// The JSON export's rows; fails unless it answers 200 with an array.
-    async fn export_json(&self, cookie: &str, query: &str) -> Vec<Value>;
-    /// A seeded tenant's id.
-    async fn tenant(&self, slug: &str) -> String;
-}
-
-impl AuditHttp for TestApp {
-    async fn call_with(
-        &self,
-        path: &str,
-        cookie: Option<&str>,
-        pairs: &[(&str, &str)],
-        extra: &[(&str, &str)],
-    ) -> Reply {
-        let body = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::HOST, "atrium.test")
-            .header(header::ORIGIN, "http://atrium.test");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        for (name, value) in extra {
-            request = request.header(*name, *value);
-        }
-        self.send(request.body(Body::from(body)).expect("request")).await
-    }
-
+impl TestApp {
     async fn sign_in_as(&self, email: &str, user_agent: &str) -> String {
         let reply = self
             .call_with(

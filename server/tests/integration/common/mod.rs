@@ -399,6 +399,17 @@ impl TestApp {
 
     /// Calls a server function the way the hydrated app does: a same-origin form post.
     pub async fn call(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        self.call_with(path, cookie, form, &[]).await
+    }
+
+    /// `call` with extra request headers.
+    pub async fn call_with(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        form: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{k}={}", atrium_app::paging::encode(v)))
@@ -410,6 +421,9 @@ impl TestApp {
             .header(header::ORIGIN, "http://atrium.test");
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
+        }
+        for (name, value) in extra {
+            request = request.header(*name, *value);
         }
         self.send(request.body(Body::from(body)).expect("request")).await
     }
